@@ -1,0 +1,32 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "tune",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "tune", targets: ["tune"]),
+        .library(name: "TuneCore", targets: ["TuneCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .target(
+            name: "TuneCore",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "TuneCommands",
+            dependencies: [
+                "TuneCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "tune", dependencies: ["TuneCommands"]),
+        .executableTarget(name: "tune-bench", dependencies: ["TuneCore"], path: "Sources/tune-bench"),
+        .testTarget(name: "TuneCoreTests", dependencies: ["TuneCore"]),
+        .testTarget(name: "TuneCommandsTests", dependencies: ["TuneCommands", "TuneCore"]),
+    ]
+)

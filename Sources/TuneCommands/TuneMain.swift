@@ -1,0 +1,3 @@
+public enum TuneMain {
+    public static func main() {}
+}

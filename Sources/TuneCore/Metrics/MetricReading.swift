@@ -1,0 +1,39 @@
+/// One reported value of one tag, with the training step it belongs to.
+///
+/// Every reading a trial makes is kept (later issues stop trials early from them); the trial's
+/// objective is chosen from the readings of the spec's metric tag by `ObjectiveSelection`.
+public struct MetricReading: Sendable, Codable, Equatable {
+    public var tag: String
+    public var value: Double
+    /// The explicit step where the trial gave one (`step`, `global_step`, Keras' `Epoch N/M`),
+    /// else the count of readings of this tag so far (1, 2, 3, …).
+    public var step: Int
+    public var source: MetricSourceKind
+
+    public init(tag: String, value: Double, step: Int, source: MetricSourceKind) {
+        self.tag = tag
+        self.value = value
+        self.step = step
+        self.source = source
+    }
+}
+
+/// Where a reading came from.
+public enum MetricSourceKind: String, Sendable, Codable, CaseIterable {
+    /// A line the trial printed on stdout or stderr.
+    case stdout
+    /// The cloudml-hypertune metric file (`CLOUD_ML_HP_METRIC_FILE`).
+    case hypertune
+    /// TensorFlow summary-event files (a later issue).
+    case events
+}
+
+/// A metric source that is polled while the trial runs and once after it exits:
+/// files the trial writes (the hypertune file; event files later).
+public protocol MetricSource {
+    /// Readings that appeared since the last poll. Never throws for bad content: a source skips
+    /// what it cannot read and reports it through `warnings`.
+    mutating func poll() -> [MetricReading]
+    /// Problems met while reading, each said once (file and what was wrong); drained by the caller.
+    mutating func takeWarnings() -> [String]
+}

@@ -1,0 +1,34 @@
+/// One point of the search space: a value for every parameter, in the spec's order.
+public struct Assignment: Sendable, Hashable {
+    public var names: [String]
+    public var values: [ParameterValue]
+
+    public init(_ pairs: [(String, ParameterValue)]) {
+        names = pairs.map(\.0)
+        values = pairs.map(\.1)
+    }
+
+    public subscript(name: String) -> ParameterValue? {
+        names.firstIndex(of: name).map { values[$0] }
+    }
+
+    /// `--name=value` for every parameter, in the spec's order.
+    public var flags: [String] {
+        zip(names, values).map { "--\($0)=\($1.text)" }
+    }
+
+    /// Name → flag text, as the journal and Cloud ML's HyperparameterOutput hold it.
+    public var textValues: [String: String] {
+        Dictionary(uniqueKeysWithValues: zip(names, values.map(\.text)))
+    }
+
+    /// Rebuilds an assignment from stored text values; nil if any value does not fit the spec.
+    public init?(textValues: [String: String], spec: TuningSpec) {
+        var pairs: [(String, ParameterValue)] = []
+        for param in spec.params {
+            guard let text = textValues[param.name], let value = param.value(fromText: text) else { return nil }
+            pairs.append((param.name, value))
+        }
+        self.init(pairs)
+    }
+}

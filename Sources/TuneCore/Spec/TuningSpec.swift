@@ -1,0 +1,85 @@
+/// A hyperparameter tuning job's spec: Cloud ML Engine's `HyperparameterSpec`, plus tune's extensions.
+///
+/// Field names follow Cloud ML (`hyperparameterMetricTag`, `maxTrials`, …); the YAML boundary
+/// (`SpecLoader`) maps the file onto this value and checks every rule, so a `TuningSpec` that
+/// exists is always valid.
+public struct TuningSpec: Sendable, Codable, Equatable {
+    /// Whether larger or smaller objective values are better. Cloud ML default: MAXIMIZE.
+    public var goal: Goal
+    /// The metric tag whose value is the trial's objective. Cloud ML default: `training/hptuning/metric`.
+    public var metricTag: String
+    /// Total number of trials in the job. Cloud ML default: 1.
+    public var maxTrials: Int
+    /// Trials that may run at once. Cloud ML default: 1.
+    public var maxParallelTrials: Int
+    /// Failed trials tolerated before the job fails; nil means Cloud ML's default (the job fails only when every trial failed).
+    public var maxFailedTrials: Int?
+    public var algorithm: Algorithm
+    /// The search space, in the order the config lists it (flags are passed in this order).
+    public var params: [ParameterSpec]
+    /// tune extension: seeds the strategies so a job can be reproduced. nil: a seed is drawn and recorded.
+    public var seed: UInt64?
+    /// tune extension (Vertex AI's name): which reported value is the trial's objective.
+    public var measurementSelection: MeasurementSelection
+    /// Cloud ML's early-stopping switch; accepted, acted on by the early-stopping issue.
+    public var enableTrialEarlyStopping: Bool
+    /// Cloud ML's warm-start job id; accepted, acted on by the resume issue.
+    public var resumePreviousJobId: String?
+
+    public static let defaultMetricTag = "training/hptuning/metric"
+
+    public init(
+        goal: Goal = .maximize,
+        metricTag: String = TuningSpec.defaultMetricTag,
+        maxTrials: Int = 1,
+        maxParallelTrials: Int = 1,
+        maxFailedTrials: Int? = nil,
+        algorithm: Algorithm = .unspecified,
+        params: [ParameterSpec] = [],
+        seed: UInt64? = nil,
+        measurementSelection: MeasurementSelection = .last,
+        enableTrialEarlyStopping: Bool = false,
+        resumePreviousJobId: String? = nil
+    ) {
+        self.goal = goal
+        self.metricTag = metricTag
+        self.maxTrials = maxTrials
+        self.maxParallelTrials = maxParallelTrials
+        self.maxFailedTrials = maxFailedTrials
+        self.algorithm = algorithm
+        self.params = params
+        self.seed = seed
+        self.measurementSelection = measurementSelection
+        self.enableTrialEarlyStopping = enableTrialEarlyStopping
+        self.resumePreviousJobId = resumePreviousJobId
+    }
+
+    public func param(named name: String) -> ParameterSpec? {
+        params.first { $0.name == name }
+    }
+}
+
+public enum Goal: String, Sendable, Codable, CaseIterable {
+    case maximize = "MAXIMIZE"
+    case minimize = "MINIMIZE"
+
+    /// True when `a` is strictly better than `b` under this goal.
+    public func isBetter(_ a: Double, than b: Double) -> Bool {
+        switch self {
+        case .maximize: return a > b
+        case .minimize: return a < b
+        }
+    }
+}
+
+public enum Algorithm: String, Sendable, Codable, CaseIterable {
+    /// Cloud ML's default: Bayesian optimization.
+    case unspecified = "ALGORITHM_UNSPECIFIED"
+    case grid = "GRID_SEARCH"
+    case random = "RANDOM_SEARCH"
+}
+
+public enum MeasurementSelection: String, Sendable, Codable, CaseIterable {
+    case last = "LAST_MEASUREMENT"
+    case best = "BEST_MEASUREMENT"
+}

@@ -1,0 +1,3 @@
+import TuneCommands
+
+TuneMain.main()

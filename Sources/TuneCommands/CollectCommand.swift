@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import TuneCore
+
+/// `tune collect <job>`: copies chosen trials' folders out of the store.
+struct CollectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "collect",
+        abstract: "Copy trials' outputs out of the store: the best trial (default), all, or chosen ones.",
+        discussion: "Each trial's folder (its output files, stdout.log, stderr.log) is copied to <to>/<job>-<trialId>, as R cloudml's job_collect() names them."
+    )
+
+    @Argument(help: "The job name, or `latest`.")
+    var job: String = "latest"
+
+    @Option(help: ArgumentHelp("best, all, or trial ids such as 3,7.", valueName: "which"))
+    var trials: String = "best"
+
+    @Option(help: ArgumentHelp("Where to copy them.", valueName: "dir"))
+    var to: String = "runs"
+
+    @Flag(help: "Replace destination folders that already exist.")
+    var overwrite = false
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() throws {
+        let record = try storeOptions.load(job)
+        let chosen = try choose(from: record)
+        let fileManager = FileManager.default
+        do {
+            try fileManager.createDirectory(atPath: to, withIntermediateDirectories: true)
+        } catch {
+            throw CommandFailure.failed("cannot create \(to): \(error.localizedDescription)")
+        }
+        var copied = 0
+        for trial in chosen {
+            let source = storeOptions.jobStore.trialDirectory(record.id, trial: trial.id)
+            let destination = (to as NSString).appendingPathComponent("\(record.id)-\(trial.id)")
+            guard fileManager.fileExists(atPath: source) else {
+                Console.note("trial \(trial.id) has no folder (it never started): skipped")
+                continue
+            }
+            if fileManager.fileExists(atPath: destination) {
+                guard overwrite else {
+                    throw CommandFailure.failed("\(destination) already exists: remove it, choose another --to, or pass --overwrite")
+                }
+                try? fileManager.removeItem(atPath: destination)
+            }
+            do {
+                try fileManager.copyItem(atPath: source, toPath: destination)
+            } catch {
+                throw CommandFailure.failed("cannot copy trial \(trial.id) to \(destination): \(error.localizedDescription)")
+            }
+            let metric = trial.finalMetric.map { " (\(record.spec.metricTag)=\(ParameterValue.format($0.value)))" } ?? " (\(trial.state.rawValue))"
+            Console.out("trial \(trial.id)\(metric) → \(destination)")
+            copied += 1
+        }
+        if copied == 0 { throw CommandFailure.failed("nothing was copied") }
+    }
+
+    private func choose(from record: JobRecord) throws -> [TrialRecord] {
+        switch trials.lowercased() {
+        case "best":
+            guard let best = record.bestTrial else {
+                throw CommandFailure.failed("job \(record.id) has no successful trial, so there is no best one: use `--trials all` to collect every trial's output")
+            }
+            return [best]
+        case "all":
+            guard !record.trials.isEmpty else { throw CommandFailure.failed("job \(record.id) has no trials yet") }
+            return record.trials
+        default:
+            var chosen: [TrialRecord] = []
+            for part in trials.split(separator: ",") {
+                let text = part.trimmingCharacters(in: .whitespaces)
+                guard let id = Int(text) else {
+                    throw CommandFailure.usage("--trials takes best, all, or trial ids such as 3,7; got '\(trials)'")
+                }
+                guard let trial = record.trial(id) else {
+                    let range = record.trials.isEmpty ? "it has no trials yet" : "its trials are 1…\(record.trials.last!.id)"
+                    throw CommandFailure.usage("job \(record.id) has no trial \(id): \(range)")
+                }
+                chosen.append(trial)
+            }
+            guard !chosen.isEmpty else { throw CommandFailure.usage("--trials is empty: give best, all, or trial ids such as 3,7") }
+            return chosen
+        }
+    }
+}

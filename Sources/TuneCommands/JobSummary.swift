@@ -1,0 +1,70 @@
+import Foundation
+import TuneCore
+
+/// What `tune run` prints when the job ends, and the exit code that goes with it.
+struct JobSummary {
+    let job: JobRecord
+    let outcome: JobOutcome
+    let store: JobStore
+
+    func finish() throws {
+        let elapsed = (job.endTime ?? Date()).timeIntervalSince(job.header.createTime)
+        var counts = "\(job.count(.succeeded)) succeeded"
+        if job.count(.failed) > 0 { counts += ", \(job.count(.failed)) failed" }
+        if job.count(.cancelled) > 0 { counts += ", \(job.count(.cancelled)) cancelled" }
+        Console.out("Job \(job.id) \(job.state.rawValue): \(job.trials.count) trial\(job.trials.count == 1 ? "" : "s") (\(counts)) in \(ProgressReporter.duration(elapsed))")
+        if let best = job.bestTrial, let metric = best.finalMetric {
+            Console.out("Best trial \(best.id): \(job.spec.metricTag)=\(ParameterValue.format(metric.value)) (step \(metric.step))")
+            let params = job.spec.params.compactMap { p in best.parameters[p.name].map { "\(p.name)=\($0)" } }
+            if !params.isEmpty { Console.out("  " + params.joined(separator: " ")) }
+            Console.out("  reproduce: " + ReproduceCommand.line(for: best, in: job))
+        }
+        let failures = FailureDigest.lines(for: job)
+        if !failures.isEmpty {
+            Console.stderr("Failed trials:")
+            for line in failures { Console.stderr("  " + line) }
+            Console.stderr("  see a trial's output with `tune logs \(job.id) --trial N`")
+        }
+        Console.out("See: tune trials \(job.id) · tune collect \(job.id) · tune status \(job.id)")
+        switch outcome {
+        case .succeeded:
+            return
+        case .failed(let reason):
+            throw CommandFailure(message: "job \(job.id) failed: \(reason)", code: 1)
+        case .cancelled(let reason):
+            throw CommandFailure(message: "job \(job.id) \(reason); its finished trials are kept in \(store.jobDirectory(job.id))", code: 130)
+        }
+    }
+}
+
+/// The command line that reruns a trial by hand.
+enum ReproduceCommand {
+    static func line(for trial: TrialRecord, in job: JobRecord) -> String {
+        let flags = job.spec.params.compactMap { p in trial.parameters[p.name].map { "--\(p.name)=\($0)" } }
+        return (job.header.command + flags).map(shellQuoted).joined(separator: " ")
+    }
+
+    static func shellQuoted(_ word: String) -> String {
+        let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.,/=:+@%")
+        if !word.isEmpty && word.allSatisfy(safe.contains) { return word }
+        return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
+
+/// Failure reasons grouped: `3 × exited with code 1: ModuleNotFoundError: … (trials 1, 2, 5)`.
+enum FailureDigest {
+    static func lines(for job: JobRecord) -> [String] {
+        var order: [String] = []
+        var trials: [String: [Int]] = [:]
+        for trial in job.trials where trial.state == .failed {
+            let reason = trial.failureReason ?? "no reason recorded"
+            if trials[reason] == nil { order.append(reason) }
+            trials[reason, default: []].append(trial.id)
+        }
+        return order.map { reason in
+            let ids = trials[reason]!
+            let shown = ids.prefix(8).map(String.init).joined(separator: ", ") + (ids.count > 8 ? ", …" : "")
+            return "\(ids.count) × \(reason) (trial\(ids.count == 1 ? "" : "s") \(shown))"
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import TuneCore
+
+/// `tune jobs`: every job in the store, newest first.
+struct JobsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "jobs", abstract: "List every job in the store, newest first.")
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() throws {
+        let store = storeOptions.jobStore
+        let headers = store.headers()
+        guard !headers.isEmpty else {
+            Console.out("no jobs in \(store.root) yet: start one with `tune run <command> --config <file>`")
+            return
+        }
+        var table = TextTable(headers: ["job", "state", "trials", "best", "created", "command"])
+        for header in headers {
+            guard let job = try? store.load(header.id) else { continue }
+            let done = job.trials.filter { $0.state.isFinished }.count
+            let best = job.bestTrial?.finalMetric.map { "\(job.spec.metricTag)=\(ParameterValue.format($0.value))" } ?? "-"
+            table.add([job.id, JobView.state(of: job, store: store), "\(done)/\(job.spec.maxTrials)", best,
+                       JobView.localTime(job.header.createTime), job.header.command.joined(separator: " ")])
+        }
+        Console.out(table.render())
+    }
+}
+
+/// Shared ways of showing a job.
+enum JobView {
+    /// The journal's state, except that a job journaled as running whose tune process is gone
+    /// shows as INTERRUPTED.
+    static func state(of job: JobRecord, store: JobStore) -> String {
+        guard job.state == .running else { return job.state.rawValue }
+        return store.runnerPid(job.id) == nil ? "INTERRUPTED" : "RUNNING"
+    }
+
+    static func localTime(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return formatter.string(from: date)
+    }
+}

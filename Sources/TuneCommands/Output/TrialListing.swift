@@ -1,0 +1,90 @@
+import Foundation
+import TuneCore
+
+/// The shapes `tune trials` prints: Cloud ML's job_trials() table, HyperparameterOutput JSON, CSV.
+struct TrialListing {
+    let job: JobRecord
+
+    private var ordered: [TrialRecord] { job.trialsBestFirst }
+    private var paramNames: [String] { job.spec.params.map(\.name) }
+
+    func table() -> String {
+        let withReasons = job.trials.contains { $0.failureReason != nil }
+        var headers = ["objectiveValue", "trainingStep"] + paramNames + ["trialId", "state"]
+        if withReasons { headers.append("reason") }
+        var table = TextTable(headers: headers, rightAligned: [0, 1, paramNames.count + 2])
+        for trial in ordered {
+            var row = [
+                trial.finalMetric.map { ParameterValue.format($0.value) } ?? "-",
+                trial.finalMetric.map { String($0.step) } ?? "-",
+            ]
+            row += paramNames.map { trial.parameters[$0] ?? "" }
+            row += [String(trial.id), trial.state.rawValue]
+            if withReasons { row.append(Self.clip(trial.failureReason ?? "", to: 70)) }
+            table.add(row)
+        }
+        return table.render()
+    }
+
+    /// A JSON array of Cloud ML HyperparameterOutput objects, best first.
+    func json() -> String {
+        let objects: [[String: Any]] = ordered.map { trial in
+            var object: [String: Any] = [
+                "trialId": String(trial.id),
+                "state": trial.state.rawValue,
+                "hyperparameters": trial.parameters,
+                "isTrialStoppedEarly": false,
+            ]
+            if let metric = trial.finalMetric {
+                object["finalMetric"] = ["trainingStep": String(metric.step), "objectiveValue": Self.jsonNumber(metric.value)]
+            }
+            let all = trial.readings.filter { $0.tag == job.spec.metricTag }
+            if !all.isEmpty {
+                object["allMetrics"] = all.map { ["trainingStep": String($0.step), "objectiveValue": Self.jsonNumber($0.value)] }
+            }
+            if let start = trial.startTime { object["startTime"] = Self.timestamp(start) }
+            if let end = trial.endTime { object["endTime"] = Self.timestamp(end) }
+            if let reason = trial.failureReason { object["failureReason"] = reason }
+            return object
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data("[]".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func csv() -> String {
+        let headers = ["trialId", "state", "objectiveValue", "trainingStep"] + paramNames + ["startTime", "endTime", "failureReason"]
+        var lines = [headers.map(Self.csvField).joined(separator: ",")]
+        for trial in ordered {
+            var row = [String(trial.id), trial.state.rawValue,
+                       trial.finalMetric.map { ParameterValue.format($0.value) } ?? "",
+                       trial.finalMetric.map { String($0.step) } ?? ""]
+            row += paramNames.map { trial.parameters[$0] ?? "" }
+            row += [trial.startTime.map(Self.timestamp) ?? "", trial.endTime.map(Self.timestamp) ?? "", trial.failureReason ?? ""]
+            lines.append(row.map(Self.csvField).joined(separator: ","))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func csvField(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// RFC 3339 in UTC with milliseconds, as Cloud ML writes times.
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
+    }
+
+    /// JSON has no NaN or infinity: such values are written as strings.
+    static func jsonNumber(_ x: Double) -> Any {
+        x.isFinite ? x : String(describing: x)
+    }
+
+    static func clip(_ text: String, to width: Int) -> String {
+        let flat = text.replacingOccurrences(of: "\n", with: " ")
+        return flat.count <= width ? flat : String(flat.prefix(width - 1)) + "…"
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import TuneCore
+
+/// `tune status <job>`: state, progress, best so far.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show a job's state, progress and best trial so far.")
+
+    @Argument(help: "The job name, or `latest`.")
+    var job: String = "latest"
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() throws {
+        let record = try storeOptions.load(job)
+        let store = storeOptions.jobStore
+        let spec = record.spec
+        var lines: [(String, String)] = []
+        var state = JobView.state(of: record, store: store)
+        if state == "RUNNING", let pid = store.runnerPid(record.id) { state += " (tune pid \(pid))" }
+        if state == "INTERRUPTED" { state += " (tune exited without finishing it)" }
+        if let reason = record.stateReason { state += ": \(reason)" }
+        lines.append(("job", record.id))
+        lines.append(("state", state))
+        lines.append(("command", ReproduceCommand.line(for: TrialRecord(id: 0, parameters: [:], createTime: Date()), in: record)))
+        lines.append(("config", "\(record.header.configPath) · \(spec.goal.rawValue) \(spec.metricTag) · \(record.header.strategy) · seed \(record.header.seed)"))
+        let finished = record.trials.filter { $0.state.isFinished }.count
+        var progress = "\(finished)/\(spec.maxTrials) trials finished: \(record.count(.succeeded)) succeeded, \(record.count(.failed)) failed"
+        if record.count(.cancelled) > 0 { progress += ", \(record.count(.cancelled)) cancelled" }
+        let running = record.trials.filter { $0.state == .running || $0.state == .pending }
+        if !running.isEmpty && state.hasPrefix("RUNNING") { progress += ", \(running.count) running" }
+        lines.append(("progress", progress))
+        if let best = record.bestTrial, let metric = best.finalMetric {
+            let params = spec.params.compactMap { p in best.parameters[p.name].map { "\(p.name)=\($0)" } }.joined(separator: " ")
+            lines.append(("best", "trial \(best.id): \(spec.metricTag)=\(ParameterValue.format(metric.value)) (step \(metric.step)) · \(params)"))
+        } else {
+            lines.append(("best", "none yet"))
+        }
+        if state.hasPrefix("RUNNING") {
+            for trial in running {
+                var text = "trial \(trial.id)"
+                if let start = trial.startTime { text += ", \(ProgressReporter.duration(Date().timeIntervalSince(start)))" }
+                if let latest = trial.latest(spec.metricTag) {
+                    text += ", \(spec.metricTag)=\(ParameterValue.format(latest.value)) at step \(latest.step)"
+                }
+                lines.append(("running", text))
+            }
+        }
+        let end = record.endTime ?? Date()
+        lines.append(("elapsed", ProgressReporter.duration(end.timeIntervalSince(record.header.createTime))))
+        let width = lines.map(\.0.count).max() ?? 0
+        for (key, value) in lines {
+            Console.out(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value)
+        }
+    }
+}

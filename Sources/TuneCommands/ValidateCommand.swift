@@ -1,0 +1,68 @@
+import ArgumentParser
+import TuneCore
+
+/// `tune validate tuning.yml`: checks a config and shows the search space it describes.
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check a tuning config and print its search space (and, for grid search, the trial count)."
+    )
+
+    @Argument(help: "The config file (YAML or JSON).")
+    var config: String
+
+    func run() throws {
+        let loaded: LoadedSpec
+        do {
+            loaded = try SpecLoader.load(path: config)
+        } catch {
+            throw CommandFailure.usage("\(error)")
+        }
+        for note in loaded.notes { Console.note(note) }
+        let spec = loaded.spec
+        let strategy = spec.makeStrategy(seed: spec.seed ?? 0)
+        if let note = strategy.note { Console.note(note) }
+        Console.out("\(config): valid")
+        Console.out("goal        \(spec.goal.rawValue) \(spec.metricTag) (\(spec.measurementSelection.rawValue))")
+        Console.out("algorithm   \(spec.algorithm.rawValue) → \(strategy.strategy.name)\(spec.seed.map { ", seed \($0)" } ?? "")")
+        var trials = "maxTrials \(spec.maxTrials), at most \(spec.maxParallelTrials) at a time"
+        if let failed = spec.maxFailedTrials { trials += ", maxFailedTrials \(failed)" }
+        Console.out("trials      \(trials)")
+        if spec.algorithm == .grid, let grid = Grid(spec: spec) {
+            if let size = grid.count {
+                let runs = min(size, spec.maxTrials)
+                Console.out("grid        \(size) combination\(size == 1 ? "" : "s") → \(runs) trial\(runs == 1 ? "" : "s")\(size > spec.maxTrials ? " (maxTrials cuts the grid short)" : "")")
+            } else {
+                Console.out("grid        more combinations than can be counted")
+            }
+        }
+        Console.out("parameters")
+        var table = TextTable(headers: ["  name", "type", "values", "scale"])
+        for param in spec.params {
+            table.add(["  " + param.name, param.typeName, Self.values(param), Self.scale(param)])
+        }
+        Console.out(table.render())
+    }
+
+    static func values(_ param: ParameterSpec) -> String {
+        switch param.domain {
+        case .double(let lo, let hi, _):
+            return lo == hi ? "\(ParameterValue.format(lo)) (constant)" : "[\(ParameterValue.format(lo)), \(ParameterValue.format(hi))]"
+        case .integer(let lo, let hi, _):
+            return lo == hi ? "\(lo) (constant)" : "[\(lo), \(hi)]"
+        case .categorical(let values):
+            return values.joined(separator: ", ")
+        case .discrete(let values):
+            return values.map(\.text).joined(separator: ", ")
+        }
+    }
+
+    static func scale(_ param: ParameterSpec) -> String {
+        switch param.domain {
+        case .double(_, _, let scale), .integer(_, _, let scale):
+            return scale.rawValue
+        default:
+            return ""
+        }
+    }
+}

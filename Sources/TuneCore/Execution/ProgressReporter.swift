@@ -1,0 +1,97 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Live progress on stderr: on a terminal one status line redrawn in place, with finished trials
+/// printed above it; elsewhere (CI logs, files) plain lines, one per finished trial.
+public final class ProgressReporter {
+    private let isTerminal: Bool
+    private let quiet: Bool
+    private let startTime: Date
+    private var lastDraw = Date.distantPast
+    private var statusShown = false
+
+    public init(quiet: Bool = false, isTerminal: Bool = isatty(STDERR_FILENO) == 1, startTime: Date = Date()) {
+        self.quiet = quiet
+        self.isTerminal = isTerminal
+        self.startTime = startTime
+    }
+
+    /// A line for the user (`note: …`), above the status line.
+    public func note(_ text: String) {
+        emit("tune: " + text)
+    }
+
+    func trialStarted(_ trial: TrialRecord, job: JobRecord) {
+        guard !isTerminal, !quiet else { return }
+        let params = job.spec.params.compactMap { p in trial.parameters[p.name].map { "\(p.name)=\($0)" } }
+        emit("tune: trial \(trial.id) started: \(params.joined(separator: " "))")
+    }
+
+    func trialFinished(_ trial: TrialRecord, job: JobRecord, running: Int) {
+        guard !quiet else { return }
+        var line = "tune: trial \(trial.id) \(trial.state.rawValue)"
+        if let metric = trial.finalMetric {
+            line += " \(job.spec.metricTag)=\(ParameterValue.format(metric.value)) (step \(metric.step))"
+        } else if let reason = trial.failureReason {
+            line += ": \(reason)"
+        }
+        line += " · " + summary(job, running: running)
+        emit(line)
+    }
+
+    /// Redraws the status line (terminal only, at most 5 times a second).
+    func update(_ job: JobRecord, running: Int, force: Bool = false) {
+        guard isTerminal, !quiet else { return }
+        let now = Date()
+        guard force || now.timeIntervalSince(lastDraw) >= 0.2 else { return }
+        lastDraw = now
+        var line = "[tune] " + summary(job, running: running)
+        let width = Int(Self.terminalWidth())
+        if line.count > width - 1 { line = String(line.prefix(max(width - 2, 10))) + "…" }
+        write("\r\u{1B}[K" + line)
+        statusShown = true
+    }
+
+    /// Clears the status line before the final summary.
+    public func finish() {
+        if statusShown { write("\r\u{1B}[K") }
+        statusShown = false
+    }
+
+    func summary(_ job: JobRecord, running: Int) -> String {
+        let done = job.count(.succeeded) + job.count(.failed) + job.count(.cancelled)
+        var text = "\(done)/\(job.spec.maxTrials) done, \(running) running, \(job.count(.failed)) failed"
+        if let best = job.bestTrial, let metric = best.finalMetric {
+            text += " · best \(job.spec.metricTag)=\(ParameterValue.format(metric.value)) (trial \(best.id))"
+        }
+        text += " · " + Self.duration(Date().timeIntervalSince(startTime))
+        return text
+    }
+
+    /// `42s`, `3m05s`, `2h01m`.
+    public static func duration(_ seconds: TimeInterval) -> String {
+        let s = Int(seconds.rounded(.down))
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return String(format: "%dm%02ds", s / 60, s % 60) }
+        return String(format: "%dh%02dm", s / 3600, (s % 3600) / 60)
+    }
+
+    private func emit(_ line: String) {
+        if isTerminal && statusShown { write("\r\u{1B}[K") }
+        write(line + "\n")
+        statusShown = false
+    }
+
+    private func write(_ text: String) {
+        var text = text
+        text.withUTF8 { _ = Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    }
+
+    private static func terminalWidth() -> UInt16 {
+        var size = winsize()
+        if ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return size.ws_col }
+        return 100
+    }
+}

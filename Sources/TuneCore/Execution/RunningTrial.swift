@@ -1,0 +1,160 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One trial while it runs: its process, its log files, and the metric sources fed from its
+/// output. Output goes to `stdout.log`/`stderr.log` in the trial folder as it arrives, so memory
+/// stays flat whatever the trial prints.
+final class RunningTrial {
+    let id: Int
+    let process: any TrialProcess
+    let startTime: Date
+    private var logs: [Int32: Int32] = [:]
+    private var parsers: [Int32: StdoutMetricParser] = [:]
+    private var echoes: [Int32: LineEcho] = [:]
+    private var hypertune: HypertuneFileSource
+    private var lastHypertunePoll = Date.distantPast
+    private var errorTail = LastLine()
+
+    /// Every reading so far, and those not yet written to the journal.
+    private(set) var readings: [MetricReading] = []
+    private(set) var unrecorded: [MetricReading] = []
+    private(set) var warnings: [String] = []
+    /// Set when tune itself stopped the trial (and why), so its end is recorded as cancelled.
+    var cancelReason: String?
+    var exit: TrialExit?
+
+    init(id: Int, process: any TrialProcess, directory: String, echo: Bool, startTime: Date) {
+        self.id = id
+        self.process = process
+        self.startTime = startTime
+        hypertune = HypertuneFileSource(path: directory + "/" + TrialEnvironment.metricFileName)
+        for (fd, name, target) in [(process.stdout, "stdout.log", STDOUT_FILENO), (process.stderr, "stderr.log", STDERR_FILENO)] {
+            logs[fd] = open(directory + "/" + name, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644)
+            parsers[fd] = StdoutMetricParser()
+            if echo { echoes[fd] = LineEcho(prefix: "[trial \(id)] ", target: target) }
+        }
+    }
+
+    /// The output streams still open.
+    var openStreams: [Int32] { Array(logs.keys) }
+
+    /// The last non-empty line the trial wrote on stderr, for failure reasons.
+    var lastErrorLine: String? { errorTail.line }
+
+    /// Reads what is available on `fd` now; closes it at end of file.
+    func read(_ fd: Int32) {
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n > 0 {
+                buffer.withUnsafeBytes { raw in
+                    let chunk = UnsafeRawBufferPointer(rebasing: raw[0..<n])
+                    if let log = logs[fd], log >= 0 { _ = write(log, chunk.baseAddress, n) }
+                    if let found = parsers[fd]?.consume(chunk) { add(found) }
+                    if fd == process.stderr { errorTail.consume(chunk) }
+                    echoes[fd]?.consume(chunk)
+                }
+                continue
+            }
+            if n < 0 && (errno == EINTR) { continue }
+            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return }
+            closeStream(fd)
+            return
+        }
+    }
+
+    /// Polls the hypertune file at most every `interval` seconds (always when `force`).
+    func pollFiles(now: Date, interval: TimeInterval, force: Bool = false) {
+        guard force || now.timeIntervalSince(lastHypertunePoll) >= interval else { return }
+        lastHypertunePoll = now
+        add(hypertune.poll())
+        warnings.append(contentsOf: hypertune.takeWarnings())
+    }
+
+    /// After the process ended: reads what is left in the pipes, flushes parsers, closes logs.
+    func finishOutput() {
+        for fd in openStreams { read(fd) }
+        for fd in openStreams { closeStream(fd) }
+        pollFiles(now: Date(), interval: 0, force: true)
+    }
+
+    func takeUnrecorded() -> [MetricReading] {
+        defer { unrecorded.removeAll() }
+        return unrecorded
+    }
+
+    func takeWarnings() -> [String] {
+        defer { warnings.removeAll() }
+        return warnings
+    }
+
+    private func add(_ found: [MetricReading]) {
+        guard !found.isEmpty else { return }
+        readings.append(contentsOf: found)
+        unrecorded.append(contentsOf: found)
+    }
+
+    private func closeStream(_ fd: Int32) {
+        if let found = parsers[fd]?.finish() { add(found) }
+        echoes[fd]?.flush()
+        if let log = logs[fd], log >= 0 { close(log) }
+        logs[fd] = nil
+        parsers[fd] = nil
+        echoes[fd] = nil
+        close(fd)
+    }
+}
+
+/// Keeps the last non-empty line of a stream (at most 300 bytes of it).
+struct LastLine {
+    private var current: [UInt8] = []
+    private(set) var line: String?
+
+    mutating func consume(_ bytes: UnsafeRawBufferPointer) {
+        for byte in bytes {
+            if byte == 0x0A || byte == 0x0D {
+                let text = String(decoding: current, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+                if !text.isEmpty { line = text }
+                current.removeAll(keepingCapacity: true)
+            } else if current.count < 300 {
+                current.append(byte)
+            }
+        }
+        let text = String(decoding: current, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        if !text.isEmpty { line = text }
+    }
+}
+
+/// `--verbose`: copies a trial's output to tune's own stdout/stderr, whole lines, each prefixed by the trial.
+struct LineEcho {
+    let prefix: [UInt8]
+    let target: Int32
+    private var partial: [UInt8] = []
+
+    init(prefix: String, target: Int32) {
+        self.prefix = Array(prefix.utf8)
+        self.target = target
+    }
+
+    mutating func consume(_ bytes: UnsafeRawBufferPointer) {
+        for byte in bytes {
+            if byte == 0x0A {
+                emit()
+            } else if partial.count < 16 * 1024 {
+                partial.append(byte)
+            }
+        }
+    }
+
+    mutating func flush() {
+        if !partial.isEmpty { emit() }
+    }
+
+    private mutating func emit() {
+        let line = prefix + partial + [0x0A]
+        _ = line.withUnsafeBytes { write(target, $0.baseAddress, $0.count) }
+        partial.removeAll(keepingCapacity: true)
+    }
+}

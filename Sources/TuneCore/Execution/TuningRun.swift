@@ -1,0 +1,267 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How a `tune run` behaves beyond the config.
+public struct RunOptions: Sendable {
+    /// Copy every trial's output to the terminal, each line prefixed by its trial.
+    public var verbose: Bool
+    /// Seconds between SIGTERM and SIGKILL when trials are stopped.
+    public var gracePeriod: TimeInterval
+    /// Longest wait for trial output or exits between checks (interrupts, metric files).
+    public var pollInterval: TimeInterval
+    /// How often the cloudml-hypertune file of a running trial is re-read.
+    public var metricFileInterval: TimeInterval
+
+    public init(verbose: Bool = false, gracePeriod: TimeInterval = 10, pollInterval: TimeInterval = 0.1, metricFileInterval: TimeInterval = 0.5) {
+        self.verbose = verbose
+        self.gracePeriod = gracePeriod
+        self.pollInterval = pollInterval
+        self.metricFileInterval = metricFileInterval
+    }
+}
+
+/// How a job run ended.
+public enum JobOutcome: Sendable, Equatable {
+    case succeeded
+    case failed(String)
+    case cancelled(String)
+}
+
+/// Runs a job's trials: asks the strategy for points, launches up to maxParallelTrials trials,
+/// reads their output and metric files while they run, judges each as it ends, and records
+/// every step in the journal before acting on it. Single-threaded: one `poll` loop over every
+/// trial's pipes, so nothing here needs locks.
+public final class TuningRun {
+    public private(set) var job: JobRecord
+    private let store: JobStore
+    private let writer: JournalWriter
+    private let executable: String
+    private let strategy: any SearchStrategy
+    private let launcher: any Launcher
+    private let baseEnvironment: [String: String]
+    private let options: RunOptions
+    private let reporter: ProgressReporter
+    private var running: [RunningTrial] = []
+
+    public init(job: JobRecord, store: JobStore, writer: JournalWriter, executable: String, strategy: any SearchStrategy,
+                launcher: any Launcher = LocalLauncher(), baseEnvironment: [String: String] = ProcessInfo.processInfo.environment,
+                options: RunOptions = RunOptions(), reporter: ProgressReporter = ProgressReporter()) {
+        self.job = job
+        self.store = store
+        self.writer = writer
+        self.executable = executable
+        self.strategy = strategy
+        self.launcher = launcher
+        self.baseEnvironment = baseEnvironment
+        self.options = options
+        self.reporter = reporter
+    }
+
+    private var spec: TuningSpec { job.spec }
+
+    /// Runs until the budget is spent, the space is exhausted, too many trials failed, or the
+    /// user interrupts. Throws only when the journal cannot be written (after stopping trials).
+    public func run() throws(StoreError) -> JobOutcome {
+        var stopReason: String?
+        var cancelReason: String?
+        var handledInterrupts = Interrupts.count
+        var killDeadline: Date?
+
+        do {
+            while true {
+                if Interrupts.count > handledInterrupts {
+                    if cancelReason == nil {
+                        cancelReason = "cancelled by \(Interrupts.lastSignalName)"
+                        if !running.isEmpty {
+                            reporter.note("\(Interrupts.lastSignalName): stopping \(running.count) running trial(s) — SIGTERM now, SIGKILL in \(Int(options.gracePeriod))s; interrupt again to kill them now")
+                        }
+                        stopAll(signal: SIGTERM, reason: cancelReason!)
+                        killDeadline = Date().addingTimeInterval(options.gracePeriod)
+                    } else {
+                        stopAll(signal: SIGKILL, reason: cancelReason!)
+                    }
+                    handledInterrupts = Interrupts.count
+                }
+                if let deadline = killDeadline, Date() >= deadline {
+                    stopAll(signal: SIGKILL, reason: cancelReason ?? "stopped")
+                    killDeadline = nil
+                }
+                if cancelReason == nil && stopReason == nil {
+                    try launchWhileSlotsFree()
+                }
+                if running.isEmpty { break }
+                waitForOutput()
+                try collectFinished(stopReason: &stopReason)
+                reporter.update(job, running: running.count)
+            }
+        } catch {
+            stopAll(signal: SIGKILL, reason: "tune could not write its journal")
+            throw error
+        }
+        reporter.finish()
+        return try finishJob(stopReason: stopReason, cancelReason: cancelReason)
+    }
+
+    // MARK: launching
+
+    private func launchWhileSlotsFree() throws(StoreError) {
+        while running.count < spec.maxParallelTrials && job.trials.count < spec.maxTrials {
+            let nextId = (job.trials.last?.id ?? 0) + 1
+            guard let point = strategy.propose(count: 1, firstTrialId: nextId, history: job.observations).first else { return }
+            try launch(point, id: nextId)
+        }
+    }
+
+    private func launch(_ point: Assignment, id: Int) throws(StoreError) {
+        let directory = store.trialDirectory(job.id, trial: id)
+        try record(.trialCreated(trial: id, parameters: point.textValues, time: Date()))
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            try record(.trialFinished(TrialOutcome(trial: id, state: .failed, time: Date(), reason: "cannot create \(directory): \(error.localizedDescription)")))
+            return
+        }
+        let request = LaunchRequest(
+            executable: executable,
+            arguments: job.header.command + point.flags,
+            environment: TrialEnvironment.make(base: baseEnvironment, job: job.id, trial: id, trialDirectory: directory))
+        let process: any TrialProcess
+        do {
+            process = try launcher.launch(request)
+        } catch {
+            try record(.trialFinished(TrialOutcome(trial: id, state: .failed, time: Date(), reason: error.message)))
+            if let trial = job.trial(id) { reporter.trialFinished(trial, job: job, running: running.count) }
+            return
+        }
+        let now = Date()
+        running.append(RunningTrial(id: id, process: process, directory: directory, echo: options.verbose, startTime: now))
+        try record(.trialStarted(trial: id, pid: process.pid, time: now))
+        if let trial = job.trial(id) { reporter.trialStarted(trial, job: job) }
+    }
+
+    // MARK: watching
+
+    /// Waits until some trial writes or ends (or the poll interval passes), then reads all output.
+    private func waitForOutput() {
+        var fds: [pollfd] = []
+        var owners: [Int32: RunningTrial] = [:]
+        for trial in running {
+            for fd in trial.openStreams {
+                fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0))
+                owners[fd] = trial
+            }
+        }
+        let timeout = Int32(options.pollInterval * 1000)
+        let ready = fds.isEmpty ? Int32(usleep(UInt32(timeout) * 1000)) : poll(&fds, nfds_t(fds.count), timeout)
+        if ready > 0 {
+            for entry in fds where entry.revents != 0 {
+                owners[entry.fd]?.read(entry.fd)
+            }
+        }
+        let now = Date()
+        for trial in running { trial.pollFiles(now: now, interval: options.metricFileInterval) }
+    }
+
+    private func collectFinished(stopReason: inout String?) throws(StoreError) {
+        for trial in running {
+            try flushReadings(trial)
+            guard trial.exit == nil, let exit = trial.process.checkExit() else { continue }
+            trial.exit = exit
+            trial.finishOutput()
+            try flushReadings(trial)
+            // Whatever the trial left behind in its process group goes with it.
+            trial.process.send(SIGKILL)
+            try recordEnd(of: trial, exit: exit)
+        }
+        running.removeAll { $0.exit != nil }
+        if stopReason == nil { stopReason = failureBudgetExceeded() }
+        if let reason = stopReason, !running.isEmpty, !announcedStop {
+            reporter.note("\(reason): launching no more trials, waiting for the \(running.count) running")
+            announcedStop = true
+        }
+    }
+
+    private var announcedStop = false
+
+    private func flushReadings(_ trial: RunningTrial) throws(StoreError) {
+        for warning in trial.takeWarnings() { reporter.note("trial \(trial.id): \(warning)") }
+        let readings = trial.takeUnrecorded()
+        guard !readings.isEmpty else { return }
+        try record(.metrics(trial: trial.id, readings: readings))
+    }
+
+    private func recordEnd(of trial: RunningTrial, exit: TrialExit) throws(StoreError) {
+        let outcome: TrialOutcome
+        var (exitCode, signal): (Int32?, Int32?) = (nil, nil)
+        switch exit {
+        case .exited(let code): exitCode = code
+        case .signaled(let number): signal = number
+        }
+        if let reason = trial.cancelReason {
+            outcome = TrialOutcome(trial: trial.id, state: .cancelled, time: Date(), exitCode: exitCode, signal: signal, reason: reason)
+        } else {
+            let verdict = TrialVerdict.judge(exit: exit, readings: trial.readings, spec: spec, lastErrorLine: trial.lastErrorLine)
+            outcome = TrialOutcome(trial: trial.id, state: verdict.state, time: Date(), finalMetric: verdict.finalMetric,
+                                   exitCode: exitCode, signal: signal, reason: verdict.reason)
+        }
+        try record(.trialFinished(outcome))
+        if let finished = job.trial(trial.id) {
+            reporter.trialFinished(finished, job: job, running: running.count - 1)
+        }
+    }
+
+    /// Why the job must stop launching because of failures, if it must.
+    ///
+    /// With `maxFailedTrials: N`, the job fails once more than N trials failed. Without it, the
+    /// job fails early when its first trials (3, or maxTrials if fewer) all failed — a broken
+    /// script should not burn the whole budget — and otherwise runs on.
+    func failureBudgetExceeded() -> String? {
+        let failed = job.count(.failed)
+        if let allowed = spec.maxFailedTrials {
+            return failed > allowed ? "\(failed) trials failed, more than maxFailedTrials (\(allowed))" : nil
+        }
+        let firstFew = min(3, spec.maxTrials)
+        if job.count(.succeeded) == 0 && failed >= firstFew {
+            return "the first \(failed) trial\(failed == 1 ? "" : "s") all failed"
+        }
+        return nil
+    }
+
+    /// Stops every running trial with `signal` (its whole process group).
+    private func stopAll(signal: Int32, reason: String) {
+        for trial in running where trial.exit == nil {
+            if trial.cancelReason == nil { trial.cancelReason = reason }
+            trial.process.send(signal)
+        }
+    }
+
+    // MARK: ending
+
+    private func finishJob(stopReason: String?, cancelReason: String?) throws(StoreError) -> JobOutcome {
+        let outcome: JobOutcome
+        if let cancelReason {
+            outcome = .cancelled(cancelReason)
+        } else if let stopReason {
+            outcome = .failed(stopReason)
+        } else if job.count(.succeeded) == 0 {
+            outcome = .failed(job.trials.isEmpty ? "no trial could be proposed" : "no trial succeeded")
+        } else {
+            outcome = .succeeded
+        }
+        switch outcome {
+        case .succeeded: try record(.jobStateChanged(.succeeded, reason: nil, time: Date()))
+        case .failed(let reason): try record(.jobStateChanged(.failed, reason: reason, time: Date()))
+        case .cancelled(let reason): try record(.jobStateChanged(.cancelled, reason: reason, time: Date()))
+        }
+        return outcome
+    }
+
+    /// Journals an event, then applies it to the in-memory job: the job in memory is always what
+    /// a replay of the journal would give.
+    private func record(_ event: JournalEvent) throws(StoreError) {
+        try writer.append(event)
+        job.apply(event)
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// Maps each parameter to the unit interval and back, so strategies work in [0, 1]^d and
+/// Cloud ML's scale names live only here and at the YAML boundary.
+///
+/// Warps, for a range [lo, hi]:
+/// - linear (and `NONE`): x = lo + u (hi − lo)
+/// - log: x = exp(ln lo + u (ln hi − ln lo)), so each decade gets equal room (needs lo > 0)
+/// - reverse log: x = hi + lo − exp(ln lo + (1 − u)(ln hi − ln lo)), the log warp mirrored so
+///   points crowd near hi (momentum-like parameters: 0.9, 0.99, 0.999) (needs lo > 0)
+/// INTEGER values are warped as reals over [lo − ½, hi + ½] and rounded, so every integer gets an
+/// equal cell on a linear scale; CATEGORICAL and
+/// DISCRETE values split [0, 1] into equal cells, one per value.
+extension ParameterSpec {
+    /// The parameter's value at unit coordinate `u` (clamped to [0, 1]).
+    public func value(atUnit u: Double) -> ParameterValue {
+        let u = min(max(u.isNaN ? 0 : u, 0), 1)
+        switch domain {
+        case .double(let lo, let hi, let scale):
+            return .double(Self.warp(u, lo: lo, hi: hi, scale: scale))
+        case .integer(let lo, let hi, let scale):
+            let x = Self.warp(u, lo: Double(lo) - 0.5, hi: Double(hi) + 0.5, scale: scale)
+            return .integer(min(max(Int(x.rounded()), lo), hi))
+        case .categorical(let values):
+            return .categorical(values[Self.cell(u, count: values.count)])
+        case .discrete(let values):
+            return .discrete(values[Self.cell(u, count: values.count)])
+        }
+    }
+
+    /// The unit coordinate of `value` (the inverse of `value(atUnit:)`, at cell centres for choices).
+    public func unit(of value: ParameterValue) -> Double {
+        switch (domain, value) {
+        case (.double(let lo, let hi, let scale), _):
+            return Self.unwarp(value.number ?? lo, lo: lo, hi: hi, scale: scale)
+        case (.integer(let lo, let hi, let scale), _):
+            guard hi > lo else { return 0.5 }
+            return Self.unwarp(value.number ?? Double(lo), lo: Double(lo) - 0.5, hi: Double(hi) + 0.5, scale: scale)
+        case (.categorical(let values), .categorical(let s)):
+            return Self.centre(values.firstIndex(of: s) ?? 0, count: values.count)
+        case (.discrete(let values), .discrete(let d)):
+            return Self.centre(values.firstIndex(of: d) ?? 0, count: values.count)
+        default:
+            return 0
+        }
+    }
+
+    static func warp(_ u: Double, lo: Double, hi: Double, scale: ScaleType) -> Double {
+        guard hi > lo else { return lo }
+        switch scale {
+        case .none, .linear:
+            return min(max(lo + u * (hi - lo), lo), hi)
+        case .log:
+            return min(max(exp(log(lo) + u * (log(hi) - log(lo))), lo), hi)
+        case .reverseLog:
+            return min(max(hi + lo - exp(log(lo) + (1 - u) * (log(hi) - log(lo))), lo), hi)
+        }
+    }
+
+    static func unwarp(_ x: Double, lo: Double, hi: Double, scale: ScaleType) -> Double {
+        guard hi > lo else { return 0.5 }
+        let x = min(max(x, lo), hi)
+        switch scale {
+        case .none, .linear:
+            return (x - lo) / (hi - lo)
+        case .log:
+            return (log(x) - log(lo)) / (log(hi) - log(lo))
+        case .reverseLog:
+            return 1 - (log(hi + lo - x) - log(lo)) / (log(hi) - log(lo))
+        }
+    }
+
+    static func cell(_ u: Double, count: Int) -> Int {
+        min(Int(u * Double(count)), count - 1)
+    }
+
+    static func centre(_ index: Int, count: Int) -> Double {
+        (Double(index) + 0.5) / Double(count)
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+
+/// A job's lifecycle state.
+public enum JobState: String, Sendable, Codable, CaseIterable {
+    case running = "RUNNING"
+    /// Finished its trials with at least one success.
+    case succeeded = "SUCCEEDED"
+    /// Every trial failed, or more than maxFailedTrials did.
+    case failed = "FAILED"
+    /// Stopped by the user (Ctrl-C, SIGTERM).
+    case cancelled = "CANCELLED"
+}
+
+/// What a job was created with: the first journal event.
+public struct JobHeader: Sendable, Equatable {
+    public var id: String
+    public var createTime: Date
+    public var spec: TuningSpec
+    /// The trial command and its own arguments (before the `--name=value` flags).
+    public var command: [String]
+    /// Where trials run (the directory tune was started in).
+    public var workingDirectory: String
+    /// The config file as given, and its text, so the job can be reproduced.
+    public var configPath: String
+    public var configText: String
+    public var seed: UInt64
+    public var strategy: String
+
+    public init(id: String, createTime: Date, spec: TuningSpec, command: [String], workingDirectory: String,
+                configPath: String, configText: String, seed: UInt64, strategy: String) {
+        self.id = id
+        self.createTime = createTime
+        self.spec = spec
+        self.command = command
+        self.workingDirectory = workingDirectory
+        self.configPath = configPath
+        self.configText = configText
+        self.seed = seed
+        self.strategy = strategy
+    }
+}
+
+/// A job as its journal tells it: the header, every trial, and the job's state.
+public struct JobRecord: Sendable, Equatable {
+    public var header: JobHeader
+    public var trials: [TrialRecord]
+    public var state: JobState
+    public var stateReason: String?
+    public var endTime: Date?
+
+    public init(header: JobHeader) {
+        self.header = header
+        self.trials = []
+        self.state = .running
+    }
+
+    public var id: String { header.id }
+    public var spec: TuningSpec { header.spec }
+
+    public func trial(_ id: Int) -> TrialRecord? {
+        trials.firstIndex { $0.id == id }.map { trials[$0] }
+    }
+
+    public func count(_ state: TrialState) -> Int {
+        trials.reduce(0) { $0 + ($1.state == state ? 1 : 0) }
+    }
+
+    /// Succeeded trials best first (by goal), then the rest by id.
+    public var trialsBestFirst: [TrialRecord] {
+        let goal = spec.goal
+        return trials.sorted { a, b in
+            switch (a.finalMetric?.value, b.finalMetric?.value) {
+            case let (x?, y?):
+                if goal.isBetter(x, than: y) { return true }
+                if goal.isBetter(y, than: x) { return false }
+                return a.id < b.id
+            case (_?, nil): return true
+            case (nil, _?): return false
+            case (nil, nil): return a.id < b.id
+            }
+        }
+    }
+
+    /// The best succeeded trial, if any.
+    public var bestTrial: TrialRecord? {
+        trialsBestFirst.first { $0.state == .succeeded && $0.finalMetric != nil }
+    }
+
+    /// What strategies see.
+    public var observations: [TrialObservation] {
+        trials.compactMap { trial in
+            guard let assignment = Assignment(textValues: trial.parameters, spec: spec) else { return nil }
+            return TrialObservation(trialId: trial.id, assignment: assignment, state: trial.state,
+                                    objective: trial.state == .succeeded ? trial.finalMetric?.value : nil)
+        }
+    }
+
+    /// Applies one journal event (replay). Events about unknown trials are ignored.
+    public mutating func apply(_ event: JournalEvent) {
+        switch event {
+        case .jobCreated:
+            break
+        case .trialCreated(let id, let parameters, let time):
+            if trials.last.map({ $0.id < id }) ?? true {
+                trials.append(TrialRecord(id: id, parameters: parameters, createTime: time))
+            }
+        case .trialStarted(let id, let pid, let time):
+            update(id) {
+                $0.state = .running
+                $0.startTime = time
+                $0.pid = pid
+            }
+        case .metrics(let id, let readings):
+            update(id) { $0.readings.append(contentsOf: readings) }
+        case .trialFinished(let outcome):
+            update(outcome.trial) {
+                $0.state = outcome.state
+                $0.endTime = outcome.time
+                $0.finalMetric = outcome.finalMetric
+                $0.exitCode = outcome.exitCode
+                $0.signal = outcome.signal
+                $0.failureReason = outcome.reason
+            }
+        case .jobStateChanged(let state, let reason, let time):
+            self.state = state
+            self.stateReason = reason
+            self.endTime = state == .running ? nil : time
+        }
+    }
+
+    private mutating func update(_ id: Int, _ change: (inout TrialRecord) -> Void) {
+        // Trials are created in id order, so the index is usually id - 1.
+        if id >= 1, id <= trials.count, trials[id - 1].id == id {
+            change(&trials[id - 1])
+        } else if let index = trials.firstIndex(where: { $0.id == id }) {
+            change(&trials[index])
+        }
+    }
+}

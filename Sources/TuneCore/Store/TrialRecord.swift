@@ -1,0 +1,53 @@
+import Foundation
+
+/// A trial's state, named as Cloud ML names them.
+public enum TrialState: String, Sendable, Codable, CaseIterable {
+    /// Created in the journal, not started yet.
+    case pending = "PENDING"
+    case running = "RUNNING"
+    case succeeded = "SUCCEEDED"
+    case failed = "FAILED"
+    /// Was running when its job was cancelled or when tune died.
+    case cancelled = "CANCELLED"
+
+    public var isFinished: Bool { self == .succeeded || self == .failed || self == .cancelled }
+}
+
+/// Everything the journal says about one trial, rebuilt by replay.
+public struct TrialRecord: Sendable, Equatable {
+    public var id: Int
+    /// Name → value as the trial received it (`--name=value`).
+    public var parameters: [String: String]
+    public var state: TrialState
+    public var createTime: Date
+    public var startTime: Date?
+    public var endTime: Date?
+    public var pid: Int32?
+    /// Every reading of every tag, in the order they arrived.
+    public var readings: [MetricReading]
+    /// The objective reading (Cloud ML's finalMetric) of a succeeded trial.
+    public var finalMetric: MetricReading?
+    public var exitCode: Int32?
+    public var signal: Int32?
+    /// Why the trial failed or was cancelled, for people.
+    public var failureReason: String?
+
+    public init(id: Int, parameters: [String: String], createTime: Date) {
+        self.id = id
+        self.parameters = parameters
+        self.state = .pending
+        self.createTime = createTime
+        self.readings = []
+    }
+
+    /// The distinct tags this trial reported, in first-seen order.
+    public var tags: [String] {
+        var seen = Set<String>()
+        return readings.map(\.tag).filter { seen.insert($0).inserted }
+    }
+
+    /// The latest reading of `tag`, if any.
+    public func latest(_ tag: String) -> MetricReading? {
+        readings.last { $0.tag == tag }
+    }
+}

@@ -1,0 +1,47 @@
+/// What a strategy knows about one trial of the job so far.
+public struct TrialObservation: Sendable, Equatable {
+    public var trialId: Int
+    public var assignment: Assignment
+    public var state: TrialState
+    /// The objective of a succeeded trial.
+    public var objective: Double?
+
+    public init(trialId: Int, assignment: Assignment, state: TrialState, objective: Double? = nil) {
+        self.trialId = trialId
+        self.assignment = assignment
+        self.state = state
+        self.objective = objective
+    }
+}
+
+/// The seam every search strategy plugs into, ask/tell style with no hidden state: a strategy
+/// proposes from the space, its seed and the history alone, so resuming a job is replaying its
+/// journal, and parallel trials are simply trials in the history that are still running.
+public protocol SearchStrategy: Sendable {
+    /// Shown to the user (`random search`, `grid search`, …).
+    var name: String { get }
+
+    /// Assignments for trials `firstTrialId`, `firstTrialId + 1`, … (at most `count`).
+    /// Fewer than `count` means the space is exhausted: every point it can propose has been tried.
+    func propose(count: Int, firstTrialId: Int, history: [TrialObservation]) -> [Assignment]
+}
+
+extension TuningSpec {
+    /// The strategy the config asks for, and a note when tune substitutes one.
+    public func makeStrategy(seed: UInt64) -> (strategy: any SearchStrategy, note: String?) {
+        switch algorithm {
+        case .grid:
+            if let grid = Grid(spec: self) {
+                return (GridStrategy(grid: grid), nil)
+            }
+            return (RandomStrategy(spec: self, seed: seed), "GRID_SEARCH needs finite parameters: using random search")
+        case .random:
+            return (RandomStrategy(spec: self, seed: seed), nil)
+        case .unspecified:
+            return (
+                RandomStrategy(spec: self, seed: seed),
+                "algorithm ALGORITHM_UNSPECIFIED means Bayesian optimization, which tune does not have yet: using random search"
+            )
+        }
+    }
+}

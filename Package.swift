@@ -26,7 +26,7 @@ let package = Package(
         ),
         .executableTarget(name: "tune", dependencies: ["TuneCommands"]),
         .executableTarget(name: "tune-bench", dependencies: ["TuneCore"], path: "Sources/tune-bench"),
-        .testTarget(name: "TuneCoreTests", dependencies: ["TuneCore"]),
+        .testTarget(name: "TuneCoreTests", dependencies: ["TuneCore"], exclude: ["Fixtures"]),
         .testTarget(name: "TuneCommandsTests", dependencies: ["TuneCommands", "TuneCore"]),
     ]
 )

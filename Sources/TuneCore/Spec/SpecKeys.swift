@@ -1,0 +1,32 @@
+/// The keys a tuning config may hold, spelled as Cloud ML spells them.
+enum SpecKeys {
+    /// `HyperparameterSpec` fields, plus tune's `seed` and `measurementSelectionType`.
+    static let spec = [
+        "goal", "hyperparameterMetricTag", "maxTrials", "maxParallelTrials", "maxFailedTrials",
+        "algorithm", "params", "enableTrialEarlyStopping", "resumePreviousJobId",
+        "seed", "measurementSelectionType",
+    ]
+
+    /// `ParameterSpec` fields.
+    static let parameter = [
+        "parameterName", "type", "minValue", "maxValue", "scaleType", "categoricalValues", "discreteValues",
+    ]
+
+    /// The keys that hold the spec in gcloud's job file.
+    static let trainingInput = "trainingInput"
+    static let hyperparameters = "hyperparameters"
+
+    /// Fields of Cloud ML's `Job` and `TrainingInput` other than the spec: accepted beside it and ignored,
+    /// since tune runs trials locally.
+    static let cloudOnly: Set<String> = [
+        // Job
+        "jobId", "labels", "etag", "createTime", "startTime", "endTime", "state", "errorMessage",
+        "trainingOutput", "predictionInput", "predictionOutput",
+        // TrainingInput
+        "scaleTier", "masterType", "masterConfig", "workerType", "workerConfig", "workerCount",
+        "parameterServerType", "parameterServerConfig", "parameterServerCount",
+        "evaluatorType", "evaluatorConfig", "evaluatorCount", "packageUris", "pythonModule", "args",
+        "region", "jobDir", "runtimeVersion", "pythonVersion", "encryptionConfig", "scheduling",
+        "network", "serviceAccount", "useChiefInTfConfig", "enableWebAccess",
+    ]
+}

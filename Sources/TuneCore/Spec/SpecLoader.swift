@@ -1,0 +1,133 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Yams
+
+/// Reads a tuning config (YAML or JSON) into a valid `TuningSpec`.
+///
+/// Three shapes are accepted, all giving the same spec:
+/// 1. gcloud's job file: `trainingInput:` holding `hyperparameters:`; the other job and
+///    trainingInput keys (`scaleTier`, `jobId`, …) are ignored, with one note naming them;
+/// 2. `hyperparameters:` at the top;
+/// 3. the spec's fields (`goal:`, `params:`, …) at the top, as R's cloudml writes `tuning.yml`.
+///
+/// Keys are Cloud ML's camelCase names; every problem is a `SpecError` giving the line and column.
+public enum SpecLoader {
+    /// Reads and validates the config file at `path`, the path as the user typed it (messages name it).
+    public static func load(path: String) throws(SpecError) -> LoadedSpec {
+        let bytes = try readFile(path)
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard text.utf8.elementsEqual(bytes) else {
+            throw SpecError(file: path, message: "cannot read \(path): it is not UTF-8 text")
+        }
+        return try parse(text: text, file: path)
+    }
+
+    /// Validates config text; `file` names it in errors and notes.
+    public static func parse(text: String, file: String) throws(SpecError) -> LoadedSpec {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw YAMLErrors.specError(error, text: text, file: file)
+        }
+        guard let root, !root.isNull else {
+            throw SpecError(file: file, message: "\(file) is empty",
+                            hint: "write a hyperparameter spec: goal, maxTrials, params, …")
+        }
+        guard case .mapping = root else {
+            throw SpecError(file: file, at: root, key: nil,
+                            message: "the config must be a mapping with trainingInput, hyperparameters or the spec's keys (goal, params, …), got \(root.shown)")
+        }
+        let top = try ConfigMapping(root, what: "the config", file: file)
+        var ignored: [String] = []
+        var notes: [String] = []
+        let spec: TuningSpec
+        if top["trainingInput"] != nil {
+            spec = try TuningSpec.parse(try gcloudSpec(top, ignored: &ignored), notes: &notes)
+        } else if let hyperparameters = top["hyperparameters"] {
+            try checkBeside(top, holder: "hyperparameters", ignored: &ignored)
+            let mapping = try ConfigMapping(hyperparameters.value, what: "hyperparameters", heldBy: hyperparameters.keyNode, file: file)
+            spec = try TuningSpec.parse(mapping, notes: &notes)
+        } else {
+            ignored = top.keys.filter { SpecKeys.cloudOnly.contains($0) }
+            spec = try TuningSpec.parse(
+                top.removing(Set(ignored)), suggesting: [SpecKeys.trainingInput, SpecKeys.hyperparameters], notes: &notes)
+        }
+        if !ignored.isEmpty {
+            let noun = ignored.count == 1 ? "key" : "keys"
+            notes.insert("ignoring cloud-only \(noun) in \(file): \(ignored.joined(separator: ", ")) (tune runs trials locally)", at: 0)
+        }
+        return LoadedSpec(spec: spec, notes: notes)
+    }
+
+    /// Shape 1: the spec mapping under `trainingInput.hyperparameters`; other keys are collected in `ignored`.
+    private static func gcloudSpec(_ top: ConfigMapping, ignored: inout [String]) throws(SpecError) -> ConfigMapping {
+        var found: ConfigMapping?
+        for entry in top.entries {
+            guard entry.key == SpecKeys.trainingInput else {
+                if entry.key == SpecKeys.hyperparameters || SpecKeys.spec.contains(entry.key) {
+                    let place = entry.key == SpecKeys.hyperparameters ? "trainingInput" : "trainingInput.hyperparameters"
+                    throw entry.error("'\(entry.key)' belongs under \(place)", atKey: true)
+                }
+                ignored.append(entry.key)
+                continue
+            }
+            let input = try ConfigMapping(entry.value, what: "trainingInput", heldBy: entry.keyNode, file: top.file)
+            for inner in input.entries where inner.key != SpecKeys.hyperparameters {
+                if SpecKeys.spec.contains(inner.key) {
+                    throw inner.error("'\(inner.key)' belongs under trainingInput.hyperparameters", atKey: true)
+                }
+                if !SpecKeys.cloudOnly.contains(inner.key),
+                   let hint = KeySuggestion.hint(for: inner.key, among: [SpecKeys.hyperparameters]) {
+                    throw inner.error("unknown key '\(inner.key)'", hint: hint, atKey: true)
+                }
+                ignored.append("trainingInput.\(inner.key)")
+            }
+            guard let hyperparameters = input["hyperparameters"] else {
+                throw input.error(key: SpecKeys.hyperparameters, "trainingInput has no hyperparameters",
+                                  hint: "tune reads the tuning spec from trainingInput.hyperparameters")
+            }
+            found = try ConfigMapping(hyperparameters.value, what: "hyperparameters", heldBy: hyperparameters.keyNode, file: top.file)
+        }
+        // The caller saw a trainingInput key, so the loop set `found` or threw.
+        guard let found else { throw top.error(key: SpecKeys.trainingInput, "missing trainingInput") }
+        return found
+    }
+
+    /// Shape 2: keys beside the top `hyperparameters:` may only be cloud-only ones (collected in `ignored`).
+    private static func checkBeside(_ top: ConfigMapping, holder: String, ignored: inout [String]) throws(SpecError) {
+        for entry in top.entries where entry.key != holder {
+            if SpecKeys.spec.contains(entry.key) {
+                throw entry.error("'\(entry.key)' belongs under \(holder)", atKey: true)
+            }
+            guard SpecKeys.cloudOnly.contains(entry.key) else {
+                throw entry.error("unknown key '\(entry.key)'",
+                                  hint: KeySuggestion.hint(for: entry.key, among: [holder, SpecKeys.trainingInput]), atKey: true)
+            }
+            ignored.append(entry.key)
+        }
+    }
+
+    private static func readFile(_ path: String) throws(SpecError) -> [UInt8] {
+        func failure() -> SpecError {
+            SpecError(file: path, message: "cannot read \(path): \(String(cString: strerror(errno)))")
+        }
+        guard let handle = fopen(path, "rb") else { throw failure() }
+        defer { fclose(handle) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, handle)
+            bytes.append(contentsOf: buffer[0..<count])
+            if count < buffer.count {
+                if ferror(handle) != 0 { throw failure() }
+                return bytes
+            }
+        }
+    }
+}

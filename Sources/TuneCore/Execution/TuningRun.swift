@@ -208,7 +208,7 @@ public final class TuningRun {
         }
         try record(.trialFinished(outcome))
         if let finished = job.trial(trial.id) {
-            reporter.trialFinished(finished, job: job, running: running.count - 1)
+            reporter.trialFinished(finished, job: job, running: running.filter { $0.exit == nil }.count)
         }
     }
 

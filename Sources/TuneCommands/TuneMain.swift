@@ -10,7 +10,7 @@ public enum TuneMain {
             try command.run()
             exit(0)
         } catch let failure as CommandFailure {
-            Console.error(failure.message)
+            if failure.code == 130 { Console.stderr("tune: " + failure.message) } else { Console.error(failure.message) }
             exit(failure.code)
         } catch {
             let code = Tune.exitCode(for: error)

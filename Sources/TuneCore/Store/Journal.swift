@@ -103,6 +103,11 @@ public enum Journal {
             while let end = bytes[start...].firstIndex(of: 0x0A) {
                 defer { start = end + 1 }
                 guard end > start else { continue }
+                // Most lines of a big journal are `metrics` events: decoded by hand, the rest by JSONDecoder.
+                if let event = JournalEvent.decodeMetricsLine(UnsafeBufferPointer(rebasing: bytes[start..<end])) {
+                    events.append(event)
+                    continue
+                }
                 let line = Data(bytes: buffer.baseAddress! + start, count: end - start)
                 if let event = try? decoder.decode(JournalEvent.self, from: line) {
                     events.append(event)

@@ -5,9 +5,31 @@
 // created/started/finished events, then times `Journal.replay` (best of 5). The same readings
 // batched 100 to an event show what batching saves.
 //
-//     swift build -c release --product tune-bench && .build/release/tune-bench [trials] [readings]
+// Then (unless `replay` is given) the trial launch benchmark, LaunchThroughput.swift.
+//
+//     swift build -c release && .build/release/tune-bench                  # both
+//     .build/release/tune-bench replay [trials] [readings]                 # replay only
+//     .build/release/tune-bench launch [trials]                            # launch throughput only
 import Foundation
 import TuneCore
+
+let mode = CommandLine.arguments.dropFirst().first.flatMap { Int($0) == nil ? $0 : nil }
+
+/// The launch benchmark runs the `tune` built beside this executable.
+func runLaunchBenchmark() throws {
+    let tune = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("tune").path
+    guard FileManager.default.isExecutableFile(atPath: tune) else {
+        print("error: no tune beside tune-bench (\(tune)): build both with `swift build -c release`")
+        exit(1)
+    }
+    let count = CommandLine.arguments.dropFirst(2).compactMap { Int($0) }.first ?? 200
+    try LaunchThroughput.run(tune: tune, trials: count, parallel: [8, 1], repeats: 3)
+}
+
+if mode == "launch" {
+    try runLaunchBenchmark()
+    exit(0)
+}
 
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 let trialCount = arguments.count > 0 ? arguments[0] : 1_000
@@ -156,4 +178,9 @@ for (label, batch) in [("one reading per metrics event", 1), ("\(readingsPerTria
     print("  events/s:        \(grouped(Int(Double(journal.count) / replay)))")
     print("  readings/s:      \(grouped(Int(Double(readings) / replay)))")
     print("  JSONDecoder on every line (before the fast path): \(fmt(jsonDecoderOnly, 4)) s, \(grouped(Int(Double(journal.count) / jsonDecoderOnly))) events/s")
+}
+
+if mode == nil {
+    print("")
+    try runLaunchBenchmark()
 }

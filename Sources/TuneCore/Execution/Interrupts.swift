@@ -17,6 +17,12 @@ public enum Interrupts {
                 Interrupts.lastSignal = number
             }
         }
+        // A parent may have started tune with these signals blocked (the mask is inherited: e.g. a
+        // process spawned from a libdispatch worker thread); unblock them so the handlers can run.
+        var handled = sigset_t()
+        sigemptyset(&handled)
+        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&handled, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &handled, nil)
     }
 
     /// How many interrupts arrived so far.

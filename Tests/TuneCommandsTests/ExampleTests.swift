@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+
+/// The bundled example, run as a user would: `tune train.sh --config tuning.yml`, then every reader.
+@Suite("End to end: the bundled example")
+struct ExampleTests {
+    @Test func syntheticExampleRunsListsCollects() async throws {
+        let sandbox = try Sandbox()
+        let example = TuneBinary.repository.appendingPathComponent("Examples/synthetic")
+        let run = try await sandbox.tune([example.appendingPathComponent("train.sh").path,
+                                          "--config", example.appendingPathComponent("tuning.yml").path])
+        try #require(run.status == 0, "\(run)")
+
+        let jobs = sandbox.list(".tune")
+        try #require(jobs.count == 1, "one job folder in the store: \(jobs)")
+        let job = jobs[0]
+
+        // `tune trials latest`: 12 trials, best first (MAXIMIZE: objective never increases down the table).
+        let table = try await sandbox.tune(["trials", "latest"])
+        try #require(table.status == 0, "\(table)")
+        let lines = table.stdout.split(separator: "\n").map(String.init)
+        try #require(lines.count == 13, "a header and 12 rows: \(table)")
+        #expect(lines[0].split(separator: " ").first == "objectiveValue")
+        let rows = lines.dropFirst().map { $0.split(separator: " ").map(String.init) }
+        let objectives = rows.compactMap { Double($0[0]) }
+        #expect(objectives.count == 12, "every row starts with its objective: \(table.stdout)")
+        #expect(zip(objectives, objectives.dropFirst()).allSatisfy { $0 >= $1 }, "best first: \(objectives)")
+        #expect(rows.allSatisfy { $0.last == "SUCCEEDED" })
+        let tableIds = rows.map { $0[$0.count - 2] }
+        #expect(Set(tableIds) == Set((1...12).map(String.init)), "each trial once: \(tableIds)")
+
+        let trials = try await trialsJSON(sandbox, "latest")
+        let best = try #require(trials.first)
+        let bestId = try #require(best["trialId"] as? String)
+        #expect(bestId == tableIds.first)
+
+        // `tune collect latest`: the best trial's folder, with the model it saved.
+        let collect = try await sandbox.tune(["collect", "latest"])
+        try #require(collect.status == 0, "\(collect)")
+        let model = try #require(sandbox.read("runs/\(job)-\(bestId)/model.txt"), "collected model: \(collect)")
+        let params = hyperparameters(best)
+        #expect(model.contains("lr \(params["lr"] ?? "?")\n"))
+        #expect(model.contains("layers \(params["layers"] ?? "?")\n"))
+        #expect(sandbox.list("runs") == ["\(job)-\(bestId)"])
+
+        let listing = try await sandbox.tune(["jobs"])
+        #expect(listing.status == 0)
+        let jobLine = listing.stdout.split(separator: "\n").first { $0.hasPrefix(job) }
+        #expect(jobLine?.contains("SUCCEEDED") == true, "\(listing)")
+        #expect(jobLine?.contains("12/12") == true, "\(listing)")
+
+        let status = try await sandbox.tune(["status", "latest"])
+        #expect(status.status == 0)
+        #expect(status.stdout.contains("SUCCEEDED"), "\(status)")
+        #expect(status.stdout.contains(job))
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+/// Trials that fail, and the job's failure budget.
+@Suite("End to end: failures")
+struct FailureTests {
+    @Test func wrongMetricFailsEveryTrialAndTheJob() async throws {
+        let sandbox = try Sandbox()
+        try sandbox.script("train.sh", "echo loss=0.1")
+        try sandbox.write("c.yml", config(maxTrials: 5))
+        let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", "wrong"])
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stderr.contains("the first 3 trials all failed"), "\(run)")
+        let trials = try await trialsJSON(sandbox, "wrong")
+        #expect(trials.count == 3, "stops after the first 3 failures: \(trials.count)")
+        for trial in trials {
+            #expect(trial["state"] as? String == "FAILED")
+            #expect(trial["finalMetric"] == nil)
+            let reason = trial["failureReason"] as? String ?? ""
+            #expect(reason.contains("'acc'") && reason.contains("loss"), "names the tag and what was reported: \(reason)")
+        }
+        let status = try await sandbox.tune(["status", "wrong"])
+        #expect(status.stdout.contains("FAILED"), "\(status)")
+    }
+
+    @Test func nonZeroExitNamesTheCodeAndTheLastErrorLine() async throws {
+        let sandbox = try Sandbox()
+        try sandbox.script("train.sh", "echo acc=0.9\necho 'ValueError: bad things happened' >&2\nexit 3")
+        try sandbox.write("c.yml", config(maxTrials: 1))
+        let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", "crash"])
+        #expect(run.status == 1, "\(run)")
+        let trials = try await trialsJSON(sandbox, "crash")
+        try #require(trials.count == 1)
+        #expect(trials[0]["state"] as? String == "FAILED")
+        let reason = trials[0]["failureReason"] as? String ?? ""
+        #expect(reason.contains("exited with code 3"), "\(reason)")
+        #expect(reason.contains("ValueError: bad things happened"), "\(reason)")
+        #expect(run.stderr.contains("ValueError: bad things happened"), "the summary shows why: \(run)")
+    }
+
+    @Test func maxFailedTrialsStopsLaunching() async throws {
+        let sandbox = try Sandbox()
+        // Odd trials fail: 1 fails, 2 succeeds, 3 fails → 2 failures > maxFailedTrials 1.
+        try sandbox.script("train.sh", """
+            if [ $((TUNE_TRIAL_ID % 2)) -eq 1 ]; then echo "odd trial $TUNE_TRIAL_ID" >&2; exit 1; fi
+            echo acc=0.5
+            """)
+        try sandbox.write("c.yml", config(maxTrials: 8, extra: "maxFailedTrials: 1"))
+        let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", "budget"])
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stderr.contains("maxFailedTrials"), "\(run)")
+        let trials = try await trialsJSON(sandbox, "budget")
+        #expect(trials.count == 3, "stopped launching after the 2nd failure: \(trials.count) trials")
+        #expect(trials.count < 8)
+        let states = byId(trials).mapValues { $0["state"] as? String ?? "" }
+        #expect(states == [1: "FAILED", 2: "SUCCEEDED", 3: "FAILED"])
+        let status = try await sandbox.tune(["status", "budget"])
+        #expect(status.stdout.contains("FAILED"), "\(status)")
+    }
+
+    @Test func failuresWithinBudgetStillSucceed() async throws {
+        let sandbox = try Sandbox()
+        try sandbox.script("train.sh", """
+            if [ "$TUNE_TRIAL_ID" = 2 ]; then exit 1; fi
+            echo acc=0.5
+            """)
+        try sandbox.write("c.yml", config(maxTrials: 4, parallel: 2, extra: "maxFailedTrials: 2"))
+        let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", "ok"])
+        #expect(run.status == 0, "\(run)")
+        let states = byId(try await trialsJSON(sandbox, "ok")).mapValues { $0["state"] as? String ?? "" }
+        #expect(states == [1: "SUCCEEDED", 2: "FAILED", 3: "SUCCEEDED", 4: "SUCCEEDED"])
+    }
+}

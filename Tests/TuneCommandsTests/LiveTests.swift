@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reading the store while tune runs, and interrupting it.
+@Suite("End to end: a running job")
+struct LiveTests {
+    @Test func readersWorkWhileTheJobRuns() async throws {
+        let sandbox = try Sandbox()
+        try sandbox.script("train.sh", """
+            echo "hello from trial $TUNE_TRIAL_ID"
+            sleep 0.5
+            echo "acc=0.$TUNE_TRIAL_ID"
+            """)
+        try sandbox.write("c.yml", config(maxTrials: 4, parallel: 1))
+        let tune = try sandbox.start(["./train.sh", "--config", "c.yml", "--job", "live"])
+
+        let started = await sandbox.waitUntil { sandbox.exists(".tune/live/trials/1/stdout.log") }
+        try #require(started, "trial 1 started: \(tune.stderrSoFar)")
+        // --follow prints the trial's output and returns by itself when the trial ends.
+        let logs = try await sandbox.tune(["logs", "live", "--trial", "1", "--follow"], timeout: 15)
+        #expect(logs.status == 0, "\(logs)")
+        #expect(logs.stdout.contains("hello from trial 1"), "\(logs)")
+        #expect(logs.stdout.contains("acc=0.1"), "the whole output, to the trial's end: \(logs)")
+        #expect(logs.elapsed > 0.2, "it followed the trial while it ran (the trial sleeps 0.5 s): \(logs)")
+
+        // Trials 2…4 still run for about 1.5 s.
+        let status = try await sandbox.tune(["status", "live"])
+        #expect(status.status == 0, "\(status)")
+        #expect(status.stdout.contains("RUNNING"), "\(status)")
+        let trials = try await trialsJSON(sandbox, "live")
+        let first = try #require(byId(trials)[1], "\(trials)")
+        #expect(first["state"] as? String == "SUCCEEDED")
+        #expect(objective(first) == 0.1)
+        #expect(tune.isRunning, "the readers ran while tune was still running")
+
+        let end = await tune.finish(timeout: 30)
+        #expect(end.status == 0, "\(end)")
+        let after = try await sandbox.tune(["status", "live"])
+        #expect(after.stdout.contains("SUCCEEDED"), "\(after)")
+        #expect(try await trialsJSON(sandbox, "live").count == 4)
+    }
+
+    @Test func interruptCancelsTheJobAndKillsTheTrialsProcesses() async throws {
+        let sandbox = try Sandbox()
+        let pids = sandbox.path("pids.txt")
+        try sandbox.script("train.sh", """
+            echo "epoch 1: acc=0.1"
+            sleep 30 &
+            echo "$$ $!" > '\(pids).tmp' && mv '\(pids).tmp' '\(pids)'
+            wait
+            echo acc=0.9
+            """)
+        try sandbox.write("c.yml", config(maxTrials: 3, parallel: 1))
+        let tune = try sandbox.start(["./train.sh", "--config", "c.yml", "--job", "stop", "--grace-period", "2"])
+
+        let ready = await sandbox.waitUntil { sandbox.exists(pids) }
+        try #require(ready, "the trial wrote its pids: \(tune.stderrSoFar)")
+        let numbers = (sandbox.read(pids) ?? "").split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Int32($0) }
+        try #require(numbers.count == 2, "\(numbers)")
+        #expect(numbers.allSatisfy(isAlive))
+
+        let interrupted = Date()
+        tune.signal(SIGINT)
+        let end = await tune.finish(timeout: 20)
+        #expect(end.status == 130, "\(end)")
+        #expect(Date().timeIntervalSince(interrupted) < 6, "ends within a few seconds of Ctrl-C")
+
+        let status = try await sandbox.tune(["status", "stop"])
+        #expect(status.stdout.contains("CANCELLED"), "\(status)")
+        let trials = try await trialsJSON(sandbox, "stop")
+        #expect(trials.count == 1, "no trial launched after the interrupt: \(trials)")
+        #expect(byId(trials)[1]?["state"] as? String == "CANCELLED", "\(trials)")
+
+        // Neither the trial nor the process it started outlives tune.
+        let gone = await sandbox.waitUntil(timeout: 3) { !numbers.contains(where: isAlive) }
+        #expect(gone, "still alive: \(numbers.filter(isAlive))")
+        for pid in numbers where isAlive(pid) { kill(pid, SIGKILL) }
+    }
+
+    /// A trial that ignores SIGTERM and keeps waiting: killed after --grace-period, or at once on a second Ctrl-C.
+    @Test(arguments: [false, true])
+    func stubbornTrialIsKilled(secondInterrupt: Bool) async throws {
+        let sandbox = try Sandbox()
+        let pids = sandbox.path("pids.txt")
+        try sandbox.script("train.sh", """
+            trap '' TERM
+            sleep 30 &
+            echo "$$ $!" > '\(pids).tmp' && mv '\(pids).tmp' '\(pids)'
+            while true; do wait; done
+            """)
+        try sandbox.write("c.yml", config(maxTrials: 2, parallel: 1))
+        let grace = secondInterrupt ? "20" : "1"
+        let tune = try sandbox.start(["./train.sh", "--config", "c.yml", "--job", "stubborn", "--grace-period", grace])
+        let ready = await sandbox.waitUntil { sandbox.exists(pids) }
+        try #require(ready, "the trial wrote its pids: \(tune.stderrSoFar)")
+        let numbers = (sandbox.read(pids) ?? "").split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Int32($0) }
+
+        let interrupted = Date()
+        tune.signal(SIGINT)
+        if secondInterrupt {
+            try await Task.sleep(nanoseconds: 300_000_000)
+            tune.signal(SIGINT)
+        }
+        let end = await tune.finish(timeout: 25)
+        let took = Date().timeIntervalSince(interrupted)
+        #expect(end.status == 130, "\(end)")
+        if secondInterrupt {
+            #expect(took < 5, "the second interrupt kills at once, not after the 20 s grace period: \(took)s")
+        } else {
+            #expect(took >= 0.9 && took < 6, "SIGKILL after the 1 s grace period: \(took)s")
+        }
+        #expect(byId(try await trialsJSON(sandbox, "stubborn"))[1]?["state"] as? String == "CANCELLED")
+        let gone = await sandbox.waitUntil(timeout: 3) { !numbers.contains(where: isAlive) }
+        #expect(gone, "still alive: \(numbers.filter(isAlive))")
+        for pid in numbers where isAlive(pid) { kill(pid, SIGKILL) }
+    }
+}

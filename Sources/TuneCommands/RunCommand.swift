@@ -90,7 +90,7 @@ struct RunCommand: ParsableCommand {
         Interrupts.install()
 
         let reporter = ProgressReporter(quiet: quiet)
-        if !quiet { reporter.note("job \(jobId): \(spec.maxTrials) trial\(spec.maxTrials == 1 ? "" : "s") of `\(trialCommand.joined(separator: " "))`, \(strategy.name), \(spec.goal.rawValue) \(spec.metricTag), up to \(spec.maxParallelTrials) at a time (seed \(seed))") }
+        if !quiet { reporter.note("job \(jobId): \(spec.plannedTrials) trial\(spec.plannedTrials == 1 ? "" : "s") of `\(trialCommand.joined(separator: " "))`, \(strategy.name), \(spec.goal.rawValue) \(spec.metricTag), up to \(spec.maxParallelTrials) at a time (seed \(seed))") }
         let tuning = TuningRun(job: JobRecord(header: header), store: store, writer: writer, executable: executable,
                                strategy: strategy, options: RunOptions(verbose: verbose, gracePeriod: gracePeriod), reporter: reporter)
         let outcome: JobOutcome

@@ -25,7 +25,7 @@ struct StatusCommand: ParsableCommand {
         lines.append(("command", ReproduceCommand.line(for: TrialRecord(id: 0, parameters: [:], createTime: Date()), in: record)))
         lines.append(("config", "\(record.header.configPath) · \(spec.goal.rawValue) \(spec.metricTag) · \(record.header.strategy) · seed \(record.header.seed)"))
         let finished = record.trials.filter { $0.state.isFinished }.count
-        var progress = "\(finished)/\(spec.maxTrials) trials finished: \(record.count(.succeeded)) succeeded, \(record.count(.failed)) failed"
+        var progress = "\(finished)/\(spec.plannedTrials) trials finished: \(record.count(.succeeded)) succeeded, \(record.count(.failed)) failed"
         if record.count(.cancelled) > 0 { progress += ", \(record.count(.cancelled)) cancelled" }
         let running = record.trials.filter { $0.state == .running || $0.state == .pending }
         if !running.isEmpty && state.hasPrefix("RUNNING") { progress += ", \(running.count) running" }

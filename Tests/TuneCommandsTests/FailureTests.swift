@@ -40,12 +40,13 @@ struct FailureTests {
 
     @Test func maxFailedTrialsStopsLaunching() async throws {
         let sandbox = try Sandbox()
-        // Odd trials fail: 1 fails, 2 succeeds, 3 fails → 2 failures > maxFailedTrials 1.
+        // Odd trials fail: 1 fails, 2 succeeds, 3 fails → 2 failures reach maxFailedTrials 2
+        // (Cloud ML: "the number of failed trials that need to be seen before failing the job").
         try sandbox.script("train.sh", """
             if [ $((TUNE_TRIAL_ID % 2)) -eq 1 ]; then echo "odd trial $TUNE_TRIAL_ID" >&2; exit 1; fi
             echo acc=0.5
             """)
-        try sandbox.write("c.yml", config(maxTrials: 8, extra: "maxFailedTrials: 1"))
+        try sandbox.write("c.yml", config(maxTrials: 8, extra: "maxFailedTrials: 2"))
         let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", "budget"])
         #expect(run.status == 1, "\(run)")
         #expect(run.stderr.contains("maxFailedTrials"), "\(run)")

@@ -62,7 +62,7 @@ public final class ProgressReporter {
 
     func summary(_ job: JobRecord, running: Int) -> String {
         let done = job.count(.succeeded) + job.count(.failed) + job.count(.cancelled)
-        var text = "\(done)/\(job.spec.maxTrials) done, \(running) running, \(job.count(.failed)) failed"
+        var text = "\(done)/\(job.spec.plannedTrials) done, \(running) running, \(job.count(.failed)) failed"
         if let best = job.bestTrial, let metric = best.finalMetric {
             text += " · best \(job.spec.metricTag)=\(ParameterValue.format(metric.value)) (trial \(best.id))"
         }

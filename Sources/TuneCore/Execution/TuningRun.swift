@@ -214,13 +214,14 @@ public final class TuningRun {
 
     /// Why the job must stop launching because of failures, if it must.
     ///
-    /// With `maxFailedTrials: N`, the job fails once more than N trials failed. Without it, the
+    /// With `maxFailedTrials: N`, the job fails once N trials have failed — Cloud ML's meaning,
+    /// "the number of failed trials that need to be seen before failing the job". Without it, the
     /// job fails early when its first trials (3, or maxTrials if fewer) all failed — a broken
     /// script should not burn the whole budget — and otherwise runs on.
     func failureBudgetExceeded() -> String? {
         let failed = job.count(.failed)
         if let allowed = spec.maxFailedTrials {
-            return failed > allowed ? "\(failed) trials failed, more than maxFailedTrials (\(allowed))" : nil
+            return failed >= allowed ? "\(failed) trial\(failed == 1 ? "" : "s") failed, reaching maxFailedTrials (\(allowed))" : nil
         }
         let firstFew = min(3, spec.maxTrials)
         if job.count(.succeeded) == 0 && failed >= firstFew {

@@ -53,3 +53,11 @@ public struct Grid: Sendable {
         }
     }
 }
+
+extension TuningSpec {
+    /// How many trials the job will run: maxTrials, or the grid's size when a grid search has fewer points.
+    public var plannedTrials: Int {
+        guard algorithm == .grid, let size = Grid(spec: self)?.count else { return maxTrials }
+        return min(size, maxTrials)
+    }
+}

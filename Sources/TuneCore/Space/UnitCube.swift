@@ -46,7 +46,8 @@ extension ParameterSpec {
     }
 
     static func warp(_ u: Double, lo: Double, hi: Double, scale: ScaleType) -> Double {
-        guard hi > lo else { return lo }
+        guard hi > lo, u > 0 else { return lo }
+        guard u < 1 else { return hi }
         switch scale {
         case .none, .linear:
             return min(max(lo + u * (hi - lo), lo), hi)

@@ -233,3 +233,28 @@ struct RandomStrategyTests {
         #expect(Set(points).count == 200)
     }
 }
+
+/// A grid over a very wide INTEGER range is counted from its bounds, never listed in memory.
+@Suite("Grid over wide ranges")
+struct WideGridTests {
+    @Test func wideIntegerRangeIsCountedNotListed() throws {
+        let spec = TuningSpec(maxTrials: 5, algorithm: .grid, params: [
+            ParameterSpec(name: "seed", domain: .integer(min: 0, max: 2_000_000_000, scale: .none)),
+            ParameterSpec(name: "act", domain: .categorical(["relu", "tanh"])),
+        ])
+        let grid = try #require(Grid(spec: spec))
+        #expect(grid.count == 4_000_000_002)
+        #expect(spec.plannedTrials == 5)
+        #expect(grid.point(at: 4_000_000_001)["seed"] == .integer(2_000_000_000))
+        let proposals = GridStrategy(grid: grid).propose(count: 3, firstTrialId: 1, history: [])
+        #expect(proposals.map { $0.flags } == [["--seed=0", "--act=relu"], ["--seed=0", "--act=tanh"], ["--seed=1", "--act=relu"]])
+    }
+
+    @Test func fullIntRangeIsUncountable() {
+        let spec = TuningSpec(algorithm: .grid, params: [
+            ParameterSpec(name: "n", domain: .integer(min: Int.min, max: Int.max, scale: .none)),
+        ])
+        #expect(Grid(spec: spec)?.count == nil)
+        #expect(spec.plannedTrials == spec.maxTrials)
+    }
+}

@@ -36,4 +36,11 @@ public protocol MetricSource {
     mutating func poll() -> [MetricReading]
     /// Problems met while reading, each said once (file and what was wrong); drained by the caller.
     mutating func takeWarnings() -> [String]
+    /// The last poll, after the trial ended: reads everything left, and warns about what can no
+    /// longer complete (a record cut short because the writer died).
+    mutating func finish() -> [MetricReading]
+}
+
+extension MetricSource {
+    public mutating func finish() -> [MetricReading] { poll() }
 }

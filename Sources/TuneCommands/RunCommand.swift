@@ -37,26 +37,11 @@ struct RunCommand: ParsableCommand {
     var command: [String] = []
 
     func run() throws {
-        let trialCommand = command.first == "--" ? Array(command.dropFirst()) : command
-        guard let program = trialCommand.first else {
-            throw CommandFailure.usage("no trial command: give the command to tune, e.g. `tune run ./train.sh --config \(config)`")
-        }
-        let loaded: LoadedSpec
-        do {
-            loaded = try SpecLoader.load(path: config)
-        } catch {
-            throw CommandFailure.usage("\(error)")
-        }
-        for note in loaded.notes { Console.note(note) }
-        let spec = loaded.spec
-
-        let directory = FileManager.default.currentDirectoryPath
-        let executable: String
-        do {
-            executable = try CommandResolver.resolve(program, in: directory)
-        } catch {
-            throw CommandFailure.usage(error.message)
-        }
+        let setup = try TrialSetup(config: config, commandWords: command, example: "tune run")
+        let spec = setup.spec
+        let trialCommand = setup.command
+        let directory = setup.directory
+        let executable = setup.executable
 
         let store = storeOptions.jobStore
         let jobId: String

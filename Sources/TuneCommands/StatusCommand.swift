@@ -40,8 +40,8 @@ struct StatusCommand: ParsableCommand {
             for trial in running {
                 var text = "trial \(trial.id)"
                 if let start = trial.startTime { text += ", \(ProgressReporter.duration(Date().timeIntervalSince(start)))" }
-                if let latest = trial.latest(spec.metricTag) {
-                    text += ", \(spec.metricTag)=\(ParameterValue.format(latest.value)) at step \(latest.step)"
+                if let latest = trial.readings(ofMetric: spec.metricTag).last {
+                    text += ", \(latest.tag)=\(ParameterValue.format(latest.value)) at step \(latest.step)"
                 }
                 lines.append(("running", text))
             }

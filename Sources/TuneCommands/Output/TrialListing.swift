@@ -38,7 +38,7 @@ struct TrialListing {
             if let metric = trial.finalMetric {
                 object["finalMetric"] = ["trainingStep": String(metric.step), "objectiveValue": Self.jsonNumber(metric.value)]
             }
-            let all = trial.readings.filter { $0.tag == job.spec.metricTag }
+            let all = trial.readings(ofMetric: job.spec.metricTag)
             if !all.isEmpty {
                 object["allMetrics"] = all.map { ["trainingStep": String($0.step), "objectiveValue": Self.jsonNumber($0.value)] }
             }

@@ -1,33 +1,71 @@
 /// Decides how a trial ended from its exit and the readings it made.
 public enum TrialVerdict {
+    /// How a trial ended: its state, its objective reading when it succeeded, why it failed, and a
+    /// note for the user when the metric tag was found in more than one source.
+    public struct Judgement: Sendable, Equatable {
+        public var state: TrialState
+        public var finalMetric: MetricReading?
+        public var reason: String?
+        public var sourceNote: String?
+    }
+
     /// SUCCEEDED with the objective reading, or FAILED with a reason a person can act on.
-    public static func judge(exit: TrialExit, readings: [MetricReading], spec: TuningSpec, lastErrorLine: String?) -> (state: TrialState, finalMetric: MetricReading?, reason: String?) {
+    public static func judge(exit: TrialExit, readings: [MetricReading], spec: TuningSpec, lastErrorLine: String?) -> Judgement {
         switch exit {
         case .signaled(let signal):
-            return (.failed, nil, "killed by \(signalName(signal))" + errorSuffix(lastErrorLine))
+            return Judgement(state: .failed, reason: "killed by \(signalName(signal))" + errorSuffix(lastErrorLine))
         case .exited(let code) where code != 0:
-            return (.failed, nil, "exited with code \(code)" + errorSuffix(lastErrorLine))
+            return Judgement(state: .failed, reason: "exited with code \(code)" + errorSuffix(lastErrorLine))
         case .exited:
             break
         }
-        guard let objective = ObjectiveSelection.select(from: readings, tag: spec.metricTag, goal: spec.goal,
-                                                        selection: spec.measurementSelection) else {
-            return (.failed, nil, missingMetricReason(readings: readings, tag: spec.metricTag))
+        let match = MetricTagMatch.resolve(spec.metricTag, in: readings)
+        switch match {
+        case .missing:
+            return Judgement(state: .failed, reason: missingMetricReason(readings: readings, tag: spec.metricTag))
+        case .ambiguous(let choices):
+            return Judgement(state: .failed, reason: "the metric tag '\(spec.metricTag)' is in several event-file runs: \(choices.joined(separator: ", ")) — set hyperparameterMetricTag to one of these")
+        case .found(let tag, let source, let alsoIn):
+            guard let objective = ObjectiveSelection.select(from: match.readings(from: readings), tag: tag, goal: spec.goal,
+                                                            selection: spec.measurementSelection) else {
+                return Judgement(state: .failed, reason: missingMetricReason(readings: readings, tag: spec.metricTag))
+            }
+            guard objective.value.isFinite else {
+                return Judgement(state: .failed, reason: "the objective \(tag) was \(objective.value) at step \(objective.step)")
+            }
+            var note: String?
+            if !alsoIn.isEmpty {
+                let others = alsoIn.map(sourceName).joined(separator: " and ")
+                note = "'\(tag)' is reported both in \(sourceName(source)) and in \(others): the objective comes from \(sourceName(source))"
+            } else if tag != spec.metricTag {
+                note = "the metric tag '\(spec.metricTag)' is read from the event-file tag '\(tag)'"
+            }
+            return Judgement(state: .succeeded, finalMetric: objective, sourceNote: note)
         }
-        guard objective.value.isFinite else {
-            return (.failed, nil, "the objective \(spec.metricTag) was \(objective.value) at step \(objective.step)")
+    }
+
+    public static func sourceName(_ source: MetricSourceKind) -> String {
+        switch source {
+        case .stdout: return "the trial's output"
+        case .hypertune: return "the cloudml-hypertune file"
+        case .events: return "TensorFlow event files"
         }
-        return (.succeeded, objective, nil)
     }
 
     static func missingMetricReason(readings: [MetricReading], tag: String) -> String {
         var seen = Set<String>()
         let tags = readings.map(\.tag).filter { seen.insert($0).inserted }
         if tags.isEmpty {
-            return "exited 0 but reported no metric: print a line like `\(tag)=0.97`, or report with cloudml-hypertune, for the tag '\(tag)'"
+            return "exited 0 but reported no metric: print a line like `\(tag)=0.97`, report it with cloudml-hypertune, or write it to TensorFlow event files under $TUNE_TRIAL_DIR, as the tag '\(tag)'"
         }
         let shown = tags.prefix(12).joined(separator: ", ") + (tags.count > 12 ? ", …" : "")
-        return "exited 0 but never reported the metric '\(tag)'; it reported: \(shown) — set hyperparameterMetricTag to one of these, or report '\(tag)'"
+        var reason = "exited 0 but never reported the metric '\(tag)'; it reported: \(shown)"
+        if let hint = KerasMetricNames.hint(for: tag, seen: tags) {
+            reason += " — \(hint)"
+        } else {
+            reason += " — set hyperparameterMetricTag to one of these, or report '\(tag)'"
+        }
+        return reason
     }
 
     private static func errorSuffix(_ line: String?) -> String {

@@ -184,6 +184,8 @@ public final class TuningRun {
     }
 
     private var announcedStop = false
+    /// Notes about where the metric came from, said once per job.
+    private var announcedNotes = Set<String>()
 
     private func flushReadings(_ trial: RunningTrial) throws(StoreError) {
         for warning in trial.takeWarnings() { reporter.note("trial \(trial.id): \(warning)") }
@@ -205,6 +207,9 @@ public final class TuningRun {
             let verdict = TrialVerdict.judge(exit: exit, readings: trial.readings, spec: spec, lastErrorLine: trial.lastErrorLine)
             outcome = TrialOutcome(trial: trial.id, state: verdict.state, time: Date(), finalMetric: verdict.finalMetric,
                                    exitCode: exitCode, signal: signal, reason: verdict.reason)
+            if let note = verdict.sourceNote, announcedNotes.insert(note).inserted {
+                reporter.note(note)
+            }
         }
         try record(.trialFinished(outcome))
         if let finished = job.trial(trial.id) {

@@ -51,3 +51,10 @@ public struct TrialRecord: Sendable, Equatable {
         readings.last { $0.tag == tag }
     }
 }
+
+extension TrialRecord {
+    /// The readings of the job's metric tag, from the source it resolves to (see `MetricTagMatch`).
+    public func readings(ofMetric tag: String) -> [MetricReading] {
+        MetricTagMatch.resolve(tag, in: readings).readings(from: readings)
+    }
+}

@@ -1,0 +1,65 @@
+/// Proposes given points, in order, each once: for running chosen configurations (`tune probe`).
+public struct FixedStrategy: SearchStrategy {
+    public let points: [Assignment]
+    public var name: String { "fixed points" }
+
+    public init(points: [Assignment]) {
+        self.points = points
+    }
+
+    public func propose(count: Int, firstTrialId: Int, history: [TrialObservation]) -> [Assignment] {
+        Array(points.dropFirst(history.count).prefix(count))
+    }
+}
+
+extension TuningSpec {
+    /// The middle of the search space: each parameter at unit coordinate ½ (the geometric middle
+    /// of a log range, the middle category), with `overrides` (name → flag text) applied.
+    /// Throws a message naming the parameter when an override is unknown or out of its domain.
+    public func midpoint(overriding overrides: [String: String]) throws(SpaceError) -> Assignment {
+        for name in overrides.keys where param(named: name) == nil {
+            throw SpaceError("--set \(name)=…: the config has no parameter '\(name)'; its parameters are \(params.map(\.name).joined(separator: ", "))")
+        }
+        var pairs: [(String, ParameterValue)] = []
+        for param in params {
+            guard let text = overrides[param.name] else {
+                pairs.append((param.name, param.value(atUnit: 0.5)))
+                continue
+            }
+            guard let value = param.value(fromText: text), param.contains(value) else {
+                throw SpaceError("--set \(param.name)=\(text): not a value of \(param.name) (\(param.domainDescription))")
+            }
+            pairs.append((param.name, value))
+        }
+        return Assignment(pairs)
+    }
+}
+
+extension ParameterSpec {
+    /// Whether `value` lies in this parameter's domain.
+    public func contains(_ value: ParameterValue) -> Bool {
+        switch (domain, value) {
+        case (.double(let lo, let hi, _), .double(let x)): return x >= lo && x <= hi
+        case (.integer(let lo, let hi, _), .integer(let n)): return n >= lo && n <= hi
+        case (.categorical(let values), .categorical(let s)): return values.contains(s)
+        case (.discrete(let values), .discrete(let d)): return values.contains(d)
+        default: return false
+        }
+    }
+
+    /// `DOUBLE in [0.2, 0.6]`, `one of relu, tanh`.
+    public var domainDescription: String {
+        switch domain {
+        case .double(let lo, let hi, _): return "DOUBLE in [\(ParameterValue.format(lo)), \(ParameterValue.format(hi))]"
+        case .integer(let lo, let hi, _): return "INTEGER in [\(lo), \(hi)]"
+        case .categorical(let values): return "one of \(values.joined(separator: ", "))"
+        case .discrete(let values): return "one of \(values.map(\.text).joined(separator: ", "))"
+        }
+    }
+}
+
+/// A value that does not fit the search space, said for a person.
+public struct SpaceError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -9,9 +9,13 @@ import Glibc
 struct LiveTests {
     @Test func readersWorkWhileTheJobRuns() async throws {
         let sandbox = try Sandbox()
+        // Trials after the first wait for a gate the test opens once it has read the store, so the
+        // job is certainly still running while the readers run, however slow the machine.
+        let gate = sandbox.path("gate")
         try sandbox.script("train.sh", """
             echo "hello from trial $TUNE_TRIAL_ID"
             sleep 0.5
+            if [ "$TUNE_TRIAL_ID" -gt 1 ]; then while [ ! -f '\(gate)' ]; do sleep 0.05; done; fi
             echo "acc=0.$TUNE_TRIAL_ID"
             """)
         try sandbox.write("c.yml", config(maxTrials: 4, parallel: 1))
@@ -26,7 +30,7 @@ struct LiveTests {
         #expect(logs.stdout.contains("acc=0.1"), "the whole output, to the trial's end: \(logs)")
         #expect(logs.elapsed > 0.2, "it followed the trial while it ran (the trial sleeps 0.5 s): \(logs)")
 
-        // Trials 2…4 still run for about 1.5 s.
+        // Trial 2 waits at the gate.
         let status = try await sandbox.tune(["status", "live"])
         #expect(status.status == 0, "\(status)")
         #expect(status.stdout.contains("RUNNING"), "\(status)")
@@ -35,6 +39,7 @@ struct LiveTests {
         #expect(first["state"] as? String == "SUCCEEDED")
         #expect(objective(first) == 0.1)
         #expect(tune.isRunning, "the readers ran while tune was still running")
+        _ = try sandbox.write("gate", "")
 
         let end = await tune.finish(timeout: 30)
         #expect(end.status == 0, "\(end)")

@@ -5,10 +5,12 @@
 // created/started/finished events, then times `Journal.replay` (best of 5). The same readings
 // batched 100 to an event show what batching saves.
 //
-// Then (unless `replay` is given) the trial launch benchmark, LaunchThroughput.swift.
+// Then (unless `replay` is given) the event-file reading benchmark, EventsBenchmark.swift, and the
+// trial launch benchmark, LaunchThroughput.swift.
 //
-//     swift build -c release && .build/release/tune-bench                  # both
+//     swift build -c release && .build/release/tune-bench                  # all
 //     .build/release/tune-bench replay [trials] [readings]                 # replay only
+//     .build/release/tune-bench events [MB]                                # event files only (100 MB)
 //     .build/release/tune-bench launch [trials]                            # launch throughput only
 import Foundation
 import TuneCore
@@ -28,6 +30,12 @@ func runLaunchBenchmark() throws {
 
 if mode == "launch" {
     try runLaunchBenchmark()
+    exit(0)
+}
+
+if mode == "events" {
+    let megabytes = CommandLine.arguments.dropFirst(2).compactMap { Int($0) }.first ?? 100
+    try EventsBenchmark.run(megabytes: megabytes)
     exit(0)
 }
 
@@ -181,6 +189,8 @@ for (label, batch) in [("one reading per metrics event", 1), ("\(readingsPerTria
 }
 
 if mode == nil {
+    print("")
+    try EventsBenchmark.run(megabytes: 100)
     print("")
     try runLaunchBenchmark()
 }

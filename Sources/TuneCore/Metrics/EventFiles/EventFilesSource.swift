@@ -1,0 +1,75 @@
+/// Reads the scalars a trial writes to TensorFlow summary-event files (`events.out.tfevents.*`),
+/// as TensorBoard and Cloud ML's tuner do.
+///
+/// Every event file under `root` counts, at any depth, including files that appear while the trial
+/// runs (the folder is searched again at most about once a second while polling, and always at
+/// `finish()`). Each file is read incrementally as it grows; see `EventFileReader`.
+///
+/// A reading's tag is qualified by its run as TensorBoard shows it: the file's folder relative to
+/// `root`, then "/", then the summary tag (`validation/epoch_accuracy` for a file in
+/// `<root>/validation/`); a file directly in `root` gives the bare tag. The step is the Event's.
+/// Several files in one folder are one run.
+///
+/// Bad content never throws: damaged records are skipped with one warning naming the file and the
+/// record's offset (at most a few per file), and reading goes on.
+public struct EventFilesSource: MetricSource, Sendable {
+    public let root: String
+
+    /// Bytes read from one file in one poll, at most (about: reading stops at the next record
+    /// boundary past it), so that a poll stays short when a big file is first found; the rest is
+    /// read by the next polls. `finish()` reads everything.
+    static let pollBudgetPerFile = 64 << 20
+    /// The least time between two searches of the folder while polling; a search that takes long
+    /// (a huge tree) spaces the next ones further, to at most 5% of the time.
+    var rescanInterval: Duration = .seconds(1)
+    /// The next search waits at least this many times as long as the last one took.
+    var rescanCostFactor = 20
+
+    private var files: [EventFileReader] = []
+    private var known: Set<String> = []
+    private var nextScan: ContinuousClock.Instant?
+    private var warnings: [String] = []
+
+    public init(root: String) {
+        self.root = root
+    }
+
+    public mutating func poll() -> [MetricReading] {
+        let now = ContinuousClock.now
+        if nextScan.map({ now >= $0 }) ?? true { rescan() }
+        return readFiles(budget: Self.pollBudgetPerFile)
+    }
+
+    public mutating func takeWarnings() -> [String] {
+        defer { warnings.removeAll() }
+        return warnings
+    }
+
+    public mutating func finish() -> [MetricReading] {
+        rescan()
+        let readings = readFiles(budget: Int.max)
+        for i in files.indices { files[i].warnIfCutShort(warnings: &warnings) }
+        return readings
+    }
+
+    private mutating func readFiles(budget: Int) -> [MetricReading] {
+        var readings: [MetricReading] = []
+        for i in files.indices {
+            files[i].read(budget: budget, readings: &readings, warnings: &warnings)
+        }
+        return readings
+    }
+
+    private mutating func rescan() {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var added = false
+        for found in EventFileFinder.find(root: root) where known.insert(found.path).inserted {
+            files.append(EventFileReader(path: found.path, run: found.run))
+            added = true
+        }
+        if added { files.sort { $0.path < $1.path } }
+        let took = clock.now - started
+        nextScan = clock.now + max(rescanInterval, took * rescanCostFactor)
+    }
+}

@@ -13,8 +13,10 @@ final class RunningTrial {
     private var logs: [Int32: Int32] = [:]
     private var parsers: [Int32: StdoutMetricParser] = [:]
     private var echoes: [Int32: LineEcho] = [:]
+    /// The files the trial writes metrics to: the cloudml-hypertune file and TensorFlow event files.
     private var hypertune: HypertuneFileSource
-    private var lastHypertunePoll = Date.distantPast
+    private var eventFiles: EventFilesSource
+    private var lastFilePoll = Date.distantPast
     private var errorTail = LastLine()
 
     /// Every reading so far, and those not yet written to the journal.
@@ -30,6 +32,7 @@ final class RunningTrial {
         self.process = process
         self.startTime = startTime
         hypertune = HypertuneFileSource(path: directory + "/" + TrialEnvironment.metricFileName)
+        eventFiles = EventFilesSource(root: directory)
         for (fd, name, target) in [(process.stdout, "stdout.log", STDOUT_FILENO), (process.stderr, "stderr.log", STDERR_FILENO)] {
             logs[fd] = open(directory + "/" + name, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644)
             parsers[fd] = StdoutMetricParser()
@@ -65,19 +68,27 @@ final class RunningTrial {
         }
     }
 
-    /// Polls the hypertune file at most every `interval` seconds (always when `force`).
-    func pollFiles(now: Date, interval: TimeInterval, force: Bool = false) {
-        guard force || now.timeIntervalSince(lastHypertunePoll) >= interval else { return }
-        lastHypertunePoll = now
+    /// Polls the metric files at most every `interval` seconds.
+    func pollFiles(now: Date, interval: TimeInterval) {
+        guard now.timeIntervalSince(lastFilePoll) >= interval else { return }
+        lastFilePoll = now
         add(hypertune.poll())
+        add(eventFiles.poll())
+        takeFileWarnings()
+    }
+
+    private func takeFileWarnings() {
         warnings.append(contentsOf: hypertune.takeWarnings())
+        warnings.append(contentsOf: eventFiles.takeWarnings())
     }
 
     /// After the process ended: reads what is left in the pipes, flushes parsers, closes logs.
     func finishOutput() {
         for fd in openStreams { read(fd) }
         for fd in openStreams { closeStream(fd) }
-        pollFiles(now: Date(), interval: 0, force: true)
+        add(hypertune.finish())
+        add(eventFiles.finish())
+        takeFileWarnings()
     }
 
     func takeUnrecorded() -> [MetricReading] {

@@ -230,7 +230,7 @@ public final class TuningRun {
         }
         let firstFew = min(3, spec.maxTrials)
         if job.count(.succeeded) == 0 && failed >= firstFew {
-            return "the first \(failed) trial\(failed == 1 ? "" : "s") all failed"
+            return failed == 1 ? "the first trial failed" : "the first \(failed) trials all failed"
         }
         return nil
     }

@@ -36,21 +36,58 @@ public struct MetricSummary: Sendable, Equatable {
 }
 
 extension MetricTagMatch {
-    /// Reported tags that look like what `tag` meant: the other Keras spelling, tags that contain
-    /// it or are contained in it, and near misspellings; at most five.
+    /// Reported tags that look like what `tag` meant, best first, at most five: the same metric
+    /// under another naming (Keras 2's `val_acc` is TensorBoard's `validation/epoch_accuracy`,
+    /// Keras 3's `val_accuracy`), then tags containing it or contained in it, then near misspellings.
     public static func closest(to tag: String, among tags: [String]) -> [String] {
-        let wanted = tag.lowercased()
-        let lastPart = { (t: String) in String(t.split(separator: "/").last ?? Substring(t)).lowercased() }
+        let wanted = MetricName(tag)
         var picks: [String] = []
         func add(_ t: String) { if !picks.contains(t) { picks.append(t) } }
-        if let other = KerasMetricNames.counterpart(of: tag) {
-            tags.filter { $0 == other || $0.hasSuffix("/" + other) }.forEach(add)
-        }
-        tags.filter { lastPart($0).contains(lastPart(tag)) || lastPart(tag).contains(lastPart($0)) }.forEach(add)
-        let lastParts = tags.map(lastPart)
-        if let near = KeySuggestion.closest(to: lastPart(wanted), among: lastParts), let index = lastParts.firstIndex(of: near) {
+        // Per-epoch tags before per-batch or per-iteration ones of the same metric.
+        let pairs = zip(tags, tags.map(MetricName.init)).enumerated()
+            .sorted { ($0.element.1.perIteration ? 1 : 0, $0.offset) < ($1.element.1.perIteration ? 1 : 0, $1.offset) }
+            .map(\.element)
+        let (tags, named) = (pairs.map(\.0), pairs.map(\.1))
+        zip(tags, named).filter { $1.base == wanted.base && $1.validation == wanted.validation }.forEach { add($0.0) }
+        zip(tags, named).filter { $1.base == wanted.base }.forEach { add($0.0) }
+        zip(tags, named).filter { $1.last.contains(wanted.last) || wanted.last.contains($1.last) }.forEach { add($0.0) }
+        if let near = KeySuggestion.closest(to: wanted.last, among: named.map(\.last)), let index = named.firstIndex(where: { $0.last == near }) {
             add(tags[index])
         }
         return Array(picks.prefix(5))
+    }
+}
+
+/// A metric tag reduced to what it measures, so the namings of Keras 2 (`val_acc`), Keras 3
+/// (`val_accuracy`) and TensorBoard logs (`validation/epoch_accuracy`) compare equal.
+struct MetricName {
+    /// The tag's last part, lower-cased.
+    var last: String
+    /// The measured quantity: `accuracy`, `loss`, … (prefixes `val_`, `epoch_`, `evaluation_` dropped, `acc` spelled out).
+    var base: String
+    /// Whether it is measured on validation data (a `val_` prefix, or a `validation`/`val` folder).
+    var validation: Bool
+    /// Logged per batch or iteration rather than per epoch (`batch_…`, `evaluation_…_vs_iterations`).
+    var perIteration = false
+
+    init(_ tag: String) {
+        let parts = tag.lowercased().split(separator: "/").map(String.init)
+        last = parts.last ?? tag.lowercased()
+        var name = last
+        validation = parts.dropLast().contains { $0 == "validation" || $0 == "val" || $0 == "eval" }
+        for prefix in ["val_", "validation_"] where name.hasPrefix(prefix) {
+            name.removeFirst(prefix.count)
+            validation = true
+        }
+        for prefix in ["epoch_", "evaluation_", "batch_"] where name.hasPrefix(prefix) {
+            name.removeFirst(prefix.count)
+            perIteration = prefix != "epoch_"
+        }
+        if name.hasSuffix("_vs_iterations") {
+            name.removeLast("_vs_iterations".count)
+            perIteration = true
+        }
+        if name == "acc" { name = "accuracy" }
+        base = name
     }
 }

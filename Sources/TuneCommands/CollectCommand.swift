@@ -52,7 +52,7 @@ struct CollectCommand: ParsableCommand {
             } catch {
                 throw CommandFailure.failed("cannot copy trial \(trial.id) to \(destination): \(error.localizedDescription)")
             }
-            let metric = trial.finalMetric.map { " (\(record.spec.metricTag)=\(ParameterValue.format($0.value)))" } ?? " (\(trial.state.rawValue))"
+            let metric = trial.finalMetric.map { " (\(record.spec.metricTag)=\(MetricReading.display($0.value)))" } ?? " (\(trial.state.rawValue))"
             Console.out("trial \(trial.id)\(metric) → \(destination)")
             copied += 1
         }

@@ -14,7 +14,7 @@ struct JobSummary {
         if job.count(.cancelled) > 0 { counts += ", \(job.count(.cancelled)) cancelled" }
         Console.out("Job \(job.id) \(job.state.rawValue): \(job.trials.count) trial\(job.trials.count == 1 ? "" : "s") (\(counts)) in \(ProgressReporter.duration(elapsed))")
         if let best = job.bestTrial, let metric = best.finalMetric {
-            Console.out("Best trial \(best.id): \(job.spec.metricTag)=\(ParameterValue.format(metric.value)) (step \(metric.step))")
+            Console.out("Best trial \(best.id): \(job.spec.metricTag)=\(MetricReading.display(metric.value)) (step \(metric.step))")
             let params = job.spec.params.compactMap { p in best.parameters[p.name].map { "\(p.name)=\($0)" } }
             if !params.isEmpty { Console.out("  " + params.joined(separator: " ")) }
             Console.out("  reproduce: " + ReproduceCommand.line(for: best, in: job))

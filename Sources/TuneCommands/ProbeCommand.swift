@@ -85,7 +85,7 @@ struct ProbeCommand: ParsableCommand {
             var table = TextTable(headers: ["source", "tag", "readings", "steps", "last value"], rightAligned: [2])
             for row in rows {
                 let steps = row.firstStep == row.lastStep ? "\(row.firstStep)" : "\(row.firstStep)…\(row.lastStep)"
-                table.add([row.source.rawValue, row.tag, String(row.count), steps, ParameterValue.format(row.lastValue)])
+                table.add([row.source.rawValue, row.tag, String(row.count), steps, MetricReading.display(row.lastValue)])
             }
             Console.out(table.render())
         }
@@ -96,7 +96,7 @@ struct ProbeCommand: ParsableCommand {
             var line = "hyperparameterMetricTag '\(tag)': matched \(found == tag ? "" : "'\(found)' ")in \(TrialVerdict.sourceName(source))"
             if !alsoIn.isEmpty { line += " (also in \(alsoIn.map(TrialVerdict.sourceName).joined(separator: " and ")))" }
             if let metric = trial.finalMetric {
-                line += "; objective \(ParameterValue.format(metric.value)) at step \(metric.step) (\(spec.measurementSelection.rawValue))"
+                line += "; objective \(MetricReading.display(metric.value)) at step \(metric.step) (\(spec.measurementSelection.rawValue))"
             }
             Console.out(line)
         case .ambiguous(let choices):

@@ -32,7 +32,7 @@ struct StatusCommand: ParsableCommand {
         lines.append(("progress", progress))
         if let best = record.bestTrial, let metric = best.finalMetric {
             let params = spec.params.compactMap { p in best.parameters[p.name].map { "\(p.name)=\($0)" } }.joined(separator: " ")
-            lines.append(("best", "trial \(best.id): \(spec.metricTag)=\(ParameterValue.format(metric.value)) (step \(metric.step)) · \(params)"))
+            lines.append(("best", "trial \(best.id): \(spec.metricTag)=\(MetricReading.display(metric.value)) (step \(metric.step)) · \(params)"))
         } else {
             lines.append(("best", "none yet"))
         }
@@ -41,7 +41,7 @@ struct StatusCommand: ParsableCommand {
                 var text = "trial \(trial.id)"
                 if let start = trial.startTime { text += ", \(ProgressReporter.duration(Date().timeIntervalSince(start)))" }
                 if let latest = trial.readings(ofMetric: spec.metricTag).last {
-                    text += ", \(latest.tag)=\(ParameterValue.format(latest.value)) at step \(latest.step)"
+                    text += ", \(latest.tag)=\(MetricReading.display(latest.value)) at step \(latest.step)"
                 }
                 lines.append(("running", text))
             }

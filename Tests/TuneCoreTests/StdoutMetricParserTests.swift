@@ -64,7 +64,7 @@ struct StdoutLineFormTests {
         ("acc: 0.97", ["acc=0.97@1"]),
         ("loss: 0.3 acc: 0.9", ["loss=0.3@1", "acc=0.9@1"]),
         ("val/acc: 0.9", ["val/acc=0.9@1"]),
-        ("_private:1", ["_private=1.0@1"]),
+        ("_private: 1", ["_private=1.0@1"]),
         ("{'acc': 0.97, 'loss': 0.1}", ["acc=0.97@1", "loss=0.1@1"]),
     ])
     func guild(line: String, expected: [String]) {
@@ -118,6 +118,8 @@ struct StdoutLineFormTests {
         "acc=nanny",
         "acc=information",
         "url http://localhost/x",
+        "listening on localhost:8080",
+        "I0000 00:00:1795372005.037760    8167 port.cc:153] oneDNN custom operations are on.",
         "{",
         "{\"acc\": }",
         "}{",

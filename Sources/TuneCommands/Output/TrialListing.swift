@@ -15,7 +15,7 @@ struct TrialListing {
         var table = TextTable(headers: headers, rightAligned: [0, 1, paramNames.count + 2])
         for trial in ordered {
             var row = [
-                trial.finalMetric.map { ParameterValue.format($0.value) } ?? "-",
+                trial.finalMetric.map { MetricReading.display($0.value) } ?? "-",
                 trial.finalMetric.map { String($0.step) } ?? "-",
             ]
             row += paramNames.map { trial.parameters[$0] ?? "" }

@@ -33,7 +33,7 @@ public final class ProgressReporter {
         guard !quiet else { return }
         var line = "tune: trial \(trial.id) \(trial.state.rawValue)"
         if let metric = trial.finalMetric {
-            line += " \(job.spec.metricTag)=\(ParameterValue.format(metric.value)) (step \(metric.step))"
+            line += " \(job.spec.metricTag)=\(MetricReading.display(metric.value)) (step \(metric.step))"
         } else if let reason = trial.failureReason {
             line += ": \(reason)"
         }
@@ -64,7 +64,7 @@ public final class ProgressReporter {
         let done = job.count(.succeeded) + job.count(.failed) + job.count(.cancelled)
         var text = "\(done)/\(job.spec.plannedTrials) done, \(running) running, \(job.count(.failed)) failed"
         if let best = job.bestTrial, let metric = best.finalMetric {
-            text += " · best \(job.spec.metricTag)=\(ParameterValue.format(metric.value)) (trial \(best.id))"
+            text += " · best \(job.spec.metricTag)=\(MetricReading.display(metric.value)) (trial \(best.id))"
         }
         text += " · " + Self.duration(Date().timeIntervalSince(startTime))
         return text

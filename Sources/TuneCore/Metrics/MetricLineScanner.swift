@@ -186,7 +186,11 @@ enum MetricLineScanner {
             if j < n && (line[j] == doubleQuote || line[j] == singleQuote) { j += 1 }
             while j < n && isBlank(line[j]) { j += 1 }
             guard j < n, line[j] == equals || line[j] == colon else { continue }
+            let afterColon = line[j] == colon
             j += 1
+            // `name: value` (Guild, Keras) has a blank after the colon; `host:8080`, `port.cc:153`
+            // and `12:30` do not, and are not metrics.
+            if afterColon { guard j < n, isBlank(line[j]) else { continue } }
             while j < n && isBlank(line[j]) { j += 1 }
             guard let (value, end) = parseNumber(line, from: j), end == n || isNumberBoundary(line[end]) else {
                 continue

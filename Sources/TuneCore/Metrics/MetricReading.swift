@@ -44,3 +44,15 @@ public protocol MetricSource {
 extension MetricSource {
     public mutating func finish() -> [MetricReading] { poll() }
 }
+
+extension MetricReading {
+    /// A metric value as people read it: most writers (TensorBoard summaries, Keras, PyTorch)
+    /// store float32, whose exact double (0.8519999980926514) is noise; a value that is exactly a
+    /// float32 is shown as that float's shortest text (0.852), any other as the double's.
+    /// Machine outputs (JSON, CSV, the journal) keep the exact value.
+    public static func display(_ value: Double) -> String {
+        let single = Float(value)
+        if value.isFinite, single.isFinite, Double(single) == value { return "\(single)" }
+        return ParameterValue.format(value)
+    }
+}

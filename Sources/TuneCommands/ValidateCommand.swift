@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TuneCore
 
 /// `tune validate tuning.yml`: checks a config and shows the search space it describes.
@@ -11,6 +12,9 @@ struct ValidateCommand: ParsableCommand {
     @Argument(help: "The config file (YAML or JSON).")
     var config: String
 
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Optionally, the trial command: its script is checked for the metric's Keras spelling.", valueName: "command"))
+    var command: [String] = []
+
     func run() throws {
         let loaded: LoadedSpec
         do {
@@ -20,6 +24,10 @@ struct ValidateCommand: ParsableCommand {
         }
         for note in loaded.notes { Console.note(note) }
         let spec = loaded.spec
+        let words = command.first == "--" ? Array(command.dropFirst()) : command
+        if let warning = ScriptMetricHint.check(tag: spec.metricTag, command: words, directory: FileManager.default.currentDirectoryPath) {
+            Console.stderr("warning: " + warning)
+        }
         let strategy = spec.makeStrategy(seed: spec.seed ?? 0)
         if let note = strategy.note { Console.note(note) }
         Console.out("\(config): valid")

@@ -127,5 +127,10 @@ struct EventMetricTests {
         let run = try await sandbox.tune(["python3", "train.py", "--config", "c.yml", "--job", "w"])
         #expect(run.status == 0, "\(run)")
         #expect(run.stderr.contains("warning: the config's metric tag is 'acc' but train.py names 'accuracy'"), "\(run)")
+        let validate = try await sandbox.tune(["validate", "c.yml", "python3", "train.py"])
+        #expect(validate.status == 0, "\(validate)")
+        #expect(validate.stderr.contains("warning: the config's metric tag is 'acc' but train.py names 'accuracy'"), "\(validate)")
+        let quiet = try await sandbox.tune(["validate", "c.yml"])
+        #expect(!quiet.stderr.contains("warning:"), "no command, nothing to check: \(quiet)")
     }
 }

@@ -36,7 +36,7 @@ struct SchedulingTests {
 
     @Test func maxParallelTrialsIsReachedAndNeverExceeded() async throws {
         let sandbox = try Sandbox()
-        try Self.intervalScript(sandbox, seconds: "0.3")
+        try Self.intervalScript(sandbox, seconds: "0.6")
         try sandbox.write("c.yml", config(maxTrials: 9, parallel: 3))
         let run = try await sandbox.tune(["./train.sh", "--config", "c.yml"])
         try #require(run.status == 0, "\(run)")

@@ -166,6 +166,7 @@ final class RunningTune: @unchecked Sendable {
     }
 
     var stderrSoFar: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+    var stdoutSoFar: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
 
     /// Waits for the end; past `timeout` kills it (SIGKILL) and records a test failure.
     func finish(timeout: TimeInterval = 60, sourceLocation: SourceLocation = #_sourceLocation) async -> TuneOutcome {

@@ -22,7 +22,7 @@ struct StatusCommand: ParsableCommand {
         if let reason = record.stateReason { state += ": \(reason)" }
         lines.append(("job", record.id))
         lines.append(("state", state))
-        lines.append(("command", ReproduceCommand.line(for: TrialRecord(id: 0, parameters: [:], createTime: Date()), in: record)))
+        lines.append(("command", record.header.command.map(ReproduceCommand.shellQuoted).joined(separator: " ")))
         lines.append(("config", "\(record.header.configPath) · \(spec.goal.rawValue) \(spec.metricTag) · \(record.header.strategy) · seed \(record.header.seed)"))
         let finished = record.trials.filter { $0.state.isFinished }.count
         var progress = "\(finished)/\(spec.plannedTrials) trials finished: \(record.count(.succeeded)) succeeded, \(record.count(.failed)) failed"

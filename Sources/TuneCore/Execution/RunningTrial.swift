@@ -46,9 +46,11 @@ final class RunningTrial {
     /// The last non-empty line the trial wrote on stderr, for failure reasons.
     var lastErrorLine: String? { errorTail.line }
 
+    /// Reused by every read of this trial's streams.
+    private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+
     /// Reads what is available on `fd` now; closes it at end of file.
     func read(_ fd: Int32) {
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if n > 0 {

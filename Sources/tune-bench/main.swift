@@ -12,6 +12,8 @@
 //     .build/release/tune-bench replay [trials] [readings]                 # replay only
 //     .build/release/tune-bench events [MB]                                # event files only (100 MB)
 //     .build/release/tune-bench launch [trials]                            # launch throughput only
+//     .build/release/tune-bench search [--strategy random|bayes|all] …      # search strategies vs the peers (SearchBenchmark.swift);
+//                                                                          # not part of the run with no arguments
 import Foundation
 import TuneCore
 
@@ -30,6 +32,16 @@ func runLaunchBenchmark() throws {
 
 if mode == "launch" {
     try runLaunchBenchmark()
+    exit(0)
+}
+
+if mode == "search" {
+    do {
+        try SearchBenchmark.main(Array(CommandLine.arguments.dropFirst(2)))
+    } catch {
+        print("error: \(error)")
+        exit(1)
+    }
     exit(0)
 }
 

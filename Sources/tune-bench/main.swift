@@ -12,6 +12,7 @@
 //     .build/release/tune-bench replay [trials] [readings]                 # replay only
 //     .build/release/tune-bench events [MB]                                # event files only (100 MB)
 //     .build/release/tune-bench launch [trials]                            # launch throughput only
+//     .build/release/tune-bench gp [seeds]                                 # Bayesian optimization figures
 import Foundation
 import TuneCore
 
@@ -30,6 +31,11 @@ func runLaunchBenchmark() throws {
 
 if mode == "launch" {
     try runLaunchBenchmark()
+    exit(0)
+}
+
+if mode == "gp" {
+    GPBenchmark.run(seeds: CommandLine.arguments.dropFirst(2).compactMap { Int($0) }.first ?? 10)
     exit(0)
 }
 

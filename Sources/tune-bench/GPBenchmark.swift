@@ -37,11 +37,48 @@ enum GPBenchmark {
     static let hartmannSpec = TuningSpec(goal: .minimize, maxTrials: 50,
                                          params: (1...6).map { ParameterSpec(name: "x\($0)", domain: .double(min: 0, max: 1, scale: .linear)) })
 
+    static func rosenbrock4(_ a: Assignment) -> Double {
+        let x = (1...4).map { a["x\($0)"]!.number! }
+        var total = 0.0
+        for i in 0..<3 {
+            let a = x[i + 1] - x[i] * x[i], b = 1 - x[i]
+            total += 100 * a * a + b * b
+        }
+        return total
+    }
+
+    static func ackley5(_ a: Assignment) -> Double {
+        let x = (1...5).map { a["x\($0)"]!.number! }
+        let s1: Double = x.map { $0 * $0 }.reduce(0, +) / 5
+        let s2: Double = x.map { cos(2 * Double.pi * $0) }.reduce(0, +) / 5
+        return -20 * exp(-0.2 * s1.squareRoot()) - exp(s2) + 20 + M_E
+    }
+
+    /// shared/bench/problems.py `mixed`: optimum 0 at adam, lr 1e-4, dropout 0.25, units 192.
+    static func mixed(_ a: Assignment) -> Double {
+        let offsets: [String: (Double, Double)] = ["sgd": (0.8, -2), "adam": (0, -4), "rmsprop": (0.3, -3)]
+        guard case .categorical(let opt) = a["optimizer"]!, let (offset, bestLog) = offsets[opt] else { return .nan }
+        let lr = log10(a["lr"]!.number!) - bestLog, dropout = a["dropout"]!.number! - 0.25, units = (a["units"]!.number! - 192) / 64
+        return offset + lr * lr + 4 * dropout * dropout + 0.5 * units * units
+    }
+
+    static let rosenbrockSpec = TuningSpec(goal: .minimize, maxTrials: 50,
+                                           params: (1...4).map { ParameterSpec(name: "x\($0)", domain: .double(min: -5, max: 10, scale: .linear)) })
+    static let ackleySpec = TuningSpec(goal: .minimize, maxTrials: 50,
+                                       params: (1...5).map { ParameterSpec(name: "x\($0)", domain: .double(min: -32.768, max: 32.768, scale: .linear)) })
+    static let mixedSpec = TuningSpec(goal: .minimize, maxTrials: 50, params: [
+        ParameterSpec(name: "lr", domain: .double(min: 1e-5, max: 1e-1, scale: .log)),
+        ParameterSpec(name: "dropout", domain: .double(min: 0, max: 0.8, scale: .linear)),
+        ParameterSpec(name: "units", domain: .integer(min: 16, max: 512, scale: .linear)),
+        ParameterSpec(name: "optimizer", domain: .categorical(["sgd", "adam", "rmsprop"])),
+    ])
+
     static func run(seeds: Int) {
         #if DEBUG
         print("note: debug build — build with -c release for meaningful figures")
         #endif
         let clock = ContinuousClock()
+        if CommandLine.arguments.contains("--no-timing") { return runProblems(seeds: seeds) }
         print("propose() time, Hartmann-6 (6-D), fresh strategy, 1 proposal (median of 3):")
         for n in [100, 300, 1000] {
             var rng = SeededGenerator(seed: 7)
@@ -57,9 +94,19 @@ enum GPBenchmark {
             }
             print(String(format: "  n=%-5d %.4f s", n, times.sorted()[1]))
         }
+        runProblems(seeds: seeds)
+    }
+
+    static func runProblems(seeds: Int) {
         for (name, spec, f, optimum, budget) in [("branin", braninSpec, branin as @Sendable (Assignment) -> Double, 0.397887, 30),
                                                 ("branin", braninSpec, branin, 0.397887, 50),
-                                                ("hartmann6", hartmannSpec, hartmann6, -3.32237, 50)] {
+                                                ("hartmann6", hartmannSpec, hartmann6, -3.32237, 50),
+                                                ("hartmann6", hartmannSpec, hartmann6, -3.32237, 100),
+                                                ("rosenbrock4", rosenbrockSpec, rosenbrock4, 0, 50),
+                                                ("ackley5", ackleySpec, ackley5, 0, 50),
+                                                ("mixed", mixedSpec, mixed, 0, 50)] {
+            let only = CommandLine.arguments.dropFirst(2).filter { Int($0) == nil && !$0.hasPrefix("-") }
+            if !only.isEmpty && !only.contains(name) { continue }
             var bo: [Double] = [], random: [Double] = [], perTrial: [Double] = []
             for seed in 1...seeds {
                 let (best, time) = optimize(BayesianStrategy(spec: spec, seed: UInt64(seed)), f, budget)

@@ -171,6 +171,28 @@ struct BayesianStrategyTests {
         #expect(minimizing.propose(count: 2, firstTrialId: 11, history: history) == maximizing.propose(count: 2, firstTrialId: 11, history: negated))
     }
 
+    @Test("a space of constants has one point; then it is exhausted")
+    func constantSpace() {
+        let spec = TuningSpec(params: [ParameterSpec(name: "lr", domain: .double(min: 0.1, max: 0.1, scale: .linear)),
+                                       ParameterSpec(name: "opt", domain: .categorical(["adam"]))])
+        let strategy = BayesianStrategy(spec: spec, seed: 1)
+        let first = strategy.propose(count: 3, firstTrialId: 1, history: [])
+        #expect(first.count == 1)
+        let done = first.map { TrialObservation(trialId: 1, assignment: $0, state: .succeeded, objective: 1) }
+        #expect(strategy.propose(count: 1, firstTrialId: 2, history: done).isEmpty)
+    }
+
+    @Test("past the fit and model caps, the subsets still give valid, new proposals")
+    func largeHistorySubsets() {
+        var options = testOptions
+        options.fitPoints = 12
+        options.modelPoints = 20
+        let strategy = BayesianStrategy(spec: braninSpec, seed: 12, options: options)
+        let history = run(strategy, branin, budget: 30)
+        #expect(Set(history.map(\.assignment)).count == 30)
+        #expect(history.map { $0.objective! }.min()! < 2)
+    }
+
     /// Random search's median best after 30 Branin trials is ~1 above the optimum 0.398 (1.22
     /// median regret over 5 seeds in tune-bench); GP + EI reaches ~0.003. The bound 0.45 leaves
     /// wide room for the BO side and none for a random-search-quality strategy.

@@ -12,7 +12,7 @@ struct KroneckerSequence: Sendable {
     init(dimension: Int, generator: inout SeededGenerator) {
         var phi = 2.0
         for _ in 0..<60 { phi = pow(1 + phi, 1 / Double(dimension + 1)) }
-        alpha = (1...max(dimension, 1)).map { j in pow(1 / phi, Double(j)) }.prefix(dimension).map { $0 }
+        alpha = (0..<dimension).map { j in pow(1 / phi, Double(j + 1)) }
         shift = (0..<dimension).map { _ in generator.nextUnit() }
     }
 

@@ -65,7 +65,12 @@ struct ProposalModel {
             }
         }
         // Everything the search looked at is taken: pick from what is left.
-        if let left = strategy.untriedPoints(avoiding: taken) {
+        if var left = strategy.untriedPoints(avoiding: taken) {
+            // Score at most 4096 of them (a seeded sample), so a big space stays cheap here.
+            if left.count > 4096 {
+                for i in 0..<4096 { left.swapAt(i, i + Int(generator.nextUnit() * Double(left.count - i))) }
+                left.removeLast(left.count - 4096)
+            }
             let scored = left.compactMap { a in encoding.encode(a).map { (a, $0, optimizer.value($0)) } }
             guard let top = scored.max(by: { $0.2 < $1.2 }) else { return nil }
             return (top.0, top.1)

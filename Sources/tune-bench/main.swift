@@ -14,6 +14,7 @@
 //     .build/release/tune-bench launch [trials]                            # launch throughput only
 //     .build/release/tune-bench search [--strategy random|bayes|all] …      # search strategies vs the peers (SearchBenchmark.swift);
 //                                                                          # not part of the run with no arguments
+//     .build/release/tune-bench gp [seeds]                                 # Bayesian optimization figures
 import Foundation
 import TuneCore
 
@@ -42,6 +43,11 @@ if mode == "search" {
         print("error: \(error)")
         exit(1)
     }
+    exit(0)
+}
+
+if mode == "gp" {
+    GPBenchmark.run(seeds: CommandLine.arguments.dropFirst(2).compactMap { Int($0) }.first ?? 10)
     exit(0)
 }
 

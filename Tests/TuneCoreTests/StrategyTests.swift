@@ -33,6 +33,10 @@ struct StrategyCase: Sendable, CustomTestStringConvertible {
         StrategyCase(name: "random, continuous space", spec: continuousSpec, isRandom: true) {
             RandomStrategy(spec: continuousSpec, seed: $0)
         },
+        StrategyCase(name: "Bayesian, finite space", spec: finiteSpec, isRandom: true) { BayesianStrategy(spec: finiteSpec, seed: $0) },
+        StrategyCase(name: "Bayesian, continuous space", spec: continuousSpec, isRandom: true) {
+            BayesianStrategy(spec: continuousSpec, seed: $0)
+        },
     ]
 }
 

@@ -38,10 +38,7 @@ extension TuningSpec {
         case .random:
             return (RandomStrategy(spec: self, seed: seed), nil)
         case .unspecified:
-            return (
-                RandomStrategy(spec: self, seed: seed),
-                "algorithm ALGORITHM_UNSPECIFIED means Bayesian optimization, which tune does not have yet: using random search"
-            )
+            return (BayesianStrategy(spec: self, seed: seed), nil)
         }
     }
 }

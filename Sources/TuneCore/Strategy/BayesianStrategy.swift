@@ -27,11 +27,11 @@ public struct BayesianStrategy: SearchStrategy {
     /// Knobs kept internal: the defaults are the product; tests and the timing harness turn them.
     struct Options: Sendable {
         /// Trials before the GP: nil means max(5, min(10, 2D + 2)) for D modeled dimensions.
-        var initialDesignSize: Int?
+        var initialDesignSize: Int? = GPTweaks.initSize >= 0 ? GPTweaks.initSize : nil
         /// Raw acquisition candidates (Optuna: 2048), fewer above `fitPoints` observations.
-        var candidates = 2048
+        var candidates = GPTweaks.candidates
         /// Local-search starts: the best candidate, roulette picks, and the best observed point.
-        var starts = 10
+        var starts = GPTweaks.starts
         /// Hyperparameters are fitted to at most this many points (the best quarter plus an even
         /// stride through the rest); the posterior then conditions on up to `modelPoints`.
         var fitPoints = 256

@@ -30,11 +30,42 @@ struct ObservedData {
         }
         distinctValues = Set(raw).count
         guard !raw.isEmpty else { return }
-        let mean = raw.reduce(0, +) / Double(raw.count)
-        let variance = raw.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(raw.count)
-        let scale = max(variance.squareRoot(), 1e-10)
-        let sign: Double = goal == .maximize ? 1 : -1
-        y = raw.map { sign * ($0 - mean) / scale }
+        // Smaller is better from here on; the GP gets the sign flipped back (it maximizes).
+        var z = goal == .maximize ? raw.map { -$0 } : raw
+        switch GPTweaks.warp {
+        case 1:  // HEBO: divide by std, Box-Cox if all > 0 else Yeo-Johnson
+            let s = Self.standardDeviation(z)
+            let scaled = z.map { $0 / s }
+            if scaled.allSatisfy({ $0 > 0 }), let t = PowerTransform.fit(scaled, family: .boxCox) {
+                z = scaled.map { t($0) }
+            } else if let t = PowerTransform.fit(scaled, family: .yeoJohnson) {
+                z = scaled.map { t($0) }
+            }
+        case 2:  // Yeo-Johnson on standardized values
+            let std = Self.standardized(z)
+            if let t = PowerTransform.fit(std, family: .yeoJohnson) { z = std.map { t($0) } }
+        case 3:  // Box-Cox on values shifted to min 0 plus 1/n? log-like
+            let std = Self.standardized(z)
+            let m = std.min()!
+            let shifted = std.map { $0 - m + 1e-2 }
+            if let t = PowerTransform.fit(shifted, family: .boxCox) { z = shifted.map { t($0) } }
+        default:
+            break
+        }
+        y = Self.standardized(z).map { -$0 }
+    }
+
+    static func standardDeviation(_ v: [Double]) -> Double {
+        let mean = v.reduce(0, +) / Double(v.count)
+        let variance = v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(v.count)
+        return max(variance.squareRoot(), 1e-10)
+    }
+
+    /// (v − mean)/max(1e-10, std), population std.
+    static func standardized(_ v: [Double]) -> [Double] {
+        let mean = v.reduce(0, +) / Double(v.count)
+        let scale = standardDeviation(v)
+        return v.map { ($0 - mean) / scale }
     }
 
     /// Indices of at most `cap` observations: all of them when they fit, else the best quarter

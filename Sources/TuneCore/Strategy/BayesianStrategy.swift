@@ -9,8 +9,10 @@ import Foundation
 ///   (and at least two distinct values exist), trial n gets point n of a seeded Rₐ low-discrepancy
 ///   sequence (`KroneckerSequence`), so it depends only on (seed, n); the first few trials fill
 ///   the space evenly, whichever of them finish first.
-/// - **Observations.** Succeeded trials with a finite objective, standardized and sign-flipped so
-///   the GP maximizes. Non-finite objectives are ignored.
+/// - **Observations.** Succeeded trials with a finite objective, standardized, warped by a
+///   Yeo–Johnson power transform fitted by maximum likelihood (HEBO's output warping,
+///   `PowerTransform`), standardized again and sign-flipped so the GP maximizes. Non-finite
+///   objectives are ignored.
 /// - **Failed trials** are not observations, but the GP is conditioned on each at the *worst*
 ///   observed value (a mild penalty: EI drops around it on the scale of the length scales), and
 ///   their points are never proposed again. Cancelled trials are only never repeated.
@@ -27,11 +29,11 @@ public struct BayesianStrategy: SearchStrategy {
     /// Knobs kept internal: the defaults are the product; tests and the timing harness turn them.
     struct Options: Sendable {
         /// Trials before the GP: nil means max(5, min(10, 2D + 2)) for D modeled dimensions.
-        var initialDesignSize: Int? = GPTweaks.initSize >= 0 ? GPTweaks.initSize : nil
+        var initialDesignSize: Int?
         /// Raw acquisition candidates (Optuna: 2048), fewer above `fitPoints` observations.
-        var candidates = GPTweaks.candidates
+        var candidates = 2048
         /// Local-search starts: the best candidate, roulette picks, and the best observed point.
-        var starts = GPTweaks.starts
+        var starts = 10
         /// Hyperparameters are fitted to at most this many points (the best quarter plus an even
         /// stride through the rest); the posterior then conditions on up to `modelPoints`.
         var fitPoints = 256

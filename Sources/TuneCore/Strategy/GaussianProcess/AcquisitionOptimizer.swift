@@ -16,25 +16,16 @@ struct AcquisitionOptimizer {
     /// f*: the best observed standardized value.
     let best: Double
     var exhaustiveLevels = 16
-    var maxSweeps = GPTweaks.sweeps
-    var maxGradientSteps = GPTweaks.gradientSteps
-
-    var ucbBeta: Double?
+    var maxSweeps = 8
+    var maxGradientSteps = 40
 
     func value(_ x: [Double]) -> Double {
         let p = gp.posterior(at: x)
-        if let beta = ucbBeta {
-            return p.mean + beta * (p.variance + 1e-12).squareRoot()
-        }
         return LogEI.value(mean: p.mean, variance: p.variance, best: best)
     }
 
     func valueAndGradient(_ x: [Double]) -> (value: Double, gradient: [Double]) {
         let p = gp.posteriorWithGradient(at: x)
-        if let beta = ucbBeta {
-            let sd = (p.variance + 1e-12).squareRoot()
-            return (p.mean + beta * sd, zip(p.dMean, p.dVariance).map { $0 + beta * $1 / (2 * sd) })
-        }
         return LogEI.valueAndGradient(mean: p.mean, variance: p.variance, best: best, dMean: p.dMean, dVariance: p.dVariance)
     }
 
@@ -95,7 +86,7 @@ struct AcquisitionOptimizer {
             var flat = true
             for (j, i) in dims.enumerated() {
                 let blocked = (x[i] <= 0 && gz[j] < 0) || (x[i] >= 1 && gz[j] > 0)
-                if !blocked && abs(gz[j]) > GPTweaks.pgtol { flat = false }
+                if !blocked && abs(gz[j]) > 1e-3 { flat = false }
             }
             if flat { break }
             var accepted = false

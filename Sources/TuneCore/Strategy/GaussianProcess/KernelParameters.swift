@@ -52,32 +52,16 @@ enum KernelPrior {
         var value = 0.0
         var gradient: [Double] = []
         gradient.reserveCapacity(p.dimensions + 2)
-        let d = Double(p.dimensions)
         for rho in p.inverseSquaredLengthScales {
-            switch GPTweaks.prior {
-            case 1:  // Hvarfner: log l ~ N(sqrt2 + 0.5 ln d, 3); u = log l = -log(rho)/2
-                let mu = 2.0.squareRoot() + 0.5 * log(d)
-                let u = -0.5 * log(rho)
-                value -= (u - mu) * (u - mu) / 6
-                gradient.append((u - mu) / 6)
-            case 2:  // Optuna's shape, peak at l = c (TW_LPEAK) times sqrt(d)
-                let c2 = GPTweaks.lengthPeak * GPTweaks.lengthPeak * d
-                let r = rho * c2
-                value -= 0.1 / r + 0.1 * r
-                gradient.append(0.1 / r - 0.1 * r)
-            default:
-                let c2 = GPTweaks.lengthPeak * GPTweaks.lengthPeak
-                let r = rho * c2
-                value -= 0.1 / r + 0.1 * r
-                gradient.append(0.1 / r - 0.1 * r)
-            }
+            value -= 0.1 / rho + 0.1 * rho
+            gradient.append(0.1 / rho - 0.1 * rho)
         }
         let s = p.amplitude
         value += log(s) - s
         gradient.append(1 - s)
         let v = p.noiseVariance
-        value += 0.1 * log(v) - GPTweaks.noiseRate * v
-        gradient.append((0.1 / v - GPTweaks.noiseRate) * (v - KernelParameters.noiseFloor))
+        value += 0.1 * log(v) - 30 * v
+        gradient.append((0.1 / v - 30) * (v - KernelParameters.noiseFloor))
         return (value, gradient)
     }
 }

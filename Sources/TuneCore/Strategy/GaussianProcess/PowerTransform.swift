@@ -90,7 +90,7 @@ struct PowerTransform: Sendable, Equatable {
     /// The maximum-likelihood transform of `values` (Box–Cox needs every value > 0); nil with
     /// fewer than two distinct finite values. Deterministic.
     static func fit(_ values: [Double], family: Family) -> PowerTransform? {
-        guard values.count >= 2, values.allSatisfy(\.isFinite) else { return nil }
+        guard values.count >= 2, values.allSatisfy(\.isFinite), let smallest = values.min(), values.max()! > smallest else { return nil }
         if family == .boxCox, !values.allSatisfy({ $0 > 0 }) { return nil }
         let f = { (l: Double) in logLikelihood(values, family: family, lambda: l) }
         // Coarse grid, then golden section inside the best cell's neighbours.

@@ -24,14 +24,7 @@ struct ProposalModel {
             parameters = cached
         } else {
             let likelihood = MarginalLikelihood(x: key.x, y: key.y, isCategorical: isCategorical)
-            var starts = [KernelParameters.defaults(dimensions: encoding.count)]
-            let dd = Double(encoding.count)
-            if GPTweaks.fitStarts >= 2 {
-                starts.append(KernelParameters(inverseSquaredLengthScales: Array(repeating: 1 / dd, count: encoding.count), amplitude: 1, noiseVariance: 0.01))
-            }
-            if GPTweaks.fitStarts >= 3 {
-                starts.append(KernelParameters(inverseSquaredLengthScales: Array(repeating: 10, count: encoding.count), amplitude: 1, noiseVariance: 0.001))
-            }
+            let starts = [KernelParameters.defaults(dimensions: encoding.count)]
             parameters = likelihood.fit(starts: starts, maxIterations: options.fitIterations)?.parameters
                 ?? KernelParameters.defaults(dimensions: encoding.count)
             strategy.fitCache.store(parameters, for: key)
@@ -63,10 +56,7 @@ struct ProposalModel {
             ? options.candidates
             : max(options.candidates / 4, options.candidates * options.fitPoints / observations)
         let candidates = (0..<candidateCount).map { encoding.fromUnitCube(sequence.point($0)) }
-        var optimizer = AcquisitionOptimizer(gp: gp, encoding: encoding, best: best)
-        if GPTweaks.explore > 0, GPTweaks.exploreEvery > 0, trialId % GPTweaks.exploreEvery == 0 {
-            optimizer.ucbBeta = GPTweaks.explore == 1 ? GPTweaks.beta : 1e6
-        }
+        let optimizer = AcquisitionOptimizer(gp: gp, encoding: encoding, best: best)
         let ranked = optimizer.maximize(candidates: candidates, observedBest: bestPoint, starts: options.starts, generator: &generator)
         for (x, _) in ranked {
             let assignment = encoding.decode(x)

@@ -9,8 +9,10 @@ import Foundation
 ///   (and at least two distinct values exist), trial n gets point n of a seeded Rₐ low-discrepancy
 ///   sequence (`KroneckerSequence`), so it depends only on (seed, n); the first few trials fill
 ///   the space evenly, whichever of them finish first.
-/// - **Observations.** Succeeded trials with a finite objective, standardized and sign-flipped so
-///   the GP maximizes. Non-finite objectives are ignored.
+/// - **Observations.** Succeeded trials with a finite objective, standardized, warped by a
+///   Yeo–Johnson power transform fitted by maximum likelihood (HEBO's output warping,
+///   `PowerTransform`), standardized again and sign-flipped so the GP maximizes. Non-finite
+///   objectives are ignored.
 /// - **Failed trials** are not observations, but the GP is conditioned on each at the *worst*
 ///   observed value (a mild penalty: EI drops around it on the scale of the length scales), and
 ///   their points are never proposed again. Cancelled trials are only never repeated.

@@ -1,8 +1,15 @@
 import Foundation
 
-/// The history as the GP sees it (gp-notes §1.3–1.4): succeeded trials with a finite objective,
-/// encoded and standardized — y' = ±(y − mean)/max(1e-10, std), population std, the sign chosen
-/// so larger is better — plus the encoded points of failed and of running/pending trials.
+/// The history as the GP sees it (gp-notes §1.3–1.4, §2.2): succeeded trials with a finite
+/// objective, encoded, plus the encoded points of failed and of running/pending trials.
+///
+/// Outputs: oriented so smaller is better, standardized (population std, floor 1e-10), warped
+/// by a Yeo–Johnson power transform with λ fitted by maximum likelihood (HEBO's output warping;
+/// Optuna only standardizes), standardized again, and sign-flipped so the GP maximizes. The warp
+/// is monotone, so the incumbent and EI's argmax are those of the warped values. Measured on the
+/// bench (tune-bench search, 20 and 60 seeds), it cut Rosenbrock's median regret >10×, Ackley's
+/// ~40%, and Branin's and mixed's ~2–4×; λ lands near −3 on Rosenbrock (the bad tail squashed)
+/// and near +2…3 on Ackley (the few funnel values squashed toward the plateau).
 struct ObservedData {
     /// Encoded points of the observations, one array each.
     var x: [[Double]] = []
@@ -10,6 +17,8 @@ struct ObservedData {
     var failed: [[Double]] = []
     var pending: [[Double]] = []
     var distinctValues = 0
+    /// The Yeo–Johnson output warp fitted to the standardized objective (nil: too few values).
+    var outputWarp: PowerTransform?
 
     init(history: [TrialObservation], encoding: SearchEncoding, goal: Goal) {
         var raw: [Double] = []
@@ -30,11 +39,22 @@ struct ObservedData {
         }
         distinctValues = Set(raw).count
         guard !raw.isEmpty else { return }
-        let mean = raw.reduce(0, +) / Double(raw.count)
-        let variance = raw.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(raw.count)
+        // Standardized, smaller is better; warped; standardized again; sign-flipped for the GP.
+        var z = Self.standardized(goal == .maximize ? raw.map { -$0 } : raw)
+        if let warp = PowerTransform.fit(z, family: .yeoJohnson) {
+            outputWarp = warp
+            z = Self.standardized(z.map { warp($0) })
+        }
+        y = z.map { -$0 }
+    }
+
+    /// (v − mean)/max(1e-10, std), population std (Optuna's `_standardize_values`).
+    static func standardized(_ v: [Double]) -> [Double] {
+        let n = Double(v.count)
+        let mean = v.reduce(0, +) / n
+        let variance = v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n
         let scale = max(variance.squareRoot(), 1e-10)
-        let sign: Double = goal == .maximize ? 1 : -1
-        y = raw.map { sign * ($0 - mean) / scale }
+        return v.map { ($0 - mean) / scale }
     }
 
     /// Indices of at most `cap` observations: all of them when they fit, else the best quarter

@@ -36,7 +36,7 @@ public struct BayesianStrategy: SearchStrategy {
         var starts = 10
         /// Hyperparameters are fitted to at most this many points (the best quarter plus an even
         /// stride through the rest); the posterior then conditions on up to `modelPoints`.
-        var fitPoints = 256
+        var fitPoints = 192
         var modelPoints = 1500
         /// L-BFGS iterations for the MAP fit.
         var fitIterations = 200

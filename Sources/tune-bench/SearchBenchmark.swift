@@ -33,6 +33,7 @@ enum SearchBenchmark {
         var out: String?
         var overhead = false
         var cli = false
+        var ml = false
         /// shared/bench, relative to the current directory (the repository root).
         var benchDir = "../shared/bench"
         var problems: [String]?
@@ -44,6 +45,7 @@ enum SearchBenchmark {
         usage: tune-bench search [--strategy random|bayes|all] [--seeds N] [--problems a,b] [--out DIR] [--bench-dir DIR]
                tune-bench search --overhead [--strategy random|bayes|all]
                tune-bench search --cli [--strategy random|bayes|all] [--seeds N] [--out DIR] [--bench-dir DIR]
+               tune-bench search --ml [--strategy random|bayes|all] [--seeds N] [--problems svc_digits,gbm_cancer] [--bench-dir DIR]
         """
 
     static func parse(_ arguments: [String]) throws -> Options {
@@ -79,13 +81,14 @@ enum SearchBenchmark {
             case "--bench-dir": options.benchDir = try value()
             case "--problems":
                 let names = try value().split(separator: ",").map(String.init)
-                let known = Set(BenchProblems.all.flatMap { [$0.name, $0.stem] })
+                let known = Set(BenchProblems.all.flatMap { [$0.name, $0.stem] } + SearchML.problems)
                 if let bad = names.first(where: { !known.contains($0) }) {
                     throw BenchError("--problems: unknown problem '\(bad)'; known: \(BenchProblems.all.map(\.stem).joined(separator: ", "))")
                 }
                 options.problems = names
             case "--overhead": options.overhead = true
             case "--cli": options.cli = true
+            case "--ml": options.ml = true
             case "-h", "--help":
                 print(usage)
                 exit(0)
@@ -105,6 +108,8 @@ enum SearchBenchmark {
             try runOverhead(options)
         } else if options.cli {
             try SearchCLI.run(options)
+        } else if options.ml {
+            try SearchML.run(options)
         } else {
             try runInProcess(options)
         }

@@ -16,24 +16,36 @@ struct TrialSetup {
         guard let program = command.first else {
             throw CommandFailure.usage("no trial command: give the command to tune, e.g. `\(example) ./train.sh --config \(config)`")
         }
-        let loaded: LoadedSpec
-        do {
-            loaded = try SpecLoader.load(path: config)
-        } catch {
-            throw CommandFailure.usage("\(error)")
-        }
-        for note in loaded.notes { Console.note(note) }
+        let loaded = try Self.loadConfig(config)
         let directory = FileManager.default.currentDirectoryPath
         do {
             executable = try CommandResolver.resolve(program, in: directory)
         } catch {
             throw CommandFailure.usage(error.message)
         }
-        if let warning = ScriptMetricHint.check(tag: loaded.spec.metricTag, command: command, directory: directory) {
-            Console.stderr("warning: " + warning)
-        }
+        Self.warnAboutMetricSpelling(tag: loaded.spec.metricTag, command: command)
         self.spec = loaded.spec
         self.command = command
         self.directory = directory
+    }
+
+    /// Reads a config, printing its notes; a bad one is a usage error.
+    static func loadConfig(_ path: String) throws -> LoadedSpec {
+        let loaded: LoadedSpec
+        do {
+            loaded = try SpecLoader.load(path: path)
+        } catch {
+            throw CommandFailure.usage("\(error)")
+        }
+        for note in loaded.notes { Console.note(note) }
+        return loaded
+    }
+
+    /// Warns when the script spells the metric the other Keras way (`acc` / `accuracy`).
+    static func warnAboutMetricSpelling(tag: String, command: [String]) {
+        let words = command.first == "--" ? Array(command.dropFirst()) : command
+        if let warning = ScriptMetricHint.check(tag: tag, command: words, directory: FileManager.default.currentDirectoryPath) {
+            Console.stderr("warning: " + warning)
+        }
     }
 }

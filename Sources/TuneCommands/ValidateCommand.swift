@@ -16,18 +16,8 @@ struct ValidateCommand: ParsableCommand {
     var command: [String] = []
 
     func run() throws {
-        let loaded: LoadedSpec
-        do {
-            loaded = try SpecLoader.load(path: config)
-        } catch {
-            throw CommandFailure.usage("\(error)")
-        }
-        for note in loaded.notes { Console.note(note) }
-        let spec = loaded.spec
-        let words = command.first == "--" ? Array(command.dropFirst()) : command
-        if let warning = ScriptMetricHint.check(tag: spec.metricTag, command: words, directory: FileManager.default.currentDirectoryPath) {
-            Console.stderr("warning: " + warning)
-        }
+        let spec = try TrialSetup.loadConfig(config).spec
+        TrialSetup.warnAboutMetricSpelling(tag: spec.metricTag, command: command)
         let strategy = spec.makeStrategy(seed: spec.seed ?? 0)
         if let note = strategy.note { Console.note(note) }
         Console.out("\(config): valid")

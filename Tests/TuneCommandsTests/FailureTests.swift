@@ -72,3 +72,32 @@ struct FailureTests {
         #expect(states == [1: "SUCCEEDED", 2: "FAILED", 3: "SUCCEEDED", 4: "SUCCEEDED"])
     }
 }
+
+/// trialTimeout: a trial past its limit is stopped, with everything it started, and fails as timed out.
+@Suite("End to end: trial timeout")
+struct TrialTimeoutTests {
+    @Test func trialPastItsTimeoutIsStoppedAndFails() async throws {
+        let sandbox = try Sandbox()
+        let pids = sandbox.path("pids.txt")
+        try sandbox.script("train.sh", """
+            if [ "$TUNE_TRIAL_ID" = 2 ]; then echo acc=0.5; exit 0; fi
+            trap '' TERM
+            sleep 30 &
+            echo "$$ $!" > '\(pids)'
+            wait
+            echo acc=0.9
+            """)
+        try sandbox.write("c.yml", config(maxTrials: 2, extra: "trialTimeout: 1s"))
+        let started = Date()
+        let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", "slow", "--grace-period", "1"], timeout: 25)
+        #expect(run.status == 0, "the job goes on after a timed-out trial: \(run)")
+        #expect(Date().timeIntervalSince(started) < 15, "stopped after about 1 s plus the 1 s grace period, not after 30 s")
+        let trials = byId(try await trialsJSON(sandbox, "slow"))
+        #expect(trials[1]?["state"] as? String == "FAILED", "\(trials)")
+        #expect((trials[1]?["failureReason"] as? String)?.contains("timed out after 1s (trialTimeout)") == true, "\(trials)")
+        #expect(trials[2]?["state"] as? String == "SUCCEEDED")
+        let numbers = (sandbox.read(pids) ?? "").split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Int32($0) }
+        #expect(numbers.count == 2)
+        for pid in numbers { #expect(!isAlive(pid), "process \(pid) of the timed-out trial is gone") }
+    }
+}

@@ -612,3 +612,28 @@ struct SpecLoaderFileTests {
         }
     }
 }
+
+@Suite("SpecLoader: trialTimeout")
+struct TrialTimeoutSpecTests {
+    static let params = "params: [{parameterName: a, type: INTEGER, minValue: 1, maxValue: 2}]"
+
+    @Test("durations as configs write them", arguments: [
+        ("90s", 90.0), ("45m", 2700), ("2h", 7200), ("1h30m", 5400), ("1.5h", 5400), ("7200s", 7200), ("45", 45), ("'90s'", 90), ("1d", 86400),
+    ] as [(String, Double)])
+    func durations(text: String, seconds: Double) throws {
+        let spec = try parse("trialTimeout: \(text)\n\(Self.params)").spec
+        #expect(spec.trialTimeout == seconds)
+    }
+
+    @Test func absentMeansNoLimit() throws {
+        #expect(try parse(Self.params).spec.trialTimeout == nil)
+    }
+
+    @Test("bad durations are errors at their line, with a hint", arguments: ["soon", "0s", "-5", "30s2h", "2 hours", "h"])
+    func badDurations(text: String) throws {
+        let error = try #require(failure("goal: MINIMIZE\ntrialTimeout: \(text)\n\(Self.params)"))
+        #expect(error.line == 2, "\(error)")
+        #expect(error.description.contains("trialTimeout must be a duration such as 90s, 45m, 2h or 1h30m"), "\(error)")
+        #expect(error.hint != nil)
+    }
+}

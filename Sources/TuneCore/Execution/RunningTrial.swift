@@ -25,6 +25,10 @@ final class RunningTrial {
     private(set) var warnings: [String] = []
     /// Set when tune itself stopped the trial (and why), so its end is recorded as cancelled.
     var cancelReason: String?
+    /// Set when the trial ran past trialTimeout: it is stopped and recorded as failed for this reason.
+    var timeoutReason: String?
+    /// When a trial sent SIGTERM gets SIGKILL if it is still there.
+    var killAt: Date?
     var exit: TrialExit?
 
     init(id: Int, process: any TrialProcess, directory: String, echo: Bool, startTime: Date) {

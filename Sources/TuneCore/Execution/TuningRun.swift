@@ -92,6 +92,7 @@ public final class TuningRun {
                     try launchWhileSlotsFree()
                 }
                 if running.isEmpty { break }
+                enforceTimeouts(now: Date())
                 waitForOutput()
                 try collectFinished(stopReason: &stopReason)
                 reporter.update(job, running: running.count)
@@ -203,6 +204,8 @@ public final class TuningRun {
         }
         if let reason = trial.cancelReason {
             outcome = TrialOutcome(trial: trial.id, state: .cancelled, time: Date(), exitCode: exitCode, signal: signal, reason: reason)
+        } else if let reason = trial.timeoutReason {
+            outcome = TrialOutcome(trial: trial.id, state: .failed, time: Date(), exitCode: exitCode, signal: signal, reason: reason)
         } else {
             let verdict = TrialVerdict.judge(exit: exit, readings: trial.readings, spec: spec, lastErrorLine: trial.lastErrorLine)
             outcome = TrialOutcome(trial: trial.id, state: verdict.state, time: Date(), finalMetric: verdict.finalMetric,
@@ -233,6 +236,22 @@ public final class TuningRun {
             return failed == 1 ? "the first trial failed" : "the first \(failed) trials all failed"
         }
         return nil
+    }
+
+    /// trialTimeout: a trial past its limit gets SIGTERM, then SIGKILL after the grace period.
+    private func enforceTimeouts(now: Date) {
+        for trial in running where trial.exit == nil {
+            if let limit = spec.trialTimeout, trial.timeoutReason == nil, trial.cancelReason == nil,
+               now.timeIntervalSince(trial.startTime) > limit {
+                trial.timeoutReason = "timed out after \(ProgressReporter.duration(limit)) (trialTimeout)"
+                trial.process.send(SIGTERM)
+                trial.killAt = now.addingTimeInterval(options.gracePeriod)
+            }
+            if let killAt = trial.killAt, now >= killAt {
+                trial.process.send(SIGKILL)
+                trial.killAt = nil
+            }
+        }
     }
 
     /// Stops every running trial with `signal` (its whole process group).

@@ -1,10 +1,10 @@
 /// The keys a tuning config may hold, spelled as Cloud ML spells them.
 enum SpecKeys {
-    /// `HyperparameterSpec` fields, plus tune's `seed` and `measurementSelectionType`.
+    /// `HyperparameterSpec` fields, plus tune's `seed`, `measurementSelectionType` and `trialTimeout`.
     static let spec = [
         "goal", "hyperparameterMetricTag", "maxTrials", "maxParallelTrials", "maxFailedTrials",
         "algorithm", "params", "enableTrialEarlyStopping", "resumePreviousJobId",
-        "seed", "measurementSelectionType",
+        "seed", "measurementSelectionType", "trialTimeout",
     ]
 
     /// `ParameterSpec` fields.

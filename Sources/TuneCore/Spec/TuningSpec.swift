@@ -21,6 +21,9 @@ public struct TuningSpec: Sendable, Codable, Equatable {
     public var seed: UInt64?
     /// tune extension (Vertex AI's name): which reported value is the trial's objective.
     public var measurementSelection: MeasurementSelection
+    /// tune extension: a trial running longer than this many seconds is stopped (SIGTERM, then
+    /// SIGKILL after the grace period) and fails as timed out. nil: no limit.
+    public var trialTimeout: Double?
     /// Cloud ML's early-stopping switch; accepted, acted on by the early-stopping issue.
     public var enableTrialEarlyStopping: Bool
     /// Cloud ML's warm-start job id; accepted, acted on by the resume issue.
@@ -39,7 +42,8 @@ public struct TuningSpec: Sendable, Codable, Equatable {
         seed: UInt64? = nil,
         measurementSelection: MeasurementSelection = .last,
         enableTrialEarlyStopping: Bool = false,
-        resumePreviousJobId: String? = nil
+        resumePreviousJobId: String? = nil,
+        trialTimeout: Double? = nil
     ) {
         self.goal = goal
         self.metricTag = metricTag
@@ -52,6 +56,7 @@ public struct TuningSpec: Sendable, Codable, Equatable {
         self.measurementSelection = measurementSelection
         self.enableTrialEarlyStopping = enableTrialEarlyStopping
         self.resumePreviousJobId = resumePreviousJobId
+        self.trialTimeout = trialTimeout
     }
 
     public func param(named name: String) -> ParameterSpec? {

@@ -35,6 +35,13 @@ extension TuningSpec {
         if let entry = mapping["seed"] {
             spec.seed = try entry.unsigned(expected: "a non-negative integer")
         }
+        if let entry = mapping["trialTimeout"] {
+            let text = try entry.text(expected: "a duration such as 90s, 45m or 2h")
+            guard let seconds = ConfigDuration.seconds(text) else {
+                throw entry.mismatch("a duration such as 90s, 45m, 2h or 1h30m", hint: "write a number with s, m, h or d")
+            }
+            spec.trialTimeout = seconds
+        }
         if let entry = mapping["measurementSelectionType"] {
             spec.measurementSelection = try entry.choice(MeasurementSelection.self)
         }

@@ -70,20 +70,7 @@ struct CollectCommand: ParsableCommand {
             guard !record.trials.isEmpty else { throw CommandFailure.failed("job \(record.id) has no trials yet") }
             return record.trials
         default:
-            var chosen: [TrialRecord] = []
-            for part in trials.split(separator: ",") {
-                let text = part.trimmingCharacters(in: .whitespaces)
-                guard let id = Int(text) else {
-                    throw CommandFailure.usage("--trials takes best, all, or trial ids such as 3,7; got '\(trials)'")
-                }
-                guard let trial = record.trial(id) else {
-                    let range = record.trials.isEmpty ? "it has no trials yet" : "its trials are 1…\(record.trials.last!.id)"
-                    throw CommandFailure.usage("job \(record.id) has no trial \(id): \(range)")
-                }
-                chosen.append(trial)
-            }
-            guard !chosen.isEmpty else { throw CommandFailure.usage("--trials is empty: give best, all, or trial ids such as 3,7") }
-            return chosen
+            return try TrialIdList.parse(trials, in: record, accepted: "best, all, or trial ids such as 3,7")
         }
     }
 }

@@ -32,7 +32,7 @@ struct JobSummary {
         case .failed(let reason):
             throw CommandFailure(message: "job \(job.id) failed: \(reason)", code: 1)
         case .cancelled(let reason):
-            throw CommandFailure(message: "job \(job.id) \(reason); its finished trials are kept in \(store.jobDirectory(job.id))", code: 130)
+            throw CommandFailure(message: "job \(job.id) \(reason); its finished trials are kept in \(store.jobDirectory(job.id)). Go on with: tune resume \(job.id)", code: 130)
         }
     }
 }

@@ -60,31 +60,52 @@ struct RunCommand: ParsableCommand {
             Console.note("the grid has \(size) combination\(size == 1 ? "" : "s") and maxTrials is \(spec.maxTrials): running \(runs) trial\(runs == 1 ? "" : "s")")
         }
 
+        var prior: (trials: [PriorTrial], leftOut: Int)?
+        if let previous = spec.resumePreviousJobId {
+            prior = try Self.warmStart(from: previous, spec: spec, store: store)
+        }
+
         let configText = (try? String(contentsOfFile: config, encoding: .utf8)) ?? ""
         let header = JobHeader(id: jobId, createTime: Date(), spec: spec, command: trialCommand, workingDirectory: directory,
                                configPath: config, configText: configText, seed: seed, strategy: strategy.name)
+        var job = JobRecord(header: header)
         let writer: JournalWriter
         let lock: JobLock
         do {
             writer = try store.createJob(header)
             lock = try JobLock(path: store.lockPath(jobId), job: jobId)
+            if let prior, let previous = spec.resumePreviousJobId {
+                let event = JournalEvent.warmStart(job: previous, trials: prior.trials, time: Date())
+                try writer.append(event)
+                job.apply(event)
+            }
         } catch {
             if case .jobExists = error { throw CommandFailure.usage(error.description) }
             throw CommandFailure.failed(error.description)
         }
-        Interrupts.install()
 
-        let reporter = ProgressReporter(quiet: quiet)
-        if !quiet { reporter.note("job \(jobId): \(spec.plannedTrials) trial\(spec.plannedTrials == 1 ? "" : "s") of `\(trialCommand.joined(separator: " "))`, \(strategy.name), \(spec.goal.rawValue) \(spec.metricTag), up to \(spec.maxParallelTrials) at a time (seed \(seed))") }
-        let tuning = TuningRun(job: JobRecord(header: header), store: store, writer: writer, executable: executable,
-                               strategy: strategy, options: RunOptions(verbose: verbose, gracePeriod: gracePeriod), reporter: reporter)
-        let outcome: JobOutcome
-        do {
-            outcome = try tuning.run()
-        } catch {
-            throw CommandFailure.failed("\(error) — the job's trials were stopped; what was journaled before is kept")
+        if !quiet { Console.stderr("tune: job \(jobId): \(spec.plannedTrials) trial\(spec.plannedTrials == 1 ? "" : "s") of `\(trialCommand.joined(separator: " "))`, \(strategy.name), \(spec.goal.rawValue) \(spec.metricTag), up to \(spec.maxParallelTrials) at a time (seed \(seed))") }
+        if let prior, let previous = spec.resumePreviousJobId {
+            var text = "warm start from job \(previous): \(prior.trials.count) finished trial\(prior.trials.count == 1 ? "" : "s")"
+            if prior.leftOut > 0 { text += " (\(prior.leftOut) left out: their values are outside this config's bounds)" }
+            Console.stderr("tune: " + text)
         }
-        withExtendedLifetime(lock) {}
-        try JobSummary(job: tuning.job, outcome: outcome, store: store).finish()
+        try JobExecution(job: job, store: store, writer: writer, lock: lock, executable: executable, plan: .fresh,
+                         options: RunOptions(verbose: verbose, gracePeriod: gracePeriod), quiet: quiet).run()
+    }
+
+    /// The finished trials of `previous` that warm-start this job; a missing or incompatible job is a usage error.
+    static func warmStart(from previous: String, spec: TuningSpec, store: JobStore) throws -> (trials: [PriorTrial], leftOut: Int) {
+        let old: JobRecord
+        do {
+            old = try store.load(previous)
+        } catch {
+            throw CommandFailure.usage("resumePreviousJobId: \(error.description)")
+        }
+        do {
+            return try WarmStart.priorTrials(from: old, for: spec)
+        } catch {
+            throw CommandFailure.usage(error.description)
+        }
     }
 }

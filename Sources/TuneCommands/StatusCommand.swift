@@ -46,6 +46,16 @@ struct StatusCommand: ParsableCommand {
                 lines.append(("running", text))
             }
         }
+        if let from = record.warmStartJob {
+            lines.append(("warm start", "\(record.priorTrials.count) trials of job \(from)"))
+        }
+        let reruns = record.trials.filter { $0.attempt > 1 }
+        if !reruns.isEmpty {
+            lines.append(("re-run", reruns.map { "trial \($0.id) (attempt \($0.attempt))" }.joined(separator: ", ")))
+        }
+        if state.hasPrefix("INTERRUPTED") || record.state == .cancelled {
+            lines.append(("next", "tune resume \(record.id)"))
+        }
         let end = record.endTime ?? Date()
         lines.append(("elapsed", ProgressReporter.duration(end.timeIntervalSince(record.header.createTime))))
         let width = lines.map(\.0.count).max() ?? 0

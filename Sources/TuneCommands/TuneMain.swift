@@ -35,7 +35,7 @@ struct Tune: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [
-            RunCommand.self, TrialsCommand.self, CollectCommand.self, JobsCommand.self,
+            RunCommand.self, ResumeCommand.self, RetryCommand.self, TrialsCommand.self, CollectCommand.self, JobsCommand.self,
             StatusCommand.self, LogsCommand.self, ValidateCommand.self, ProbeCommand.self,
         ],
         defaultSubcommand: RunCommand.self

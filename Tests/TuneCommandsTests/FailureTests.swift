@@ -50,6 +50,8 @@ struct FailureTests {
         let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", "budget"])
         #expect(run.status == 1, "\(run)")
         #expect(run.stderr.contains("maxFailedTrials"), "\(run)")
+        // The failures' reasons, grouped, with the trials they hit.
+        #expect(run.stderr.contains("2 × exited with code 1: odd trial"), "\(run)")
         let trials = try await trialsJSON(sandbox, "budget")
         #expect(trials.count == 3, "stopped launching after the 2nd failure: \(trials.count) trials")
         #expect(trials.count < 8)

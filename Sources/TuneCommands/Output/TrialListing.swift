@@ -10,7 +10,9 @@ struct TrialListing {
 
     func table() -> String {
         let withReasons = job.trials.contains { $0.failureReason != nil }
+        let withAttempts = job.trials.contains { $0.attempt > 1 }
         var headers = ["objectiveValue", "trainingStep"] + paramNames + ["trialId", "state"]
+        if withAttempts { headers.append("attempt") }
         if withReasons { headers.append("reason") }
         var table = TextTable(headers: headers, rightAligned: [0, 1, paramNames.count + 2])
         for trial in ordered {
@@ -20,6 +22,7 @@ struct TrialListing {
             ]
             row += paramNames.map { trial.parameters[$0] ?? "" }
             row += [String(trial.id), trial.state.rawValue]
+            if withAttempts { row.append(String(trial.attempt)) }
             if withReasons { row.append(Self.clip(trial.failureReason ?? "", to: 70)) }
             table.add(row)
         }
@@ -45,6 +48,17 @@ struct TrialListing {
             if let start = trial.startTime { object["startTime"] = Self.timestamp(start) }
             if let end = trial.endTime { object["endTime"] = Self.timestamp(end) }
             if let reason = trial.failureReason { object["failureReason"] = reason }
+            if trial.attempt > 1 {
+                // tune's own: the earlier runs of a resumed or retried trial.
+                object["attempt"] = trial.attempt
+                object["previousAttempts"] = trial.previousAttempts.map { earlier -> [String: Any] in
+                    var entry: [String: Any] = ["attempt": earlier.attempt, "state": earlier.state.rawValue,
+                                                "rerunCause": earlier.rerunCause.rawValue]
+                    if let reason = earlier.reason { entry["failureReason"] = reason }
+                    if let folder = earlier.outputFolder { entry["outputFolder"] = folder }
+                    return entry
+                }
+            }
             return object
         }
         let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data("[]".utf8)
@@ -52,14 +66,14 @@ struct TrialListing {
     }
 
     func csv() -> String {
-        let headers = ["trialId", "state", "objectiveValue", "trainingStep"] + paramNames + ["startTime", "endTime", "failureReason"]
+        let headers = ["trialId", "state", "objectiveValue", "trainingStep"] + paramNames + ["startTime", "endTime", "failureReason", "attempt"]
         var lines = [headers.map(Self.csvField).joined(separator: ",")]
         for trial in ordered {
             var row = [String(trial.id), trial.state.rawValue,
                        trial.finalMetric.map { ParameterValue.format($0.value) } ?? "",
                        trial.finalMetric.map { String($0.step) } ?? ""]
             row += paramNames.map { trial.parameters[$0] ?? "" }
-            row += [trial.startTime.map(Self.timestamp) ?? "", trial.endTime.map(Self.timestamp) ?? "", trial.failureReason ?? ""]
+            row += [trial.startTime.map(Self.timestamp) ?? "", trial.endTime.map(Self.timestamp) ?? "", trial.failureReason ?? "", String(trial.attempt)]
             lines.append(row.map(Self.csvField).joined(separator: ","))
         }
         return lines.joined(separator: "\n")

@@ -2,17 +2,19 @@ import Foundation
 
 /// The environment a trial runs in: tune's own, plus where it is and where to report.
 ///
-/// - `TUNE_JOB_ID`, `TUNE_TRIAL_ID` (1, 2, 3, …), `TUNE_TRIAL_DIR` (absolute, created before start)
+/// - `TUNE_JOB_ID`, `TUNE_TRIAL_ID` (1, 2, 3, …), `TUNE_TRIAL_DIR` (absolute, created before start),
+///   `TUNE_TRIAL_ATTEMPT` (1, or more when the trial is run again by resume or retry)
 /// - `CLOUD_ML_HP_METRIC_FILE`: a file in the trial dir, where the `cloudml-hypertune` package reports
 /// - `CLOUD_ML_TRIAL_ID` and `TF_CONFIG` with `task.trial`, as Cloud ML sets them, so trainers
 ///   that build their output path from the trial id work unchanged
 public enum TrialEnvironment {
     public static let metricFileName = "hypertune.metric"
 
-    public static func make(base: [String: String], job: String, trial: Int, trialDirectory: String) -> [String: String] {
+    public static func make(base: [String: String], job: String, trial: Int, trialDirectory: String, attempt: Int = 1) -> [String: String] {
         var env = base
         env["TUNE_JOB_ID"] = job
         env["TUNE_TRIAL_ID"] = String(trial)
+        env["TUNE_TRIAL_ATTEMPT"] = String(attempt)
         env["TUNE_TRIAL_DIR"] = trialDirectory
         env["CLOUD_ML_HP_METRIC_FILE"] = trialDirectory + "/" + metricFileName
         env["CLOUD_ML_TRIAL_ID"] = String(trial)

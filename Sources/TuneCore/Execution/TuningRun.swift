@@ -22,6 +22,17 @@ public struct RunOptions: Sendable {
     }
 }
 
+/// What a `TuningRun` is asked to do with its job.
+public enum RunPlan: Sendable, Equatable {
+    /// A new job: propose and run trials until the budget is spent.
+    case fresh
+    /// `tune resume`: run again the trials that were interrupted or cancelled, then go on
+    /// proposing until the job has maxTrials trials.
+    case resume
+    /// `tune retry`: run these trials again with their parameters, and nothing else.
+    case retry([Int])
+}
+
 /// How a job run ended.
 public enum JobOutcome: Sendable, Equatable {
     case succeeded
@@ -43,12 +54,17 @@ public final class TuningRun {
     private let baseEnvironment: [String: String]
     private let options: RunOptions
     private let reporter: ProgressReporter
+    private let plan: RunPlan
     private var running: [RunningTrial] = []
+    /// Trials to run again before new ones are proposed; `cause` nil when the re-run is journaled already.
+    private var reruns: [(trial: Int, cause: RerunCause?)] = []
+    private var cancelReason: String?
 
     public init(job: JobRecord, store: JobStore, writer: JournalWriter, executable: String, strategy: any SearchStrategy,
                 launcher: any Launcher = LocalLauncher(), baseEnvironment: [String: String] = ProcessInfo.processInfo.environment,
-                options: RunOptions = RunOptions(), reporter: ProgressReporter = ProgressReporter()) {
+                options: RunOptions = RunOptions(), reporter: ProgressReporter = ProgressReporter(), plan: RunPlan = .fresh) {
         self.job = job
+        self.plan = plan
         self.store = store
         self.writer = writer
         self.executable = executable
@@ -65,10 +81,10 @@ public final class TuningRun {
     /// user interrupts. Throws only when the journal cannot be written (after stopping trials).
     public func run() throws(StoreError) -> JobOutcome {
         var stopReason: String?
-        var cancelReason: String?
         var handledInterrupts = Interrupts.count
         var killDeadline: Date?
 
+        try prepare()
         do {
             while true {
                 if Interrupts.count > handledInterrupts {
@@ -91,7 +107,7 @@ public final class TuningRun {
                 if cancelReason == nil && stopReason == nil {
                     try launchWhileSlotsFree()
                 }
-                if running.isEmpty { break }
+                if running.isEmpty && (reruns.isEmpty || cancelReason != nil || stopReason != nil) { break }
                 enforceTimeouts(now: Date())
                 waitForOutput()
                 try collectFinished(stopReason: &stopReason)
@@ -102,44 +118,135 @@ public final class TuningRun {
             throw error
         }
         reporter.finish()
-        return try finishJob(stopReason: stopReason, cancelReason: cancelReason)
+        return try finishJob(stopReason: stopReason)
     }
 
     // MARK: launching
 
-    private func launchWhileSlotsFree() throws(StoreError) {
-        while running.count < spec.maxParallelTrials && job.trials.count < spec.maxTrials {
-            let nextId = (job.trials.last?.id ?? 0) + 1
-            guard let point = strategy.propose(count: 1, firstTrialId: nextId, history: job.observations).first else { return }
-            try launch(point, id: nextId)
+    /// Journals what a resume or retry starts from: trials that were running when tune died are
+    /// recorded as interrupted (and any process of theirs still alive is stopped), and the trials
+    /// to run again are queued.
+    private func prepare() throws(StoreError) {
+        guard plan != .fresh else { return }
+        for trial in job.unfinishedTrials {
+            var reason = trial.startTime == nil ? "not started: tune stopped before it could start the trial"
+                                                : "interrupted: tune stopped while the trial ran"
+            if trial.startTime != nil, let pid = trial.pid, StaleTrialProcess.stop(pid: pid, job: job.id, trial: trial.id) {
+                reason += " (its processes, still running, were stopped)"
+            }
+            try record(.trialFinished(TrialOutcome(trial: trial.id, state: .cancelled, time: Date(), reason: reason)))
+        }
+        switch plan {
+        case .fresh:
+            return
+        case .resume:
+            reruns = job.trials.filter { $0.state == .cancelled }.map { ($0.id, .resume) }
+            try record(.jobStateChanged(.running, reason: "resumed", time: Date()))
+        case .retry(let ids):
+            // Journaled at once, so the failure budget no longer counts them while they wait.
+            for id in ids {
+                if let trial = job.trial(id) { try beginAttempt(of: trial, cause: .manual) }
+            }
+            reruns = ids.map { ($0, nil) }
+            try record(.jobStateChanged(.running, reason: "retrying trial\(ids.count == 1 ? "" : "s") \(ids.map(String.init).joined(separator: ", "))", time: Date()))
         }
     }
 
-    private func launch(_ point: Assignment, id: Int) throws(StoreError) {
+    private var proposesNew: Bool {
+        if case .retry = plan { return false }
+        return true
+    }
+
+    private func launchWhileSlotsFree() throws(StoreError) {
+        while running.count < spec.maxParallelTrials {
+            if !reruns.isEmpty {
+                let next = reruns.removeFirst()
+                try relaunch(next.trial, cause: next.cause)
+                continue
+            }
+            guard proposesNew, job.trials.count < spec.maxTrials else { return }
+            let nextId = (job.trials.last?.id ?? 0) + 1
+            guard let point = strategy.propose(count: 1, firstTrialId: nextId, history: job.observations).first else { return }
+            try record(.trialCreated(trial: nextId, parameters: point.textValues, time: Date()))
+            try start(nextId, flags: point.flags)
+        }
+    }
+
+    /// Runs trial `id` again with its parameters, as a new attempt (journaled unless `cause` is nil).
+    private func relaunch(_ id: Int, cause: RerunCause?) throws(StoreError) {
+        guard let trial = job.trial(id) else { return }
+        if let cause { try beginAttempt(of: trial, cause: cause) }
+        guard let assignment = Assignment(textValues: trial.parameters, spec: spec) else {
+            try record(.trialFinished(TrialOutcome(trial: id, state: .failed, time: Date(), reason: "its parameters \(trial.parameters) no longer fit the job's search space")))
+            return
+        }
+        try start(id, flags: assignment.flags)
+    }
+
+    /// Moves the trial's earlier output aside (`trials/3` → `trials/3.attempt-1`) and journals the new attempt.
+    private func beginAttempt(of trial: TrialRecord, cause: RerunCause) throws(StoreError) {
+        let directory = store.trialDirectory(job.id, trial: trial.id)
+        var kept: String?
+        if FileManager.default.fileExists(atPath: directory) {
+            var suffix = "attempt-\(trial.attempt)"
+            var n = 2
+            while FileManager.default.fileExists(atPath: "\(directory).\(suffix)") {
+                suffix = "attempt-\(trial.attempt)-\(n)"
+                n += 1
+            }
+            if rename(directory, "\(directory).\(suffix)") == 0 {
+                kept = "trials/\(trial.id).\(suffix)"
+            } else {
+                reporter.note("trial \(trial.id): cannot move its earlier output aside (\(String(cString: strerror(errno)))); the new attempt writes over it")
+            }
+        }
+        try record(.trialRerun(TrialRerun(trial: trial.id, attempt: trial.attempt + 1, cause: cause, time: Date(), outputFolder: kept)))
+    }
+
+    private func start(_ id: Int, flags: [String]) throws(StoreError) {
         let directory = store.trialDirectory(job.id, trial: id)
-        try record(.trialCreated(trial: id, parameters: point.textValues, time: Date()))
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            try record(.trialFinished(TrialOutcome(trial: id, state: .failed, time: Date(), reason: "cannot create \(directory): \(error.localizedDescription)")))
+            try launchFailed(id, reason: "cannot create \(directory): \(error.localizedDescription)")
             return
         }
+        let attempt = job.trial(id)?.attempt ?? 1
         let request = LaunchRequest(
             executable: executable,
-            arguments: job.header.command + point.flags,
-            environment: TrialEnvironment.make(base: baseEnvironment, job: job.id, trial: id, trialDirectory: directory))
+            arguments: job.header.command + flags,
+            environment: TrialEnvironment.make(base: baseEnvironment, job: job.id, trial: id, trialDirectory: directory, attempt: attempt))
         let process: any TrialProcess
         do {
             process = try launcher.launch(request)
         } catch {
-            try record(.trialFinished(TrialOutcome(trial: id, state: .failed, time: Date(), reason: error.message)))
-            if let trial = job.trial(id) { reporter.trialFinished(trial, job: job, running: running.count) }
+            try launchFailed(id, reason: error.message)
             return
         }
         let now = Date()
         running.append(RunningTrial(id: id, process: process, directory: directory, echo: options.verbose, startTime: now))
         try record(.trialStarted(trial: id, pid: process.pid, time: now))
         if let trial = job.trial(id) { reporter.trialStarted(trial, job: job) }
+    }
+
+    private func launchFailed(_ id: Int, reason: String) throws(StoreError) {
+        try record(.trialFinished(TrialOutcome(trial: id, state: .failed, time: Date(), reason: reason)))
+        if let trial = job.trial(id) { reporter.trialFinished(trial, job: job, running: running.count) }
+        try retryIfInfrastructure(id, sign: "tune could not start it")
+    }
+
+    /// maxTrialRetries: a trial that failed with signs of infrastructure trouble runs again at once
+    /// (a new attempt of the same id), unless the job is being stopped or its retries are spent.
+    private func retryIfInfrastructure(_ id: Int, sign: String?) throws(StoreError) {
+        guard let sign, cancelReason == nil, let trial = job.trial(id), trial.state == .failed else { return }
+        let allowed = spec.maxTrialRetries ?? 0
+        guard trial.automaticRetries < allowed else {
+            if allowed > 0 { reporter.note("trial \(id): not retried again, its \(allowed) retr\(allowed == 1 ? "y is" : "ies are") spent (maxTrialRetries)") }
+            return
+        }
+        reporter.note("trial \(id) failed, \(sign): running it again (retry \(trial.automaticRetries + 1) of \(allowed), maxTrialRetries)")
+        try beginAttempt(of: trial, cause: .retry)
+        reruns.insert((id, nil), at: 0)
     }
 
     // MARK: watching
@@ -218,6 +325,9 @@ public final class TuningRun {
         if let finished = job.trial(trial.id) {
             reporter.trialFinished(finished, job: job, running: running.filter { $0.exit == nil }.count)
         }
+        if outcome.state == .failed, trial.timeoutReason == nil {
+            try retryIfInfrastructure(trial.id, sign: InfrastructureFailure.sign(exit: exit, reason: outcome.reason))
+        }
     }
 
     /// Why the job must stop launching because of failures, if it must.
@@ -264,7 +374,11 @@ public final class TuningRun {
 
     // MARK: ending
 
-    private func finishJob(stopReason: String?, cancelReason: String?) throws(StoreError) -> JobOutcome {
+    private func finishJob(stopReason: String?) throws(StoreError) -> JobOutcome {
+        for trial in job.unfinishedTrials {
+            try record(.trialFinished(TrialOutcome(trial: trial.id, state: .cancelled, time: Date(),
+                                                   reason: "not started: the job stopped first")))
+        }
         let outcome: JobOutcome
         if let cancelReason {
             outcome = .cancelled(cancelReason)

@@ -4,7 +4,7 @@ enum SpecKeys {
     static let spec = [
         "goal", "hyperparameterMetricTag", "maxTrials", "maxParallelTrials", "maxFailedTrials",
         "algorithm", "params", "enableTrialEarlyStopping", "resumePreviousJobId",
-        "seed", "measurementSelectionType", "trialTimeout",
+        "seed", "measurementSelectionType", "trialTimeout", "maxTrialRetries",
     ]
 
     /// `ParameterSpec` fields.

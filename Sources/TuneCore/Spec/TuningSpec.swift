@@ -24,9 +24,12 @@ public struct TuningSpec: Sendable, Codable, Equatable {
     /// tune extension: a trial running longer than this many seconds is stopped (SIGTERM, then
     /// SIGKILL after the grace period) and fails as timed out. nil: no limit.
     public var trialTimeout: Double?
+    /// tune extension: how many times a trial that failed with signs of infrastructure trouble
+    /// (see `InfrastructureFailure`) is run again. nil or 0: never.
+    public var maxTrialRetries: Int?
     /// Cloud ML's early-stopping switch; accepted, acted on by the early-stopping issue.
     public var enableTrialEarlyStopping: Bool
-    /// Cloud ML's warm-start job id; accepted, acted on by the resume issue.
+    /// Cloud ML's warm-start job id: the finished trials of that job (in the same store) seed this one.
     public var resumePreviousJobId: String?
 
     public static let defaultMetricTag = "training/hptuning/metric"
@@ -43,7 +46,8 @@ public struct TuningSpec: Sendable, Codable, Equatable {
         measurementSelection: MeasurementSelection = .last,
         enableTrialEarlyStopping: Bool = false,
         resumePreviousJobId: String? = nil,
-        trialTimeout: Double? = nil
+        trialTimeout: Double? = nil,
+        maxTrialRetries: Int? = nil
     ) {
         self.goal = goal
         self.metricTag = metricTag
@@ -57,6 +61,7 @@ public struct TuningSpec: Sendable, Codable, Equatable {
         self.enableTrialEarlyStopping = enableTrialEarlyStopping
         self.resumePreviousJobId = resumePreviousJobId
         self.trialTimeout = trialTimeout
+        self.maxTrialRetries = maxTrialRetries
     }
 
     public func param(named name: String) -> ParameterSpec? {

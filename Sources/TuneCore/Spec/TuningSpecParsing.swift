@@ -42,6 +42,10 @@ extension TuningSpec {
             }
             spec.trialTimeout = seconds
         }
+        if let entry = mapping["maxTrialRetries"] {
+            let count = try entry.integer(atLeast: 0, expected: "a non-negative integer")
+            spec.maxTrialRetries = count == 0 ? nil : count
+        }
         if let entry = mapping["measurementSelectionType"] {
             spec.measurementSelection = try entry.choice(MeasurementSelection.self)
         }
@@ -53,7 +57,6 @@ extension TuningSpec {
         }
         if let entry = mapping["resumePreviousJobId"] {
             spec.resumePreviousJobId = try entry.string()
-            notes.append("resumePreviousJobId is not implemented yet: the job starts cold")
         }
 
         let paramsEntry = try mapping.required("params", hint: "list at least one parameter under params")

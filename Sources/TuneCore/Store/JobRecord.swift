@@ -47,6 +47,9 @@ public struct JobRecord: Sendable, Equatable {
     public var state: JobState
     public var stateReason: String?
     public var endTime: Date?
+    /// The job whose finished trials warm-started this one (`resumePreviousJobId`), and those trials.
+    public var warmStartJob: String?
+    public var priorTrials: [PriorTrial] = []
 
     public init(header: JobHeader) {
         self.header = header
@@ -86,13 +89,24 @@ public struct JobRecord: Sendable, Equatable {
         trialsBestFirst.first { $0.state == .succeeded && $0.finalMetric != nil }
     }
 
-    /// What strategies see.
+    /// What strategies see: the warm-start trials of an earlier job (with negative ids), then this job's.
     public var observations: [TrialObservation] {
-        trials.compactMap { trial in
+        let prior = priorTrials.compactMap { trial -> TrialObservation? in
+            guard let assignment = Assignment(textValues: trial.parameters, spec: spec) else { return nil }
+            return TrialObservation(trialId: -trial.trial, assignment: assignment, state: trial.state,
+                                    objective: trial.state == .succeeded ? trial.objective : nil)
+        }
+        return prior + trials.compactMap { trial in
             guard let assignment = Assignment(textValues: trial.parameters, spec: spec) else { return nil }
             return TrialObservation(trialId: trial.id, assignment: assignment, state: trial.state,
                                     objective: trial.state == .succeeded ? trial.finalMetric?.value : nil)
         }
+    }
+
+    /// Trials the journal shows as started or waiting, though no tune process runs the job:
+    /// tune died (SIGKILL, power loss) while they ran.
+    public var unfinishedTrials: [TrialRecord] {
+        trials.filter { !$0.state.isFinished }
     }
 
     /// Applies one journal event (replay). Events about unknown trials are ignored.
@@ -125,6 +139,13 @@ public struct JobRecord: Sendable, Equatable {
             self.state = state
             self.stateReason = reason
             self.endTime = state == .running ? nil : time
+        case .trialRerun(let rerun):
+            update(rerun.trial) { $0.startAttempt(rerun) }
+        case .budgetChanged(let maxTrials, _):
+            header.spec.maxTrials = maxTrials
+        case .warmStart(let job, let trials, _):
+            warmStartJob = job
+            priorTrials = trials
         }
     }
 

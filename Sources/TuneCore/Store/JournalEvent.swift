@@ -31,6 +31,12 @@ public enum JournalEvent: Sendable, Equatable {
     case metrics(trial: Int, readings: [MetricReading])
     case trialFinished(TrialOutcome)
     case jobStateChanged(JobState, reason: String?, time: Date)
+    /// A trial runs again under the same id (resume, automatic retry, `tune retry`).
+    case trialRerun(TrialRerun)
+    /// `tune resume --max-trials N`: the job's budget is now N trials.
+    case budgetChanged(maxTrials: Int, time: Date)
+    /// Cloud ML's `resumePreviousJobId`: the earlier job's finished trials, copied in at creation.
+    case warmStart(job: String, trials: [PriorTrial], time: Date)
 }
 
 extension JournalEvent: Codable {
@@ -40,6 +46,7 @@ extension JournalEvent: Codable {
         case job, spec, command, directory, configPath, configText, seed, strategy
         case parameters, pid, readings
         case state, finalMetric, exitCode, signal, reason
+        case attempt, cause, outputFolder, maxTrials, trials
     }
 
     private enum Kind: String, Codable {
@@ -49,6 +56,9 @@ extension JournalEvent: Codable {
         case metrics
         case trialFinished = "trial_finished"
         case jobState = "job_state"
+        case trialRerun = "trial_rerun"
+        case budget = "job_budget"
+        case warmStart = "warm_start"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -93,6 +103,22 @@ extension JournalEvent: Codable {
             try c.encode(time.timeIntervalSince1970, forKey: .time)
             try c.encode(state, forKey: .state)
             try c.encodeIfPresent(reason, forKey: .reason)
+        case .trialRerun(let r):
+            try c.encode(Kind.trialRerun, forKey: .event)
+            try c.encode(r.time.timeIntervalSince1970, forKey: .time)
+            try c.encode(r.trial, forKey: .trial)
+            try c.encode(r.attempt, forKey: .attempt)
+            try c.encode(r.cause, forKey: .cause)
+            try c.encodeIfPresent(r.outputFolder, forKey: .outputFolder)
+        case .budgetChanged(let maxTrials, let time):
+            try c.encode(Kind.budget, forKey: .event)
+            try c.encode(time.timeIntervalSince1970, forKey: .time)
+            try c.encode(maxTrials, forKey: .maxTrials)
+        case .warmStart(let job, let trials, let time):
+            try c.encode(Kind.warmStart, forKey: .event)
+            try c.encode(time.timeIntervalSince1970, forKey: .time)
+            try c.encode(job, forKey: .job)
+            try c.encode(trials, forKey: .trials)
         }
     }
 
@@ -136,6 +162,18 @@ extension JournalEvent: Codable {
             self = .jobStateChanged(try c.decode(JobState.self, forKey: .state),
                                     reason: try c.decodeIfPresent(String.self, forKey: .reason),
                                     time: try time())
+        case .trialRerun:
+            self = .trialRerun(TrialRerun(
+                trial: try c.decode(Int.self, forKey: .trial),
+                attempt: try c.decode(Int.self, forKey: .attempt),
+                cause: try c.decode(RerunCause.self, forKey: .cause),
+                time: try time(),
+                outputFolder: try c.decodeIfPresent(String.self, forKey: .outputFolder)))
+        case .budget:
+            self = .budgetChanged(maxTrials: try c.decode(Int.self, forKey: .maxTrials), time: try time())
+        case .warmStart:
+            self = .warmStart(job: try c.decode(String.self, forKey: .job),
+                              trials: try c.decode([PriorTrial].self, forKey: .trials), time: try time())
         }
     }
 }

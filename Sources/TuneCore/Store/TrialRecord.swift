@@ -31,6 +31,10 @@ public struct TrialRecord: Sendable, Equatable {
     public var signal: Int32?
     /// Why the trial failed or was cancelled, for people.
     public var failureReason: String?
+    /// The current attempt (1 unless the trial was run again: resumed, retried).
+    public var attempt: Int
+    /// The earlier attempts, oldest first.
+    public var previousAttempts: [TrialAttempt]
 
     public init(id: Int, parameters: [String: String], createTime: Date) {
         self.id = id
@@ -38,6 +42,30 @@ public struct TrialRecord: Sendable, Equatable {
         self.state = .pending
         self.createTime = createTime
         self.readings = []
+        self.attempt = 1
+        self.previousAttempts = []
+    }
+
+    /// Re-runs made automatically because of infrastructure trouble (counted against maxTrialRetries).
+    public var automaticRetries: Int {
+        previousAttempts.filter { $0.rerunCause == .retry }.count
+    }
+
+    /// Starts attempt `rerun.attempt`: the current one is kept as a previous attempt.
+    mutating func startAttempt(_ rerun: TrialRerun) {
+        previousAttempts.append(TrialAttempt(
+            attempt: attempt, state: state, startTime: startTime, endTime: endTime, exitCode: exitCode,
+            signal: signal, reason: failureReason, outputFolder: rerun.outputFolder, rerunCause: rerun.cause))
+        attempt = rerun.attempt
+        state = .pending
+        startTime = nil
+        endTime = nil
+        pid = nil
+        readings = []
+        finalMetric = nil
+        exitCode = nil
+        signal = nil
+        failureReason = nil
     }
 
     /// The distinct tags this trial reported, in first-seen order.

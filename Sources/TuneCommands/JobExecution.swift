@@ -1,0 +1,68 @@
+import Foundation
+import TuneCore
+
+/// What `run`, `resume` and `retry` share once the job's journal is open and its lock held:
+/// run the trials, then print the summary and exit with the job's outcome.
+struct JobExecution {
+    var job: JobRecord
+    var store: JobStore
+    var writer: JournalWriter
+    var lock: JobLock
+    var executable: String
+    var plan: RunPlan
+    var options: RunOptions
+    var quiet: Bool
+
+    func run() throws {
+        Interrupts.install()
+        let (strategy, _) = job.spec.makeStrategy(seed: job.header.seed)
+        let tuning = TuningRun(job: job, store: store, writer: writer, executable: executable, strategy: strategy,
+                               options: options, reporter: ProgressReporter(quiet: quiet), plan: plan)
+        let outcome: JobOutcome
+        do {
+            outcome = try tuning.run()
+        } catch {
+            throw CommandFailure.failed("\(error) — the job's trials were stopped; what was journaled before is kept")
+        }
+        withExtendedLifetime(lock) {}
+        try JobSummary(job: tuning.job, outcome: outcome, store: store).finish()
+    }
+}
+
+/// Opening an existing job to run more of it (`resume`, `retry`): its lock first, then its journal,
+/// so what is read cannot change underneath.
+struct OpenedJob {
+    var job: JobRecord
+    var writer: JournalWriter
+    var lock: JobLock
+    var executable: String
+
+    init(_ reference: String, store: JobStore) throws {
+        let id: String
+        do {
+            id = try store.resolve(reference)
+        } catch {
+            throw CommandFailure.usage(error.description)
+        }
+        do {
+            lock = try JobLock(path: store.lockPath(id), job: id)
+            job = try store.load(id)
+            writer = try JournalWriter(path: store.journalPath(id))
+        } catch {
+            throw CommandFailure.failed(error.description)
+        }
+        // Trials run where the job was started, whatever the current directory is now.
+        let directory = job.header.workingDirectory
+        guard FileManager.default.changeCurrentDirectoryPath(directory) else {
+            throw CommandFailure.failed("job \(id) ran its trials in \(directory), which is gone: recreate it (with the training script) to go on")
+        }
+        guard let program = job.header.command.first else {
+            throw CommandFailure.failed("job \(id) has no trial command in its journal")
+        }
+        do {
+            executable = try CommandResolver.resolve(program, in: directory)
+        } catch {
+            throw CommandFailure.failed("job \(id): \(error.message)")
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import ArgumentParser
+import Foundation
+import TuneCore
+
+/// `tune resume <job>`: goes on with a job that was interrupted, cancelled or killed, or raises the
+/// budget of a finished one.
+struct ResumeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume",
+        abstract: "Go on with a job that was stopped (Ctrl-C, SIGTERM, SIGKILL, a crash), or give a finished job more trials.",
+        discussion: """
+        Finished trials are kept and the search learns from them. Trials that were running when the job \
+        stopped run again as new attempts of the same trial id (the earlier attempt's folder is kept as \
+        trials/<id>.attempt-<n>). New trials are started until the job has maxTrials trials in all: the \
+        budget counts every trial of the job, across every resume. A grid never repeats a point.
+        The trials run in the folder the job was started in, with the command and config journaled then.
+        """
+    )
+
+    @Argument(help: ArgumentHelp("The job: its name, or latest.", valueName: "job"))
+    var job: String = "latest"
+
+    @Option(name: .customLong("max-trials"), help: ArgumentHelp("Raise the job's budget to this many trials in all.", valueName: "n"))
+    var maxTrials: Int?
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Flag(name: .shortAndLong, help: "Copy every trial's output to the terminal, each line prefixed by its trial.")
+    var verbose = false
+
+    @Flag(name: .shortAndLong, help: "No progress lines; only the result.")
+    var quiet = false
+
+    @Option(name: .customLong("grace-period"), help: ArgumentHelp("Seconds between SIGTERM and SIGKILL when trials are stopped.", valueName: "seconds"))
+    var gracePeriod: Double = 10
+
+    func run() throws {
+        let store = storeOptions.jobStore
+        let opened = try OpenedJob(job, store: store)
+        var record = opened.job
+        let spec = record.spec
+
+        if let maxTrials {
+            guard maxTrials >= record.trials.count, maxTrials >= 1 else {
+                throw CommandFailure.usage("--max-trials \(maxTrials) is below the \(record.trials.count) trials job \(record.id) already has: the budget counts every trial of the job")
+            }
+            if maxTrials != spec.maxTrials {
+                let event = JournalEvent.budgetChanged(maxTrials: maxTrials, time: Date())
+                do { try opened.writer.append(event) } catch { throw CommandFailure.failed(error.description) }
+                record.apply(event)
+            }
+        }
+
+        let again = record.trials.filter { $0.state == .cancelled || !$0.state.isFinished }.count
+        let new = max(0, min(record.spec.plannedTrials, record.spec.maxTrials) - record.trials.count)
+        if again == 0 && new == 0 {
+            let failed = record.count(.failed)
+            var hint = "give it more with `tune resume \(record.id) --max-trials \(record.spec.maxTrials + 10)`"
+            if failed > 0 { hint += ", or run its \(failed) failed trial\(failed == 1 ? "" : "s") again with `tune retry \(record.id)`" }
+            if spec.algorithm == .grid, record.spec.plannedTrials <= record.trials.count {
+                hint = failed > 0 ? "its grid is done; run its failed trials again with `tune retry \(record.id)`" : "its grid is done"
+            }
+            Console.out("Nothing to resume: job \(record.id) (\(record.state.rawValue)) has all its \(record.trials.count) trials finished; \(hint).")
+            return
+        }
+        if !quiet {
+            let kept = record.trials.filter { $0.state == .succeeded || $0.state == .failed }.count
+            var parts = ["\(kept) finished trial\(kept == 1 ? "" : "s") kept"]
+            if again > 0 { parts.append("\(again) to run again") }
+            if new > 0 { parts.append("up to \(new) new") }
+            Console.stderr("tune: resuming job \(record.id): \(parts.joined(separator: ", ")) (maxTrials \(record.spec.maxTrials))")
+        }
+        try JobExecution(job: record, store: store, writer: opened.writer, lock: opened.lock, executable: opened.executable,
+                         plan: .resume, options: RunOptions(verbose: verbose, gracePeriod: gracePeriod), quiet: quiet).run()
+    }
+}
+
+/// `tune retry <job>`: runs failed trials again with their own parameters.
+struct RetryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retry",
+        abstract: "Run a job's failed trials again, with their original parameters.",
+        discussion: """
+        Each runs as a new attempt of the same trial id; the earlier attempt's folder is kept as \
+        trials/<id>.attempt-<n>. Nothing else of the job runs: use `tune resume` for that.
+        """
+    )
+
+    @Argument(help: ArgumentHelp("The job: its name, or latest.", valueName: "job"))
+    var job: String = "latest"
+
+    @Option(help: ArgumentHelp("Only these trials (failed or cancelled ones), e.g. 3,7.", valueName: "ids"))
+    var trials: String?
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Flag(name: .shortAndLong, help: "Copy every trial's output to the terminal, each line prefixed by its trial.")
+    var verbose = false
+
+    @Flag(name: .shortAndLong, help: "No progress lines; only the result.")
+    var quiet = false
+
+    @Option(name: .customLong("grace-period"), help: ArgumentHelp("Seconds between SIGTERM and SIGKILL when trials are stopped.", valueName: "seconds"))
+    var gracePeriod: Double = 10
+
+    func run() throws {
+        let store = storeOptions.jobStore
+        let opened = try OpenedJob(job, store: store)
+        let record = opened.job
+        let chosen: [TrialRecord]
+        if let trials {
+            chosen = try TrialIdList.parse(trials, in: record, accepted: "trial ids such as 3,7")
+            // With the lock held, a trial the journal shows as running was interrupted.
+            for trial in chosen where trial.state == .succeeded {
+                throw CommandFailure.usage("trial \(trial.id) of job \(record.id) SUCCEEDED: retry runs failed or cancelled trials (its failed ones: \(Self.list(record.trials.filter { $0.state == .failed })))")
+            }
+        } else {
+            chosen = record.trials.filter { $0.state == .failed }
+            if chosen.isEmpty {
+                Console.out("Nothing to retry: job \(record.id) has no failed trials.")
+                return
+            }
+        }
+        if !quiet {
+            Console.stderr("tune: job \(record.id): running trial\(chosen.count == 1 ? "" : "s") \(Self.list(chosen)) again")
+        }
+        try JobExecution(job: record, store: store, writer: opened.writer, lock: opened.lock, executable: opened.executable,
+                         plan: .retry(chosen.map(\.id)), options: RunOptions(verbose: verbose, gracePeriod: gracePeriod), quiet: quiet).run()
+    }
+
+    static func list(_ trials: [TrialRecord]) -> String {
+        trials.isEmpty ? "none" : trials.map { String($0.id) }.joined(separator: ", ")
+    }
+}

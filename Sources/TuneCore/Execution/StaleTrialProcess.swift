@@ -1,0 +1,41 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The processes of a trial that outlived the tune that started it (tune was SIGKILLed and its
+/// watchdog could not act, say). `tune resume` and `tune retry` stop them before running the trial
+/// again, so two attempts never write the same folder at once.
+///
+/// A trial is the process group its first process led. Pids are reused, so a group is only taken
+/// for the trial's when one of its processes carries the trial's `TUNE_JOB_ID` and `TUNE_TRIAL_ID`
+/// in its environment (read from /proc; elsewhere nothing is found).
+enum StaleTrialProcess {
+    /// SIGKILLs the trial's process group when it still has processes; true when it did.
+    static func stop(pid: Int32, job: String, trial: Int) -> Bool {
+        guard pid > 1, kill(-pid, 0) == 0 || errno == EPERM else { return false }
+        let markers = ["TUNE_JOB_ID=\(job)", "TUNE_TRIAL_ID=\(trial)"]
+        for member in members(ofGroup: pid) where environment(of: member).isSuperset(of: markers) {
+            kill(-pid, SIGKILL)
+            return true
+        }
+        return false
+    }
+
+    /// Pids whose process group is `group`, from /proc/<pid>/stat.
+    static func members(ofGroup group: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { name -> Int32? in
+            guard let pid = Int32(name), let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return nil }
+            // After "pid (comm)": state, ppid, pgrp, …
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 2 && Int32(fields[2]) == group ? pid : nil
+        }
+    }
+
+    static func environment(of pid: Int32) -> Set<String> {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return [] }
+        return Set(data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) })
+    }
+}

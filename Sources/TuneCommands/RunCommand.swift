@@ -75,9 +75,11 @@ struct RunCommand: ParsableCommand {
         Interrupts.install()
 
         let reporter = ProgressReporter(quiet: quiet)
+        let watchdog = Watchdog.start(gracePeriod: gracePeriod, warn: { reporter.note($0) })
         if !quiet { reporter.note("job \(jobId): \(spec.plannedTrials) trial\(spec.plannedTrials == 1 ? "" : "s") of `\(trialCommand.joined(separator: " "))`, \(strategy.name), \(spec.goal.rawValue) \(spec.metricTag), up to \(spec.maxParallelTrials) at a time (seed \(seed))") }
         let tuning = TuningRun(job: JobRecord(header: header), store: store, writer: writer, executable: executable,
-                               strategy: strategy, options: RunOptions(verbose: verbose, gracePeriod: gracePeriod), reporter: reporter)
+                               strategy: strategy, launcher: LocalLauncher(watchdog: watchdog),
+                               options: RunOptions(verbose: verbose, gracePeriod: gracePeriod), reporter: reporter)
         let outcome: JobOutcome
         do {
             outcome = try tuning.run()
@@ -85,6 +87,7 @@ struct RunCommand: ParsableCommand {
             throw CommandFailure.failed("\(error) — the job's trials were stopped; what was journaled before is kept")
         }
         withExtendedLifetime(lock) {}
+        watchdog?.stop()
         try JobSummary(job: tuning.job, outcome: outcome, store: store).finish()
     }
 }

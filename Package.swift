@@ -13,9 +13,11 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
+        // The watchdog process that stops trials when tune is killed (fork + async-signal-safe C).
+        .target(name: "CTuneSupport"),
         .target(
             name: "TuneCore",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: ["CTuneSupport", .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "TuneCommands",

@@ -16,8 +16,11 @@ struct JobExecution {
     func run() throws {
         Interrupts.install()
         let (strategy, _) = job.spec.makeStrategy(seed: job.header.seed)
+        let reporter = ProgressReporter(quiet: quiet)
+        // Stops the trials' process groups even if tune itself is SIGKILLed.
+        let watchdog = Watchdog.start(gracePeriod: options.gracePeriod, warn: { reporter.note($0) })
         let tuning = TuningRun(job: job, store: store, writer: writer, executable: executable, strategy: strategy,
-                               options: options, reporter: ProgressReporter(quiet: quiet), plan: plan)
+                               launcher: LocalLauncher(watchdog: watchdog), options: options, reporter: reporter, plan: plan)
         let outcome: JobOutcome
         do {
             outcome = try tuning.run()
@@ -25,6 +28,7 @@ struct JobExecution {
             throw CommandFailure.failed("\(error) — the job's trials were stopped; what was journaled before is kept")
         }
         withExtendedLifetime(lock) {}
+        watchdog?.stop()
         try JobSummary(job: tuning.job, outcome: outcome, store: store).finish()
     }
 }

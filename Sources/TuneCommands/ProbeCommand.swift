@@ -60,8 +60,10 @@ struct ProbeCommand: ParsableCommand {
         Interrupts.install()
         let shown = (setup.command + point.flags).map(ReproduceCommand.shellQuoted).joined(separator: " ")
         Console.stderr("probe: running one trial: \(shown)")
+        let watchdog = Watchdog.start(gracePeriod: 5, warn: { Console.note($0) })
+        defer { watchdog?.stop() }
         let tuning = TuningRun(job: JobRecord(header: header), store: store, writer: writer, executable: setup.executable,
-                               strategy: strategy, options: RunOptions(verbose: verbose, gracePeriod: 5),
+                               strategy: strategy, launcher: LocalLauncher(watchdog: watchdog), options: RunOptions(verbose: verbose, gracePeriod: 5),
                                reporter: ProgressReporter(quiet: true))
         let outcome = try tuning.run()
         guard let trial = tuning.job.trial(1) else {

@@ -51,7 +51,7 @@ struct FailureTests {
         #expect(run.status == 1, "\(run)")
         #expect(run.stderr.contains("maxFailedTrials"), "\(run)")
         // The failures' reasons, grouped, with the trials they hit.
-        #expect(run.stderr.contains("2 × exited with code 1: odd trial"), "\(run)")
+        #expect(run.stderr.contains("Failed trials:\n  1 × exited with code 1: odd trial 1 (trial 1)\n  1 × exited with code 1: odd trial 3 (trial 3)"), "\(run)")
         let trials = try await trialsJSON(sandbox, "budget")
         #expect(trials.count == 3, "stopped launching after the 2nd failure: \(trials.count) trials")
         #expect(trials.count < 8)

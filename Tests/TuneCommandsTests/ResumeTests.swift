@@ -27,7 +27,7 @@ struct ResumeTests {
             x=${1#--x=}
             echo "$TUNE_TRIAL_ID $TUNE_TRIAL_ATTEMPT $x" >> '\(sandbox.path("started.txt"))'
             echo $$ > "$TUNE_TRIAL_DIR/pid"
-            if [ "$TUNE_TRIAL_ID" -ge 3 ] && [ "$TUNE_TRIAL_ATTEMPT" = 1 ]; then
+            if { [ "$TUNE_TRIAL_ID" = 3 ] || [ "$TUNE_TRIAL_ID" = 4 ]; } && [ "$TUNE_TRIAL_ATTEMPT" = 1 ]; then
               sleep 300 &
               echo $! > "$TUNE_TRIAL_DIR/child.pid"
               while [ ! -f '\(gate)' ]; do sleep 0.05; done
@@ -244,12 +244,22 @@ struct ResumeTests {
         #expect(status.stdout.contains("3 trials of job old"), "\(status)")
 
         // Another parameter name: refused, nothing created.
-        try sandbox.write("other.yml", config(maxTrials: 2, tag: "score", extra: "resumePreviousJobId: old"))
+        try sandbox.write("other.yml", config(maxTrials: 2, tag: "score", extra: "resumePreviousJobId: old", params: """
+              - parameterName: y
+                type: INTEGER
+                minValue: 1
+                maxValue: 8
+            """))
         let other = try await sandbox.tune(["./train.sh", "--config", "other.yml", "--job", "other"])
         #expect(other.status == 2, "\(other)")
-        #expect(other.stderr.contains("this config adds x") == false)
-        #expect(other.stderr.contains("resumePreviousJobId: job old searched other parameters"), "\(other)")
+        #expect(other.stderr.contains("resumePreviousJobId: job old searched other parameters: this config adds y; it had x"), "\(other)")
         #expect(!sandbox.exists(".tune/other"))
+        // Another type for the same name: refused too.
+        try sandbox.write("typed.yml", config(maxTrials: 2, tag: "score", extra: "resumePreviousJobId: old"))
+        let typed = try await sandbox.tune(["./train.sh", "--config", "typed.yml", "--job", "typed"])
+        #expect(typed.status == 2, "\(typed)")
+        #expect(typed.stderr.contains("had x as INTEGER, this config has it as DOUBLE"), "\(typed)")
+        #expect(!sandbox.exists(".tune/typed"))
         try sandbox.write("missing.yml", config(maxTrials: 2, tag: "score", extra: "resumePreviousJobId: nope"))
         let missing = try await sandbox.tune(["./train.sh", "--config", "missing.yml", "--job", "m"])
         #expect(missing.status == 2, "\(missing)")
@@ -271,7 +281,7 @@ struct ResumeTests {
         for command in ["resume", "retry"] {
             let second = try await sandbox.tune([command, "busy"])
             #expect(second.status == 1, "\(second)")
-            #expect(second.stderr.contains("pid \(tune.pid)"), "names the holder: \(second)")
+            #expect(second.stderr.contains("process \(tune.pid)"), "names the holder: \(second)")
         }
         _ = try sandbox.write("gate", "")
         #expect(await tune.finish().status == 0)

@@ -264,7 +264,7 @@ struct SpecLoaderFieldTests {
         #expect(loaded.spec.measurementSelection == .best)
         #expect(loaded.spec.resumePreviousJobId == "job_7")
         #expect(loaded.spec.metricTag == "eval/accuracy")
-        #expect(loaded.notes == ["resumePreviousJobId is not implemented yet: the job starts cold"])
+        #expect(loaded.notes.isEmpty, "resumePreviousJobId is acted on now: \(loaded.notes)")
     }
 
     @Test("maxFailedTrials 0 means Cloud ML's default")

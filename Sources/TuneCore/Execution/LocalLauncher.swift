@@ -1,13 +1,23 @@
 import Foundation
+import CTuneSupport
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Runs trials as child processes of tune on this machine, each in its own process group (so
 /// teardown reaches the children of `train.sh` too), stdin from /dev/null, stdout and stderr on
-/// pipes that the tuning loop drains. argv is passed as an array, never through a shell.
+/// pipes that the tuning loop drains, and no other descriptor. argv is passed as an array, never through a shell.
+///
+/// With a `watchdog`, each trial's process group is registered with it as soon as the trial is
+/// started, so the trial and everything in its group is stopped even if tune is SIGKILLed; the
+/// group is unregistered when the tuning loop SIGKILLs it after its leader exited. (Not
+/// PR_SET_PDEATHSIG: posix_spawn cannot set it, and it would reach only the trial's first process.)
 public struct LocalLauncher: Launcher {
-    public init() {}
+    public let watchdog: Watchdog?
+
+    public init(watchdog: Watchdog? = nil) {
+        self.watchdog = watchdog
+    }
 
     public func launch(_ request: LaunchRequest) throws(LaunchError) -> any TrialProcess {
         var outPipe: [Int32] = [-1, -1]
@@ -24,6 +34,9 @@ public struct LocalLauncher: Launcher {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        // Nothing else tune has open (inherited from whoever started tune) goes to the trial: a
+        // trial that outlived tune could otherwise hold its parent's pipes open.
+        _ = tune_spawn_close_from(&actions, 3)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -46,6 +59,9 @@ public struct LocalLauncher: Launcher {
         }
         var pid: pid_t = 0
         let status = posix_spawn(&pid, request.executable, &actions, &attributes, argv, envp)
+        // First thing after the spawn: the window in which a SIGKILL of tune would orphan this
+        // trial is from here to the watchdog's send (microseconds).
+        if status == 0 { watchdog?.register(processGroup: pid) }
         close(outPipe[1])
         close(errPipe[1])
         guard status == 0 else {
@@ -55,7 +71,7 @@ public struct LocalLauncher: Launcher {
         for fd in [outPipe[0], errPipe[0]] {
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         }
-        return LocalProcess(pid: pid, stdout: outPipe[0], stderr: errPipe[0])
+        return LocalProcess(pid: pid, stdout: outPipe[0], stderr: errPipe[0], watchdog: watchdog)
     }
 
     /// A pipe whose ends are not inherited by other trials (tune starts trials from one thread).
@@ -72,11 +88,14 @@ final class LocalProcess: TrialProcess {
     let stdout: Int32
     let stderr: Int32
     private var exit: TrialExit?
+    /// Watches the process group until it is gone (nil once unregistered).
+    private var watchdog: Watchdog?
 
-    init(pid: Int32, stdout: Int32, stderr: Int32) {
+    init(pid: Int32, stdout: Int32, stderr: Int32, watchdog: Watchdog? = nil) {
         self.pid = pid
         self.stdout = stdout
         self.stderr = stderr
+        self.watchdog = watchdog
     }
 
     func checkExit() -> TrialExit? {
@@ -94,6 +113,13 @@ final class LocalProcess: TrialProcess {
         // The whole group: the trial and whatever it started (still there after the leader exits).
         if kill(-pid, signal) != 0, exit == nil {
             kill(pid, signal)
+        }
+        // SIGKILL to the group after the leader was reaped is the trial's last teardown (the tuning
+        // loop does it when it sees the exit): nothing of the group can outlive it, so stop
+        // watching it — before its number can be reused by an unrelated process group.
+        if signal == SIGKILL, exit != nil, let watchdog {
+            watchdog.unregister(processGroup: pid)
+            self.watchdog = nil
         }
     }
 }

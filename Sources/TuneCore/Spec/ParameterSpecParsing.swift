@@ -106,7 +106,7 @@ extension ParameterSpec {
 
     private static func integral(_ bound: Bound, in mapping: ConfigMapping) throws(SpecError) -> Int {
         guard let value = ConfigNumber.integer(bound.text) else {
-            throw bound.entry.mismatch("an integer for an INTEGER parameter")
+            throw bound.entry.mismatch("an integer for an INTEGER parameter", hint: ConfigNumber.problem(bound.text, integer: true))
         }
         return value
     }
@@ -132,7 +132,9 @@ extension ParameterSpec {
         var values: [DiscreteValue] = []
         for node in try entry.list() {
             guard let text = node.scalarText, let value = ConfigNumber.double(text) else {
-                throw entry.error(at: node, "discreteValues must hold numbers, got \(node.shown)")
+                let finite = node.scalarText.map(ConfigNumber.isNonFinite) == true ? "finite " : ""
+                throw entry.error(at: node, "discreteValues must hold \(finite)numbers, got \(node.shown)",
+                                  hint: node.scalarText.flatMap { ConfigNumber.problem($0, integer: false) })
             }
             if let last = values.last, value <= last.value {
                 throw entry.error(at: node, "discreteValues must increase strictly: \(text) follows \(last.text)",

@@ -39,10 +39,7 @@ extension ParameterSpec {
         let label = unnamed["parameterName"]?.value.scalarText.flatMap { $0.isEmpty ? nil : $0 }
             ?? "params entry \(index + 1)"
         let mapping = unnamed.prefixed("\(label): ")
-        let inSpec = Dictionary(uniqueKeysWithValues: SpecKeys.spec.map {
-            ($0, "'\($0)' belongs beside params, not inside a parameter")
-        })
-        try mapping.rejectUnknownKeys(allowed: SpecKeys.parameter, elsewhere: inSpec)
+        try mapping.rejectUnknownKeys(allowed: SpecKeys.parameter, elsewhere: specKeyHints)
 
         let nameEntry = try mapping.required("parameterName", hint: "name the flag the trial receives")
         let name = try nameEntry.string()
@@ -78,6 +75,11 @@ extension ParameterSpec {
         }
         return ParsedParameter(spec: ParameterSpec(name: name, domain: domain), nameEntry: nameEntry, typeEntry: typeEntry)
     }
+
+    /// Where a spec key written inside a parameter belongs.
+    private static let specKeyHints = Dictionary(uniqueKeysWithValues: SpecKeys.spec.map {
+        ($0, "'\($0)' belongs beside params, not inside a parameter")
+    })
 
     /// Letters, digits, `_`, `-` and `.`, not starting with `-`: it becomes `--<name>=<value>`.
     static func isFlagName(_ name: String) -> Bool {

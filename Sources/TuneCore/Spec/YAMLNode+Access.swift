@@ -14,8 +14,10 @@ extension Node {
     /// A plain `~`, `null` or empty value.
     var isNull: Bool {
         guard case .scalar(let scalar) = self, scalar.style == .plain || scalar.style == .any else { return false }
-        return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+        return Self.nullSpellings.contains(scalar.string)
     }
+
+    private static let nullSpellings: Set<String> = ["", "~", "null", "Null", "NULL"]
 
     /// The value as a message shows it: `'ten'`, `a list`, `a mapping`, `nothing`.
     var shown: String {
@@ -30,7 +32,11 @@ extension Node {
     /// The text of a non-null scalar, trimmed.
     var scalarText: String? {
         guard case .scalar(let scalar) = self, !isNull else { return nil }
-        return scalar.string.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = scalar.string
+        // Most values have nothing to trim: skip Foundation (a fifth of a 10,000-parameter load).
+        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last,
+              first.properties.isWhitespace || last.properties.isWhitespace else { return text }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
 

@@ -136,7 +136,7 @@ struct HostileConfigTests {
         try Data(repeating: 0x23, count: ConfigLimits.maxBytes + 1).write(to: URL(fileURLWithPath: path))
         let error = try #require(throws: SpecError.self) { try SpecLoader.load(path: path) }
         #expect(error.description.contains("is larger than 16 MB"), "\(error)")
-        #expect(error.hint?.contains("--config") == true)
+        #expect(error.hint?.contains("not a data file") == true)
     }
 }
 

@@ -49,7 +49,7 @@ enum ConfigLimits {
     /// A config file's size against `maxBytes`, said for a person.
     static func tooLarge(_ path: String) -> SpecError {
         SpecError(file: path, message: "\(path) is larger than \(maxBytes >> 20) MB: a tuning config is much smaller",
-                  hint: "check that --config names the tuning config and not a data file")
+                  hint: "check that this is the tuning config and not a data file")
     }
 
     /// The first byte of `bytes` that is not UTF-8, as a located error.

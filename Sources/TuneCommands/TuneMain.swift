@@ -5,6 +5,9 @@ import Foundation
 /// (0 finished, 1 job failed, 2 usage or config error, 130 interrupted).
 public enum TuneMain {
     public static func main(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
+        // Past the file size limit (`ulimit -f`), a write fails with EFBIG and tune says so, instead
+        // of being killed mid-write by SIGXFSZ. (Trials get the default action back when launched.)
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try Tune.parseAsRoot(arguments)
             try command.run()

@@ -464,7 +464,7 @@ struct SpecLoaderErrorTests {
         ErrorCase(name: "minValue not a number", yaml: "params:\n  - {parameterName: lr, type: DOUBLE, minValue: low, maxValue: 1}\n",
                   expected: "tuning.yml:2:49: error: lr: minValue must be a number, got 'low'"),
         ErrorCase(name: "minValue infinite", yaml: "params:\n  - {parameterName: lr, type: DOUBLE, minValue: .inf, maxValue: 1}\n",
-                  expected: "tuning.yml:2:49: error: lr: minValue must be a number, got '.inf'"),
+                  expected: "tuning.yml:2:49: error: lr: minValue must be a finite number, got '.inf' — NaN and infinity are not allowed here: write a finite number"),
         ErrorCase(name: "categoricalValues on DOUBLE", yaml: """
             params:
               - parameterName: lr
@@ -590,7 +590,8 @@ struct SpecLoaderFileTests {
         }
 
         try Data([0x67, 0x6F, 0xC3, 0x28]).write(to: URL(fileURLWithPath: path))
-        #expect(throws: SpecError(file: path, message: "cannot read \(path): it is not UTF-8 text")) {
+        #expect(throws: SpecError(file: path, line: 1, column: 3, message: "byte 0xC3 is not UTF-8 text",
+                                  hint: "save the config as UTF-8 (a Latin-1 or UTF-16 file, or a binary file, cannot be read)")) {
             try SpecLoader.load(path: path)
         }
     }

@@ -60,8 +60,9 @@ final class RunningTrial {
             if n > 0 {
                 buffer.withUnsafeBytes { raw in
                     let chunk = UnsafeRawBufferPointer(rebasing: raw[0..<n])
-                    if let log = logs[fd], log >= 0 { _ = write(log, chunk.baseAddress, n) }
+                    if let log = logs[fd], log >= 0 { writeLog(log, chunk, stream: fd) }
                     if let found = parsers[fd]?.consume(chunk) { add(found) }
+                    warnAboutLongLines(fd)
                     if fd == process.stderr { errorTail.consume(chunk) }
                     echoes[fd]?.consume(chunk)
                 }
@@ -111,6 +112,40 @@ final class RunningTrial {
         guard !found.isEmpty else { return }
         readings.append(contentsOf: found)
         unrecorded.append(contentsOf: found)
+    }
+
+    /// Appends to a log file; the first failure (a full disk, `ulimit -f`) is one warning, and the
+    /// trial goes on: its metrics are still read, only the log misses the rest.
+    private func writeLog(_ log: Int32, _ chunk: UnsafeRawBufferPointer, stream fd: Int32) {
+        var offset = 0
+        while offset < chunk.count {
+            let n = write(log, chunk.baseAddress! + offset, chunk.count - offset)
+            if n > 0 {
+                offset += n
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                guard !failedLogs.contains(fd) else { return }
+                failedLogs.insert(fd)
+                let name = fd == process.stderr ? "stderr.log" : "stdout.log"
+                let problem = n < 0 ? String(cString: strerror(errno)) : "nothing written"
+                warnings.append("cannot write \(name): \(problem) — the rest of the trial's output is not kept (is the disk full?)")
+                return
+            }
+        }
+    }
+
+    /// The streams whose log could not be written (warned once each).
+    private var failedLogs: Set<Int32> = []
+
+    /// The streams already warned about a line too long to read.
+    private var warnedLongLine: Set<Int32> = []
+
+    /// One warning per stream, the first time a line is too long to be read for metrics.
+    private func warnAboutLongLines(_ fd: Int32) {
+        guard let parser = parsers[fd], parser.droppedLines > 0, warnedLongLine.insert(fd).inserted else { return }
+        let stream = fd == process.stderr ? "stderr" : "stdout"
+        warnings.append("a line on \(stream) is longer than \(parser.maxLineLength / 1024) KB: not read for metrics (\(stream).log has it whole) — print each metric on a line of its own")
     }
 
     private func closeStream(_ fd: Int32) {

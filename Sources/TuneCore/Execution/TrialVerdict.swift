@@ -31,7 +31,7 @@ public enum TrialVerdict {
                 return Judgement(state: .failed, reason: missingMetricReason(readings: readings, tag: spec.metricTag))
             }
             guard objective.value.isFinite else {
-                return Judgement(state: .failed, reason: "the objective \(tag) was \(objective.value) at step \(objective.step)")
+                return Judgement(state: .failed, reason: "the metric \(tag) is \(objective.value) at step \(objective.step) in \(sourceName(objective.source)): a NaN or infinite objective cannot be ranked — the training may have diverged")
             }
             var note: String?
             if !alsoIn.isEmpty {

@@ -32,6 +32,8 @@ public struct HypertuneFileSource: MetricSource, Sendable {
     /// How many lines are remembered as reported: far more than the package keeps in its file
     /// (100), so a line that fell out of memory cannot reappear in it.
     static let rememberedLines = 10_000
+    /// A larger file is not read (the package's file holds at most 100 short lines, a few KB).
+    static let maxFileSize: Int64 = 16 << 20
 
     private var lastSignature: FileSignature?
     private var reported = BoundedSet(capacity: HypertuneFileSource.rememberedLines)
@@ -51,6 +53,11 @@ public struct HypertuneFileSource: MetricSource, Sendable {
             lastSignature = signature
             return []
         }
+        guard signature.size <= Self.maxFileSize else {
+            warnOnce(key: "\u{0}too large", "\(path): hypertune metric file is larger than \(Self.maxFileSize >> 20) MB; not read (cloudml-hypertune writes at most 100 short lines)")
+            lastSignature = signature
+            return []
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             warnOnce(key: "\u{0}unreadable", "\(path): cannot read the hypertune metric file")
             return []
@@ -66,7 +73,8 @@ public struct HypertuneFileSource: MetricSource, Sendable {
         return warnings
     }
 
-    private mutating func read(contents p: UnsafeBufferPointer<UInt8>) -> [MetricReading] {
+    /// Reads the lines of the whole file `p` (internal for tests: the fuzz tests feed it text directly).
+    mutating func read(contents p: UnsafeBufferPointer<UInt8>) -> [MetricReading] {
         var readings: [MetricReading] = []
         var lineNumber = 0
         var start = 0

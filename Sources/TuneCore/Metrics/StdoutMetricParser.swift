@@ -21,7 +21,8 @@ import Foundation
 /// of readings of its tag so far (1, 2, 3, …).
 ///
 /// Memory stays flat: at most `maxLineLength` bytes of an unterminated line are held; a longer line
-/// is dropped whole. Invalid UTF-8 is harmless (tags and numbers are ASCII; the rest is skipped).
+/// is dropped whole (and counted in `droppedLines`). Invalid UTF-8 is harmless (tags and numbers are
+/// ASCII; the rest is skipped).
 public struct StdoutMetricParser: Sendable {
     /// The longest line read; longer lines are dropped.
     public let maxLineLength: Int
@@ -31,6 +32,8 @@ public struct StdoutMetricParser: Sendable {
     /// The pending line outgrew `maxLineLength`: drop the rest of it.
     private var droppingLine = false
     private var state = LineState()
+    /// How many lines were longer than `maxLineLength`, and so not read.
+    public private(set) var droppedLines = 0
 
     public init(maxLineLength: Int = 64 * 1024) {
         self.maxLineLength = max(1, maxLineLength)
@@ -83,7 +86,11 @@ public struct StdoutMetricParser: Sendable {
                 if droppingLine {
                     droppingLine = false
                 } else if pending.isEmpty {
-                    if segment.count <= maxLineLength { state.read(line: segment, into: &readings) }
+                    if segment.count <= maxLineLength {
+                        state.read(line: segment, into: &readings)
+                    } else {
+                        droppedLines += 1
+                    }
                 } else if append(segment) {
                     pending.withUnsafeBufferPointer { state.read(line: $0, into: &readings) }
                 }
@@ -104,6 +111,7 @@ public struct StdoutMetricParser: Sendable {
         guard pending.count + segment.count <= maxLineLength else {
             pending.removeAll(keepingCapacity: false)
             droppingLine = true
+            droppedLines += 1
             return false
         }
         pending.append(contentsOf: segment)

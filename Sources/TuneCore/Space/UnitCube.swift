@@ -19,8 +19,11 @@ extension ParameterSpec {
         case .double(let lo, let hi, let scale):
             return .double(Self.warp(u, lo: lo, hi: hi, scale: scale))
         case .integer(let lo, let hi, let scale):
-            let x = Self.warp(u, lo: Double(lo) - 0.5, hi: Double(hi) + 0.5, scale: scale)
-            return .integer(min(max(Int(x.rounded()), lo), hi))
+            let x = Self.warp(u, lo: Double(lo) - 0.5, hi: Double(hi) + 0.5, scale: scale).rounded()
+            // Compared as doubles first: Int(x) traps past Int's range (bounds near ±2⁶³).
+            guard x > Double(lo) else { return .integer(lo) }
+            guard x < Double(hi) else { return .integer(hi) }
+            return .integer(min(max(Int(x), lo), hi))
         case .categorical(let values):
             return .categorical(values[Self.cell(u, count: values.count)])
         case .discrete(let values):
@@ -50,11 +53,15 @@ extension ParameterSpec {
         guard u < 1 else { return hi }
         switch scale {
         case .none, .linear:
-            return min(max(lo + u * (hi - lo), lo), hi)
+            // hi − lo overflows for bounds beyond ±8.9e307: then mix the bounds instead.
+            let x = (hi - lo).isFinite ? lo + u * (hi - lo) : (1 - u) * lo + u * hi
+            return min(max(x, lo), hi)
         case .log:
             return min(max(exp(log(lo) + u * (log(hi) - log(lo))), lo), hi)
         case .reverseLog:
-            return min(max(hi + lo - exp(log(lo) + (1 - u) * (log(hi) - log(lo))), lo), hi)
+            let e = exp(log(lo) + (1 - u) * (log(hi) - log(lo)))
+            let x = (hi + lo).isFinite ? hi + lo - e : hi - (e - lo)
+            return min(max(x, lo), hi)
         }
     }
 
@@ -63,11 +70,13 @@ extension ParameterSpec {
         let x = min(max(x, lo), hi)
         switch scale {
         case .none, .linear:
+            guard (hi - lo).isFinite else { return (x / 2 - lo / 2) / (hi / 2 - lo / 2) }
             return (x - lo) / (hi - lo)
         case .log:
             return (log(x) - log(lo)) / (log(hi) - log(lo))
         case .reverseLog:
-            return 1 - (log(hi + lo - x) - log(lo)) / (log(hi) - log(lo))
+            let mirrored = (hi + lo).isFinite ? hi + lo - x : (hi - x) + lo
+            return 1 - (log(mirrored) - log(lo)) / (log(hi) - log(lo))
         }
     }
 

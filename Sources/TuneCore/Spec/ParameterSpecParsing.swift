@@ -39,10 +39,7 @@ extension ParameterSpec {
         let label = unnamed["parameterName"]?.value.scalarText.flatMap { $0.isEmpty ? nil : $0 }
             ?? "params entry \(index + 1)"
         let mapping = unnamed.prefixed("\(label): ")
-        let inSpec = Dictionary(uniqueKeysWithValues: SpecKeys.spec.map {
-            ($0, "'\($0)' belongs beside params, not inside a parameter")
-        })
-        try mapping.rejectUnknownKeys(allowed: SpecKeys.parameter, elsewhere: inSpec)
+        try mapping.rejectUnknownKeys(allowed: SpecKeys.parameter, elsewhere: specKeyHints)
 
         let nameEntry = try mapping.required("parameterName", hint: "name the flag the trial receives")
         let name = try nameEntry.string()
@@ -79,6 +76,11 @@ extension ParameterSpec {
         return ParsedParameter(spec: ParameterSpec(name: name, domain: domain), nameEntry: nameEntry, typeEntry: typeEntry)
     }
 
+    /// Where a spec key written inside a parameter belongs.
+    private static let specKeyHints = Dictionary(uniqueKeysWithValues: SpecKeys.spec.map {
+        ($0, "'\($0)' belongs beside params, not inside a parameter")
+    })
+
     /// Letters, digits, `_`, `-` and `.`, not starting with `-`: it becomes `--<name>=<value>`.
     static func isFlagName(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, first != "-" else { return false }
@@ -106,7 +108,7 @@ extension ParameterSpec {
 
     private static func integral(_ bound: Bound, in mapping: ConfigMapping) throws(SpecError) -> Int {
         guard let value = ConfigNumber.integer(bound.text) else {
-            throw bound.entry.mismatch("an integer for an INTEGER parameter")
+            throw bound.entry.mismatch("an integer for an INTEGER parameter", hint: ConfigNumber.problem(bound.text, integer: true))
         }
         return value
     }
@@ -132,7 +134,9 @@ extension ParameterSpec {
         var values: [DiscreteValue] = []
         for node in try entry.list() {
             guard let text = node.scalarText, let value = ConfigNumber.double(text) else {
-                throw entry.error(at: node, "discreteValues must hold numbers, got \(node.shown)")
+                let finite = node.scalarText.map(ConfigNumber.isNonFinite) == true ? "finite " : ""
+                throw entry.error(at: node, "discreteValues must hold \(finite)numbers, got \(node.shown)",
+                                  hint: node.scalarText.flatMap { ConfigNumber.problem($0, integer: false) })
             }
             if let last = values.last, value <= last.value {
                 throw entry.error(at: node, "discreteValues must increase strictly: \(text) follows \(last.text)",

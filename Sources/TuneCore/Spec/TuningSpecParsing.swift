@@ -68,14 +68,16 @@ extension TuningSpec {
 
     private static func parseParams(_ entry: ConfigEntry) throws(SpecError) -> [ParsedParameter] {
         var parsed: [ParsedParameter] = []
+        var indexByName: [String: Int] = [:]
         for (index, node) in try entry.list().enumerated() {
             let parameter = try ParameterSpec.parse(node, index: index, file: entry.file)
-            if let first = parsed.first(where: { $0.spec.name == parameter.spec.name }) {
+            if let first = indexByName[parameter.spec.name].map({ parsed[$0] }) {
                 throw SpecError(
                     file: entry.file, at: parameter.nameEntry.value, key: "parameterName",
                     message: "duplicate parameter name '\(parameter.spec.name)'",
                     hint: first.nameEntry.value.mark.map { "first defined at line \($0.line)" })
             }
+            indexByName[parameter.spec.name] = parsed.count
             parsed.append(parameter)
         }
         return parsed

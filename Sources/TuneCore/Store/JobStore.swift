@@ -56,19 +56,39 @@ public struct JobStore: Sendable {
 
     /// Creates the job's folder (failing if it exists), writes its header and returns the writer.
     public func createJob(_ header: JobHeader) throws(StoreError) -> JournalWriter {
-        do {
-            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        } catch {
-            throw StoreError.io("cannot create the store \(root): \(error.localizedDescription)")
-        }
+        try makeRoot()
         // mkdir is atomic: two tune processes cannot both create the same job.
         guard mkdir(jobDirectory(header.id), 0o755) == 0 else {
             if errno == EEXIST { throw StoreError.jobExists(name: header.id, store: root) }
             throw StoreError.io("cannot create \(jobDirectory(header.id)): \(String(cString: strerror(errno)))")
         }
-        let writer = try JournalWriter(path: journalPath(header.id))
-        try writer.append(.jobCreated(header))
-        return writer
+        do {
+            let writer = try JournalWriter(path: journalPath(header.id))
+            try writer.append(.jobCreated(header))
+            return writer
+        } catch {
+            // No job without its header: leave nothing behind (a full disk, a file size limit).
+            unlink(journalPath(header.id))
+            rmdir(jobDirectory(header.id))
+            throw error
+        }
+    }
+
+    /// Creates the store folder and its parents, saying which one could not be made and why.
+    private func makeRoot() throws(StoreError) {
+        var path = ""
+        for component in root.split(separator: "/") {
+            path += "/" + component
+            if mkdir(path, 0o755) == 0 || errno == EEXIST {
+                var info = stat()
+                if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { continue }
+                let what = path == root ? "it exists and is not a folder" : "\(path) is not a folder"
+                throw StoreError.io("cannot create the store \(root): \(what) — choose another --store (or $\(Self.environmentVariable))")
+            }
+            let reason = String(cString: strerror(errno))
+            let place = path == root ? "" : " (at \(path))"
+            throw StoreError.io("cannot create the store \(root)\(place): \(reason) — choose a folder you can write with --store (or $\(Self.environmentVariable))")
+        }
     }
 
     /// Every job in the store with its header, newest first.
@@ -78,7 +98,8 @@ public struct JobStore: Sendable {
             .sorted { ($0.createTime, $0.id) > ($1.createTime, $1.id) }
     }
 
-    /// The job id a user's reference means: `latest` is the newest job, anything else a job name.
+    /// The job id a user's reference means: `latest` is the newest job, anything else a job name
+    /// (never a path: `../other/job` is refused, not read).
     public func resolve(_ reference: String) throws(StoreError) -> String {
         if reference == "latest" {
             guard let newest = headers().first else {
@@ -86,6 +107,7 @@ public struct JobStore: Sendable {
             }
             return newest.id
         }
+        try Self.validate(jobName: reference)
         guard FileManager.default.fileExists(atPath: journalPath(reference)) else {
             throw StoreError.noSuchJob(name: reference, store: root, known: headers().map(\.id))
         }

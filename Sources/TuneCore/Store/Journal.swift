@@ -40,19 +40,22 @@ public final class JournalWriter {
     }
 
     private func write(_ data: Data) throws(StoreError) {
-        let failure: String? = data.withUnsafeBytes { buffer in
+        let failure: Int32? = data.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
                 let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    return String(cString: strerror(errno))
+                    return errno
                 }
                 offset += n
             }
             return nil
         }
-        if let failure { throw StoreError.io("cannot write journal \(path): \(failure)") }
+        guard let failure else { return }
+        // Out of room (a full disk, a quota, `ulimit -f`): say what to do.
+        let room = [ENOSPC, EDQUOT, EFBIG].contains(failure) ? " (the disk is full, or a file size limit is set: free some space)" : ""
+        throw StoreError.io("cannot write journal \(path): \(String(cString: strerror(failure)))\(room)")
     }
 
     private func terminateTornLine() throws(StoreError) {

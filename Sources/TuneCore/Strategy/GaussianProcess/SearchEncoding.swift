@@ -112,7 +112,9 @@ struct SearchEncoding: Sendable {
         var x = [Double](repeating: 0, count: count)
         for (i, dim) in dimensions.enumerated() {
             let param = spec.params[dim.param]
-            guard let value = assignment[param.name] else { return nil }
+            // Assignments hold the spec's parameters in order: look by position first (by name is O(d)).
+            let inPlace = dim.param < assignment.names.count && assignment.names[dim.param] == param.name
+            guard let value = inPlace ? assignment.values[dim.param] : assignment[param.name] else { return nil }
             switch (dim.kind, value) {
             case (.continuous, .double), (.integer, .integer), (.discrete, .discrete):
                 guard param.contains(value) else { return nil }

@@ -1,0 +1,346 @@
+import Foundation
+import Testing
+@testable import TuneCore
+
+// Property tests of the config parser, with fixed seeds and a bounded number of cases so they run
+// in CI in about a second: (1) mutated valid configs either load as a valid spec or fail with a
+// located SpecError, never crash or hang; (2) random valid specs, written as YAML or JSON in each
+// of the three shapes, load back equal.
+
+/// The configs mutations start from: the examples, and every shape and type written by hand.
+private let seedConfigs: [String] = {
+    let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let examples = ["Examples/synthetic/tuning.yml", "Examples/synthetic/tuning-grid.yml", "Examples/keras-mnist/tuning.yml",
+                    "Examples/keras-tensorboard/tuning.yml", "Examples/pytorch-tensorboard/tuning.yml"]
+    let files = examples.compactMap { try? String(contentsOf: repository.appendingPathComponent($0), encoding: .utf8) }
+    return files + [
+        """
+        hyperparameters:
+          goal: MINIMIZE
+          hyperparameterMetricTag: val_loss
+          maxTrials: 10
+          maxParallelTrials: 2
+          maxFailedTrials: 3
+          algorithm: ALGORITHM_UNSPECIFIED
+          measurementSelectionType: BEST_MEASUREMENT
+          trialTimeout: 1h30m
+          base: &base {type: DOUBLE, minValue: 0.001, maxValue: 1}
+          params:
+            - {<<: *base, parameterName: lr, scaleType: UNIT_REVERSE_LOG_SCALE}
+            - parameterName: units
+              type: INTEGER
+              minValue: "32"
+              maxValue: 256
+              scaleType: UNIT_LOG_SCALE
+            - parameterName: activation
+              type: CATEGORICAL
+              categoricalValues: ["relu", 'tanh', elu]
+
+        """,
+        #"{"trainingInput": {"scaleTier": "BASIC", "hyperparameters": {"goal": "MAXIMIZE", "maxTrials": "4", "seed": "18446744073709551615", "params": [{"parameterName": "d", "type": "DISCRETE", "discreteValues": [1, 2.5, 1e3]}, {"parameterName": "c", "type": "DOUBLE", "minValue": 0.5, "maxValue": 0.5}]}}}"#,
+    ]
+}()
+
+/// Values worth putting where a config expects something else.
+private let oddScalars = [
+    "", "~", "null", "-1", "0", "1e309", "-1e309", ".nan", "-.inf", "nan", "[]", "{}", "[1, 2", "{a: 1", "&x 1", "*x",
+    "*undefined", "<<", "!!binary aGk=", "!custom x", "\"quoted\"", "'", "\"", "|", ">", "- a", "9223372036854775808",
+    "-9223372036854775809", "0x1F", "0o17", "1_000", "true", "no", "MAXIMIZE", "GRID_SEARCH", "UNIT_LOG_SCALE", "DOUBLE",
+    "CATEGORICAL", "DISCRETE", "{parameterName: z, type: DOUBLE, minValue: 0, maxValue: 1}", "[*x, *x]", "? a", "é", "😀",
+    "\u{0}", "\t", "#", "%", "@", "`", "1h30m", "0s", String(repeating: "9", count: 400), "1e-400", "4.9e-324",
+]
+
+/// Whole lines worth inserting.
+private let oddLines = [
+    "<<: *base", "a: &a [1, 2]", "b: [*a, *a]", "? [a]", ": b", "- ", "---", "...", "%YAML 1.2", "\t", "params:",
+    "  - parameterName: p", "key: value", "#", "{", "}", "[", "]", "goal: MINIMIZE", "maxTrials: 0", "params: []",
+    "trainingInput:", "hyperparameters:", "  type: INTEGER", "    minValue: 5", "    maxValue: 1", "    scaleType: UNIT_LOG_SCALE",
+    "      - parameterName: lr", "&anchor", "*alias", "!!map", "|", "  text",
+]
+
+private struct Mutator {
+    var rng: SeededGenerator
+
+    mutating func int(_ range: Range<Int>) -> Int { Int.random(in: range, using: &rng) }
+    mutating func pick<T>(_ array: [T]) -> T { array[int(0..<array.count)] }
+
+    /// One to three mutations of `text`, as bytes (a flipped byte may leave UTF-8).
+    mutating func mutate(_ text: String) -> [UInt8] {
+        var bytes = Array(text.utf8)
+        for _ in 0..<int(1..<4) {
+            var lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            switch int(0..<9) {
+            case 0 where !bytes.isEmpty:  // flip a byte
+                bytes[int(0..<bytes.count)] = UInt8(truncatingIfNeeded: rng.next())
+                continue
+            case 1 where !bytes.isEmpty:  // cut short
+                bytes = Array(bytes.prefix(int(0..<bytes.count)))
+                continue
+            case 2 where !lines.isEmpty:  // delete a line
+                lines.remove(at: int(0..<lines.count))
+            case 3 where !lines.isEmpty:  // repeat a line
+                let i = int(0..<lines.count)
+                lines.insert(lines[i], at: i)
+            case 4 where lines.count > 1:  // swap two lines
+                lines.swapAt(int(0..<lines.count), int(0..<lines.count))
+            case 5 where !lines.isEmpty:  // an odd value for a key
+                let i = int(0..<lines.count)
+                if let colon = lines[i].firstIndex(of: ":") {
+                    lines[i] = String(lines[i][...colon]) + " " + pick(oddScalars)
+                }
+            case 6:  // an odd line, indented anyhow
+                lines.insert(String(repeating: " ", count: int(0..<9)) + pick(oddLines), at: int(0..<(lines.count + 1)))
+            case 7 where !lines.isEmpty:  // re-indent a line
+                let i = int(0..<lines.count)
+                let body = lines[i].drop { $0 == " " }
+                lines[i] = String(repeating: " ", count: int(0..<12)) + body
+            default:  // insert punctuation
+                let at = int(0..<(bytes.count + 1))
+                bytes.insert(contentsOf: Array(pick([":", "- ", "[", "{", "&", "*", "!", "|", "\"", "'", ",", "#", "\t", "\r"]).utf8), at: at)
+                continue
+            }
+            bytes = Array(lines.joined(separator: "\n").utf8)
+        }
+        return bytes
+    }
+}
+
+/// Everything `SpecLoader` promises of a spec it returns.
+private func checkValid(_ spec: TuningSpec) {
+    #expect(spec.maxTrials >= 1 && spec.maxParallelTrials >= 1)
+    #expect(spec.maxFailedTrials.map { $0 >= 1 } ?? true)
+    #expect(!spec.metricTag.isEmpty)
+    #expect(!spec.params.isEmpty)
+    #expect(Set(spec.params.map(\.name)).count == spec.params.count, "unique names")
+    for param in spec.params {
+        #expect(ParameterSpec.isFlagName(param.name), "\(param.name)")
+        switch param.domain {
+        case .double(let lo, let hi, let scale):
+            #expect(lo.isFinite && hi.isFinite && lo <= hi)
+            if scale == .log || scale == .reverseLog { #expect(lo > 0) }
+            if spec.algorithm == .grid { #expect(lo == hi) }
+        case .integer(let lo, let hi, let scale):
+            #expect(lo <= hi)
+            if scale == .log || scale == .reverseLog { #expect(lo > 0) }
+        case .categorical(let values):
+            #expect(!values.isEmpty && Set(values).count == values.count)
+        case .discrete(let values):
+            #expect(!values.isEmpty)
+            #expect(values.allSatisfy { $0.value.isFinite })
+            #expect(zip(values, values.dropFirst()).allSatisfy { $0.value < $1.value })
+        }
+    }
+}
+
+@Suite("Config parser properties")
+struct ConfigFuzzTests {
+    @Test(.timeLimit(.minutes(1)))
+    func mutatedConfigsLoadOrFailWithALocatedError() throws {
+        try #require(seedConfigs.count >= 5, "the examples are readable")
+        var mutator = Mutator(rng: SeededGenerator(seed: 0x7E57_C0DE))
+        var loaded = 0, refused = 0
+        for round in 0..<1000 {
+            let original = seedConfigs[round % seedConfigs.count]
+            let bytes = mutator.mutate(original)
+            if let problem = ConfigLimits.notUTF8(bytes, file: "fuzz.yml") {
+                #expect(problem.line != nil && problem.message.contains("not UTF-8"))
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let lineCount = text.split(separator: "\n", omittingEmptySubsequences: false).count
+            do {
+                checkValid(try SpecLoader.parse(text: text, file: "fuzz.yml").spec)
+                loaded += 1
+            } catch {
+                refused += 1
+                #expect(!error.message.isEmpty, "round \(round): \(text)")
+                #expect(error.description.hasPrefix("fuzz.yml"), "\(error)")
+                if let line = error.line {
+                    #expect(line >= 1 && line <= lineCount + 1, "round \(round): line \(line) of \(lineCount): \(error)")
+                }
+                if let column = error.column { #expect(column >= 1, "\(error)") }
+            }
+        }
+        // Both outcomes happen, or the mutations are too mild or too harsh to test much.
+        #expect(loaded > 30 && refused > 300, "\(loaded) loaded, \(refused) refused")
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func randomSpecsRoundTripThroughYAMLAndJSON() throws {
+        var rng = SeededGenerator(seed: 2024)
+        for round in 0..<400 {
+            let spec = SpecGenerator.spec(&rng)
+            let shape = Int.random(in: 0..<3, using: &rng)
+            let json = Bool.random(using: &rng)
+            let text = json ? SpecGenerator.json(spec, shape: shape) : SpecGenerator.yaml(spec, shape: shape, rng: &rng)
+            do {
+                let loaded = try SpecLoader.parse(text: text, file: "gen.yml").spec
+                #expect(loaded == spec, "round \(round):\n\(text)")
+            } catch {
+                Issue.record("round \(round): \(error)\n\(text)")
+            }
+        }
+    }
+}
+
+/// Random valid specs, and their text.
+enum SpecGenerator {
+    static func spec(_ rng: inout SeededGenerator) -> TuningSpec {
+        var spec = TuningSpec()
+        spec.goal = Goal.allCases.randomElement(using: &rng)!
+        spec.metricTag = name(&rng, extra: "/")
+        spec.maxTrials = Int.random(in: 1...1000, using: &rng)
+        spec.maxParallelTrials = Int.random(in: 1...16, using: &rng)
+        spec.maxFailedTrials = Bool.random(using: &rng) ? Int.random(in: 1...20, using: &rng) : nil
+        spec.algorithm = Algorithm.allCases.randomElement(using: &rng)!
+        spec.seed = Bool.random(using: &rng) ? rng.next() : nil
+        spec.measurementSelection = MeasurementSelection.allCases.randomElement(using: &rng)!
+        spec.trialTimeout = Bool.random(using: &rng) ? Double(Int.random(in: 1...100_000, using: &rng)) : nil
+        var names = Set<String>()
+        for _ in 0..<Int.random(in: 1...8, using: &rng) {
+            var parameterName = name(&rng, extra: "-.")
+            while !names.insert(parameterName).inserted { parameterName += "x" }
+            spec.params.append(ParameterSpec(name: parameterName, domain: domain(&rng, grid: spec.algorithm == .grid)))
+        }
+        return spec
+    }
+
+    /// `[A-Za-z_][A-Za-z0-9_]*` plus `extra` characters after the first.
+    static func name(_ rng: inout SeededGenerator, extra: String) -> String {
+        let first = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
+        let rest = first + Array("0123456789" + extra)
+        var text = String(first.randomElement(using: &rng)!)
+        for _ in 0..<Int.random(in: 0..<12, using: &rng) { text.append(rest.randomElement(using: &rng)!) }
+        return text
+    }
+
+    static func number(_ rng: inout SeededGenerator) -> Double {
+        switch Int.random(in: 0..<4, using: &rng) {
+        case 0: return Double(Int.random(in: -1000...1000, using: &rng))
+        case 1: return Double.random(in: -1...1, using: &rng)
+        case 2: return Double.random(in: -1e300...1e300, using: &rng)
+        default: return Double(sign: .plus, exponent: Int.random(in: -1000...1000, using: &rng), significand: Double.random(in: 1..<2, using: &rng))
+        }
+    }
+
+    static func domain(_ rng: inout SeededGenerator, grid: Bool) -> ParameterSpec.Domain {
+        switch Int.random(in: grid ? 1..<5 : 0..<4, using: &rng) {
+        case 0:
+            var (lo, hi) = (number(&rng), number(&rng))
+            if lo > hi { swap(&lo, &hi) }
+            let scale = ScaleType.allCases.randomElement(using: &rng)!
+            if scale == .log || scale == .reverseLog, lo <= 0 { return .double(min: abs(lo) + 1e-3, max: abs(lo) + 1e-3 + abs(hi), scale: scale) }
+            return .double(min: lo, max: hi, scale: scale)
+        case 1:
+            let lo = Int.random(in: -1_000_000_000_000...1_000_000_000_000, using: &rng)
+            let hi = lo + Int.random(in: 0...1_000_000, using: &rng)
+            let scale = ScaleType.allCases.randomElement(using: &rng)!
+            return .integer(min: scale == .log || scale == .reverseLog ? max(lo, 1) : lo, max: max(hi, 1), scale: scale)
+        case 2:
+            var values: [String] = []
+            for _ in 0..<Int.random(in: 1...6, using: &rng) {
+                let value = categoricalValue(&rng)
+                if !values.contains(value) { values.append(value) }
+            }
+            return .categorical(values)
+        case 3:
+            var numbers = Set<Double>()
+            for _ in 0..<Int.random(in: 1...6, using: &rng) { numbers.insert(number(&rng)) }
+            return .discrete(numbers.sorted().map { DiscreteValue(value: $0, text: "\($0)") })
+        default:
+            let x = number(&rng)
+            return .double(min: x, max: x, scale: .none)
+        }
+    }
+
+    /// A string with quotes, backslashes, colons and non-ASCII inside (never blank at either end).
+    static func categoricalValue(_ rng: inout SeededGenerator) -> String {
+        let pieces = ["a", "relu", "tanh", "x y", ":", "#", "\"", "'", "\\", "é", "😀", "-", "[", "{", "*", "&", "1", "0.5", "true", "null", "~"]
+        var text = ""
+        for _ in 0..<Int.random(in: 1...4, using: &rng) { text += pieces.randomElement(using: &rng)! }
+        return text.trimmingCharacters(in: .whitespaces).isEmpty ? "v" : text.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// A JSON string literal (also a YAML double-quoted scalar).
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    /// The spec's fields as (key, JSON value text) pairs, in a fixed order.
+    static func fields(_ spec: TuningSpec) -> [(String, String)] {
+        var fields: [(String, String)] = [
+            ("goal", quoted(spec.goal.rawValue)), ("hyperparameterMetricTag", quoted(spec.metricTag)),
+            ("maxTrials", "\(spec.maxTrials)"), ("maxParallelTrials", quoted("\(spec.maxParallelTrials)")),
+            ("algorithm", quoted(spec.algorithm.rawValue)), ("measurementSelectionType", quoted(spec.measurementSelection.rawValue)),
+        ]
+        if let failed = spec.maxFailedTrials { fields.append(("maxFailedTrials", "\(failed)")) }
+        if let seed = spec.seed { fields.append(("seed", "\(seed)")) }
+        if let timeout = spec.trialTimeout { fields.append(("trialTimeout", quoted("\(Int(timeout))s"))) }
+        fields.append(("params", "[" + spec.params.map(parameter).joined(separator: ", ") + "]"))
+        return fields
+    }
+
+    static func parameter(_ param: ParameterSpec) -> String {
+        var members = [("parameterName", quoted(param.name)), ("type", quoted(param.typeName))]
+        switch param.domain {
+        case .double(let lo, let hi, let scale):
+            members += [("minValue", "\(lo)"), ("maxValue", "\(hi)"), ("scaleType", quoted(scale.rawValue))]
+        case .integer(let lo, let hi, let scale):
+            members += [("minValue", "\(lo)"), ("maxValue", quoted("\(hi)")), ("scaleType", quoted(scale.rawValue))]
+        case .categorical(let values):
+            members.append(("categoricalValues", "[" + values.map(quoted).joined(separator: ", ") + "]"))
+        case .discrete(let values):
+            members.append(("discreteValues", "[" + values.map(\.text).joined(separator: ", ") + "]"))
+        }
+        return "{" + members.map { "\(quoted($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
+    }
+
+    /// Shape 0: bare; 1: under `hyperparameters`; 2: under `trainingInput.hyperparameters`.
+    static func json(_ spec: TuningSpec, shape: Int) -> String {
+        let inner = "{" + fields(spec).map { "\(quoted($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
+        switch shape {
+        case 0: return inner
+        case 1: return "{\"hyperparameters\": \(inner)}"
+        default: return "{\"jobId\": \"j\", \"trainingInput\": {\"scaleTier\": \"BASIC\", \"hyperparameters\": \(inner)}}"
+        }
+    }
+
+    static func yaml(_ spec: TuningSpec, shape: Int, rng: inout SeededGenerator) -> String {
+        let indent = String(repeating: "  ", count: shape)
+        var lines: [String] = []
+        if shape == 2 { lines += ["jobId: job_1", "trainingInput:", "  region: us-central1"] }
+        if shape >= 1 { lines.append(shape == 2 ? "  hyperparameters:" : "hyperparameters:") }
+        for (key, value) in fields(spec) where key != "params" {
+            lines.append("\(indent)\(key): \(value)  # \(key)")
+        }
+        lines.append("\(indent)params:")
+        for param in spec.params {
+            if Bool.random(using: &rng) {
+                lines.append("\(indent)  - \(parameter(param))")
+                continue
+            }
+            // Block style: one member a line.
+            lines.append("\(indent)  - parameterName: \(quoted(param.name))")
+            lines.append("\(indent)    type: \(param.typeName)")
+            switch param.domain {
+            case .double(let lo, let hi, let scale):
+                lines += ["\(indent)    minValue: \(lo)", "\(indent)    maxValue: \(hi)", "\(indent)    scaleType: \(scale.rawValue)"]
+            case .integer(let lo, let hi, let scale):
+                lines += ["\(indent)    minValue: \(lo)", "\(indent)    maxValue: '\(hi)'", "\(indent)    scaleType: \(scale.rawValue)"]
+            case .categorical(let values):
+                lines.append("\(indent)    categoricalValues:")
+                lines += values.map { "\(indent)      - \(quoted($0))" }
+            case .discrete(let values):
+                lines.append("\(indent)    discreteValues: [\(values.map(\.text).joined(separator: ", "))]")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -73,6 +73,11 @@ struct RunCommand: ParsableCommand {
         let lock: JobLock
         do {
             writer = try store.createJob(header)
+        } catch {
+            if case .jobExists = error { throw CommandFailure.usage(error.description) }
+            throw CommandFailure.failed(error.description)
+        }
+        do {
             lock = try JobLock(path: store.lockPath(jobId), job: jobId)
             if let prior, let previous = spec.resumePreviousJobId {
                 let event = JournalEvent.warmStart(job: previous, trials: prior.trials, time: Date())
@@ -80,7 +85,6 @@ struct RunCommand: ParsableCommand {
                 job.apply(event)
             }
         } catch {
-            if case .jobExists = error { throw CommandFailure.usage(error.description) }
             throw CommandFailure.failed(error.description)
         }
 

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 /// What to start for one trial.
 public struct LaunchRequest: Sendable {
     /// The resolved executable (an absolute path, or a path relative to `workingDirectory`).
@@ -40,6 +43,17 @@ public protocol Launcher: Sendable {
 /// A trial that could not be started.
 public struct LaunchError: Error, Sendable, CustomStringConvertible {
     public var message: String
-    public init(_ message: String) { self.message = message }
+    /// The machine was short of something for a moment (file descriptors, processes, memory):
+    /// the launch can succeed once running trials end.
+    public var isResourceShortage: Bool
+    public init(_ message: String, isResourceShortage: Bool = false) {
+        self.message = message
+        self.isResourceShortage = isResourceShortage
+    }
+
+    /// Whether an errno value means a passing shortage rather than a broken command.
+    public static func isShortage(_ code: Int32) -> Bool {
+        code == EMFILE || code == ENFILE || code == EAGAIN || code == ENOMEM
+    }
     public var description: String { message }
 }

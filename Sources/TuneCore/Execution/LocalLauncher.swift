@@ -22,10 +22,13 @@ public struct LocalLauncher: Launcher {
     public func launch(_ request: LaunchRequest) throws(LaunchError) -> any TrialProcess {
         var outPipe: [Int32] = [-1, -1]
         var errPipe: [Int32] = [-1, -1]
-        guard LocalLauncher.makePipe(&outPipe) else { throw LaunchError("cannot create a pipe: \(String(cString: strerror(errno)))") }
+        guard LocalLauncher.makePipe(&outPipe) else {
+            throw LaunchError("cannot create a pipe: \(String(cString: strerror(errno)))", isResourceShortage: LaunchError.isShortage(errno))
+        }
         guard LocalLauncher.makePipe(&errPipe) else {
+            let code = errno
             close(outPipe[0]); close(outPipe[1])
-            throw LaunchError("cannot create a pipe: \(String(cString: strerror(errno)))")
+            throw LaunchError("cannot create a pipe: \(String(cString: strerror(code)))", isResourceShortage: LaunchError.isShortage(code))
         }
 
         var actions = posix_spawn_file_actions_t()
@@ -45,7 +48,7 @@ public struct LocalLauncher: Launcher {
         sigemptyset(&noSignals)
         var defaults = sigset_t()
         sigemptyset(&defaults)
-        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT] { sigaddset(&defaults, signal) }
+        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT, SIGXFSZ] { sigaddset(&defaults, signal) }
         posix_spawnattr_setsigmask(&attributes, &noSignals)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setpgroup(&attributes, 0)
@@ -66,7 +69,8 @@ public struct LocalLauncher: Launcher {
         close(errPipe[1])
         guard status == 0 else {
             close(outPipe[0]); close(errPipe[0])
-            throw LaunchError("cannot start \(request.executable): \(String(cString: strerror(status)))")
+            throw LaunchError("cannot start \(request.executable): \(String(cString: strerror(status)))",
+                              isResourceShortage: LaunchError.isShortage(status))
         }
         for fd in [outPipe[0], errPipe[0]] {
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)

@@ -59,6 +59,9 @@ public final class TuningRun {
     /// Trials to run again before new ones are proposed; `cause` nil when the re-run is journaled already.
     private var reruns: [(trial: Int, cause: RerunCause?)] = []
     private var cancelReason: String?
+    /// A launch found the machine short of descriptors or processes: no more until a trial ends.
+    private var launchBlocked = false
+    private var announcedShortage = false
 
     public init(job: JobRecord, store: JobStore, writer: JournalWriter, executable: String, strategy: any SearchStrategy,
                 launcher: any Launcher = LocalLauncher(), baseEnvironment: [String: String] = ProcessInfo.processInfo.environment,
@@ -158,7 +161,8 @@ public final class TuningRun {
     }
 
     private func launchWhileSlotsFree() throws(StoreError) {
-        while running.count < spec.maxParallelTrials {
+        launchBlocked = false
+        while running.count < spec.maxParallelTrials && !launchBlocked {
             if !reruns.isEmpty {
                 let next = reruns.removeFirst()
                 try relaunch(next.trial, cause: next.cause)
@@ -220,6 +224,17 @@ public final class TuningRun {
         do {
             process = try launcher.launch(request)
         } catch {
+            if error.isResourceShortage, !running.isEmpty {
+                // Out of descriptors or processes for now: the trial waits (still pending) until a
+                // running one ends, rather than failing for want of a pipe.
+                if !announcedShortage {
+                    reporter.note("\(error.message): trial \(id) waits for a running trial to end (\(running.count) running)")
+                    announcedShortage = true
+                }
+                reruns.insert((id, nil), at: 0)
+                launchBlocked = true
+                return
+            }
             try launchFailed(id, reason: error.message)
             return
         }

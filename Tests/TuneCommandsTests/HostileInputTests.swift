@@ -170,9 +170,14 @@ struct HostileInputTests {
 
     /// Runs tune under `ulimit -f blocks` (512-byte blocks in dash, 1 KB in bash), as on a full disk.
     static func tuneWithFileSizeLimit(_ sandbox: Sandbox, blocks: Int, _ arguments: [String]) async throws -> TuneOutcome {
+        try await tuneWithLimit(sandbox, "-f \(blocks)", arguments)
+    }
+
+    /// Runs tune under `ulimit <limit>` (e.g. `-n 48`).
+    static func tuneWithLimit(_ sandbox: Sandbox, _ limit: String, _ arguments: [String]) async throws -> TuneOutcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "ulimit -f \(blocks) && exec \"$0\" \"$@\"", TuneBinary.path] + arguments
+        process.arguments = ["-c", "ulimit \(limit) && exec \"$0\" \"$@\"", TuneBinary.path] + arguments
         process.currentDirectoryURL = sandbox.dir
         var environment = ProcessInfo.processInfo.environment
         environment["TUNE_STORE"] = nil
@@ -204,6 +209,19 @@ struct HostileInputTests {
         #expect(succeeded.allSatisfy { objective($0) == 0.5 })
         let status = try await sandbox.tune(["status", "full"])
         #expect(status.status == 0, "\(status)")
+    }
+
+    @Test func shortOfFileDescriptorsTrialsWaitInsteadOfFailing() async throws {
+        let sandbox = try Sandbox()
+        try sandbox.script("train.sh", "sleep 0.3; echo acc=0.5")
+        // 40 trials at once need 80 pipe ends; 48 descriptors in all cannot hold them.
+        try sandbox.write("c.yml", config(maxTrials: 50, parallel: 40))
+        let run = try await Self.tuneWithLimit(sandbox, "-n 48", ["./train.sh", "--config", "c.yml", "--job", "fds"])
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stderr.contains("waits for a running trial to end"), "says so once: \(run)")
+        let trials = try await trialsJSON(sandbox, "fds")
+        #expect(trials.count == 50)
+        #expect(trials.allSatisfy { $0["state"] as? String == "SUCCEEDED" }, "no trial failed for want of a pipe")
     }
 
     @Test func noRoomForTheJobHeaderLeavesNoJob() async throws {

@@ -54,6 +54,39 @@ struct LiveTests {
         #expect(try await trialsJSON(sandbox, "live").count == 4)
     }
 
+    @Test func readersInALoopNeverSeeAHalfWrittenTrial() async throws {
+        let sandbox = try Sandbox()
+        // Many short trials, each with many readings: the journal grows all the time.
+        try sandbox.script("train.sh", """
+            i=1
+            while [ $i -le 40 ]; do echo "acc=0.$i step=$i"; i=$((i + 1)); done
+            sleep 0.1
+            echo "acc=0.$TUNE_TRIAL_ID"
+            """)
+        try sandbox.write("c.yml", config(maxTrials: 40, parallel: 3))
+        let tune = try sandbox.start(["./train.sh", "--config", "c.yml", "--job", "busy"])
+        _ = await sandbox.waitUntil { sandbox.exists(".tune/busy/journal.jsonl") }
+        var reads = 0
+        var lastCount = 0
+        var lastSucceeded = 0
+        while tune.isRunning || reads == 0 {
+            let trials = try await trialsJSON(sandbox, "busy")
+            reads += 1
+            let succeeded = trials.filter { $0["state"] as? String == "SUCCEEDED" }
+            // A trial is seen whole: succeeded means its objective is there, and counts only grow.
+            #expect(succeeded.allSatisfy { objective($0) != nil && trainingStep($0) != nil }, "\(trials)")
+            #expect(trials.count >= lastCount && succeeded.count >= lastSucceeded)
+            lastCount = trials.count
+            lastSucceeded = succeeded.count
+            let status = try await sandbox.tune(["status", "busy"])
+            #expect(status.status == 0, "\(status)")
+        }
+        let end = await tune.finish()
+        #expect(end.status == 0, "the readers never blocked the runner: \(end)")
+        #expect(reads >= 3, "read while the job ran: \(reads) reads")
+        #expect(try await trialsJSON(sandbox, "busy").count == 40)
+    }
+
     @Test func interruptCancelsTheJobAndKillsTheTrialsProcesses() async throws {
         let sandbox = try Sandbox()
         let pids = sandbox.path("pids.txt")

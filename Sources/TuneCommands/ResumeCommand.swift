@@ -51,6 +51,9 @@ struct ResumeCommand: ParsableCommand {
             }
         }
 
+        if let reason = record.failureBudgetExceeded {
+            throw CommandFailure.failed("job \(record.id) stopped because \(reason). Fix what made them fail (`tune logs \(record.id) --trial N`), run them again with `tune retry \(record.id)`, then `tune resume \(record.id)` goes on")
+        }
         let again = record.trials.filter { $0.state == .cancelled || !$0.state.isFinished }.count
         let new = max(0, min(record.spec.plannedTrials, record.spec.maxTrials) - record.trials.count)
         if again == 0 && new == 0 {

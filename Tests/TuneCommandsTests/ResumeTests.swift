@@ -200,6 +200,35 @@ struct ResumeTests {
         #expect(nothing.stdout.contains("Nothing to retry"), "\(nothing)")
     }
 
+    @Test func aJobStoppedByMaxFailedTrialsGoesOnAfterRetry() async throws {
+        let sandbox = try Sandbox()
+        // Every first attempt fails until the "fixed" file exists.
+        try sandbox.script("train.sh", """
+            if [ ! -f '\(sandbox.path("fixed"))' ]; then echo "missing data" >&2; exit 1; fi
+            echo "acc=0.$TUNE_TRIAL_ID"
+            """)
+        try sandbox.write("c.yml", config(maxTrials: 5, extra: "maxFailedTrials: 2"))
+        let first = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", "f"])
+        #expect(first.status == 1, "\(first)")
+        #expect(try await trialsJSON(sandbox, "f").count == 2)
+
+        let refused = try await sandbox.tune(["resume", "f"])
+        #expect(refused.status == 1, "\(refused)")
+        #expect(refused.stderr.contains("reaching maxFailedTrials (2)") && refused.stderr.contains("tune retry f"), "\(refused)")
+        #expect(try await trialsJSON(sandbox, "f").count == 2, "nothing ran")
+
+        _ = try sandbox.write("fixed", "")
+        let retried = try await sandbox.tune(["retry", "f"])
+        #expect(retried.status == 0, "\(retried)")
+        let resumed = try await sandbox.tune(["resume", "f"])
+        #expect(resumed.status == 0, "\(resumed)")
+        let trials = try await trialsJSON(sandbox, "f")
+        #expect(trials.count == 5)
+        #expect(trials.allSatisfy { $0["state"] as? String == "SUCCEEDED" }, "\(trials)")
+        let status = try await sandbox.tune(["status", "f"])
+        #expect(status.stdout.contains("SUCCEEDED"), "\(status)")
+    }
+
     @Test func maxTrialRetriesRerunsInfrastructureFailuresOnly() async throws {
         let sandbox = try Sandbox()
         // Trial 2 is SIGKILLed from outside on its first attempt (as the OOM killer would);

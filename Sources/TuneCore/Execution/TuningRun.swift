@@ -299,7 +299,7 @@ public final class TuningRun {
             try recordEnd(of: trial, exit: exit)
         }
         running.removeAll { $0.exit != nil }
-        if stopReason == nil { stopReason = failureBudgetExceeded() }
+        if stopReason == nil { stopReason = job.failureBudgetExceeded }
         if let reason = stopReason, !running.isEmpty, !announcedStop {
             reporter.note("\(reason): launching no more trials, waiting for the \(running.count) running")
             announcedStop = true
@@ -343,24 +343,6 @@ public final class TuningRun {
         if outcome.state == .failed, trial.timeoutReason == nil {
             try retryIfInfrastructure(trial.id, sign: InfrastructureFailure.sign(exit: exit, reason: outcome.reason))
         }
-    }
-
-    /// Why the job must stop launching because of failures, if it must.
-    ///
-    /// With `maxFailedTrials: N`, the job fails once N trials have failed — Cloud ML's meaning,
-    /// "the number of failed trials that need to be seen before failing the job". Without it, the
-    /// job fails early when its first trials (3, or maxTrials if fewer) all failed — a broken
-    /// script should not burn the whole budget — and otherwise runs on.
-    func failureBudgetExceeded() -> String? {
-        let failed = job.count(.failed)
-        if let allowed = spec.maxFailedTrials {
-            return failed >= allowed ? "\(failed) trial\(failed == 1 ? "" : "s") failed, reaching maxFailedTrials (\(allowed))" : nil
-        }
-        let firstFew = min(3, spec.maxTrials)
-        if job.count(.succeeded) == 0 && failed >= firstFew {
-            return failed == 1 ? "the first trial failed" : "the first \(failed) trials all failed"
-        }
-        return nil
     }
 
     /// trialTimeout: a trial past its limit gets SIGTERM, then SIGKILL after the grace period.

@@ -78,6 +78,43 @@ struct ResumeTests {
         for id in [1, 2, 5, 6] { #expect(byTrial[id]?["attempt"] == nil, "trial \(id) ran once") }
     }
 
+    @Test func resumeStopsTheLeftoversOfAnAttemptWhenTheWatchdogWasGoneToo() async throws {
+        let sandbox = try Sandbox()
+        let gate = sandbox.path("gate")
+        // Attempt 1 holds (with a child) until tune is gone; attempt 2 finishes.
+        try sandbox.script("train.sh", """
+            if [ "$TUNE_TRIAL_ATTEMPT" = 1 ]; then
+              sleep 300 &
+              echo "$$ $!" > "$TUNE_TRIAL_DIR/pids"
+              while [ ! -f '\(gate)' ]; do sleep 0.05; done
+            fi
+            echo "acc=0.$TUNE_TRIAL_ID"
+            """)
+        try sandbox.write("c.yml", config(maxTrials: 1))
+        let tune = try sandbox.start(["./train.sh", "--config", "c.yml", "--job", "w", "--grace-period", "0.5"])
+        let watchdog = try #require(await TeardownTests.findWatchdog(of: tune.pid), "\(tune.stderrSoFar)")
+        let started = await sandbox.waitUntil { sandbox.exists(".tune/w/trials/1/pids") }
+        try #require(started, "\(tune.stderrSoFar)")
+        let pids = TeardownTests.numbers(sandbox.read(".tune/w/trials/1/pids"))
+        try #require(pids.count == 2)
+        // Both tune and its watchdog die at once: nothing stops the trial.
+        kill(watchdog, SIGKILL)
+        tune.signal(SIGKILL)
+        _ = await TeardownTests.waitForExit(tune, timeout: 5)
+        try? await Task.sleep(nanoseconds: 700_000_000)
+        #expect(pids.allSatisfy(isAlive), "the trial outlived tune: \(TeardownTests.describe(pids))")
+
+        let resumed = try await sandbox.tune(["resume", "w"])
+        #expect(resumed.status == 0, "\(resumed)")
+        #expect(pids.allSatisfy { !isAlive($0) }, "resume stopped the old attempt first: \(TeardownTests.describe(pids))")
+        let trial = try #require(try await trialsJSON(sandbox, "w").first)
+        #expect(trial["state"] as? String == "SUCCEEDED")
+        let earlier = (trial["previousAttempts"] as? [[String: Any]])?.first
+        #expect((earlier?["failureReason"] as? String)?.contains("its processes, still running, were stopped") == true, "\(trial)")
+        TeardownTests.cleanUp(pids)
+        _ = await tune.finish()
+    }
+
     @Test func interruptedJobSaysHowToResumeAndKeepsItsBudget() async throws {
         let sandbox = try Sandbox()
         let gate = sandbox.path("gate")

@@ -1,4 +1,6 @@
+import ArgumentParser
 import Foundation
+import TuneCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -42,5 +44,16 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
-import ArgumentParser
-import TuneCore
+/// The options of every command that runs trials (`run`, `resume`, `retry`).
+struct TrialRunOptions: ParsableArguments {
+    @Flag(name: .shortAndLong, help: "Copy every trial's output to the terminal, each line prefixed by its trial.")
+    var verbose = false
+
+    @Flag(name: .shortAndLong, help: "No progress lines; only the result.")
+    var quiet = false
+
+    @Option(name: .customLong("grace-period"), help: ArgumentHelp("Seconds between SIGTERM and SIGKILL when trials are stopped.", valueName: "seconds"))
+    var gracePeriod: Double = 10
+
+    var runOptions: RunOptions { RunOptions(verbose: verbose, gracePeriod: gracePeriod) }
+}

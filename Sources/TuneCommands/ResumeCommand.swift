@@ -25,14 +25,7 @@ struct ResumeCommand: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Flag(name: .shortAndLong, help: "Copy every trial's output to the terminal, each line prefixed by its trial.")
-    var verbose = false
-
-    @Flag(name: .shortAndLong, help: "No progress lines; only the result.")
-    var quiet = false
-
-    @Option(name: .customLong("grace-period"), help: ArgumentHelp("Seconds between SIGTERM and SIGKILL when trials are stopped.", valueName: "seconds"))
-    var gracePeriod: Double = 10
+    @OptionGroup var runOptions: TrialRunOptions
 
     func run() throws {
         let store = storeOptions.jobStore
@@ -66,7 +59,7 @@ struct ResumeCommand: ParsableCommand {
             Console.out("Nothing to resume: job \(record.id) (\(record.state.rawValue)) has all its \(record.trials.count) trials finished; \(hint).")
             return
         }
-        if !quiet {
+        if !runOptions.quiet {
             let kept = record.trials.filter { $0.state == .succeeded || $0.state == .failed }.count
             var parts = ["\(kept) finished trial\(kept == 1 ? "" : "s") kept"]
             if again > 0 { parts.append("\(again) to run again") }
@@ -74,7 +67,7 @@ struct ResumeCommand: ParsableCommand {
             Console.stderr("tune: resuming job \(record.id): \(parts.joined(separator: ", ")) (maxTrials \(record.spec.maxTrials))")
         }
         try JobExecution(job: record, store: store, writer: opened.writer, lock: opened.lock, executable: opened.executable,
-                         plan: .resume, options: RunOptions(verbose: verbose, gracePeriod: gracePeriod), quiet: quiet).run()
+                         plan: .resume, options: runOptions.runOptions, quiet: runOptions.quiet).run()
     }
 }
 
@@ -97,14 +90,7 @@ struct RetryCommand: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Flag(name: .shortAndLong, help: "Copy every trial's output to the terminal, each line prefixed by its trial.")
-    var verbose = false
-
-    @Flag(name: .shortAndLong, help: "No progress lines; only the result.")
-    var quiet = false
-
-    @Option(name: .customLong("grace-period"), help: ArgumentHelp("Seconds between SIGTERM and SIGKILL when trials are stopped.", valueName: "seconds"))
-    var gracePeriod: Double = 10
+    @OptionGroup var runOptions: TrialRunOptions
 
     func run() throws {
         let store = storeOptions.jobStore
@@ -124,11 +110,11 @@ struct RetryCommand: ParsableCommand {
                 return
             }
         }
-        if !quiet {
+        if !runOptions.quiet {
             Console.stderr("tune: job \(record.id): running trial\(chosen.count == 1 ? "" : "s") \(Self.list(chosen)) again")
         }
         try JobExecution(job: record, store: store, writer: opened.writer, lock: opened.lock, executable: opened.executable,
-                         plan: .retry(chosen.map(\.id)), options: RunOptions(verbose: verbose, gracePeriod: gracePeriod), quiet: quiet).run()
+                         plan: .retry(chosen.map(\.id)), options: runOptions.runOptions, quiet: runOptions.quiet).run()
     }
 
     static func list(_ trials: [TrialRecord]) -> String {

@@ -24,14 +24,7 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Flag(name: .shortAndLong, help: "Copy every trial's output to the terminal, each line prefixed by its trial.")
-    var verbose = false
-
-    @Flag(name: .shortAndLong, help: "No progress lines; only the result.")
-    var quiet = false
-
-    @Option(name: .customLong("grace-period"), help: ArgumentHelp("Seconds between SIGTERM and SIGKILL when trials are stopped.", valueName: "seconds"))
-    var gracePeriod: Double = 10
+    @OptionGroup var runOptions: TrialRunOptions
 
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The trial command and its own arguments.", valueName: "command"))
     var command: [String] = []
@@ -88,14 +81,14 @@ struct RunCommand: ParsableCommand {
             throw CommandFailure.failed(error.description)
         }
 
-        if !quiet { Console.stderr("tune: job \(jobId): \(spec.plannedTrials) trial\(spec.plannedTrials == 1 ? "" : "s") of `\(trialCommand.joined(separator: " "))`, \(strategy.name), \(spec.goal.rawValue) \(spec.metricTag), up to \(spec.maxParallelTrials) at a time (seed \(seed))") }
+        if !runOptions.quiet { Console.stderr("tune: job \(jobId): \(spec.plannedTrials) trial\(spec.plannedTrials == 1 ? "" : "s") of `\(trialCommand.joined(separator: " "))`, \(strategy.name), \(spec.goal.rawValue) \(spec.metricTag), up to \(spec.maxParallelTrials) at a time (seed \(seed))") }
         if let prior, let previous = spec.resumePreviousJobId {
             var text = "warm start from job \(previous): \(prior.trials.count) finished trial\(prior.trials.count == 1 ? "" : "s")"
             if prior.leftOut > 0 { text += " (\(prior.leftOut) left out: their values are outside this config's bounds)" }
             Console.stderr("tune: " + text)
         }
         try JobExecution(job: job, store: store, writer: writer, lock: lock, executable: executable, plan: .fresh,
-                         options: RunOptions(verbose: verbose, gracePeriod: gracePeriod), quiet: quiet).run()
+                         options: runOptions.runOptions, quiet: runOptions.quiet).run()
     }
 
     /// The finished trials of `previous` that warm-start this job; a missing or incompatible job is a usage error.

@@ -15,6 +15,9 @@
 //     .build/release/tune-bench search [--strategy random|bayes|all] …      # search strategies vs the peers (SearchBenchmark.swift);
 //                                                                          # not part of the run with no arguments
 //     .build/release/tune-bench gp [seeds]                                 # Bayesian optimization figures
+//     .build/release/tune-bench curves [--seeds 10] …                      # early stopping and Hyperband on learning curves
+//                                                                          # (CurvesBenchmark.swift); its trials run
+//     .build/release/tune-bench curve-trial --problem P --epochs N …       # the curve trial (CurveTrial.swift)
 import Foundation
 import TuneCore
 
@@ -29,6 +32,20 @@ func runLaunchBenchmark() throws {
     }
     let count = CommandLine.arguments.dropFirst(2).compactMap { Int($0) }.first ?? 200
     try LaunchThroughput.run(tune: tune, trials: count, parallel: [8, 1], repeats: 3)
+}
+
+if mode == "curve-trial" {
+    exit(CurveTrial.main(Array(CommandLine.arguments.dropFirst(2))))
+}
+
+if mode == "curves" {
+    do {
+        try CurvesBenchmark.main(Array(CommandLine.arguments.dropFirst(2)))
+    } catch {
+        print("error: \(error)")
+        exit(1)
+    }
+    exit(0)
 }
 
 if mode == "launch" {

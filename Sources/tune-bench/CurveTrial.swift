@@ -1,0 +1,119 @@
+import Foundation
+
+/// `tune-bench curve-trial`: the trial program of the learning-curve benchmark, needing nothing
+/// installed.
+///
+///     tune-bench curve-trial --problem crossing --epochs N [--epoch-seconds S] [--checkpoint] --lr=… --width=… --optimizer=…
+///
+/// Prints `epoch=<e> val_acc=<value>` for e = 1…N, one flushed line per epoch, sleeping S
+/// seconds (default 0.02) before each: the "training". Options may be given as `--name value` or
+/// `--name=value`; a later one wins, so Hyperband's `--epochs=<budget>` after the hyperparameters
+/// overrides an `--epochs` given earlier.
+///
+/// `--checkpoint` follows the checkpoint protocol: `$TUNE_CHECKPOINT_DIR` is one folder shared by
+/// every run of a configuration; the trial writes `curve-trial.ckpt` there after each epoch (the
+/// epochs done and the configuration), and a run that finds one with e < N epochs of the same
+/// configuration continues at e + 1, sleeping only for the new epochs (and printing only them, as
+/// a resumed training run does). With e == N it reports epoch N again without training. Without
+/// `--checkpoint`, or with a checkpoint of another configuration or of more epochs, it starts
+/// from scratch. The readings are the same either way (CurveProblem's noise depends only on
+/// the configuration and the epoch). A line on stderr says where it started.
+enum CurveTrial {
+    static let checkpointFile = "curve-trial.ckpt"
+
+    static func main(_ arguments: [String]) -> Int32 {
+        var values: [String: String] = [:]
+        var flags: Set<String> = []
+        var words = arguments[...]
+        while let word = words.popFirst() {
+            guard word.hasPrefix("--") else {
+                fail("unexpected argument '\(word)'")
+                return 2
+            }
+            if let eq = word.firstIndex(of: "=") {
+                values[String(word[word.index(word.startIndex, offsetBy: 2)..<eq])] = String(word[word.index(after: eq)...])
+            } else {
+                let name = String(word.dropFirst(2))
+                if name == "checkpoint" {
+                    flags.insert(name)
+                } else if let next = words.popFirst() {
+                    values[name] = next
+                } else {
+                    fail("--\(name) needs a value")
+                    return 2
+                }
+            }
+        }
+        guard let problem = CurveProblem.named(values["problem"] ?? "crossing") else {
+            fail("--problem \(values["problem"] ?? ""): expected one of \(CurveProblem.all.map(\.name).joined(separator: ", "))")
+            return 2
+        }
+        guard let epochs = values["epochs"].flatMap(Int.init), epochs >= 1 else {
+            fail("--epochs N (a positive integer) is required; got \(values["epochs"] ?? "none")")
+            return 2
+        }
+        let epochSeconds = values["epoch-seconds"].flatMap(Double.init) ?? 0.02
+        guard let config = CurveProblem.Configuration(lr: values["lr"], width: values["width"], optimizer: values["optimizer"]) else {
+            fail("needs --lr=<positive> --width=<integer> --optimizer=<\(CurveProblem.optimizers.map(\.name).joined(separator: "|"))>; got lr=\(values["lr"] ?? "none") width=\(values["width"] ?? "none") optimizer=\(values["optimizer"] ?? "none")")
+            return 2
+        }
+
+        var first = 1
+        var checkpointPath: String?
+        if flags.contains("checkpoint") {
+            guard let dir = ProcessInfo.processInfo.environment["TUNE_CHECKPOINT_DIR"], !dir.isEmpty else {
+                fail("--checkpoint needs TUNE_CHECKPOINT_DIR in the environment (tune sets it for Hyperband trials)")
+                return 2
+            }
+            let path = dir + "/" + checkpointFile
+            checkpointPath = path
+            if let done = readCheckpoint(path, config: config, problem: problem), done <= epochs {
+                guard done < epochs else {
+                    FileHandle.standardError.write(Data("curve-trial: \(config.text): the checkpoint has all \(epochs) epochs; nothing to train\n".utf8))
+                    emit(problem, config, epoch: epochs)
+                    return 0
+                }
+                first = done + 1
+            }
+        }
+        FileHandle.standardError.write(Data("curve-trial: \(config.text), epochs \(first)…\(epochs)\(first > 1 ? " (continued from a checkpoint)" : "")\n".utf8))
+        for epoch in first...epochs {
+            if epochSeconds > 0 { Thread.sleep(forTimeInterval: epochSeconds) }
+            emit(problem, config, epoch: epoch)
+            if let checkpointPath { writeCheckpoint(checkpointPath, epochs: epoch, config: config, problem: problem) }
+        }
+        return 0
+    }
+
+    static func emit(_ problem: CurveProblem, _ config: CurveProblem.Configuration, epoch: Int) {
+        // One write per line, unbuffered: tune sees each epoch as it ends.
+        FileHandle.standardOutput.write(Data("epoch=\(epoch) \(CurveProblem.metricTag)=\(problem.reading(config, epoch: epoch))\n".utf8))
+    }
+
+    /// The checkpoint's text: what it holds is checked before it is trusted.
+    static func checkpointText(epochs: Int, config: CurveProblem.Configuration, problem: CurveProblem) -> String {
+        "problem=\(problem.name)\nconfiguration=\(config.text)\nepochs=\(epochs)\n"
+    }
+
+    /// Epochs done by a checkpoint of this configuration; nil when there is none or it is another's.
+    static func readCheckpoint(_ path: String, config: CurveProblem.Configuration, problem: CurveProblem) -> Int? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        let lines = text.split(separator: "\n").map(String.init)
+        guard lines.count == 3, lines[0] == "problem=\(problem.name)", lines[1] == "configuration=\(config.text)",
+              lines[2].hasPrefix("epochs="), let done = Int(lines[2].dropFirst("epochs=".count)), done >= 1 else { return nil }
+        return done
+    }
+
+    /// Written whole to a temporary file and renamed, so a run killed mid-write leaves the previous checkpoint.
+    static func writeCheckpoint(_ path: String, epochs: Int, config: CurveProblem.Configuration, problem: CurveProblem) {
+        do {
+            try Data(checkpointText(epochs: epochs, config: config, problem: problem).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            fail("cannot write the checkpoint \(path): \(error)")
+        }
+    }
+
+    static func fail(_ message: String) {
+        FileHandle.standardError.write(Data("curve-trial: error: \(message)\n".utf8))
+    }
+}

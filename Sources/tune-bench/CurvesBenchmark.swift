@@ -1,0 +1,610 @@
+import Foundation
+
+/// `tune-bench curves`: early stopping and Hyperband on learning curves, through the real `tune`.
+///
+///     tune-bench curves [--seeds 10] [--epoch-seconds 0.02] [--parallel 4] [--configs 27]
+///                       [--problem crossing|crossing-noisy] [--hyperband-trials N]
+///                       [--min-trials N --start-step N] [--modes a,b,c,d] [--keep]
+///
+/// For each seed, four jobs of `tune run -q` in a temporary store, each trial a
+/// `tune-bench curve-trial` (CurveTrial.swift) on the curve family of LearningCurves.swift:
+/// - (a) RANDOM_SEARCH, maxTrials = configs, every trial at the full 27 epochs (`--epochs 27`);
+/// - (b) the same with `enableTrialEarlyStopping: true` (tune's median stopping rule; with
+///   `--min-trials`/`--start-step` also an `earlyStopping:` block);
+/// - (c) `algorithm: HYPERBAND` over `epochs`, resources 1…27, reduction factor 3, each run
+///   training from scratch;
+/// - (d) the same with the trial's `--checkpoint`: a run continues its configuration's
+///   checkpoint in `$TUNE_CHECKPOINT_DIR`, training only the new epochs.
+///
+/// All four use the same seed, so configuration k is the same point in each (random search's
+/// trial k; Hyperband's configuration k). Hyperband's maxTrials defaults to one whole Hyperband
+/// iteration (every bracket of Li et al.'s schedule; 69 runs over 49 configurations for 1…27 and
+/// η = 3), repeated until it reaches at least `--configs` configurations: it explores at least as
+/// many configurations as (a), and a partial iteration would cut off the conservative brackets
+/// that hedge against crossing curves.
+///
+/// From `tune trials <job> --format json`: trial-seconds Σ(endTime − startTime), the wall time
+/// of `tune run`, the configuration tune ranks best (the first SUCCEEDED entry) with its true
+/// noiseless value at 27 epochs, its regret against the truly best configuration among the
+/// baseline's (a), and whether the truly best configuration the job explored was stopped early
+/// (median rule) or never run at 27 epochs (Hyperband). Modes (b)–(d) that tune refuses (an
+/// older tune: unknown keys, exit 2) are reported as unavailable; (a) still runs.
+enum CurvesBenchmark {
+    enum Mode: String, CaseIterable {
+        case a, b, c, d
+
+        var title: String {
+            switch self {
+            case .a: "(a) random search, full 27 epochs"
+            case .b: "(b) random search + median stopping rule"
+            case .c: "(c) Hyperband, runs from scratch"
+            case .d: "(d) Hyperband + checkpoints"
+            }
+        }
+
+        var isHyperband: Bool { self == .c || self == .d }
+    }
+
+    struct Options {
+        var seeds = 10
+        var epochSeconds = 0.02
+        var parallel = 4
+        var configs = 27
+        var problem = CurveProblem.all[0]
+        var hyperbandTrials: Int?
+        var minTrials: Int?
+        var startStep: Int?
+        var modes = Mode.allCases
+        var keep = false
+    }
+
+    static let maxResource = 27, minResource = 1, reductionFactor = 3
+
+    static let usage = """
+        usage: tune-bench curves [--seeds 10] [--epoch-seconds 0.02] [--parallel 4] [--configs 27]
+                                 [--problem \(CurveProblem.all.map(\.name).joined(separator: "|"))] [--hyperband-trials N]
+                                 [--min-trials N --start-step N] [--modes a,b,c,d] [--keep]
+        """
+
+    static func parse(_ arguments: [String]) throws -> Options {
+        var options = Options()
+        var words = arguments[...]
+        while let word = words.popFirst() {
+            var name = word
+            var inline: String?
+            if word.hasPrefix("--"), let eq = word.firstIndex(of: "=") {
+                name = String(word[..<eq])
+                inline = String(word[word.index(after: eq)...])
+            }
+            func value() throws -> String {
+                if let inline { return inline }
+                guard let next = words.popFirst() else { throw BenchError("\(name) needs a value\n\(usage)") }
+                return next
+            }
+            func count(minimum: Int = 1) throws -> Int {
+                let v = try value()
+                guard let n = Int(v), n >= minimum else { throw BenchError("\(name) \(v): expected an integer ≥ \(minimum)\n\(usage)") }
+                return n
+            }
+            switch name {
+            case "--seeds": options.seeds = try count()
+            case "--parallel": options.parallel = try count()
+            case "--configs": options.configs = try count()
+            case "--hyperband-trials": options.hyperbandTrials = try count()
+            case "--min-trials": options.minTrials = try count()
+            case "--start-step": options.startStep = try count(minimum: 0)
+            case "--epoch-seconds":
+                let v = try value()
+                guard let s = Double(v), s >= 0, s.isFinite else { throw BenchError("--epoch-seconds \(v): expected seconds ≥ 0\n\(usage)") }
+                options.epochSeconds = s
+            case "--problem":
+                let v = try value()
+                guard let p = CurveProblem.named(v) else { throw BenchError("--problem \(v): expected one of \(CurveProblem.all.map(\.name).joined(separator: ", "))") }
+                options.problem = p
+            case "--modes":
+                let v = try value()
+                let modes = v.split(separator: ",").map { Mode(rawValue: String($0)) }
+                guard !modes.isEmpty, modes.allSatisfy({ $0 != nil }) else { throw BenchError("--modes \(v): expected letters among a,b,c,d\n\(usage)") }
+                options.modes = Mode.allCases.filter { modes.contains($0) }
+                if !options.modes.contains(.a) { options.modes.insert(.a, at: 0) }  // the baseline every ratio needs
+            case "--keep": options.keep = true
+            default: throw BenchError("unknown option \(word)\n\(usage)")
+            }
+        }
+        return options
+    }
+
+    // MARK: Hyperband's schedule
+
+    /// One bracket of Li et al.'s Hyperband: `configurations` start at `budgets[0]`; rung i runs `runs[i]` of them at `budgets[i]`.
+    struct Bracket {
+        var configurations: Int
+        var runs: [Int]
+        var budgets: [Int]
+    }
+
+    /// Every bracket of one Hyperband iteration, most aggressive first: s = s_max…0,
+    /// n = ⌈(s_max + 1) / (s + 1) · η^s⌉, rung i keeps ⌊n η^−i⌋ at budget R η^(i − s).
+    static func brackets() -> [Bracket] {
+        var sMax = 0
+        while minResource * power(reductionFactor, sMax + 1) <= maxResource { sMax += 1 }
+        return stride(from: sMax, through: 0, by: -1).map { s in
+            let n = (sMax + 1) * power(reductionFactor, s)
+            let configurations = (n + s) / (s + 1)  // ⌈n / (s + 1)⌉
+            let rungs = 0...s
+            return Bracket(configurations: configurations,
+                           runs: rungs.map { configurations / power(reductionFactor, $0) },
+                           budgets: rungs.map { maxResource / power(reductionFactor, s - $0) })
+        }
+    }
+
+    static func power(_ base: Int, _ exponent: Int) -> Int { (0..<exponent).reduce(1) { acc, _ in acc * base } }
+
+    /// Runs and configurations of whole Hyperband iterations until at least `configs` configurations.
+    static func defaultHyperbandTrials(configs: Int) -> (runs: Int, configurations: Int, iterations: Int, epochs: Int, continuedEpochs: Int) {
+        let iteration = brackets()
+        var runs = 0, configurations = 0, iterations = 0, epochs = 0, continued = 0
+        while configurations < configs {
+            iterations += 1
+            for b in iteration {
+                runs += b.runs.reduce(0, +)
+                configurations += b.configurations
+                for (i, (n, r)) in zip(b.runs, b.budgets).enumerated() {
+                    epochs += n * r
+                    continued += n * (r - (i == 0 ? 0 : b.budgets[i - 1]))
+                }
+            }
+        }
+        return (runs, configurations, iterations, epochs, continued)
+    }
+
+    // MARK: Running
+
+    struct Run {
+        var mode: Mode
+        var seed: Int
+        /// Why tune refused the job (mode unavailable), else nil.
+        var unavailable: String?
+        var trials = 0
+        var configurations = 0
+        var failed = 0
+        /// Median rule: trials marked stopped early; Hyperband: configurations never run at the full budget.
+        var stopped = 0
+        var epochs = 0
+        var trialSeconds = 0.0
+        var wall = 0.0
+        var pickConfiguration = 0
+        var pickBudget: Int?
+        var pickObserved = Double.nan
+        var pickTrue = Double.nan
+        var regret = Double.nan
+        var bestConfiguration = 0
+        var bestTrue = Double.nan
+        var bestStopped = false
+        /// Whether the baseline's truly best configuration was stopped early / never reached the full budget here.
+        var baselineBestStopped = false
+        var notes: [String] = []
+    }
+
+    static func main(_ arguments: [String]) throws {
+        let options = try parse(arguments)
+        let bench = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+        let tune = URL(fileURLWithPath: bench).deletingLastPathComponent().appendingPathComponent("tune").path
+        guard FileManager.default.isExecutableFile(atPath: tune) else {
+            throw BenchError("no tune beside tune-bench (\(tune)): build both with `swift build -c release`")
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tune-bench-curves-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { if !options.keep { try? FileManager.default.removeItem(atPath: folder) } }
+
+        let schedule = defaultHyperbandTrials(configs: options.configs)
+        let hyperbandTrials = options.hyperbandTrials ?? schedule.runs
+        #if DEBUG
+        say("note: debug build — build with -c release for meaningful figures")
+        #endif
+        say("learning-curve benchmark: problem \(options.problem.name) (noise σ \(options.problem.noise)), \(options.seeds) seeds, "
+              + "\(options.configs) configurations × \(maxResource) epochs for the baseline, \(options.epochSeconds) s per epoch, "
+              + "\(options.parallel) trials at a time; tune: \(tune)")
+        for line in CurveProblem.properties(final: maxResource, group: options.configs) { say("- " + line) }
+        let sizes = brackets().map { "\($0.configurations)→" + $0.runs.dropFirst().map(String.init).joined(separator: "→") + " at " + $0.budgets.map(String.init).joined(separator: "/") }
+        say("- Hyperband (R = \(maxResource), η = \(reductionFactor)), one iteration's brackets: \(sizes.joined(separator: "; "))")
+        if options.hyperbandTrials == nil {
+            say("- Hyperband maxTrials \(hyperbandTrials): \(schedule.iterations) whole iteration\(schedule.iterations == 1 ? "" : "s"), "
+                  + "\(schedule.configurations) configurations (≥ \(options.configs)), \(schedule.epochs) epochs from scratch or \(schedule.continuedEpochs) "
+                  + "with checkpoints, against \(options.configs * maxResource) for the baseline")
+        } else {
+            say("- Hyperband maxTrials \(hyperbandTrials) (--hyperband-trials)")
+        }
+        if let dir = ProcessInfo.processInfo.environment["TMPDIR"], !dir.isEmpty { say("- temporary store under \(dir)") }
+        if options.keep { say("- keeping \(folder)") }
+        say("")
+
+        var runs: [Run] = []
+        var unavailable: [Mode: String] = [:]
+        for seed in 0..<options.seeds {
+            var baseline: Baseline?
+            for mode in options.modes {
+                if let reason = unavailable[mode] {
+                    runs.append(Run(mode: mode, seed: seed, unavailable: reason))
+                    continue
+                }
+                var run = try runOnce(mode, seed: seed, options: options, hyperbandTrials: hyperbandTrials,
+                                      tune: tune, bench: bench, folder: folder, baseline: baseline)
+                if mode == .a, let b = run.baseline { baseline = b }
+                if let reason = run.result.unavailable {
+                    unavailable[mode] = reason
+                    FileHandle.standardError.write(Data("curves: \(mode.title) unavailable: \(reason)\n".utf8))
+                } else {
+                    FileHandle.standardError.write(Data("curves: seed \(seed) \(mode.title): \(run.result.trials) trials, \(PeerTable.fmt(run.result.trialSeconds, 3)) trial-s, \(PeerTable.fmt(run.result.wall, 3)) s\n".utf8))
+                }
+                run.result.seed = seed
+                runs.append(run.result)
+            }
+        }
+        report(runs, options: options)
+    }
+
+    /// The baseline's configurations and true values, for regrets and for matching configurations across modes.
+    struct Baseline {
+        var hyperparameters: [Int: [String: String]]
+        var bestConfiguration: Int
+        var bestTrue: Double
+    }
+
+    static func config(_ mode: Mode, seed: Int, options: Options, hyperbandTrials: Int) -> String {
+        var lines = ["hyperparameters:", "  goal: MAXIMIZE", "  hyperparameterMetricTag: \(CurveProblem.metricTag)",
+                     "  maxTrials: \(mode.isHyperband ? hyperbandTrials : options.configs)", "  maxParallelTrials: \(options.parallel)",
+                     "  seed: \(seed)"]
+        switch mode {
+        case .a: lines.append("  algorithm: RANDOM_SEARCH")
+        case .b:
+            lines.append("  algorithm: RANDOM_SEARCH")
+            lines.append("  enableTrialEarlyStopping: true")
+            var block: [String] = []
+            if let n = options.minTrials { block.append("minTrials: \(n)") }
+            if let n = options.startStep { block.append("startStep: \(n)") }
+            if !block.isEmpty { lines.append("  earlyStopping: {\(block.joined(separator: ", "))}") }
+        case .c, .d:
+            lines += ["  algorithm: HYPERBAND", "  resourceParameter: epochs", "  minResource: \(minResource)",
+                      "  maxResource: \(maxResource)", "  reductionFactor: \(reductionFactor)"]
+        }
+        return lines.joined(separator: "\n") + "\n" + CurveProblem.paramsYAML(indent: "  ") + "\n"
+    }
+
+    static func runOnce(_ mode: Mode, seed: Int, options: Options, hyperbandTrials: Int, tune: String, bench: String,
+                        folder: String, baseline: Baseline?) throws -> (result: Run, baseline: Baseline?) {
+        let job = "curves-\(mode.rawValue)-s\(seed)"
+        let configPath = folder + "/\(job).yml"
+        try config(mode, seed: seed, options: options, hyperbandTrials: hyperbandTrials).write(toFile: configPath, atomically: true, encoding: .utf8)
+        var trial = [bench, "curve-trial", "--problem", options.problem.name, "--epoch-seconds", "\(options.epochSeconds)"]
+        if !mode.isHyperband { trial += ["--epochs", "\(maxResource)"] }
+        if mode == .d { trial.append("--checkpoint") }
+        let store = folder + "/store"
+        let log = folder + "/\(job).run.log"
+        let (status, wall) = try execute([tune, "run", "-q", "--config", configPath, "--store", store, "--job", job, "--"] + trial, in: folder, output: log)
+        var run = Run(mode: mode, seed: seed)
+        run.wall = wall
+        if status != 0 {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            let reason = text.split(separator: "\n").first { $0.contains("error") }.map(String.init) ?? String(text.suffix(500))
+            guard mode != .a, status == 2 else {
+                throw BenchError("\(job): tune run exited \(status):\n\(String(text.suffix(3000)))")
+            }
+            run.unavailable = "tune run exited 2: \(reason)"
+            return (run, nil)
+        }
+        // An older tune accepts enableTrialEarlyStopping with a note and runs every trial to the end.
+        if mode == .b, let text = try? String(contentsOfFile: log, encoding: .utf8),
+           let line = text.split(separator: "\n").first(where: { $0.contains("enableTrialEarlyStopping") && $0.contains("not implemented") }) {
+            run.unavailable = "tune ran the job without early stopping: \(line)"
+            return (run, nil)
+        }
+        let jsonPath = folder + "/\(job).json"
+        let (jsonStatus, _) = try execute([tune, "trials", job, "--format", "json", "--store", store], in: folder, output: jsonPath)
+        guard jsonStatus == 0 else { throw BenchError("\(job): tune trials exited \(jsonStatus): \((try? String(contentsOfFile: jsonPath, encoding: .utf8)) ?? "")") }
+        let outputs: [TrialJSON]
+        do {
+            outputs = try JSONDecoder().decode([TrialJSON].self, from: FileManager.default.contents(atPath: jsonPath) ?? Data())
+        } catch {
+            throw BenchError("\(job): cannot read `tune trials --format json` (\(jsonPath)): \(error)")
+        }
+        return analyze(outputs, mode: mode, options: options, baseline: baseline, wall: wall, job: job)
+    }
+
+    // MARK: Reading a job
+
+    /// The fields of one HyperparameterOutput object used here, Hyperband's included.
+    struct TrialJSON: Decodable {
+        struct Metric: Decodable {
+            var objectiveValue: Double
+            var trainingStep: Int?
+
+            init(from decoder: any Decoder) throws {
+                let c = try decoder.container(keyedBy: CodingKeys.self)
+                // A non-finite objective is written as a string ("nan", "inf").
+                if let x = try? c.decode(Double.self, forKey: .objectiveValue) {
+                    objectiveValue = x
+                } else {
+                    objectiveValue = Double(try c.decode(String.self, forKey: .objectiveValue)) ?? .nan
+                }
+                trainingStep = (try? c.decodeIfPresent(String.self, forKey: .trainingStep)).flatMap { $0.flatMap { Int($0) } }
+                    ?? (try? c.decodeIfPresent(Int.self, forKey: .trainingStep)) ?? nil
+            }
+
+            enum CodingKeys: String, CodingKey { case objectiveValue, trainingStep }
+        }
+
+        var trialId: String
+        var state: String
+        var hyperparameters: [String: String]?
+        var finalMetric: Metric?
+        var allMetrics: [Metric]?
+        var isTrialStoppedEarly: Bool?
+        var startTime: String?
+        var endTime: String?
+        var failureReason: String?
+        var configuration: Int?
+        var rung: Int?
+        var budget: Int?
+    }
+
+    static func trueValue(_ hyperparameters: [String: String]?) -> Double? {
+        guard let h = hyperparameters, let c = CurveProblem.Configuration(lr: h["lr"], width: h["width"], optimizer: h["optimizer"]) else { return nil }
+        return CurveProblem.trueValue(c, epoch: maxResource)
+    }
+
+    /// The three tuned values only (a resource parameter tune may add is left out).
+    static func point(_ h: [String: String]?) -> [String: String] {
+        (h ?? [:]).filter { ["lr", "width", "optimizer"].contains($0.key) }
+    }
+
+    static func analyze(_ outputs: [TrialJSON], mode: Mode, options: Options, baseline: Baseline?, wall: Double, job: String) -> (result: Run, baseline: Baseline?) {
+        var run = Run(mode: mode, seed: 0)
+        run.wall = wall
+        run.trials = outputs.count
+        let dates = ISO8601DateFormatter()
+        dates.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        var notes: [String] = []
+        func note(_ s: String) { if !notes.contains(s) { notes.append(s) } }
+
+        // Configuration of each trial: Hyperband's `configuration`, else the trial id.
+        var configurationOf: [Int: Int] = [:]
+        var byConfiguration: [Int: [TrialJSON]] = [:]
+        for (index, t) in outputs.enumerated() {
+            let id = Int(t.trialId) ?? index + 1
+            let k: Int
+            if mode.isHyperband {
+                if let c = t.configuration {
+                    k = c
+                } else {
+                    note("trial \(t.trialId) has no `configuration` key")
+                    k = id
+                }
+            } else {
+                k = id
+            }
+            configurationOf[id] = k
+            byConfiguration[k, default: []].append(t)
+            if let start = t.startTime.flatMap(dates.date(from:)), let end = t.endTime.flatMap(dates.date(from:)) {
+                run.trialSeconds += end.timeIntervalSince(start)
+            }
+            run.epochs += t.allMetrics?.count ?? 0
+            if t.state != "SUCCEEDED" {
+                run.failed += 1
+                note("trial \(t.trialId) \(t.state): \(t.failureReason ?? "no reason")")
+            }
+            if mode == .b, t.isTrialStoppedEarly == true {
+                run.stopped += 1
+                if t.state != "SUCCEEDED" { note("trial \(t.trialId) is stopped early but \(t.state)") }
+                if let last = t.allMetrics?.last?.objectiveValue, let f = t.finalMetric?.objectiveValue, last != f {
+                    note("trial \(t.trialId) stopped early: finalMetric \(f) is not its last reading \(last)")
+                }
+            }
+            if mode != .b, t.isTrialStoppedEarly == true { note("trial \(t.trialId) is marked stopped early in mode \(mode.rawValue)") }
+            if mode.isHyperband {
+                if let budget = t.budget {
+                    var b = maxResource, allowed: Set<Int> = []
+                    while b >= minResource { allowed.insert(b); b /= reductionFactor }
+                    if !allowed.contains(budget) { note("trial \(t.trialId) has budget \(budget), not one of \(allowed.sorted())") }
+                    if t.state == "SUCCEEDED", let step = t.finalMetric?.trainingStep, step != budget {
+                        note("trial \(t.trialId): budget \(budget) but its last step is \(step)")
+                    }
+                    if mode == .c, t.state == "SUCCEEDED", let n = t.allMetrics?.count, n != budget {
+                        note("trial \(t.trialId): budget \(budget) but \(n) readings (from scratch)")
+                    }
+                } else {
+                    note("trial \(t.trialId) has no `budget` key")
+                }
+            }
+            if !mode.isHyperband, t.state == "SUCCEEDED", t.isTrialStoppedEarly != true, t.finalMetric?.trainingStep != maxResource {
+                note("trial \(t.trialId) finished at step \(t.finalMetric?.trainingStep.map(String.init) ?? "?"), not \(maxResource)")
+            }
+        }
+        run.configurations = byConfiguration.count
+
+        // Hyperband: each configuration keeps its point across rungs; configuration k is random search's trial k.
+        if mode.isHyperband {
+            for (k, trials) in byConfiguration where Set(trials.map { point($0.hyperparameters) }).count > 1 {
+                note("configuration \(k) has different hyperparameters in its runs")
+            }
+        }
+        if mode != .a, let baseline {
+            var mismatched: [Int] = []
+            for (k, trials) in byConfiguration {
+                if let expected = baseline.hyperparameters[k], let got = trials.first, point(got.hyperparameters) != expected { mismatched.append(k) }
+            }
+            if !mismatched.isEmpty {
+                note("configurations \(mismatched.sorted().prefix(8).map(String.init).joined(separator: ",")) differ from the baseline's trials of the same number")
+            }
+        }
+
+        // What reached the full budget.
+        func reachedFull(_ trials: [TrialJSON]) -> Bool {
+            if mode.isHyperband { return trials.contains { $0.state == "SUCCEEDED" && $0.budget == maxResource } }
+            return trials.contains { $0.state == "SUCCEEDED" && $0.isTrialStoppedEarly != true }
+        }
+        if mode.isHyperband { run.stopped = byConfiguration.values.filter { !reachedFull($0) }.count }
+
+        // tune's pick: the first SUCCEEDED entry.
+        if let pick = outputs.first(where: { $0.state == "SUCCEEDED" }) {
+            run.pickConfiguration = configurationOf[Int(pick.trialId) ?? 0] ?? 0
+            run.pickBudget = pick.budget ?? (pick.finalMetric?.trainingStep)
+            run.pickObserved = pick.finalMetric?.objectiveValue ?? .nan
+            run.pickTrue = trueValue(pick.hyperparameters) ?? .nan
+            if mode.isHyperband, let b = pick.budget, let top = outputs.compactMap(\.budget).max(), b != top {
+                note("the first SUCCEEDED entry has budget \(b), below the job's highest \(top)")
+            }
+            if mode == .b, pick.isTrialStoppedEarly == true { note("the best-ranked trial \(pick.trialId) was stopped early") }
+        }
+
+        // The truly best configuration this job explored.
+        var best: (k: Int, value: Double)?
+        for (k, trials) in byConfiguration {
+            guard let v = trueValue(trials.first?.hyperparameters) else { continue }
+            if best == nil || v > best!.value || (v == best!.value && k < best!.k) { best = (k, v) }
+        }
+        if let best {
+            run.bestConfiguration = best.k
+            run.bestTrue = best.value
+            run.bestStopped = !reachedFull(byConfiguration[best.k] ?? [])
+        }
+
+        var newBaseline: Baseline?
+        if mode == .a {
+            var hyperparameters: [Int: [String: String]] = [:]
+            for (k, trials) in byConfiguration { hyperparameters[k] = point(trials.first?.hyperparameters) }
+            newBaseline = Baseline(hyperparameters: hyperparameters, bestConfiguration: run.bestConfiguration, bestTrue: run.bestTrue)
+        }
+        let reference = newBaseline ?? baseline
+        if let reference {
+            run.regret = reference.bestTrue - run.pickTrue
+            if let trials = byConfiguration[reference.bestConfiguration] {
+                run.baselineBestStopped = !reachedFull(trials)
+            } else {
+                run.baselineBestStopped = true
+                note("the baseline's best configuration \(reference.bestConfiguration) was never run")
+            }
+        }
+        run.notes = notes.map { "\(job): \($0)" }
+        return (run, newBaseline)
+    }
+
+    /// Runs `arguments` in `folder`, stdout and stderr to `output`: the exit status and the wall seconds.
+    static func execute(_ arguments: [String], in folder: String, output: String) throws -> (Int32, Double) {
+        guard FileManager.default.createFile(atPath: output, contents: nil), let handle = FileHandle(forWritingAtPath: output) else {
+            throw BenchError("cannot write \(output)")
+        }
+        defer { try? handle.close() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: arguments[0])
+        process.arguments = Array(arguments.dropFirst())
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        process.standardOutput = handle
+        process.standardError = handle
+        let clock = ContinuousClock()
+        let start = clock.now
+        try process.run()
+        process.waitUntilExit()
+        return (process.terminationStatus, SearchBenchmark.seconds(clock.now - start))
+    }
+
+    // MARK: Report
+
+    static func report(_ runs: [Run], options: Options) {
+        let f = { (x: Double) in PeerTable.fmt(x, 4) }
+        let baselineSeconds = Dictionary(uniqueKeysWithValues: runs.filter { $0.mode == .a && $0.unavailable == nil }.map { ($0.seed, $0.trialSeconds) })
+        for mode in options.modes {
+            let mine = runs.filter { $0.mode == mode }
+            say("### \(mode.title)")
+            say("")
+            if let reason = mine.first(where: { $0.unavailable != nil })?.unavailable {
+                say("unavailable: \(reason)")
+                say("")
+                continue
+            }
+            let stoppedTitle = mode.isHyperband ? "configs not run to 27" : "stopped early"
+            say("| seed | trials | configs | \(stoppedTitle) | epochs run | trial-s | wall s | busy | (a)/this trial-s | pick: config @budget | its objective | its true value | regret | true best: config, value | true best stopped | (a)'s best stopped |")
+            say("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+            for r in mine {
+                let ratio = baselineSeconds[r.seed].map { f($0 / r.trialSeconds) } ?? "-"
+                let busy = String(format: "%.0f%%", 100 * r.trialSeconds / (r.wall * Double(options.parallel)))
+                say("| \(r.seed) | \(r.trials) | \(r.configurations) | \(r.stopped) | \(r.epochs) | \(PeerTable.fmt(r.trialSeconds, 3)) | \(PeerTable.fmt(r.wall, 3)) | \(busy) | \(ratio) | "
+                      + "\(r.pickConfiguration) @\(r.pickBudget.map(String.init) ?? "?") | \(f(r.pickObserved)) | \(f(r.pickTrue)) | \(f(r.regret)) | "
+                      + "\(r.bestConfiguration), \(f(r.bestTrue)) | \(r.bestStopped ? "yes" : "no") | \(mode == .a ? "-" : r.baselineBestStopped ? "yes" : "no") |")
+            }
+            say("")
+        }
+
+        say("### Summary: medians over \(options.seeds) seed\(options.seeds == 1 ? "" : "s")")
+        say("")
+        say("| mode | trial-s | (a)/this trial-s | wall s | configs | epochs run | true value of pick | regret | mean regret | regret ≤ σ (\(options.problem.noise)) | true best stopped | (a)'s best stopped |")
+        say("|---|---|---|---|---|---|---|---|---|---|---|---|")
+        var notes: [String] = []
+        for mode in options.modes {
+            let mine = runs.filter { $0.mode == mode && $0.unavailable == nil }
+            guard !mine.isEmpty else {
+                say("| \(mode.title) | unavailable | | | | | | | | | | |")
+                continue
+            }
+            let ratios = mine.compactMap { r in baselineSeconds[r.seed].map { $0 / r.trialSeconds } }
+            let n = mine.count
+            let within = mine.filter { $0.regret <= options.problem.noise }.count
+            say("| \(mode.title) | \(PeerTable.fmt(Stats.median(mine.map(\.trialSeconds)), 3)) | \(ratios.isEmpty ? "-" : f(Stats.median(ratios))) | "
+                  + "\(PeerTable.fmt(Stats.median(mine.map(\.wall)), 3)) | \(f(Stats.median(mine.map { Double($0.configurations) }))) | "
+                  + "\(f(Stats.median(mine.map { Double($0.epochs) }))) | \(f(Stats.median(mine.map(\.pickTrue)))) | \(f(Stats.median(mine.map(\.regret)))) | "
+                  + "\(f(mine.map(\.regret).reduce(0, +) / Double(n))) | \(within)/\(n) | \(mine.filter(\.bestStopped).count)/\(n) | "
+                  + "\(mode == .a ? "-" : "\(mine.filter(\.baselineBestStopped).count)/\(n)") |")
+            for r in mine { for note in r.notes where !notes.contains(note) { notes.append(note) } }
+        }
+        say("")
+        say("trial-s: Σ(endTime − startTime) over the job's trials; busy: trial-s / (wall × \(options.parallel) slots); (a)/this: the baseline's trial-s of the same seed over this mode's (median of the per-seed ratios); "
+              + "pick: the first SUCCEEDED entry of `tune trials --format json`; true value: its noiseless accuracy at \(maxResource) epochs; "
+              + "regret: the best true value among (a)'s configurations minus the pick's; true best stopped: the truly best configuration the job explored was stopped early (median rule) "
+              + "or never run at \(maxResource) epochs (Hyperband); (a)'s best stopped: the same for (a)'s truly best configuration.")
+        if !notes.isEmpty {
+            say("")
+            say("Anomalies seen in tune's output (\(notes.count)):")
+            for note in notes.prefix(40) { say("- " + note) }
+            if notes.count > 40 { say("- … \(notes.count - 40) more") }
+        }
+    }
+}
+
+/// Prints to stdout unbuffered, so the report and the progress lines on stderr keep their order.
+private func say(_ line: String = "") {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+extension Stats {
+    /// Spearman's rank correlation (average ranks for ties).
+    static func spearman(_ a: [Double], _ b: [Double]) -> Double {
+        func ranks(_ x: [Double]) -> [Double] {
+            let order = x.indices.sorted { x[$0] < x[$1] }
+            var r = [Double](repeating: 0, count: x.count)
+            var i = 0
+            while i < order.count {
+                var j = i
+                while j + 1 < order.count, x[order[j + 1]] == x[order[i]] { j += 1 }
+                for k in i...j { r[order[k]] = Double(i + j) / 2 }
+                i = j + 1
+            }
+            return r
+        }
+        let ra = ranks(a), rb = ranks(b)
+        let n = Double(a.count)
+        let ma = ra.reduce(0, +) / n, mb = rb.reduce(0, +) / n
+        var sab = 0.0, saa = 0.0, sbb = 0.0
+        for (x, y) in zip(ra, rb) {
+            sab += (x - ma) * (y - mb)
+            saa += (x - ma) * (x - ma)
+            sbb += (y - mb) * (y - mb)
+        }
+        return sab / (saa * sbb).squareRoot()
+    }
+
+    /// "q1 / median / q3" with 3 significant digits.
+    static func quartileText(_ xs: [Double]) -> String {
+        let q = quantiles(xs)
+        return "\(PeerTable.fmt(q.q1, 3)) / \(PeerTable.fmt(q.median, 3)) / \(PeerTable.fmt(q.q3, 3))"
+    }
+}

@@ -40,7 +40,10 @@ struct JobSummary {
 /// The command line that reruns a trial by hand.
 enum ReproduceCommand {
     static func line(for trial: TrialRecord, in job: JobRecord) -> String {
-        let flags = job.spec.params.compactMap { p in trial.parameters[p.name].map { "--\(p.name)=\($0)" } }
+        var flags = job.spec.params.compactMap { p in trial.parameters[p.name].map { "--\(p.name)=\($0)" } }
+        if let placement = trial.placement, let resource = job.spec.hyperband {
+            flags.append("--\(resource.resourceParameter)=\(placement.budget)")
+        }
         return (job.header.command + flags).map(shellQuoted).joined(separator: " ")
     }
 

@@ -46,6 +46,20 @@ struct StatusCommand: ParsableCommand {
                 lines.append(("running", text))
             }
         }
+        let stopped = record.trials.filter(\.stoppedEarly).count
+        if let savings = record.trialTimeSavings {
+            let share = savings.used + savings.saved > 0 ? Int((100 * savings.saved / (savings.used + savings.saved)).rounded()) : 0
+            var text = "≈ \(ProgressReporter.duration(savings.saved)) of trial time saved (\(share)%), \(ProgressReporter.duration(savings.used)) used"
+            if spec.hyperband == nil { text = "\(stopped) trial\(stopped == 1 ? "" : "s") stopped early; " + text }
+            lines.append(("saved", text + " — estimated \(savings.method)"))
+        }
+        if let resource = spec.hyperband {
+            let budgets = resource.rungBudgets
+            let counts = budgets.indices.map { rung in record.trials.filter { $0.placement?.rung == rung }.count }
+            let configurations = Set(record.trials.compactMap { $0.placement?.configuration }).count
+            let rungs = zip(budgets, counts).map { "\($1) at \($0)" }.joined(separator: ", ")
+            lines.append(("hyperband", "\(configurations) configurations; runs by \(resource.resourceParameter): \(rungs)"))
+        }
         if let from = record.warmStartJob {
             lines.append(("warm start", "\(record.priorTrials.count) trials of job \(from)"))
         }

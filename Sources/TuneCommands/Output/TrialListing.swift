@@ -11,17 +11,28 @@ struct TrialListing {
     func table() -> String {
         let withReasons = job.trials.contains { $0.failureReason != nil }
         let withAttempts = job.trials.contains { $0.attempt > 1 }
-        var headers = ["objectiveValue", "trainingStep"] + paramNames + ["trialId", "state"]
+        let withStopped = job.trials.contains { $0.stoppedEarly }
+        let resource = job.spec.hyperband?.resourceParameter
+        var headers = ["objectiveValue", "trainingStep"] + paramNames
+        if let resource { headers += [resource, "configuration", "rung"] }
+        headers += ["trialId", "state"]
+        if withStopped { headers.append("stoppedEarly") }
         if withAttempts { headers.append("attempt") }
         if withReasons { headers.append("reason") }
-        var table = TextTable(headers: headers, rightAligned: [0, 1, paramNames.count + 2])
+        let idColumn = paramNames.count + 2 + (resource == nil ? 0 : 3)
+        var table = TextTable(headers: headers, rightAligned: Set([0, 1, idColumn] + (resource == nil ? [] : [idColumn - 3, idColumn - 2, idColumn - 1])))
         for trial in ordered {
             var row = [
                 trial.finalMetric.map { MetricReading.display($0.value) } ?? "-",
                 trial.finalMetric.map { String($0.step) } ?? "-",
             ]
             row += paramNames.map { trial.parameters[$0] ?? "" }
+            if resource != nil {
+                row += [trial.placement.map { String($0.budget) } ?? "", trial.placement.map { String($0.configuration) } ?? "",
+                        trial.placement.map { String($0.rung) } ?? ""]
+            }
             row += [String(trial.id), trial.state.rawValue]
+            if withStopped { row.append(trial.stoppedEarly ? "yes" : "") }
             if withAttempts { row.append(String(trial.attempt)) }
             if withReasons { row.append(Self.clip(trial.failureReason ?? "", to: 70)) }
             table.add(row)
@@ -36,8 +47,14 @@ struct TrialListing {
                 "trialId": String(trial.id),
                 "state": trial.state.rawValue,
                 "hyperparameters": trial.parameters,
-                "isTrialStoppedEarly": false,
+                "isTrialStoppedEarly": trial.stoppedEarly,
             ]
+            if let placement = trial.placement {
+                // tune's own (Hyperband): which configuration this run is, at which rung and budget.
+                object["configuration"] = placement.configuration
+                object["rung"] = placement.rung
+                object["budget"] = placement.budget
+            }
             if let metric = trial.finalMetric {
                 object["finalMetric"] = ["trainingStep": String(metric.step), "objectiveValue": Self.jsonNumber(metric.value)]
             }
@@ -66,14 +83,20 @@ struct TrialListing {
     }
 
     func csv() -> String {
-        let headers = ["trialId", "state", "objectiveValue", "trainingStep"] + paramNames + ["startTime", "endTime", "failureReason", "attempt"]
+        let resource = job.spec.hyperband?.resourceParameter
+        var headers = ["trialId", "state", "objectiveValue", "trainingStep"] + paramNames + ["startTime", "endTime", "failureReason", "attempt", "isTrialStoppedEarly"]
+        if let resource { headers += [resource, "configuration", "rung"] }
         var lines = [headers.map(Self.csvField).joined(separator: ",")]
         for trial in ordered {
             var row = [String(trial.id), trial.state.rawValue,
                        trial.finalMetric.map { ParameterValue.format($0.value) } ?? "",
                        trial.finalMetric.map { String($0.step) } ?? ""]
             row += paramNames.map { trial.parameters[$0] ?? "" }
-            row += [trial.startTime.map(Self.timestamp) ?? "", trial.endTime.map(Self.timestamp) ?? "", trial.failureReason ?? "", String(trial.attempt)]
+            row += [trial.startTime.map(Self.timestamp) ?? "", trial.endTime.map(Self.timestamp) ?? "", trial.failureReason ?? "", String(trial.attempt), String(trial.stoppedEarly)]
+            if resource != nil {
+                row += [trial.placement.map { String($0.budget) } ?? "", trial.placement.map { String($0.configuration) } ?? "",
+                        trial.placement.map { String($0.rung) } ?? ""]
+            }
             lines.append(row.map(Self.csvField).joined(separator: ","))
         }
         return lines.joined(separator: "\n")

@@ -25,13 +25,17 @@ public final class ProgressReporter {
 
     func trialStarted(_ trial: TrialRecord, job: JobRecord) {
         guard !isTerminal, !quiet else { return }
-        let params = job.spec.params.compactMap { p in trial.parameters[p.name].map { "\(p.name)=\($0)" } }
+        var params = job.spec.params.compactMap { p in trial.parameters[p.name].map { "\(p.name)=\($0)" } }
+        if let placement = trial.placement, let resource = job.spec.hyperband {
+            params.append("\(resource.resourceParameter)=\(placement.budget) (configuration \(placement.configuration), rung \(placement.rung))")
+        }
         emit("tune: trial \(trial.id) started: \(params.joined(separator: " "))")
     }
 
     func trialFinished(_ trial: TrialRecord, job: JobRecord, running: Int) {
         guard !quiet else { return }
         var line = "tune: trial \(trial.id) \(trial.state.rawValue)"
+        if trial.stoppedEarly { line += " (stopped early)" }
         if let metric = trial.finalMetric {
             line += " \(job.spec.metricTag)=\(MetricReading.display(metric.value)) (step \(metric.step))"
         } else if let reason = trial.failureReason {

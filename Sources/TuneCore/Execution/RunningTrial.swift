@@ -29,6 +29,8 @@ final class RunningTrial {
     var timeoutReason: String?
     /// When a trial sent SIGTERM gets SIGKILL if it is still there.
     var killAt: Date?
+    /// Set when early stopping stopped the trial: why.
+    var earlyStopReason: String?
     var exit: TrialExit?
 
     init(id: Int, process: any TrialProcess, directory: String, echo: Bool, startTime: Date) {

@@ -59,6 +59,8 @@ public final class TuningRun {
     /// Trials to run again before new ones are proposed; `cause` nil when the re-run is journaled already.
     private var reruns: [(trial: Int, cause: RerunCause?)] = []
     private var cancelReason: String?
+    /// The completed trials' objective curves, for the median stopping rule.
+    private var completedCurves: CompletedCurves
     /// A launch found the machine short of descriptors or processes: no more until a trial ends.
     private var launchBlocked = false
     private var announcedShortage = false
@@ -68,6 +70,7 @@ public final class TuningRun {
                 options: RunOptions = RunOptions(), reporter: ProgressReporter = ProgressReporter(), plan: RunPlan = .fresh) {
         self.job = job
         self.plan = plan
+        self.completedCurves = CompletedCurves(job: job)
         self.store = store
         self.writer = writer
         self.executable = executable
@@ -170,9 +173,14 @@ public final class TuningRun {
             }
             guard proposesNew, job.trials.count < spec.maxTrials else { return }
             let nextId = (job.trials.last?.id ?? 0) + 1
-            guard let point = strategy.propose(count: 1, firstTrialId: nextId, history: job.observations).first else { return }
-            try record(.trialCreated(trial: nextId, parameters: point.textValues, time: Date()))
-            try start(nextId, flags: point.flags)
+            if let hyperband = strategy as? HyperbandScheduler {
+                guard let run = hyperband.next(job: job) else { return }
+                try record(.trialCreated(trial: nextId, parameters: run.assignment.textValues, time: Date(), placement: run.placement))
+            } else {
+                guard let point = strategy.propose(count: 1, firstTrialId: nextId, history: job.observations).first else { return }
+                try record(.trialCreated(trial: nextId, parameters: point.textValues, time: Date()))
+            }
+            try start(nextId)
         }
     }
 
@@ -180,11 +188,17 @@ public final class TuningRun {
     private func relaunch(_ id: Int, cause: RerunCause?) throws(StoreError) {
         guard let trial = job.trial(id) else { return }
         if let cause { try beginAttempt(of: trial, cause: cause) }
-        guard let assignment = Assignment(textValues: trial.parameters, spec: spec) else {
-            try record(.trialFinished(TrialOutcome(trial: id, state: .failed, time: Date(), reason: "its parameters \(trial.parameters) no longer fit the job's search space")))
-            return
+        try start(id)
+    }
+
+    /// The trial's `--name=value` flags, and Hyperband's `--<resource>=<budget>` after them.
+    private func flags(of trial: TrialRecord) -> [String]? {
+        guard let assignment = Assignment(textValues: trial.parameters, spec: spec) else { return nil }
+        var flags = assignment.flags
+        if let placement = trial.placement, let resource = spec.hyperband {
+            flags.append("--\(resource.resourceParameter)=\(placement.budget)")
         }
-        try start(id, flags: assignment.flags)
+        return flags
     }
 
     /// Moves the trial's earlier output aside (`trials/3` → `trials/3.attempt-1`) and journals the new attempt.
@@ -207,19 +221,29 @@ public final class TuningRun {
         try record(.trialRerun(TrialRerun(trial: trial.id, attempt: trial.attempt + 1, cause: cause, time: Date(), outputFolder: kept)))
     }
 
-    private func start(_ id: Int, flags: [String]) throws(StoreError) {
+    private func start(_ id: Int) throws(StoreError) {
+        guard let trial = job.trial(id) else { return }
+        guard let flags = flags(of: trial) else {
+            try record(.trialFinished(TrialOutcome(trial: id, state: .failed, time: Date(), reason: "its parameters \(trial.parameters) no longer fit the job's search space")))
+            return
+        }
         let directory = store.trialDirectory(job.id, trial: id)
+        // Shared by every run of one configuration (Hyperband), else by every attempt of the trial.
+        let checkpoints = store.checkpointDirectory(job.id, key: trial.placement?.configuration ?? id)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: checkpoints, withIntermediateDirectories: true)
         } catch {
             try launchFailed(id, reason: "cannot create \(directory): \(error.localizedDescription)")
             return
         }
-        let attempt = job.trial(id)?.attempt ?? 1
-        let request = LaunchRequest(
-            executable: executable,
-            arguments: job.header.command + flags,
-            environment: TrialEnvironment.make(base: baseEnvironment, job: job.id, trial: id, trialDirectory: directory, attempt: attempt))
+        var environment = TrialEnvironment.make(base: baseEnvironment, job: job.id, trial: id, trialDirectory: directory, attempt: trial.attempt)
+        environment["TUNE_CHECKPOINT_DIR"] = checkpoints
+        if let placement = trial.placement {
+            environment["TUNE_RESOURCE"] = String(placement.budget)
+            environment["TUNE_CONFIGURATION"] = String(placement.configuration)
+        }
+        let request = LaunchRequest(executable: executable, arguments: job.header.command + flags, environment: environment)
         let process: any TrialProcess
         do {
             process = try launcher.launch(request)
@@ -289,7 +313,7 @@ public final class TuningRun {
 
     private func collectFinished(stopReason: inout String?) throws(StoreError) {
         for trial in running {
-            try flushReadings(trial)
+            if try flushReadings(trial), trial.exit == nil { applyEarlyStopping(to: trial) }
             guard trial.exit == nil, let exit = trial.process.checkExit() else { continue }
             trial.exit = exit
             trial.finishOutput()
@@ -310,11 +334,27 @@ public final class TuningRun {
     /// Notes about where the metric came from, said once per job.
     private var announcedNotes = Set<String>()
 
-    private func flushReadings(_ trial: RunningTrial) throws(StoreError) {
+    /// Journals the readings that arrived; true when there were any.
+    @discardableResult
+    private func flushReadings(_ trial: RunningTrial) throws(StoreError) -> Bool {
         for warning in trial.takeWarnings() { reporter.note("trial \(trial.id): \(warning)") }
         let readings = trial.takeUnrecorded()
-        guard !readings.isEmpty else { return }
+        guard !readings.isEmpty else { return false }
         try record(.metrics(trial: trial.id, readings: readings))
+        return true
+    }
+
+    /// The median stopping rule (`enableTrialEarlyStopping`): a trial that fell behind gets SIGTERM
+    /// (SIGKILL after the grace period) and ends SUCCEEDED with the value it had reached.
+    private func applyEarlyStopping(to trial: RunningTrial) {
+        guard let rule = spec.earlyStoppingRule, trial.earlyStopReason == nil, trial.cancelReason == nil,
+              trial.timeoutReason == nil, let record = job.trial(trial.id) else { return }
+        let readings = record.readings(ofMetric: spec.metricTag)
+        guard let reason = MedianStoppingRule.verdict(readings: readings, completed: completedCurves, rule: rule, goal: spec.goal) else { return }
+        trial.earlyStopReason = reason
+        trial.process.send(SIGTERM)
+        trial.killAt = Date().addingTimeInterval(options.gracePeriod)
+        reporter.note("trial \(trial.id) \(reason)")
     }
 
     private func recordEnd(of trial: RunningTrial, exit: TrialExit) throws(StoreError) {
@@ -328,6 +368,16 @@ public final class TuningRun {
             outcome = TrialOutcome(trial: trial.id, state: .cancelled, time: Date(), exitCode: exitCode, signal: signal, reason: reason)
         } else if let reason = trial.timeoutReason {
             outcome = TrialOutcome(trial: trial.id, state: .failed, time: Date(), exitCode: exitCode, signal: signal, reason: reason)
+        } else if let reason = trial.earlyStopReason {
+            let readings = job.trial(trial.id)?.readings(ofMetric: spec.metricTag) ?? []
+            let objective = ObjectiveSelection.select(from: readings, tag: readings.last?.tag ?? spec.metricTag, goal: spec.goal, selection: spec.measurementSelection)
+            if let objective, objective.value.isFinite {
+                outcome = TrialOutcome(trial: trial.id, state: .succeeded, time: Date(), finalMetric: objective,
+                                       exitCode: exitCode, signal: signal, reason: reason, stoppedEarly: true)
+            } else {
+                outcome = TrialOutcome(trial: trial.id, state: .failed, time: Date(), exitCode: exitCode, signal: signal,
+                                       reason: reason + "; its last value was not a finite number")
+            }
         } else {
             let verdict = TrialVerdict.judge(exit: exit, readings: trial.readings, spec: spec, lastErrorLine: trial.lastErrorLine)
             outcome = TrialOutcome(trial: trial.id, state: verdict.state, time: Date(), finalMetric: verdict.finalMetric,
@@ -338,6 +388,7 @@ public final class TuningRun {
         }
         try record(.trialFinished(outcome))
         if let finished = job.trial(trial.id) {
+            completedCurves.add(finished)
             reporter.trialFinished(finished, job: job, running: running.filter { $0.exit == nil }.count)
         }
         if outcome.state == .failed, trial.timeoutReason == nil {

@@ -4,7 +4,8 @@ enum SpecKeys {
     static let spec = [
         "goal", "hyperparameterMetricTag", "maxTrials", "maxParallelTrials", "maxFailedTrials",
         "algorithm", "params", "enableTrialEarlyStopping", "resumePreviousJobId",
-        "seed", "measurementSelectionType", "trialTimeout", "maxTrialRetries",
+        "seed", "measurementSelectionType", "trialTimeout", "maxTrialRetries", "earlyStopping",
+        "resourceParameter", "minResource", "maxResource", "reductionFactor",
     ]
 
     /// `ParameterSpec` fields.

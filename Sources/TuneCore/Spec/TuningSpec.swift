@@ -27,8 +27,12 @@ public struct TuningSpec: Sendable, Codable, Equatable {
     /// tune extension: how many times a trial that failed with signs of infrastructure trouble
     /// (see `InfrastructureFailure`) is run again. nil or 0: never.
     public var maxTrialRetries: Int?
-    /// Cloud ML's early-stopping switch; accepted, acted on by the early-stopping issue.
+    /// Cloud ML's early-stopping switch: the median stopping rule stops trials that fall behind.
     public var enableTrialEarlyStopping: Bool
+    /// tune extension: when the median rule may act (defaults when nil).
+    public var earlyStopping: EarlyStoppingSpec?
+    /// tune extension: the resource of `algorithm: HYPERBAND`.
+    public var hyperband: HyperbandSpec?
     /// Cloud ML's warm-start job id: the finished trials of that job (in the same store) seed this one.
     public var resumePreviousJobId: String?
 
@@ -64,6 +68,11 @@ public struct TuningSpec: Sendable, Codable, Equatable {
         self.maxTrialRetries = maxTrialRetries
     }
 
+    /// The early-stopping settings in force (defaults where the config gives none).
+    public var earlyStoppingRule: EarlyStoppingSpec? {
+        enableTrialEarlyStopping && algorithm != .hyperband ? (earlyStopping ?? EarlyStoppingSpec()) : nil
+    }
+
     public func param(named name: String) -> ParameterSpec? {
         params.first { $0.name == name }
     }
@@ -87,6 +96,8 @@ public enum Algorithm: String, Sendable, Codable, CaseIterable {
     case unspecified = "ALGORITHM_UNSPECIFIED"
     case grid = "GRID_SEARCH"
     case random = "RANDOM_SEARCH"
+    /// tune extension: asynchronous Hyperband (ASHA promotion over successive-halving brackets).
+    case hyperband = "HYPERBAND"
 }
 
 public enum MeasurementSelection: String, Sendable, Codable, CaseIterable {

@@ -51,9 +51,16 @@ extension TuningSpec {
         }
         if let entry = mapping["enableTrialEarlyStopping"] {
             spec.enableTrialEarlyStopping = try entry.bool()
-            if spec.enableTrialEarlyStopping {
-                notes.append("enableTrialEarlyStopping is not implemented yet: trials run to completion")
+        }
+        if let entry = mapping["earlyStopping"] {
+            spec.earlyStopping = try parseEarlyStopping(entry)
+            if !spec.enableTrialEarlyStopping {
+                notes.append("earlyStopping settings are given but enableTrialEarlyStopping is not true: no trial is stopped early")
             }
+        }
+        spec.hyperband = try parseHyperband(mapping, algorithm: spec.algorithm)
+        if spec.algorithm == .hyperband && spec.enableTrialEarlyStopping {
+            notes.append("HYPERBAND stops configurations by itself: enableTrialEarlyStopping is ignored")
         }
         if let entry = mapping["resumePreviousJobId"] {
             spec.resumePreviousJobId = try entry.string()
@@ -63,6 +70,53 @@ extension TuningSpec {
         let parsed = try parseParams(paramsEntry)
         spec.params = parsed.map(\.spec)
         try checkGrid(spec.algorithm, parsed)
+        if let hyperband = spec.hyperband, let clash = parsed.first(where: { $0.spec.name == hyperband.resourceParameter }) {
+            throw clash.typeEntry.error(
+                "\(hyperband.resourceParameter) is HYPERBAND's resourceParameter, so tune sets it: it cannot also be a parameter",
+                hint: "remove it from params (tune passes --\(hyperband.resourceParameter)=<budget> to every trial)")
+        }
+        return spec
+    }
+
+    private static func parseEarlyStopping(_ entry: ConfigEntry) throws(SpecError) -> EarlyStoppingSpec {
+        let mapping = try ConfigMapping(entry.value, what: "earlyStopping", heldBy: entry.keyNode, file: entry.file, prefix: "earlyStopping: ")
+        try mapping.rejectUnknownKeys(allowed: ["minTrials", "startStep"])
+        var rule = EarlyStoppingSpec()
+        if let value = mapping["minTrials"] {
+            rule.minTrials = try value.integer(atLeast: 1, expected: "a positive integer (completed trials before any is stopped)")
+        }
+        if let value = mapping["startStep"] {
+            rule.startStep = try value.integer(atLeast: 0, expected: "a non-negative integer (the first step at which a trial may be stopped)")
+        }
+        return rule
+    }
+
+    /// `resourceParameter`, `minResource`, `maxResource`, `reductionFactor`: required with HYPERBAND, refused without.
+    private static func parseHyperband(_ mapping: ConfigMapping, algorithm: Algorithm) throws(SpecError) -> HyperbandSpec? {
+        let keys = ["resourceParameter", "minResource", "maxResource", "reductionFactor"]
+        guard algorithm == .hyperband else {
+            if let stray = keys.compactMap({ mapping[$0] }).first {
+                throw stray.error("\(stray.key) only applies to algorithm: HYPERBAND", hint: "set algorithm: HYPERBAND, or remove \(stray.key)", atKey: true)
+            }
+            return nil
+        }
+        let name = try mapping.required("resourceParameter", hint: "name the flag that sets the training budget, e.g. resourceParameter: epochs").string()
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) else {
+            throw mapping["resourceParameter"]!.mismatch("a flag name (letters, digits, _, -, .)")
+        }
+        let maxEntry = try mapping.required("maxResource", hint: "the full training budget, e.g. maxResource: 27 (epochs)")
+        let maxResource = try maxEntry.integer(atLeast: 1, expected: "a positive integer")
+        let minResource = try mapping["minResource"]?.integer(atLeast: 1, expected: "a positive integer") ?? 1
+        let factor = try mapping["reductionFactor"]?.integer(atLeast: 2, expected: "an integer of at least 2 (Hyperband's η; 3 is usual)") ?? 3
+        guard minResource < maxResource else {
+            throw maxEntry.error("maxResource \(maxResource) must be above minResource \(minResource)",
+                                 hint: "Hyperband needs a range of budgets to promote configurations through")
+        }
+        let spec = HyperbandSpec(resourceParameter: name, minResource: minResource, maxResource: maxResource, reductionFactor: factor)
+        guard spec.rungBudgets.count >= 2 else {
+            throw maxEntry.error("minResource \(minResource) to maxResource \(maxResource) with reductionFactor \(factor) gives a single rung",
+                                 hint: "make maxResource at least reductionFactor × minResource")
+        }
         return spec
     }
 

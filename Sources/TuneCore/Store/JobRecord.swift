@@ -69,9 +69,17 @@ public struct JobRecord: Sendable, Equatable {
     }
 
     /// Succeeded trials best first (by goal), then the rest by id.
+    ///
+    /// Trials that ran their whole course rank before those stopped early, and in a Hyperband job
+    /// larger budgets before smaller ones: the best trial is the best at the largest budget reached.
     public var trialsBestFirst: [TrialRecord] {
         let goal = spec.goal
         return trials.sorted { a, b in
+            if (a.finalMetric != nil) == (b.finalMetric != nil) && a.finalMetric != nil {
+                let (budgetA, budgetB) = (a.placement?.budget ?? 0, b.placement?.budget ?? 0)
+                if budgetA != budgetB { return budgetA > budgetB }
+                if a.stoppedEarly != b.stoppedEarly { return !a.stoppedEarly }
+            }
             switch (a.finalMetric?.value, b.finalMetric?.value) {
             case let (x?, y?):
                 if goal.isBetter(x, than: y) { return true }
@@ -96,10 +104,12 @@ public struct JobRecord: Sendable, Equatable {
             return TrialObservation(trialId: -trial.trial, assignment: assignment, state: trial.state,
                                     objective: trial.state == .succeeded ? trial.objective : nil)
         }
+        let stopped = StoppedTrialValues(job: self)
         return prior + trials.compactMap { trial in
             guard let assignment = Assignment(textValues: trial.parameters, spec: spec) else { return nil }
-            return TrialObservation(trialId: trial.id, assignment: assignment, state: trial.state,
-                                    objective: trial.state == .succeeded ? trial.finalMetric?.value : nil)
+            var objective = trial.state == .succeeded ? trial.finalMetric?.value : nil
+            if trial.stoppedEarly, objective != nil { objective = stopped.value(for: trial) }
+            return TrialObservation(trialId: trial.id, assignment: assignment, state: trial.state, objective: objective)
         }
     }
 
@@ -114,9 +124,11 @@ public struct JobRecord: Sendable, Equatable {
         switch event {
         case .jobCreated:
             break
-        case .trialCreated(let id, let parameters, let time):
+        case .trialCreated(let id, let parameters, let time, let placement):
             if trials.last.map({ $0.id < id }) ?? true {
-                trials.append(TrialRecord(id: id, parameters: parameters, createTime: time))
+                var trial = TrialRecord(id: id, parameters: parameters, createTime: time)
+                trial.placement = placement
+                trials.append(trial)
             }
         case .trialStarted(let id, let pid, let time):
             update(id) {
@@ -134,6 +146,7 @@ public struct JobRecord: Sendable, Equatable {
                 $0.exitCode = outcome.exitCode
                 $0.signal = outcome.signal
                 $0.failureReason = outcome.reason
+                $0.stoppedEarly = outcome.stoppedEarly
             }
         case .jobStateChanged(let state, let reason, let time):
             self.state = state

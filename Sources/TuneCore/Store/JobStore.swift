@@ -29,6 +29,8 @@ public struct JobStore: Sendable {
     public func journalPath(_ job: String) -> String { jobDirectory(job) + "/journal.jsonl" }
     public func lockPath(_ job: String) -> String { jobDirectory(job) + "/lock" }
     public func trialDirectory(_ job: String, trial: Int) -> String { jobDirectory(job) + "/trials/\(trial)" }
+    /// `$TUNE_CHECKPOINT_DIR`: one per Hyperband configuration, or per trial (kept across its attempts).
+    public func checkpointDirectory(_ job: String, key: Int) -> String { jobDirectory(job) + "/checkpoints/\(key)" }
 
     /// Checks a user-chosen job name.
     public static func validate(jobName name: String) throws(StoreError) {

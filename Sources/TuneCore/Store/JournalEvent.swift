@@ -9,9 +9,11 @@ public struct TrialOutcome: Sendable, Equatable {
     public var exitCode: Int32?
     public var signal: Int32?
     public var reason: String?
+    /// Stopped by early stopping (Cloud ML's isTrialStoppedEarly): SUCCEEDED with its last value.
+    public var stoppedEarly: Bool
 
     public init(trial: Int, state: TrialState, time: Date, finalMetric: MetricReading? = nil,
-                exitCode: Int32? = nil, signal: Int32? = nil, reason: String? = nil) {
+                exitCode: Int32? = nil, signal: Int32? = nil, reason: String? = nil, stoppedEarly: Bool = false) {
         self.trial = trial
         self.state = state
         self.time = time
@@ -19,6 +21,23 @@ public struct TrialOutcome: Sendable, Equatable {
         self.exitCode = exitCode
         self.signal = signal
         self.reason = reason
+        self.stoppedEarly = stoppedEarly
+    }
+}
+
+/// Where a Hyperband trial sits: which configuration it runs, at which rung, with what budget.
+public struct ResourcePlacement: Sendable, Equatable, Codable {
+    /// 1-based; every run of one set of hyperparameters shares it.
+    public var configuration: Int
+    /// 0-based rung of the successive-halving ladder.
+    public var rung: Int
+    /// The resource passed to the trial (`--epochs=<budget>`).
+    public var budget: Int
+
+    public init(configuration: Int, rung: Int, budget: Int) {
+        self.configuration = configuration
+        self.rung = rung
+        self.budget = budget
     }
 }
 
@@ -26,7 +45,7 @@ public struct TrialOutcome: Sendable, Equatable {
 /// job (`JobRecord.apply`); finished trials are never rewritten, only new events appended.
 public enum JournalEvent: Sendable, Equatable {
     case jobCreated(JobHeader)
-    case trialCreated(trial: Int, parameters: [String: String], time: Date)
+    case trialCreated(trial: Int, parameters: [String: String], time: Date, placement: ResourcePlacement? = nil)
     case trialStarted(trial: Int, pid: Int32, time: Date)
     case metrics(trial: Int, readings: [MetricReading])
     case trialFinished(TrialOutcome)
@@ -47,6 +66,7 @@ extension JournalEvent: Codable {
         case parameters, pid, readings
         case state, finalMetric, exitCode, signal, reason
         case attempt, cause, outputFolder, maxTrials, trials
+        case placement, stoppedEarly
     }
 
     private enum Kind: String, Codable {
@@ -75,11 +95,12 @@ extension JournalEvent: Codable {
             try c.encode(h.configText, forKey: .configText)
             try c.encode(h.seed, forKey: .seed)
             try c.encode(h.strategy, forKey: .strategy)
-        case .trialCreated(let trial, let parameters, let time):
+        case .trialCreated(let trial, let parameters, let time, let placement):
             try c.encode(Kind.trialCreated, forKey: .event)
             try c.encode(time.timeIntervalSince1970, forKey: .time)
             try c.encode(trial, forKey: .trial)
             try c.encode(parameters, forKey: .parameters)
+            try c.encodeIfPresent(placement, forKey: .placement)
         case .trialStarted(let trial, let pid, let time):
             try c.encode(Kind.trialStarted, forKey: .event)
             try c.encode(time.timeIntervalSince1970, forKey: .time)
@@ -98,6 +119,7 @@ extension JournalEvent: Codable {
             try c.encodeIfPresent(o.exitCode, forKey: .exitCode)
             try c.encodeIfPresent(o.signal, forKey: .signal)
             try c.encodeIfPresent(o.reason, forKey: .reason)
+            if o.stoppedEarly { try c.encode(true, forKey: .stoppedEarly) }
         case .jobStateChanged(let state, let reason, let time):
             try c.encode(Kind.jobState, forKey: .event)
             try c.encode(time.timeIntervalSince1970, forKey: .time)
@@ -142,7 +164,8 @@ extension JournalEvent: Codable {
         case .trialCreated:
             self = .trialCreated(trial: try c.decode(Int.self, forKey: .trial),
                                  parameters: try c.decode([String: String].self, forKey: .parameters),
-                                 time: try time())
+                                 time: try time(),
+                                 placement: try c.decodeIfPresent(ResourcePlacement.self, forKey: .placement))
         case .trialStarted:
             self = .trialStarted(trial: try c.decode(Int.self, forKey: .trial),
                                  pid: try c.decode(Int32.self, forKey: .pid), time: try time())
@@ -157,7 +180,8 @@ extension JournalEvent: Codable {
                 finalMetric: try c.decodeIfPresent(MetricReading.self, forKey: .finalMetric),
                 exitCode: try c.decodeIfPresent(Int32.self, forKey: .exitCode),
                 signal: try c.decodeIfPresent(Int32.self, forKey: .signal),
-                reason: try c.decodeIfPresent(String.self, forKey: .reason)))
+                reason: try c.decodeIfPresent(String.self, forKey: .reason),
+                stoppedEarly: try c.decodeIfPresent(Bool.self, forKey: .stoppedEarly) ?? false))
         case .jobState:
             self = .jobStateChanged(try c.decode(JobState.self, forKey: .state),
                                     reason: try c.decodeIfPresent(String.self, forKey: .reason),

@@ -31,6 +31,10 @@ public struct TrialRecord: Sendable, Equatable {
     public var signal: Int32?
     /// Why the trial failed or was cancelled, for people.
     public var failureReason: String?
+    /// Stopped by early stopping: SUCCEEDED with the value it had reached (Cloud ML's isTrialStoppedEarly).
+    public var stoppedEarly: Bool = false
+    /// Hyperband: the configuration, rung and budget this trial runs.
+    public var placement: ResourcePlacement?
     /// The current attempt (1 unless the trial was run again: resumed, retried).
     public var attempt: Int
     /// The earlier attempts, oldest first.
@@ -66,6 +70,7 @@ public struct TrialRecord: Sendable, Equatable {
         exitCode = nil
         signal = nil
         failureReason = nil
+        stoppedEarly = false
     }
 
     /// The distinct tags this trial reported, in first-seen order.

@@ -39,6 +39,9 @@ extension TuningSpec {
             return (RandomStrategy(spec: self, seed: seed), nil)
         case .unspecified:
             return (BayesianStrategy(spec: self, seed: seed), nil)
+        case .hyperband:
+            let resource = hyperband ?? HyperbandSpec(resourceParameter: "epochs", maxResource: 27)
+            return (HyperbandScheduler(spec: self, resource: resource, seed: seed), nil)
         }
     }
 }

@@ -1,0 +1,50 @@
+/// tune extension, `earlyStopping:` beside `enableTrialEarlyStopping: true`: when the median
+/// stopping rule may act (Katib's `min_trials_required` and `start_step`, with their defaults).
+public struct EarlyStoppingSpec: Sendable, Codable, Equatable {
+    /// Trials that must have completed (not stopped) before any trial is stopped.
+    public var minTrials: Int
+    /// No trial is stopped on a reading before this step.
+    public var startStep: Int
+
+    public init(minTrials: Int = 3, startStep: Int = 4) {
+        self.minTrials = minTrials
+        self.startStep = startStep
+    }
+}
+
+/// tune extension, `algorithm: HYPERBAND`: which flag is the resource and its range.
+///
+/// ```yaml
+/// algorithm: HYPERBAND
+/// resourceParameter: epochs     # passed as --epochs=<budget>; not listed in params
+/// minResource: 1
+/// maxResource: 27
+/// reductionFactor: 3
+/// ```
+public struct HyperbandSpec: Sendable, Codable, Equatable {
+    public var resourceParameter: String
+    public var minResource: Int
+    public var maxResource: Int
+    public var reductionFactor: Int
+
+    public init(resourceParameter: String, minResource: Int = 1, maxResource: Int, reductionFactor: Int = 3) {
+        self.resourceParameter = resourceParameter
+        self.minResource = minResource
+        self.maxResource = maxResource
+        self.reductionFactor = reductionFactor
+    }
+
+    /// The budget of each rung, smallest first: maxResource / η^k down to no less than minResource
+    /// (1, 3, 9, 27 for 1…27 and η = 3). The top rung is always maxResource.
+    public var rungBudgets: [Int] {
+        var budgets: [Int] = []
+        var scale = 1.0
+        while true {
+            let budget = Int((Double(maxResource) / scale).rounded())
+            if budget < minResource || (budgets.last.map { budget >= $0 } ?? false) { break }
+            budgets.append(budget)
+            scale *= Double(reductionFactor)
+        }
+        return budgets.reversed()
+    }
+}

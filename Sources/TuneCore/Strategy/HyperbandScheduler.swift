@@ -1,0 +1,123 @@
+/// Asynchronous Hyperband (tune extension, `algorithm: HYPERBAND`): successive-halving brackets with
+/// ASHA's promotion rule (Li et al., "A System for Massively Parallel Hyperparameter Tuning", 2020),
+/// so a free slot never waits for a rung to fill.
+///
+/// Rungs have budgets maxResource/η^k (1, 3, 9, 27 for 1…27, η = 3). A bracket starts its
+/// configurations at one rung: bracket 0 at the lowest (most configurations, most halving), the
+/// last at maxResource (plain random search). New configurations are spread over the brackets in
+/// Hyperband's proportions (bracket with h halvings ∝ ⌈(K+1)/(h+1)·η^h⌉), in a fixed interleaved
+/// order. Whenever a slot is free, the scheduler promotes — highest rung first — a configuration
+/// that is among the best 1/η of those completed at its rung in its bracket and has not been
+/// promoted yet; if none is promotable it starts a new configuration. Promotion runs the
+/// configuration again with the next budget (`--epochs=<budget>`); a script that keeps a checkpoint
+/// in `$TUNE_CHECKPOINT_DIR` (one folder per configuration) can continue instead of starting over.
+///
+/// Configuration k has the hyperparameters random search gives trial k with the same seed.
+/// Stateless like every strategy: the plan comes from the job's trials alone.
+public struct HyperbandScheduler: SearchStrategy {
+    public let spec: TuningSpec
+    public let resource: HyperbandSpec
+    let sampler: RandomStrategy
+    public var name: String { "asynchronous Hyperband (random configurations)" }
+
+    /// One run to launch: a configuration's hyperparameters and where it sits.
+    public struct Run: Sendable, Equatable {
+        public var assignment: Assignment
+        public var placement: ResourcePlacement
+    }
+
+    public init(spec: TuningSpec, resource: HyperbandSpec, seed: UInt64) {
+        self.spec = spec
+        self.resource = resource
+        self.sampler = RandomStrategy(spec: spec, seed: seed)
+    }
+
+    /// New configurations only (SearchStrategy): `firstTrialId` is read as the configuration number.
+    public func propose(count: Int, firstTrialId: Int, history: [TrialObservation]) -> [Assignment] {
+        sampler.propose(count: count, firstTrialId: firstTrialId, history: history)
+    }
+
+    var budgets: [Int] { resource.rungBudgets }
+
+    /// The bracket (its starting rung) of new configuration `configuration` (1-based).
+    func bracket(ofConfiguration configuration: Int) -> Int {
+        let order = Self.bracketOrder(rungs: budgets.count, eta: resource.reductionFactor)
+        return order[(configuration - 1) % order.count]
+    }
+
+    /// One cycle of starting rungs in Hyperband's proportions, interleaved (smooth weighted
+    /// round-robin), so any prefix of the sequence is close to the proportions.
+    static func bracketOrder(rungs: Int, eta: Int) -> [Int] {
+        let top = rungs - 1
+        let weights = (0...top).map { start -> Int in
+            let halvings = top - start
+            var power = 1.0
+            for _ in 0..<halvings { power *= Double(eta) }
+            return Int((Double(top + 1) / Double(halvings + 1) * power).rounded(.up))
+        }
+        let total = weights.reduce(0, +)
+        var current = [Int](repeating: 0, count: weights.count)
+        var order: [Int] = []
+        for _ in 0..<total {
+            for index in current.indices { current[index] += weights[index] }
+            let pick = current.indices.max { current[$0] < current[$1] || (current[$0] == current[$1] && $0 > $1) }!
+            current[pick] -= total
+            order.append(pick)
+        }
+        return order
+    }
+
+    /// The next run: the best promotion available, else a new configuration; nil when the space
+    /// has no new configuration left and nothing can be promoted.
+    public func next(job: JobRecord) -> Run? {
+        if let promotion = promotion(job: job) { return promotion }
+        let configurations = job.trials.compactMap { $0.placement?.configuration }
+        let next = (configurations.max() ?? 0) + 1
+        var seen = Set<Assignment>()
+        var history: [TrialObservation] = []
+        for trial in job.trials {
+            if let assignment = Assignment(textValues: trial.parameters, spec: spec), seen.insert(assignment).inserted {
+                history.append(TrialObservation(trialId: trial.id, assignment: assignment, state: trial.state))
+            }
+        }
+        guard let assignment = sampler.propose(count: 1, firstTrialId: next, history: history).first else { return nil }
+        let start = bracket(ofConfiguration: next)
+        return Run(assignment: assignment, placement: ResourcePlacement(configuration: next, rung: start, budget: budgets[start]))
+    }
+
+    /// ASHA: from the highest rung down, a configuration in the top 1/η of its rung and bracket
+    /// that has not gone on to the next rung.
+    func promotion(job: JobRecord) -> Run? {
+        struct Entry { var trial: TrialRecord; var value: Double }
+        var rungs: [Int: [Int: [Entry]]] = [:]            // bracket → rung → completed runs
+        var promoted = Set<[Int]>()                       // [configuration, rung] already run at rung
+        var bracketOf: [Int: Int] = [:]
+        for trial in job.trials {
+            guard let placement = trial.placement else { continue }
+            bracketOf[placement.configuration] = min(bracketOf[placement.configuration] ?? placement.rung, placement.rung)
+            promoted.insert([placement.configuration, placement.rung])
+        }
+        for trial in job.trials {
+            guard let placement = trial.placement, trial.state == .succeeded, !trial.stoppedEarly,
+                  let value = trial.finalMetric?.value, value.isFinite, let bracket = bracketOf[placement.configuration] else { continue }
+            rungs[bracket, default: [:]][placement.rung, default: []].append(Entry(trial: trial, value: value))
+        }
+        let eta = resource.reductionFactor
+        for rung in stride(from: budgets.count - 2, through: 0, by: -1) {
+            for bracket in rungs.keys.sorted() {
+                guard let entries = rungs[bracket]?[rung] else { continue }
+                let keep = entries.count / eta
+                guard keep > 0 else { continue }
+                let ranked = entries.sorted { spec.goal.isBetter($0.value, than: $1.value) || ($0.value == $1.value && $0.trial.id < $1.trial.id) }
+                for entry in ranked.prefix(keep) {
+                    let configuration = entry.trial.placement!.configuration
+                    guard !promoted.contains([configuration, rung + 1]),
+                          let assignment = Assignment(textValues: entry.trial.parameters, spec: spec) else { continue }
+                    return Run(assignment: assignment,
+                               placement: ResourcePlacement(configuration: configuration, rung: rung + 1, budget: budgets[rung + 1]))
+                }
+            }
+        }
+        return nil
+    }
+}

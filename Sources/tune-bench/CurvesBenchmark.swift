@@ -17,11 +17,9 @@ import Foundation
 ///   checkpoint in `$TUNE_CHECKPOINT_DIR`, training only the new epochs.
 ///
 /// All four use the same seed, so configuration k is the same point in each (random search's
-/// trial k; Hyperband's configuration k). Hyperband's maxTrials defaults to one whole Hyperband
-/// iteration (every bracket of Li et al.'s schedule; 69 runs over 49 configurations for 1…27 and
-/// η = 3), repeated until it reaches at least `--configs` configurations: it explores at least as
-/// many configurations as (a), and a partial iteration would cut off the conservative brackets
-/// that hedge against crossing curves.
+/// trial k; Hyperband's configuration k). Hyperband's maxTrials defaults to the runs successive
+/// halving needs for `--configs` configurations (40 for 27; `defaultHyperbandTrials`), which
+/// under tune's asynchronous Hyperband explores about as many configurations as (a).
 ///
 /// From `tune trials <job> --format json`: trial-seconds Σ(endTime − startTime), the wall time
 /// of `tune run`, the configuration tune ranks best (the first SUCCEEDED entry) with its true
@@ -114,48 +112,32 @@ enum CurvesBenchmark {
         return options
     }
 
-    // MARK: Hyperband's schedule
+    // MARK: Hyperband's budget
 
-    /// One bracket of Li et al.'s Hyperband: `configurations` start at `budgets[0]`; rung i runs `runs[i]` of them at `budgets[i]`.
-    struct Bracket {
-        var configurations: Int
-        var runs: [Int]
-        var budgets: [Int]
+    /// The rung budgets: 27, 9, 3, 1 for 1…27 and η = 3, smallest first.
+    static var rungBudgets: [Int] {
+        var budgets: [Int] = []
+        var b = maxResource
+        while b >= minResource {
+            budgets.insert(b, at: 0)
+            b /= reductionFactor
+        }
+        return budgets
     }
 
-    /// Every bracket of one Hyperband iteration, most aggressive first: s = s_max…0,
-    /// n = ⌈(s_max + 1) / (s + 1) · η^s⌉, rung i keeps ⌊n η^−i⌋ at budget R η^(i − s).
-    static func brackets() -> [Bracket] {
-        var sMax = 0
-        while minResource * power(reductionFactor, sMax + 1) <= maxResource { sMax += 1 }
-        return stride(from: sMax, through: 0, by: -1).map { s in
-            let n = (sMax + 1) * power(reductionFactor, s)
-            let configurations = (n + s) / (s + 1)  // ⌈n / (s + 1)⌉
-            let rungs = 0...s
-            return Bracket(configurations: configurations,
-                           runs: rungs.map { configurations / power(reductionFactor, $0) },
-                           budgets: rungs.map { maxResource / power(reductionFactor, s - $0) })
+    /// Hyperband's default maxTrials: the runs successive halving needs to take `configs`
+    /// configurations from the lowest rung to the top, Σᵢ ⌈configs / ηⁱ⌉ (27 + 9 + 3 + 1 = 40).
+    /// tune's asynchronous Hyperband spreads new configurations over four brackets (most start at
+    /// 1 epoch, some at 3, 9 or 27) and promotes the top 1/η of each rung, so this many runs
+    /// explore about `configs` configurations (a simulation of its rule gives 25–29 for 27; the
+    /// `configs` column shows the count of each run).
+    static func defaultHyperbandTrials(configs: Int) -> Int {
+        var runs = 0, n = configs
+        for _ in rungBudgets {
+            runs += n
+            n = (n + reductionFactor - 1) / reductionFactor
         }
-    }
-
-    static func power(_ base: Int, _ exponent: Int) -> Int { (0..<exponent).reduce(1) { acc, _ in acc * base } }
-
-    /// Runs and configurations of whole Hyperband iterations until at least `configs` configurations.
-    static func defaultHyperbandTrials(configs: Int) -> (runs: Int, configurations: Int, iterations: Int, epochs: Int, continuedEpochs: Int) {
-        let iteration = brackets()
-        var runs = 0, configurations = 0, iterations = 0, epochs = 0, continued = 0
-        while configurations < configs {
-            iterations += 1
-            for b in iteration {
-                runs += b.runs.reduce(0, +)
-                configurations += b.configurations
-                for (i, (n, r)) in zip(b.runs, b.budgets).enumerated() {
-                    epochs += n * r
-                    continued += n * (r - (i == 0 ? 0 : b.budgets[i - 1]))
-                }
-            }
-        }
-        return (runs, configurations, iterations, epochs, continued)
+        return runs
     }
 
     // MARK: Running
@@ -181,6 +163,8 @@ enum CurvesBenchmark {
         var bestConfiguration = 0
         var bestTrue = Double.nan
         var bestStopped = false
+        /// How many of the job's three truly best configurations were stopped early / never reached the full budget.
+        var topThreeStopped = 0
         /// Whether the baseline's truly best configuration was stopped early / never reached the full budget here.
         var baselineBestStopped = false
         var notes: [String] = []
@@ -197,24 +181,16 @@ enum CurvesBenchmark {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { if !options.keep { try? FileManager.default.removeItem(atPath: folder) } }
 
-        let schedule = defaultHyperbandTrials(configs: options.configs)
-        let hyperbandTrials = options.hyperbandTrials ?? schedule.runs
+        let hyperbandTrials = options.hyperbandTrials ?? defaultHyperbandTrials(configs: options.configs)
         #if DEBUG
         say("note: debug build — build with -c release for meaningful figures")
         #endif
         say("learning-curve benchmark: problem \(options.problem.name) (noise σ \(options.problem.noise)), \(options.seeds) seeds, "
-              + "\(options.configs) configurations × \(maxResource) epochs for the baseline, \(options.epochSeconds) s per epoch, "
-              + "\(options.parallel) trials at a time; tune: \(tune)")
+            + "\(options.configs) configurations × \(maxResource) epochs for the baseline, \(options.epochSeconds) s per epoch, "
+            + "\(options.parallel) trials at a time; tune: \(tune)")
         for line in CurveProblem.properties(final: maxResource, group: options.configs) { say("- " + line) }
-        let sizes = brackets().map { "\($0.configurations)→" + $0.runs.dropFirst().map(String.init).joined(separator: "→") + " at " + $0.budgets.map(String.init).joined(separator: "/") }
-        say("- Hyperband (R = \(maxResource), η = \(reductionFactor)), one iteration's brackets: \(sizes.joined(separator: "; "))")
-        if options.hyperbandTrials == nil {
-            say("- Hyperband maxTrials \(hyperbandTrials): \(schedule.iterations) whole iteration\(schedule.iterations == 1 ? "" : "s"), "
-                  + "\(schedule.configurations) configurations (≥ \(options.configs)), \(schedule.epochs) epochs from scratch or \(schedule.continuedEpochs) "
-                  + "with checkpoints, against \(options.configs * maxResource) for the baseline")
-        } else {
-            say("- Hyperband maxTrials \(hyperbandTrials) (--hyperband-trials)")
-        }
+        say("- Hyperband: budgets \(rungBudgets.map(String.init).joined(separator: "/")) epochs (η = \(reductionFactor)), maxTrials \(hyperbandTrials)"
+            + (options.hyperbandTrials == nil ? " = the runs successive halving needs for \(options.configs) configurations (Σ ⌈\(options.configs)/\(reductionFactor)ⁱ⌉)" : " (--hyperband-trials)"))
         if let dir = ProcessInfo.processInfo.environment["TMPDIR"], !dir.isEmpty { say("- temporary store under \(dir)") }
         if options.keep { say("- keeping \(folder)") }
         say("")
@@ -457,17 +433,18 @@ enum CurvesBenchmark {
             if mode == .b, pick.isTrialStoppedEarly == true { note("the best-ranked trial \(pick.trialId) was stopped early") }
         }
 
-        // The truly best configuration this job explored.
-        var best: (k: Int, value: Double)?
+        // The truly best configurations this job explored.
+        var ranked: [(k: Int, value: Double)] = []
         for (k, trials) in byConfiguration {
-            guard let v = trueValue(trials.first?.hyperparameters) else { continue }
-            if best == nil || v > best!.value || (v == best!.value && k < best!.k) { best = (k, v) }
+            if let v = trueValue(trials.first?.hyperparameters) { ranked.append((k, v)) }
         }
-        if let best {
+        ranked.sort { $0.value > $1.value || ($0.value == $1.value && $0.k < $1.k) }
+        if let best = ranked.first {
             run.bestConfiguration = best.k
             run.bestTrue = best.value
             run.bestStopped = !reachedFull(byConfiguration[best.k] ?? [])
         }
+        run.topThreeStopped = ranked.prefix(3).filter { !reachedFull(byConfiguration[$0.k] ?? []) }.count
 
         var newBaseline: Baseline?
         if mode == .a {
@@ -523,27 +500,27 @@ enum CurvesBenchmark {
                 continue
             }
             let stoppedTitle = mode.isHyperband ? "configs not run to 27" : "stopped early"
-            say("| seed | trials | configs | \(stoppedTitle) | epochs run | trial-s | wall s | busy | (a)/this trial-s | pick: config @budget | its objective | its true value | regret | true best: config, value | true best stopped | (a)'s best stopped |")
-            say("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+            say("| seed | trials | configs | \(stoppedTitle) | epochs run | trial-s | wall s | busy | (a)/this trial-s | pick: config @budget | its objective | its true value | regret | true best: config, value | true best stopped | of true top 3 | (a)'s best stopped |")
+            say("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
             for r in mine {
                 let ratio = baselineSeconds[r.seed].map { f($0 / r.trialSeconds) } ?? "-"
                 let busy = String(format: "%.0f%%", 100 * r.trialSeconds / (r.wall * Double(options.parallel)))
                 say("| \(r.seed) | \(r.trials) | \(r.configurations) | \(r.stopped) | \(r.epochs) | \(PeerTable.fmt(r.trialSeconds, 3)) | \(PeerTable.fmt(r.wall, 3)) | \(busy) | \(ratio) | "
                       + "\(r.pickConfiguration) @\(r.pickBudget.map(String.init) ?? "?") | \(f(r.pickObserved)) | \(f(r.pickTrue)) | \(f(r.regret)) | "
-                      + "\(r.bestConfiguration), \(f(r.bestTrue)) | \(r.bestStopped ? "yes" : "no") | \(mode == .a ? "-" : r.baselineBestStopped ? "yes" : "no") |")
+                      + "\(r.bestConfiguration), \(f(r.bestTrue)) | \(r.bestStopped ? "yes" : "no") | \(r.topThreeStopped) | \(mode == .a ? "-" : r.baselineBestStopped ? "yes" : "no") |")
             }
             say("")
         }
 
         say("### Summary: medians over \(options.seeds) seed\(options.seeds == 1 ? "" : "s")")
         say("")
-        say("| mode | trial-s | (a)/this trial-s | wall s | configs | epochs run | true value of pick | regret | mean regret | regret ≤ σ (\(options.problem.noise)) | true best stopped | (a)'s best stopped |")
-        say("|---|---|---|---|---|---|---|---|---|---|---|---|")
+        say("| mode | trial-s | (a)/this trial-s | wall s | configs | epochs run | true value of pick | regret | mean regret | regret ≤ σ (\(options.problem.noise)) | true best stopped | of true top 3 (mean) | (a)'s best stopped |")
+        say("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         var notes: [String] = []
         for mode in options.modes {
             let mine = runs.filter { $0.mode == mode && $0.unavailable == nil }
             guard !mine.isEmpty else {
-                say("| \(mode.title) | unavailable | | | | | | | | | | |")
+                say("| \(mode.title) | unavailable | | | | | | | | | | | |")
                 continue
             }
             let ratios = mine.compactMap { r in baselineSeconds[r.seed].map { $0 / r.trialSeconds } }
@@ -552,7 +529,7 @@ enum CurvesBenchmark {
             say("| \(mode.title) | \(PeerTable.fmt(Stats.median(mine.map(\.trialSeconds)), 3)) | \(ratios.isEmpty ? "-" : f(Stats.median(ratios))) | "
                   + "\(PeerTable.fmt(Stats.median(mine.map(\.wall)), 3)) | \(f(Stats.median(mine.map { Double($0.configurations) }))) | "
                   + "\(f(Stats.median(mine.map { Double($0.epochs) }))) | \(f(Stats.median(mine.map(\.pickTrue)))) | \(f(Stats.median(mine.map(\.regret)))) | "
-                  + "\(f(mine.map(\.regret).reduce(0, +) / Double(n))) | \(within)/\(n) | \(mine.filter(\.bestStopped).count)/\(n) | "
+                  + "\(f(mine.map(\.regret).reduce(0, +) / Double(n))) | \(within)/\(n) | \(mine.filter(\.bestStopped).count)/\(n) | \(PeerTable.fmt(Double(mine.map(\.topThreeStopped).reduce(0, +)) / Double(n), 2)) | "
                   + "\(mode == .a ? "-" : "\(mine.filter(\.baselineBestStopped).count)/\(n)") |")
             for r in mine { for note in r.notes where !notes.contains(note) { notes.append(note) } }
         }
@@ -560,7 +537,7 @@ enum CurvesBenchmark {
         say("trial-s: Σ(endTime − startTime) over the job's trials; busy: trial-s / (wall × \(options.parallel) slots); (a)/this: the baseline's trial-s of the same seed over this mode's (median of the per-seed ratios); "
               + "pick: the first SUCCEEDED entry of `tune trials --format json`; true value: its noiseless accuracy at \(maxResource) epochs; "
               + "regret: the best true value among (a)'s configurations minus the pick's; true best stopped: the truly best configuration the job explored was stopped early (median rule) "
-              + "or never run at \(maxResource) epochs (Hyperband); (a)'s best stopped: the same for (a)'s truly best configuration.")
+              + "or never run at \(maxResource) epochs (Hyperband); of true top 3: how many of the job's three truly best configurations were; (a)'s best stopped: the same for (a)'s truly best configuration.")
         if !notes.isEmpty {
             say("")
             say("Anomalies seen in tune's output (\(notes.count)):")

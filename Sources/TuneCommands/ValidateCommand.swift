@@ -26,6 +26,13 @@ struct ValidateCommand: ParsableCommand {
         var trials = "maxTrials \(spec.maxTrials), at most \(spec.maxParallelTrials) at a time"
         if let failed = spec.maxFailedTrials { trials += ", maxFailedTrials \(failed)" }
         Console.out("trials      \(trials)")
+        if let resource = spec.hyperband {
+            let rungs = resource.rungBudgets.map(String.init).joined(separator: ", ")
+            Console.out("hyperband   --\(resource.resourceParameter)=<budget>, rungs \(rungs), reductionFactor \(resource.reductionFactor)")
+        }
+        if let rule = spec.earlyStoppingRule {
+            Console.out("stopping    median rule, after \(rule.minTrials) completed trial\(rule.minTrials == 1 ? "" : "s"), from step \(rule.startStep)")
+        }
         if spec.algorithm == .grid, let grid = Grid(spec: spec) {
             if let size = grid.count {
                 let runs = min(size, spec.maxTrials)

@@ -54,4 +54,24 @@ struct ExampleTests {
         #expect(status.stdout.contains("SUCCEEDED"), "\(status)")
         #expect(status.stdout.contains(job))
     }
+
+    @Test func hyperbandExampleContinuesFromCheckpoints() async throws {
+        let sandbox = try Sandbox()
+        let example = TuneBinary.repository.appendingPathComponent("Examples/hyperband")
+        let run = try await sandbox.tune(["run", "python3", example.appendingPathComponent("train.py").path, "--epoch_seconds", "0",
+                                          "--config", example.appendingPathComponent("tuning.yml").path, "--job", "hb", "-q"], timeout: 120)
+        try #require(run.status == 0, "\(run)")
+        let trials = try await trialsJSON(sandbox, "hb")
+        #expect(trials.count == 40)
+        let best = try #require(trials.first)
+        #expect(best["budget"] as? Int == 27, "the best at the full budget: \(best)")
+        #expect((objective(best) ?? 1) < 0.05, "SGD found the regression: \(best)")
+        // Promoted runs went on from their configuration's checkpoint.
+        let promoted = trials.filter { ($0["rung"] as? Int ?? 0) > 0 }
+        let resumed = promoted.filter { trial in
+            let id = trial["trialId"] as? String ?? ""
+            return sandbox.read(".tune/hb/trials/\(id)/stderr.log")?.contains("resuming from the checkpoint") == true
+        }
+        #expect(!promoted.isEmpty && !resumed.isEmpty, "\(resumed.count) of \(promoted.count) promoted runs resumed")
+    }
 }

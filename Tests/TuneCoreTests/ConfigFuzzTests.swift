@@ -195,6 +195,17 @@ enum SpecGenerator {
         spec.seed = Bool.random(using: &rng) ? rng.next() : nil
         spec.measurementSelection = MeasurementSelection.allCases.randomElement(using: &rng)!
         spec.trialTimeout = Bool.random(using: &rng) ? Double(Int.random(in: 1...100_000, using: &rng)) : nil
+        spec.maxTrialRetries = Bool.random(using: &rng) ? Int.random(in: 1...5, using: &rng) : nil
+        if spec.algorithm == .hyperband {
+            let minimum = Int.random(in: 1...5, using: &rng)
+            let factor = Int.random(in: 2...4, using: &rng)
+            spec.hyperband = HyperbandSpec(resourceParameter: "budget_" + name(&rng, extra: ""), minResource: minimum,
+                                           maxResource: minimum * factor * Int.random(in: 1...30, using: &rng), reductionFactor: factor)
+        } else if Bool.random(using: &rng) {
+            spec.enableTrialEarlyStopping = true
+            spec.earlyStopping = Bool.random(using: &rng)
+                ? EarlyStoppingSpec(minTrials: Int.random(in: 1...9, using: &rng), startStep: Int.random(in: 0...50, using: &rng)) : nil
+        }
         var names = Set<String>()
         for _ in 0..<Int.random(in: 1...8, using: &rng) {
             var parameterName = name(&rng, extra: "-.")
@@ -283,6 +294,15 @@ enum SpecGenerator {
         if let failed = spec.maxFailedTrials { fields.append(("maxFailedTrials", "\(failed)")) }
         if let seed = spec.seed { fields.append(("seed", "\(seed)")) }
         if let timeout = spec.trialTimeout { fields.append(("trialTimeout", quoted("\(Int(timeout))s"))) }
+        if let retries = spec.maxTrialRetries { fields.append(("maxTrialRetries", "\(retries)")) }
+        if spec.enableTrialEarlyStopping { fields.append(("enableTrialEarlyStopping", "true")) }
+        if let rule = spec.earlyStopping {
+            fields.append(("earlyStopping", "{\"minTrials\": \(rule.minTrials), \"startStep\": \(rule.startStep)}"))
+        }
+        if let resource = spec.hyperband {
+            fields += [("resourceParameter", quoted(resource.resourceParameter)), ("minResource", "\(resource.minResource)"),
+                       ("maxResource", "\(resource.maxResource)"), ("reductionFactor", "\(resource.reductionFactor)")]
+        }
         fields.append(("params", "[" + spec.params.map(parameter).joined(separator: ", ") + "]"))
         return fields
     }

@@ -148,7 +148,6 @@ struct SpecLoaderShapeTests {
                 + "trainingInput.workerType, trainingInput.workerCount, trainingInput.runtimeVersion, "
                 + "trainingInput.pythonVersion, trainingInput.region, trainingInput.jobDir, trainingInput.packageUris, "
                 + "trainingInput.pythonModule, trainingInput.args, trainingInput.masterConfig (tune runs trials locally)",
-            "enableTrialEarlyStopping is not implemented yet: trials run to completion",
         ])
     }
 
@@ -410,7 +409,7 @@ struct SpecLoaderErrorTests {
         ErrorCase(name: "goal lower case", yaml: "goal: maximize\n",
                   expected: "tuning.yml:1:7: error: goal must be MAXIMIZE or MINIMIZE, got 'maximize' — Cloud ML values are upper case: write 'MAXIMIZE'"),
         ErrorCase(name: "algorithm shortened", yaml: "algorithm: GRID\n",
-                  expected: "tuning.yml:1:12: error: algorithm must be one of ALGORITHM_UNSPECIFIED, GRID_SEARCH or RANDOM_SEARCH, got 'GRID' — did you mean 'GRID_SEARCH'?"),
+                  expected: "tuning.yml:1:12: error: algorithm must be one of ALGORITHM_UNSPECIFIED, GRID_SEARCH, RANDOM_SEARCH or HYPERBAND, got 'GRID' — did you mean 'GRID_SEARCH'?"),
         ErrorCase(name: "metric tag empty", yaml: "hyperparameterMetricTag: ''\n",
                   expected: "tuning.yml:1:26: error: hyperparameterMetricTag must be a non-empty string, got ''"),
         ErrorCase(name: "no params", yaml: "goal: MAXIMIZE\nmaxTrials: 4\n",

@@ -1,0 +1,175 @@
+import Foundation
+import Testing
+@testable import TuneCore
+
+private let start = Date(timeIntervalSince1970: 1_700_000_000)
+
+/// A job built by replaying journal events, as `tune` builds it.
+private struct JobBuilder {
+    var job: JobRecord
+    var nextId = 1
+
+    init(spec: TuningSpec) {
+        job = JobRecord(header: JobHeader(id: "j", createTime: start, spec: spec, command: ["train"], workingDirectory: "/",
+                                          configPath: "c.yml", configText: "", seed: 1, strategy: "test"))
+    }
+
+    /// A finished trial whose objective `acc` took `values` at steps 1, 2, 3, …
+    @discardableResult
+    mutating func trial(x: Double, values: [Double], stoppedEarly: Bool = false, placement: ResourcePlacement? = nil,
+                        seconds: Double = 1, state: TrialState = .succeeded) -> Int {
+        let id = nextId
+        nextId += 1
+        job.apply(.trialCreated(trial: id, parameters: ["x": ParameterValue.format(x)], time: start, placement: placement))
+        job.apply(.trialStarted(trial: id, pid: 1, time: start.addingTimeInterval(Double(id) * 100)))
+        let readings = values.enumerated().map { MetricReading(tag: "acc", value: $1, step: $0 + 1, source: .stdout) }
+        job.apply(.metrics(trial: id, readings: readings))
+        job.apply(.trialFinished(TrialOutcome(trial: id, state: state, time: start.addingTimeInterval(Double(id) * 100 + seconds),
+                                              finalMetric: state == .succeeded ? readings.last : nil, stoppedEarly: stoppedEarly)))
+        return id
+    }
+}
+
+private func spec(earlyStopping: Bool = true, hyperband: HyperbandSpec? = nil) -> TuningSpec {
+    var spec = TuningSpec(goal: .maximize, metricTag: "acc", maxTrials: 50, maxParallelTrials: 2,
+                          algorithm: hyperband == nil ? .random : .hyperband,
+                          params: [ParameterSpec(name: "x", domain: .double(min: 0, max: 1, scale: .linear))],
+                          enableTrialEarlyStopping: earlyStopping)
+    spec.hyperband = hyperband
+    return spec
+}
+
+@Suite("Median stopping rule")
+struct MedianStoppingRuleTests {
+    static func readings(_ values: [Double]) -> [MetricReading] {
+        values.enumerated().map { MetricReading(tag: "acc", value: $1, step: $0 + 1, source: .stdout) }
+    }
+
+    static func completed(_ curves: [[Double]]) -> CompletedCurves {
+        var builder = JobBuilder(spec: spec())
+        for values in curves { builder.trial(x: 0.5, values: values) }
+        return CompletedCurves(job: builder.job)
+    }
+
+    @Test func stopsATrialBehindTheMedianOfRunningAverages() {
+        // Running averages at step 4: 0.55, 0.65, 0.75 → median 0.65.
+        let completed = Self.completed([[0.4, 0.5, 0.6, 0.7, 0.8], [0.5, 0.6, 0.7, 0.8, 0.9], [0.6, 0.7, 0.8, 0.9, 0.95]])
+        let rule = EarlyStoppingSpec(minTrials: 3, startStep: 4)
+        let behind = MedianStoppingRule.verdict(readings: Self.readings([0.3, 0.4, 0.5, 0.6]), completed: completed, rule: rule, goal: .maximize)
+        #expect(behind?.contains("stopped early at step 4") == true, "\(behind ?? "nil")")
+        #expect(behind?.contains("median 0.65") == true, "\(behind ?? "nil")")
+        // Its best so far (0.66) beats the median: it runs on, however low its average is.
+        let ahead = MedianStoppingRule.verdict(readings: Self.readings([0.1, 0.1, 0.1, 0.66]), completed: completed, rule: rule, goal: .maximize)
+        #expect(ahead == nil)
+        // Equal to the median is not strictly worse.
+        #expect(MedianStoppingRule.verdict(readings: Self.readings([0.6, 0.65, 0.6, 0.6]), completed: completed, rule: rule, goal: .maximize) == nil)
+    }
+
+    @Test func waitsForMinTrialsAndStartStep() {
+        let two = Self.completed([[0.9, 0.9, 0.9, 0.9], [0.9, 0.9, 0.9, 0.9]])
+        let bad = Self.readings([0.1, 0.1, 0.1, 0.1])
+        #expect(MedianStoppingRule.verdict(readings: bad, completed: two, rule: EarlyStoppingSpec(minTrials: 3, startStep: 1), goal: .maximize) == nil)
+        #expect(MedianStoppingRule.verdict(readings: bad, completed: two, rule: EarlyStoppingSpec(minTrials: 2, startStep: 1), goal: .maximize) != nil)
+        #expect(MedianStoppingRule.verdict(readings: Array(bad.prefix(3)), completed: two, rule: EarlyStoppingSpec(minTrials: 2, startStep: 4), goal: .maximize) == nil)
+    }
+
+    @Test func minimizingAndNaN() {
+        let completed = Self.completed([[1.0, 0.8, 0.6], [1.0, 0.7, 0.5], [0.9, 0.6, 0.4]])
+        let rule = EarlyStoppingSpec(minTrials: 3, startStep: 2)
+        // Loss: higher is worse.
+        #expect(MedianStoppingRule.verdict(readings: Self.readings([2.0, 1.5]), completed: completed, rule: rule, goal: .minimize) != nil)
+        #expect(MedianStoppingRule.verdict(readings: Self.readings([0.5, 0.4]), completed: completed, rule: rule, goal: .minimize) == nil)
+        // A curve that diverged to NaN is stopped.
+        let diverged = MedianStoppingRule.verdict(readings: Self.readings([.nan, .nan]), completed: completed, rule: rule, goal: .minimize)
+        #expect(diverged?.contains("nan") == true, "\(diverged ?? "nil")")
+    }
+
+    @Test func completedCurvesLeaveOutStoppedAndFailedTrials() {
+        var builder = JobBuilder(spec: spec())
+        builder.trial(x: 0.1, values: [0.5, 0.6])
+        builder.trial(x: 0.2, values: [0.1], stoppedEarly: true)
+        builder.trial(x: 0.3, values: [0.2], state: .failed)
+        #expect(CompletedCurves(job: builder.job).count == 1)
+    }
+
+    @Test func theSearchSeesAStoppedTrialByItsRankNotItsEarlyValue() throws {
+        var builder = JobBuilder(spec: spec())
+        // Finals 0.6, 0.7, 0.8, 0.9; at step 2 the running averages are 0.35, 0.45, 0.55, 0.65.
+        for final in [0.6, 0.7, 0.8, 0.9] { builder.trial(x: final, values: [final - 0.3, final - 0.2, final - 0.1, final]) }
+        // Stopped at step 2 with best 0.5: ahead of 2 of the 4 → the median final, 0.75 (not 0.5).
+        let id = builder.trial(x: 0.05, values: [0.4, 0.5], stoppedEarly: true)
+        let observation = try #require(builder.job.observations.first { $0.trialId == id })
+        #expect(abs((observation.objective ?? 0) - 0.75) < 1e-12, "\(observation)")
+        // Behind everyone: the worst final.
+        let last = builder.trial(x: 0.06, values: [0.0, 0.01], stoppedEarly: true)
+        #expect(builder.job.observations.first { $0.trialId == last }?.objective == 0.6)
+    }
+
+    @Test func savingsExtrapolateStoppedTrialsToTheFullCourse() throws {
+        var builder = JobBuilder(spec: spec())
+        for _ in 0..<3 { builder.trial(x: 0.5, values: Array(repeating: 0.5, count: 10), seconds: 10) }
+        builder.trial(x: 0.1, values: [0.1, 0.1], stoppedEarly: true, seconds: 2)
+        let savings = try #require(builder.job.trialTimeSavings)
+        #expect(savings.used == 32)
+        #expect(abs(savings.saved - 8) < 1e-9, "2 s for 2 of 10 steps: 8 s saved")
+        #expect(JobBuilder(spec: spec(earlyStopping: false)).job.trialTimeSavings == nil)
+    }
+}
+
+@Suite("Hyperband scheduler")
+struct HyperbandSchedulerTests {
+    static let resource = HyperbandSpec(resourceParameter: "epochs", minResource: 1, maxResource: 27, reductionFactor: 3)
+
+    @Test func rungBudgets() {
+        #expect(Self.resource.rungBudgets == [1, 3, 9, 27])
+        #expect(HyperbandSpec(resourceParameter: "e", minResource: 2, maxResource: 100, reductionFactor: 3).rungBudgets == [4, 11, 33, 100])
+        #expect(HyperbandSpec(resourceParameter: "e", minResource: 1, maxResource: 8, reductionFactor: 2).rungBudgets == [1, 2, 4, 8])
+    }
+
+    @Test func bracketsFollowHyperbandsProportions() {
+        // K = 3, η = 3: brackets starting at rungs 0…3 get ⌈4/4·27⌉, ⌈4/3·9⌉, ⌈4/2·3⌉, ⌈4/1·1⌉ = 27, 12, 6, 4.
+        let order = HyperbandScheduler.bracketOrder(rungs: 4, eta: 3)
+        #expect(order.count == 49)
+        #expect((0...3).map { b in order.filter { $0 == b }.count } == [27, 12, 6, 4])
+        // Interleaved: the first 10 already hold every bracket.
+        #expect(Set(order.prefix(10)) == [0, 1, 2, 3])
+    }
+
+    @Test func promotesTheTopThirdOfARungThenStartsNewConfigurations() throws {
+        let spec = spec(earlyStopping: false, hyperband: Self.resource)
+        let scheduler = HyperbandScheduler(spec: spec, resource: Self.resource, seed: 9)
+        var builder = JobBuilder(spec: spec)
+        // Six bracket-0 configurations completed at rung 0 (budget 1).
+        let zeroes = (1...60).filter { scheduler.bracket(ofConfiguration: $0) == 0 }.prefix(6)
+        let values = [0.2, 0.9, 0.4, 0.8, 0.1, 0.3]
+        for (configuration, value) in zip(zeroes, values) {
+            builder.trial(x: value, values: [value], placement: ResourcePlacement(configuration: configuration, rung: 0, budget: 1))
+        }
+        // ⌊6/3⌋ = 2 promotable: the 0.9 one first, then the 0.8 one, each to rung 1 with budget 3.
+        let first = try #require(scheduler.next(job: builder.job))
+        #expect(first.placement == ResourcePlacement(configuration: zeroes[zeroes.startIndex + 1], rung: 1, budget: 3))
+        builder.trial(x: 0.9, values: [0.95, 0.95, 0.95], placement: first.placement)
+        let second = try #require(scheduler.next(job: builder.job))
+        #expect(second.placement == ResourcePlacement(configuration: zeroes[zeroes.startIndex + 3], rung: 1, budget: 3))
+        builder.trial(x: 0.8, values: [0.85, 0.85, 0.85], placement: second.placement)
+        // Nothing else promotable (rung 1 has 2 < 3 results): a new configuration, numbered next.
+        let third = try #require(scheduler.next(job: builder.job))
+        let used = builder.job.trials.compactMap { $0.placement?.configuration }.max()!
+        #expect(third.placement.configuration == used + 1)
+        #expect(third.placement.rung == scheduler.bracket(ofConfiguration: used + 1))
+        #expect(third.placement.budget == Self.resource.rungBudgets[third.placement.rung])
+    }
+
+    @Test func configurationKIsRandomSearchsTrialK() {
+        let spec = spec(earlyStopping: false, hyperband: Self.resource)
+        let scheduler = HyperbandScheduler(spec: spec, resource: Self.resource, seed: 21)
+        let random = RandomStrategy(spec: spec, seed: 21)
+        var builder = JobBuilder(spec: spec)
+        for k in 1...5 {
+            let run = scheduler.next(job: builder.job)!
+            #expect(run.placement.configuration == k)
+            #expect(run.assignment == random.propose(count: 1, firstTrialId: k, history: []).first)
+            builder.job.apply(.trialCreated(trial: k, parameters: run.assignment.textValues, time: start, placement: run.placement))
+        }
+    }
+}

@@ -3,10 +3,10 @@ import Foundation
 /// `tune-bench curves`: early stopping and Hyperband on learning curves, through the real `tune`.
 ///
 ///     tune-bench curves [--seeds 10] [--epoch-seconds 0.02] [--parallel 4] [--configs 27]
-///                       [--problem crossing|crossing-noisy] [--hyperband-trials N]
+///                       [--problem crossing|crossing-noisy|mild] [--hyperband-trials N,…]
 ///                       [--min-trials N --start-step N] [--modes a,b,c,d] [--keep]
 ///
-/// For each seed, four jobs of `tune run -q` in a temporary store, each trial a
+/// For each seed, jobs of `tune run -q` in a temporary store, each trial a
 /// `tune-bench curve-trial` (CurveTrial.swift) on the curve family of LearningCurves.swift:
 /// - (a) RANDOM_SEARCH, maxTrials = configs, every trial at the full 27 epochs (`--epochs 27`);
 /// - (b) the same with `enableTrialEarlyStopping: true` (tune's median stopping rule; with
@@ -16,10 +16,9 @@ import Foundation
 /// - (d) the same with the trial's `--checkpoint`: a run continues its configuration's
 ///   checkpoint in `$TUNE_CHECKPOINT_DIR`, training only the new epochs.
 ///
-/// All four use the same seed, so configuration k is the same point in each (random search's
-/// trial k; Hyperband's configuration k). Hyperband's maxTrials defaults to the runs successive
-/// halving needs for `--configs` configurations (40 for 27; `defaultHyperbandTrials`), which
-/// under tune's asynchronous Hyperband explores about as many configurations as (a).
+/// (c) and (d) run once per maxTrials of `--hyperband-trials` (default 40 and 69, see
+/// `defaultHyperbandTrials`). Every job of a seed uses that seed, so configuration k is the same
+/// point in each (random search's trial k; Hyperband's configuration k).
 ///
 /// From `tune trials <job> --format json`: trial-seconds Σ(endTime − startTime), the wall time
 /// of `tune run`, the configuration tune ranks best (the first SUCCEEDED entry) with its true
@@ -43,13 +42,22 @@ enum CurvesBenchmark {
         var isHyperband: Bool { self == .c || self == .d }
     }
 
+    /// A mode, and for Hyperband its maxTrials: one table each.
+    struct Variant: Hashable {
+        var mode: Mode
+        var hyperbandTrials: Int?
+
+        var title: String { mode.title + (hyperbandTrials.map { ", maxTrials \($0)" } ?? "") }
+        var job: String { mode.rawValue + (hyperbandTrials.map { "\($0)" } ?? "") }
+    }
+
     struct Options {
         var seeds = 10
         var epochSeconds = 0.02
         var parallel = 4
         var configs = 27
         var problem = CurveProblem.all[0]
-        var hyperbandTrials: Int?
+        var hyperbandTrials: [Int]?
         var minTrials: Int?
         var startStep: Int?
         var modes = Mode.allCases
@@ -57,10 +65,12 @@ enum CurvesBenchmark {
     }
 
     static let maxResource = 27, minResource = 1, reductionFactor = 3
+    /// A true final value below this is a configuration that diverged or never learned (chance is 0.1).
+    static let hopeless = 0.2
 
     static let usage = """
         usage: tune-bench curves [--seeds 10] [--epoch-seconds 0.02] [--parallel 4] [--configs 27]
-                                 [--problem \(CurveProblem.all.map(\.name).joined(separator: "|"))] [--hyperband-trials N]
+                                 [--problem \(CurveProblem.all.map(\.name).joined(separator: "|"))] [--hyperband-trials N,…]
                                  [--min-trials N --start-step N] [--modes a,b,c,d] [--keep]
         """
 
@@ -88,7 +98,11 @@ enum CurvesBenchmark {
             case "--seeds": options.seeds = try count()
             case "--parallel": options.parallel = try count()
             case "--configs": options.configs = try count()
-            case "--hyperband-trials": options.hyperbandTrials = try count()
+            case "--hyperband-trials":
+                let v = try value()
+                let counts = v.split(separator: ",").map { Int($0) }
+                guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) > 0 }) else { throw BenchError("--hyperband-trials \(v): expected positive counts, e.g. 40,69\n\(usage)") }
+                options.hyperbandTrials = counts.compactMap { $0 }
             case "--min-trials": options.minTrials = try count()
             case "--start-step": options.startStep = try count(minimum: 0)
             case "--epoch-seconds":
@@ -125,25 +139,38 @@ enum CurvesBenchmark {
         return budgets
     }
 
-    /// Hyperband's default maxTrials: the runs successive halving needs to take `configs`
-    /// configurations from the lowest rung to the top, Σᵢ ⌈configs / ηⁱ⌉ (27 + 9 + 3 + 1 = 40).
-    /// tune's asynchronous Hyperband spreads new configurations over four brackets (most start at
-    /// 1 epoch, some at 3, 9 or 27) and promotes the top 1/η of each rung, so this many runs
-    /// explore about `configs` configurations (a simulation of its rule gives 25–29 for 27; the
-    /// `configs` column shows the count of each run).
-    static func defaultHyperbandTrials(configs: Int) -> Int {
-        var runs = 0, n = configs
+    /// Hyperband's default maxTrials, two budgets:
+    /// - the runs successive halving needs to take `configs` configurations from the lowest rung
+    ///   to the top, Σᵢ ⌈configs / ηⁱ⌉ (27 + 9 + 3 + 1 = 40): under tune's asynchronous Hyperband,
+    ///   which spreads new configurations over four brackets (most start at 1 epoch, some at 3, 9
+    ///   or 27) and promotes the top 1/η of each rung, this explores about `configs`
+    ///   configurations (25–31 for 27; the `configs` column gives each run's);
+    /// - the runs of one whole synchronous Hyperband iteration (Li et al.: bracket s = s_max…0
+    ///   starts ⌈(s_max + 1)/(s + 1) · η^s⌉ configurations and keeps ⌊n/ηⁱ⌋ at rung i; 69 runs for
+    ///   1…27, η = 3), the smallest budget at which every bracket can take a configuration to the
+    ///   top: about 45 configurations.
+    static func defaultHyperbandTrials(configs: Int) -> [Int] {
+        var halving = 0, n = configs
         for _ in rungBudgets {
-            runs += n
+            halving += n
             n = (n + reductionFactor - 1) / reductionFactor
         }
-        return runs
+        let top = rungBudgets.count - 1
+        var iteration = 0
+        for s in 0...top {
+            let start = ((top + 1) * power(reductionFactor, s) + s) / (s + 1)  // ⌈(s_max + 1)/(s + 1) · η^s⌉
+            for i in 0...s { iteration += start / power(reductionFactor, i) }
+        }
+        return halving == iteration ? [halving] : [halving, iteration]
     }
+
+    static func power(_ base: Int, _ exponent: Int) -> Int { (0..<exponent).reduce(1) { acc, _ in acc * base } }
 
     // MARK: Running
 
     struct Run {
-        var mode: Mode
+        var variant: Variant
+        var mode: Mode { variant.mode }
         var seed: Int
         /// Why tune refused the job (mode unavailable), else nil.
         var unavailable: String?
@@ -167,6 +194,10 @@ enum CurvesBenchmark {
         var topThreeStopped = 0
         /// Whether the baseline's truly best configuration was stopped early / never reached the full budget here.
         var baselineBestStopped = false
+        /// Configurations run to the full budget whose true value there is near chance (diverged or never learned).
+        var hopelessRunToEnd = 0
+        /// Hyperband: the starting budget of each configuration that reached the full budget.
+        var fullFrom: [Int] = []
         var notes: [String] = []
     }
 
@@ -182,42 +213,53 @@ enum CurvesBenchmark {
         defer { if !options.keep { try? FileManager.default.removeItem(atPath: folder) } }
 
         let hyperbandTrials = options.hyperbandTrials ?? defaultHyperbandTrials(configs: options.configs)
+        var variants: [Variant] = []
+        for mode in options.modes {
+            if mode.isHyperband {
+                variants += hyperbandTrials.map { Variant(mode: mode, hyperbandTrials: $0) }
+            } else {
+                variants.append(Variant(mode: mode))
+            }
+        }
+        variants.sort { ($0.hyperbandTrials ?? 0, $0.mode.rawValue) < ($1.hyperbandTrials ?? 0, $1.mode.rawValue) }
         #if DEBUG
         say("note: debug build — build with -c release for meaningful figures")
         #endif
         say("learning-curve benchmark: problem \(options.problem.name) (noise σ \(options.problem.noise)), \(options.seeds) seeds, "
             + "\(options.configs) configurations × \(maxResource) epochs for the baseline, \(options.epochSeconds) s per epoch, "
             + "\(options.parallel) trials at a time; tune: \(tune)")
-        for line in CurveProblem.properties(final: maxResource, group: options.configs) { say("- " + line) }
-        say("- Hyperband: budgets \(rungBudgets.map(String.init).joined(separator: "/")) epochs (η = \(reductionFactor)), maxTrials \(hyperbandTrials)"
-            + (options.hyperbandTrials == nil ? " = the runs successive halving needs for \(options.configs) configurations (Σ ⌈\(options.configs)/\(reductionFactor)ⁱ⌉)" : " (--hyperband-trials)"))
+        for line in options.problem.properties(final: maxResource, group: options.configs) { say("- " + line) }
+        say("- Hyperband: budgets \(rungBudgets.map(String.init).joined(separator: "/")) epochs (η = \(reductionFactor)), maxTrials "
+            + (options.hyperbandTrials == nil
+               ? "\(hyperbandTrials[0]) (the runs successive halving needs for \(options.configs) configurations, Σ ⌈\(options.configs)/\(reductionFactor)ⁱ⌉)"
+                 + (hyperbandTrials.count > 1 ? " and \(hyperbandTrials[1]) (the runs of one whole synchronous Hyperband iteration)" : "")
+               : hyperbandTrials.map(String.init).joined(separator: ", ") + " (--hyperband-trials)"))
         if let dir = ProcessInfo.processInfo.environment["TMPDIR"], !dir.isEmpty { say("- temporary store under \(dir)") }
         if options.keep { say("- keeping \(folder)") }
         say("")
 
         var runs: [Run] = []
-        var unavailable: [Mode: String] = [:]
+        var unavailable: [Variant: String] = [:]
         for seed in 0..<options.seeds {
             var baseline: Baseline?
-            for mode in options.modes {
-                if let reason = unavailable[mode] {
-                    runs.append(Run(mode: mode, seed: seed, unavailable: reason))
+            for variant in variants {
+                if let reason = unavailable[variant] {
+                    runs.append(Run(variant: variant, seed: seed, unavailable: reason))
                     continue
                 }
-                var run = try runOnce(mode, seed: seed, options: options, hyperbandTrials: hyperbandTrials,
-                                      tune: tune, bench: bench, folder: folder, baseline: baseline)
-                if mode == .a, let b = run.baseline { baseline = b }
+                var run = try runOnce(variant, seed: seed, options: options, tune: tune, bench: bench, folder: folder, baseline: baseline)
+                if variant.mode == .a, let b = run.baseline { baseline = b }
                 if let reason = run.result.unavailable {
-                    unavailable[mode] = reason
-                    FileHandle.standardError.write(Data("curves: \(mode.title) unavailable: \(reason)\n".utf8))
+                    unavailable[variant] = reason
+                    FileHandle.standardError.write(Data("curves: \(variant.title) unavailable: \(reason)\n".utf8))
                 } else {
-                    FileHandle.standardError.write(Data("curves: seed \(seed) \(mode.title): \(run.result.trials) trials, \(PeerTable.fmt(run.result.trialSeconds, 3)) trial-s, \(PeerTable.fmt(run.result.wall, 3)) s\n".utf8))
+                    FileHandle.standardError.write(Data("curves: seed \(seed) \(variant.title): \(run.result.trials) trials, \(PeerTable.fmt(run.result.trialSeconds, 3)) trial-s, \(PeerTable.fmt(run.result.wall, 3)) s\n".utf8))
                 }
                 run.result.seed = seed
                 runs.append(run.result)
             }
         }
-        report(runs, options: options)
+        report(runs, variants: variants, options: options)
     }
 
     /// The baseline's configurations and true values, for regrets and for matching configurations across modes.
@@ -227,9 +269,10 @@ enum CurvesBenchmark {
         var bestTrue: Double
     }
 
-    static func config(_ mode: Mode, seed: Int, options: Options, hyperbandTrials: Int) -> String {
+    static func config(_ variant: Variant, seed: Int, options: Options) -> String {
+        let mode = variant.mode
         var lines = ["hyperparameters:", "  goal: MAXIMIZE", "  hyperparameterMetricTag: \(CurveProblem.metricTag)",
-                     "  maxTrials: \(mode.isHyperband ? hyperbandTrials : options.configs)", "  maxParallelTrials: \(options.parallel)",
+                     "  maxTrials: \(variant.hyperbandTrials ?? options.configs)", "  maxParallelTrials: \(options.parallel)",
                      "  seed: \(seed)"]
         switch mode {
         case .a: lines.append("  algorithm: RANDOM_SEARCH")
@@ -247,18 +290,19 @@ enum CurvesBenchmark {
         return lines.joined(separator: "\n") + "\n" + CurveProblem.paramsYAML(indent: "  ") + "\n"
     }
 
-    static func runOnce(_ mode: Mode, seed: Int, options: Options, hyperbandTrials: Int, tune: String, bench: String,
+    static func runOnce(_ variant: Variant, seed: Int, options: Options, tune: String, bench: String,
                         folder: String, baseline: Baseline?) throws -> (result: Run, baseline: Baseline?) {
-        let job = "curves-\(mode.rawValue)-s\(seed)"
+        let mode = variant.mode
+        let job = "curves-\(variant.job)-s\(seed)"
         let configPath = folder + "/\(job).yml"
-        try config(mode, seed: seed, options: options, hyperbandTrials: hyperbandTrials).write(toFile: configPath, atomically: true, encoding: .utf8)
+        try config(variant, seed: seed, options: options).write(toFile: configPath, atomically: true, encoding: .utf8)
         var trial = [bench, "curve-trial", "--problem", options.problem.name, "--epoch-seconds", "\(options.epochSeconds)"]
         if !mode.isHyperband { trial += ["--epochs", "\(maxResource)"] }
         if mode == .d { trial.append("--checkpoint") }
         let store = folder + "/store"
         let log = folder + "/\(job).run.log"
         let (status, wall) = try execute([tune, "run", "-q", "--config", configPath, "--store", store, "--job", job, "--"] + trial, in: folder, output: log)
-        var run = Run(mode: mode, seed: seed)
+        var run = Run(variant: variant, seed: seed)
         run.wall = wall
         if status != 0 {
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
@@ -284,7 +328,7 @@ enum CurvesBenchmark {
         } catch {
             throw BenchError("\(job): cannot read `tune trials --format json` (\(jsonPath)): \(error)")
         }
-        return analyze(outputs, mode: mode, options: options, baseline: baseline, wall: wall, job: job)
+        return analyze(outputs, variant: variant, options: options, baseline: baseline, wall: wall, job: job)
     }
 
     // MARK: Reading a job
@@ -324,9 +368,9 @@ enum CurvesBenchmark {
         var budget: Int?
     }
 
-    static func trueValue(_ hyperparameters: [String: String]?) -> Double? {
+    static func trueValue(_ hyperparameters: [String: String]?, _ problem: CurveProblem) -> Double? {
         guard let h = hyperparameters, let c = CurveProblem.Configuration(lr: h["lr"], width: h["width"], optimizer: h["optimizer"]) else { return nil }
-        return CurveProblem.trueValue(c, epoch: maxResource)
+        return problem.trueValue(c, epoch: maxResource)
     }
 
     /// The three tuned values only (a resource parameter tune may add is left out).
@@ -334,8 +378,9 @@ enum CurvesBenchmark {
         (h ?? [:]).filter { ["lr", "width", "optimizer"].contains($0.key) }
     }
 
-    static func analyze(_ outputs: [TrialJSON], mode: Mode, options: Options, baseline: Baseline?, wall: Double, job: String) -> (result: Run, baseline: Baseline?) {
-        var run = Run(mode: mode, seed: 0)
+    static func analyze(_ outputs: [TrialJSON], variant: Variant, options: Options, baseline: Baseline?, wall: Double, job: String) -> (result: Run, baseline: Baseline?) {
+        let mode = variant.mode
+        var run = Run(variant: variant, seed: 0)
         run.wall = wall
         run.trials = outputs.count
         let dates = ISO8601DateFormatter()
@@ -419,14 +464,17 @@ enum CurvesBenchmark {
             if mode.isHyperband { return trials.contains { $0.state == "SUCCEEDED" && $0.budget == maxResource } }
             return trials.contains { $0.state == "SUCCEEDED" && $0.isTrialStoppedEarly != true }
         }
-        if mode.isHyperband { run.stopped = byConfiguration.values.filter { !reachedFull($0) }.count }
+        if mode.isHyperband {
+            run.stopped = byConfiguration.values.filter { !reachedFull($0) }.count
+            run.fullFrom = byConfiguration.values.filter(reachedFull).compactMap { $0.compactMap(\.budget).min() }.sorted()
+        }
 
         // tune's pick: the first SUCCEEDED entry.
         if let pick = outputs.first(where: { $0.state == "SUCCEEDED" }) {
             run.pickConfiguration = configurationOf[Int(pick.trialId) ?? 0] ?? 0
             run.pickBudget = pick.budget ?? (pick.finalMetric?.trainingStep)
             run.pickObserved = pick.finalMetric?.objectiveValue ?? .nan
-            run.pickTrue = trueValue(pick.hyperparameters) ?? .nan
+            run.pickTrue = trueValue(pick.hyperparameters, options.problem) ?? .nan
             if mode.isHyperband, let b = pick.budget, let top = outputs.compactMap(\.budget).max(), b != top {
                 note("the first SUCCEEDED entry has budget \(b), below the job's highest \(top)")
             }
@@ -436,7 +484,7 @@ enum CurvesBenchmark {
         // The truly best configurations this job explored.
         var ranked: [(k: Int, value: Double)] = []
         for (k, trials) in byConfiguration {
-            if let v = trueValue(trials.first?.hyperparameters) { ranked.append((k, v)) }
+            if let v = trueValue(trials.first?.hyperparameters, options.problem) { ranked.append((k, v)) }
         }
         ranked.sort { $0.value > $1.value || ($0.value == $1.value && $0.k < $1.k) }
         if let best = ranked.first {
@@ -445,6 +493,7 @@ enum CurvesBenchmark {
             run.bestStopped = !reachedFull(byConfiguration[best.k] ?? [])
         }
         run.topThreeStopped = ranked.prefix(3).filter { !reachedFull(byConfiguration[$0.k] ?? []) }.count
+        run.hopelessRunToEnd = ranked.filter { $0.value < hopeless && reachedFull(byConfiguration[$0.k] ?? []) }.count
 
         var newBaseline: Baseline?
         if mode == .a {
@@ -487,25 +536,27 @@ enum CurvesBenchmark {
 
     // MARK: Report
 
-    static func report(_ runs: [Run], options: Options) {
+    static func report(_ runs: [Run], variants: [Variant], options: Options) {
         let f = { (x: Double) in PeerTable.fmt(x, 4) }
         let baselineSeconds = Dictionary(uniqueKeysWithValues: runs.filter { $0.mode == .a && $0.unavailable == nil }.map { ($0.seed, $0.trialSeconds) })
-        for mode in options.modes {
-            let mine = runs.filter { $0.mode == mode }
-            say("### \(mode.title)")
+        for variant in variants {
+            let mode = variant.mode
+            let mine = runs.filter { $0.variant == variant }
+            say("### \(variant.title)")
             say("")
             if let reason = mine.first(where: { $0.unavailable != nil })?.unavailable {
                 say("unavailable: \(reason)")
                 say("")
                 continue
             }
-            let stoppedTitle = mode.isHyperband ? "configs not run to 27" : "stopped early"
-            say("| seed | trials | configs | \(stoppedTitle) | epochs run | trial-s | wall s | busy | (a)/this trial-s | pick: config @budget | its objective | its true value | regret | true best: config, value | true best stopped | of true top 3 | (a)'s best stopped |")
-            say("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+            let stoppedTitle = mode.isHyperband ? "configs not run to 27 | run to 27, by first budget" : "stopped early"
+            say("| seed | trials | configs | \(stoppedTitle) | hopeless run to 27 | epochs run | trial-s | wall s | busy | (a)/this trial-s | pick: config @budget | its objective | its true value | regret | true best: config, value | true best stopped | of true top 3 | (a)'s best stopped |")
+            say("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|" + (mode.isHyperband ? "---|" : ""))
             for r in mine {
                 let ratio = baselineSeconds[r.seed].map { f($0 / r.trialSeconds) } ?? "-"
                 let busy = String(format: "%.0f%%", 100 * r.trialSeconds / (r.wall * Double(options.parallel)))
-                say("| \(r.seed) | \(r.trials) | \(r.configurations) | \(r.stopped) | \(r.epochs) | \(PeerTable.fmt(r.trialSeconds, 3)) | \(PeerTable.fmt(r.wall, 3)) | \(busy) | \(ratio) | "
+                let fromText = Dictionary(grouping: r.fullFrom, by: { $0 }).sorted { $0.key < $1.key }.map { "\($0.value.count)×\($0.key)" }.joined(separator: " ")
+                say("| \(r.seed) | \(r.trials) | \(r.configurations) | \(r.stopped)\(mode.isHyperband ? " | " + (fromText.isEmpty ? "none" : fromText) : "") | \(r.hopelessRunToEnd) | \(r.epochs) | \(PeerTable.fmt(r.trialSeconds, 3)) | \(PeerTable.fmt(r.wall, 3)) | \(busy) | \(ratio) | "
                       + "\(r.pickConfiguration) @\(r.pickBudget.map(String.init) ?? "?") | \(f(r.pickObserved)) | \(f(r.pickTrue)) | \(f(r.regret)) | "
                       + "\(r.bestConfiguration), \(f(r.bestTrue)) | \(r.bestStopped ? "yes" : "no") | \(r.topThreeStopped) | \(mode == .a ? "-" : r.baselineBestStopped ? "yes" : "no") |")
             }
@@ -514,20 +565,21 @@ enum CurvesBenchmark {
 
         say("### Summary: medians over \(options.seeds) seed\(options.seeds == 1 ? "" : "s")")
         say("")
-        say("| mode | trial-s | (a)/this trial-s | wall s | configs | epochs run | true value of pick | regret | mean regret | regret ≤ σ (\(options.problem.noise)) | true best stopped | of true top 3 (mean) | (a)'s best stopped |")
-        say("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+        say("| mode | trial-s | (a)/this trial-s | wall s | configs | hopeless run to 27 | epochs run | true value of pick | regret | mean regret | regret ≤ σ (\(options.problem.noise)) | true best stopped | of true top 3 (mean) | (a)'s best stopped |")
+        say("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         var notes: [String] = []
-        for mode in options.modes {
-            let mine = runs.filter { $0.mode == mode && $0.unavailable == nil }
+        for variant in variants {
+            let mode = variant.mode
+            let mine = runs.filter { $0.variant == variant && $0.unavailable == nil }
             guard !mine.isEmpty else {
-                say("| \(mode.title) | unavailable | | | | | | | | | | | |")
+                say("| \(variant.title) | unavailable | | | | | | | | | | | | |")
                 continue
             }
             let ratios = mine.compactMap { r in baselineSeconds[r.seed].map { $0 / r.trialSeconds } }
             let n = mine.count
             let within = mine.filter { $0.regret <= options.problem.noise }.count
-            say("| \(mode.title) | \(PeerTable.fmt(Stats.median(mine.map(\.trialSeconds)), 3)) | \(ratios.isEmpty ? "-" : f(Stats.median(ratios))) | "
-                  + "\(PeerTable.fmt(Stats.median(mine.map(\.wall)), 3)) | \(f(Stats.median(mine.map { Double($0.configurations) }))) | "
+            say("| \(variant.title) | \(PeerTable.fmt(Stats.median(mine.map(\.trialSeconds)), 3)) | \(ratios.isEmpty ? "-" : f(Stats.median(ratios))) | "
+                  + "\(PeerTable.fmt(Stats.median(mine.map(\.wall)), 3)) | \(f(Stats.median(mine.map { Double($0.configurations) }))) | \(f(Stats.median(mine.map { Double($0.hopelessRunToEnd) }))) | "
                   + "\(f(Stats.median(mine.map { Double($0.epochs) }))) | \(f(Stats.median(mine.map(\.pickTrue)))) | \(f(Stats.median(mine.map(\.regret)))) | "
                   + "\(f(mine.map(\.regret).reduce(0, +) / Double(n))) | \(within)/\(n) | \(mine.filter(\.bestStopped).count)/\(n) | \(PeerTable.fmt(Double(mine.map(\.topThreeStopped).reduce(0, +)) / Double(n), 2)) | "
                   + "\(mode == .a ? "-" : "\(mine.filter(\.baselineBestStopped).count)/\(n)") |")
@@ -537,7 +589,7 @@ enum CurvesBenchmark {
         say("trial-s: Σ(endTime − startTime) over the job's trials; busy: trial-s / (wall × \(options.parallel) slots); (a)/this: the baseline's trial-s of the same seed over this mode's (median of the per-seed ratios); "
               + "pick: the first SUCCEEDED entry of `tune trials --format json`; true value: its noiseless accuracy at \(maxResource) epochs; "
               + "regret: the best true value among (a)'s configurations minus the pick's; true best stopped: the truly best configuration the job explored was stopped early (median rule) "
-              + "or never run at \(maxResource) epochs (Hyperband); of true top 3: how many of the job's three truly best configurations were; (a)'s best stopped: the same for (a)'s truly best configuration.")
+              + "or never run at \(maxResource) epochs (Hyperband); of true top 3: how many of the job's three truly best configurations were; (a)'s best stopped: the same for (a)'s truly best configuration; run to 27, by first budget: the configurations that reached \(maxResource) epochs, grouped by the budget they started at (their bracket); hopeless run to \(maxResource): configurations run to \(maxResource) epochs whose true value there is below \(hopeless) (diverged or never learned; chance is \(CurveProblem.chance)).")
         if !notes.isEmpty {
             say("")
             say("Anomalies seen in tune's output (\(notes.count)):")

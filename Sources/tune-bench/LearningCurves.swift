@@ -14,7 +14,7 @@ import Foundation
 /// The noiseless curve, t = 1, 2, … epochs, starting from chance a₀ = 0.1:
 ///
 ///     plateau  A = ceiling + 0.03 w − 0.04 (d + 0.5)²            (at least a₀ + 0.05)
-///     speed    τ = 1.5 · 10^(−0.4 d) · (1 + 0.5 w)  epochs
+///     speed    τ = 1.5 · 10^(−0.4 d) · (1 + 0.5 w)  epochs  (`crossing`; `mild`: 0.5 · 10^(−0.2 d) · (1 + 0.2 w))
 ///     acc(t)   = A − (A − a₀) · exp(−t / τ)
 ///
 /// which gives the shapes the benchmark needs:
@@ -33,16 +33,30 @@ import Foundation
 ///   for a few epochs and then dies; far above it, one that never learns. The collapse is to a
 ///   finite value (chance), never NaN, so a diverged trial still succeeds with a bad objective.
 ///
+/// `mild` is the same family with fast, nearly parallel curves (τ under 2 epochs for all but the
+/// smallest steps): few crossings after epoch 1, for telling what crossing curves cost a method
+/// from what it costs by itself.
+///
 /// Each reading adds measurement noise, Gaussian with standard deviation `noise` (0.01 for
-/// `crossing`, 0.03 for `crossing-noisy`), drawn from a generator seeded by the configuration and
+/// `crossing` and `mild`, 0.03 for `crossing-noisy`), drawn from a generator seeded by the configuration and
 /// the epoch alone: a configuration rerun (or continued from a checkpoint) sees the same readings,
 /// so the benchmark's runs differ only by what tune does. Readings are clamped to [0, 1].
 struct CurveProblem: Sendable {
     var name: String
     /// Standard deviation of the per-reading measurement noise.
     var noise: Double
+    /// τ at lr* for the narrowest network, in epochs.
+    var tauScale = 1.5
+    /// How much faster a larger step trains: τ ∝ 10^(−lrSpeed · d).
+    var lrSpeed = 0.4
+    /// How much slower the widest network trains: τ ∝ 1 + widthSlowdown · w.
+    var widthSlowdown = 0.5
 
-    static let all = [CurveProblem(name: "crossing", noise: 0.01), CurveProblem(name: "crossing-noisy", noise: 0.03)]
+    static let all = [
+        CurveProblem(name: "crossing", noise: 0.01),
+        CurveProblem(name: "crossing-noisy", noise: 0.03),
+        CurveProblem(name: "mild", noise: 0.01, tauScale: 0.5, lrSpeed: 0.2, widthSlowdown: 0.2),
+    ]
 
     static func named(_ name: String) -> CurveProblem? { all.first { $0.name == name } }
 
@@ -89,15 +103,16 @@ struct CurveProblem: Sendable {
     }
 
     /// The noiseless accuracy after `epoch` epochs (0 gives chance).
-    static func trueValue(_ c: Configuration, epoch: Int) -> Double {
-        let opt = optimizers.first { $0.name == c.optimizer } ?? optimizers[0]
+    func trueValue(_ c: Configuration, epoch: Int) -> Double {
+        let opt = Self.optimizers.first { $0.name == c.optimizer } ?? Self.optimizers[0]
         let d = log10(c.lr / opt.bestStep)
         let w = log2(Double(c.width) / 16) / 5
+        let chance = Self.chance
         let plateau = max(opt.ceiling + 0.03 * w - 0.04 * (d + 0.5) * (d + 0.5), chance + 0.05)
-        let tau = 1.5 * pow(10, -0.4 * d) * (1 + 0.5 * w)
+        let tau = tauScale * pow(10, -lrSpeed * d) * (1 + widthSlowdown * w)
         let t = Double(epoch)
         var acc = plateau - (plateau - chance) * exp(-t / tau)
-        if let collapse = collapseEpoch(c), t > collapse {
+        if let collapse = Self.collapseEpoch(c), t > collapse {
             acc = chance + (acc - chance) * exp(-(t - collapse))
         }
         return acc
@@ -115,7 +130,7 @@ struct CurveProblem: Sendable {
     func reading(_ c: Configuration, epoch: Int) -> Double {
         var g = NoiseGenerator(seed: NoiseGenerator.key(c, epoch: epoch, salt: name))
         let z = g.gaussian()
-        return min(1, max(0, Self.trueValue(c, epoch: epoch) + noise * z))
+        return min(1, max(0, trueValue(c, epoch: epoch) + noise * z))
     }
 
     /// The space as a config's `params:` entries, indented for the spec mapping.
@@ -143,21 +158,21 @@ struct CurveProblem: Sendable {
     /// share of pairs of non-diverging configurations whose order then is reversed at `final`,
     /// Spearman's ρ between the early and final values, and how often the best of `group`
     /// configurations is in the bottom half of its group at that epoch.
-    static func properties(count: Int = 20_000, earlyEpochs: [Int] = [1, 3, 9], final: Int, group: Int) -> [String] {
+    func properties(count: Int = 20_000, earlyEpochs: [Int] = [1, 3, 9], final: Int, group: Int) -> [String] {
         var g = NoiseGenerator(seed: 0x5EED)
         let configs = (0..<count).map { _ in
             Configuration(lr: pow(10, -4 + 4 * g.unit()), width: Int(pow(2, 4 + 5 * g.unit()).rounded()),
-                          optimizer: optimizers[Int(g.unit() * 3) % 3].name)
+                          optimizer: Self.optimizers[Int(g.unit() * 3) % 3].name)
         }
         let last = configs.map { trueValue($0, epoch: final) }
-        let diverging = configs.filter { collapseEpoch($0) != nil }.count
+        let diverging = configs.filter { Self.collapseEpoch($0) != nil }.count
         func pct(_ a: Int, _ b: Int) -> String { String(format: "%.0f%%", 100 * Double(a) / Double(max(b, 1))) }
         var lines = ["\(pct(diverging, count)) of configurations diverge; the true value at epoch \(final) has quartiles "
                      + Stats.quartileText(last)]
         for early in earlyEpochs {
             let values = configs.map { trueValue($0, epoch: early) }
             var crossed = 0, pairs = 0
-            for i in stride(from: 0, to: count - 1, by: 2) where collapseEpoch(configs[i]) == nil && collapseEpoch(configs[i + 1]) == nil {
+            for i in stride(from: 0, to: count - 1, by: 2) where Self.collapseEpoch(configs[i]) == nil && Self.collapseEpoch(configs[i + 1]) == nil {
                 pairs += 1
                 if (values[i] - values[i + 1]) * (last[i] - last[i + 1]) < 0 { crossed += 1 }
             }

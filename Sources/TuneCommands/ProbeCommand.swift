@@ -46,10 +46,18 @@ struct ProbeCommand: ParsableCommand {
         spec.maxTrials = 1
         spec.maxParallelTrials = 1
         spec.maxFailedTrials = nil
+        spec.enableTrialEarlyStopping = false
+        var command = setup.command
+        if let resource = spec.hyperband {
+            // Hyperband: the probe runs at the smallest budget, the quickest run of the job.
+            command.append("--\(resource.resourceParameter)=\(resource.minResource)")
+            spec.hyperband = nil
+            spec.algorithm = .random
+        }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tune-probe-\(getpid())-\(Int(Date().timeIntervalSince1970))").path
         let store = JobStore(root: scratch)
         let strategy = FixedStrategy(points: [point])
-        let header = JobHeader(id: "probe", createTime: Date(), spec: spec, command: setup.command, workingDirectory: setup.directory,
+        let header = JobHeader(id: "probe", createTime: Date(), spec: spec, command: command, workingDirectory: setup.directory,
                                configPath: config, configText: "", seed: 0, strategy: strategy.name)
         let writer: JournalWriter
         do {
@@ -58,7 +66,7 @@ struct ProbeCommand: ParsableCommand {
             throw CommandFailure.failed(error.description)
         }
         Interrupts.install()
-        let shown = (setup.command + point.flags).map(ReproduceCommand.shellQuoted).joined(separator: " ")
+        let shown = (command + point.flags).map(ReproduceCommand.shellQuoted).joined(separator: " ")
         Console.stderr("probe: running one trial: \(shown)")
         let watchdog = Watchdog.start(gracePeriod: 5, warn: { Console.note($0) })
         defer { watchdog?.stop() }

@@ -19,7 +19,7 @@ struct StatusCommand: ParsableCommand {
         var state = JobView.state(of: record, store: store)
         if state == "RUNNING", let pid = store.runnerPid(record.id) { state += " (tune pid \(pid))" }
         if state == "INTERRUPTED" { state += " (tune exited without finishing it)" }
-        if let reason = record.stateReason { state += ": \(reason)" }
+        if let reason = record.stateReason, record.state != .running { state += ": \(reason)" }
         lines.append(("job", record.id))
         lines.append(("state", state))
         lines.append(("command", record.header.command.map(ReproduceCommand.shellQuoted).joined(separator: " ")))

@@ -161,6 +161,12 @@ final class RunningTune: @unchecked Sendable {
     var pid: Int32 { process.processIdentifier }
     var isRunning: Bool { process.isRunning }
 
+    /// A test that ended early (a failed #require) must not leave its tune running: SIGTERM stops
+    /// tune and its trials as Ctrl-C would.
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+    }
+
     func signal(_ number: Int32) {
         kill(process.processIdentifier, number)
     }

@@ -3,7 +3,7 @@ import Foundation
 /// `tune-bench curves`: early stopping and Hyperband on learning curves, through the real `tune`.
 ///
 ///     tune-bench curves [--seeds 10] [--epoch-seconds 0.02] [--parallel 4] [--configs 27]
-///                       [--problem crossing|crossing-noisy|mild] [--hyperband-trials N,…]
+///                       [--problem crossing|crossing-noisy|mild] [--hyperband-trials N,…] [--brackets N] [--min-resource N]
 ///                       [--min-trials N --start-step N] [--modes a,b,c,d] [--keep]
 ///
 /// For each seed, jobs of `tune run -q` in a temporary store, each trial a
@@ -60,17 +60,21 @@ enum CurvesBenchmark {
         var hyperbandTrials: [Int]?
         var minTrials: Int?
         var startStep: Int?
+        /// hyperbandBrackets for (c) and (d); nil: tune's default.
+        var brackets: Int?
         var modes = Mode.allCases
         var keep = false
     }
 
-    static let maxResource = 27, minResource = 1, reductionFactor = 3
+    static let maxResource = 27, reductionFactor = 3
+    /// `--min-resource` (default 1): Hyperband's smallest budget. Set once, while parsing the options.
+    nonisolated(unsafe) static var minResource = 1
     /// A true final value below this is a configuration that diverged or never learned (chance is 0.1).
     static let hopeless = 0.2
 
     static let usage = """
         usage: tune-bench curves [--seeds 10] [--epoch-seconds 0.02] [--parallel 4] [--configs 27]
-                                 [--problem \(CurveProblem.all.map(\.name).joined(separator: "|"))] [--hyperband-trials N,…]
+                                 [--problem \(CurveProblem.all.map(\.name).joined(separator: "|"))] [--hyperband-trials N,…] [--brackets N] [--min-resource N]
                                  [--min-trials N --start-step N] [--modes a,b,c,d] [--keep]
         """
 
@@ -104,6 +108,8 @@ enum CurvesBenchmark {
                 guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) > 0 }) else { throw BenchError("--hyperband-trials \(v): expected positive counts, e.g. 40,69\n\(usage)") }
                 options.hyperbandTrials = counts.compactMap { $0 }
             case "--min-trials": options.minTrials = try count()
+            case "--brackets": options.brackets = try count()
+            case "--min-resource": minResource = try count()
             case "--start-step": options.startStep = try count(minimum: 0)
             case "--epoch-seconds":
                 let v = try value()
@@ -286,6 +292,7 @@ enum CurvesBenchmark {
         case .c, .d:
             lines += ["  algorithm: HYPERBAND", "  resourceParameter: epochs", "  minResource: \(minResource)",
                       "  maxResource: \(maxResource)", "  reductionFactor: \(reductionFactor)"]
+            if let brackets = options.brackets { lines.append("  hyperbandBrackets: \(brackets)") }
         }
         return lines.joined(separator: "\n") + "\n" + CurveProblem.paramsYAML(indent: "  ") + "\n"
     }

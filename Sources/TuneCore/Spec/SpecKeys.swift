@@ -5,7 +5,7 @@ enum SpecKeys {
         "goal", "hyperparameterMetricTag", "maxTrials", "maxParallelTrials", "maxFailedTrials",
         "algorithm", "params", "enableTrialEarlyStopping", "resumePreviousJobId",
         "seed", "measurementSelectionType", "trialTimeout", "maxTrialRetries", "earlyStopping",
-        "resourceParameter", "minResource", "maxResource", "reductionFactor",
+        "resourceParameter", "minResource", "maxResource", "reductionFactor", "hyperbandBrackets",
     ]
 
     /// `ParameterSpec` fields.

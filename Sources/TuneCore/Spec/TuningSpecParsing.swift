@@ -93,7 +93,7 @@ extension TuningSpec {
 
     /// `resourceParameter`, `minResource`, `maxResource`, `reductionFactor`: required with HYPERBAND, refused without.
     private static func parseHyperband(_ mapping: ConfigMapping, algorithm: Algorithm) throws(SpecError) -> HyperbandSpec? {
-        let keys = ["resourceParameter", "minResource", "maxResource", "reductionFactor"]
+        let keys = ["resourceParameter", "minResource", "maxResource", "reductionFactor", "hyperbandBrackets"]
         guard algorithm == .hyperband else {
             if let stray = keys.compactMap({ mapping[$0] }).first {
                 throw stray.error("\(stray.key) only applies to algorithm: HYPERBAND", hint: "set algorithm: HYPERBAND, or remove \(stray.key)", atKey: true)
@@ -112,7 +112,8 @@ extension TuningSpec {
             throw maxEntry.error("maxResource \(maxResource) must be above minResource \(minResource)",
                                  hint: "Hyperband needs a range of budgets to promote configurations through")
         }
-        let spec = HyperbandSpec(resourceParameter: name, minResource: minResource, maxResource: maxResource, reductionFactor: factor)
+        let brackets = try mapping["hyperbandBrackets"]?.integer(atLeast: 1, expected: "a positive integer (1: asynchronous successive halving; one per rung: full Hyperband)")
+        let spec = HyperbandSpec(resourceParameter: name, minResource: minResource, maxResource: maxResource, reductionFactor: factor, brackets: brackets)
         guard spec.rungBudgets.count >= 2 else {
             throw maxEntry.error("minResource \(minResource) to maxResource \(maxResource) with reductionFactor \(factor) gives a single rung",
                                  hint: "make maxResource at least reductionFactor × minResource")

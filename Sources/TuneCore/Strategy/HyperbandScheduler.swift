@@ -41,15 +41,16 @@ public struct HyperbandScheduler: SearchStrategy {
 
     /// The bracket (its starting rung) of new configuration `configuration` (1-based).
     func bracket(ofConfiguration configuration: Int) -> Int {
-        let order = Self.bracketOrder(rungs: budgets.count, eta: resource.reductionFactor)
+        let order = Self.bracketOrder(rungs: budgets.count, eta: resource.reductionFactor, brackets: resource.bracketCount)
         return order[(configuration - 1) % order.count]
     }
 
     /// One cycle of starting rungs in Hyperband's proportions, interleaved (smooth weighted
     /// round-robin), so any prefix of the sequence is close to the proportions.
-    static func bracketOrder(rungs: Int, eta: Int) -> [Int] {
+    static func bracketOrder(rungs: Int, eta: Int, brackets: Int? = nil) -> [Int] {
         let top = rungs - 1
-        let weights = (0...top).map { start -> Int in
+        let used = min(max(brackets ?? rungs, 1), rungs)
+        let weights = (0..<used).map { start -> Int in
             let halvings = top - start
             var power = 1.0
             for _ in 0..<halvings { power *= Double(eta) }

@@ -67,6 +67,7 @@ struct StoppingTests {
             minResource: 1
             maxResource: 9
             reductionFactor: 3
+            hyperbandBrackets: 1
             seed: 5
             """))
         let run = try await sandbox.tune(["./curve.sh", "--config", "h.yml", "--job", "h"],
@@ -90,8 +91,8 @@ struct StoppingTests {
         for fields in runs {
             #expect(fields.last == "--epochs=\(fields[1])", "the budget flag comes last: \(fields)")
         }
-        // Fewer configurations at each rung up, and each promoted one ran the rung below first
-        // (unless its bracket starts higher), continuing from its checkpoint.
+        // One bracket (successive halving): fewer configurations at each rung up, and each
+        // promoted one ran the rung below first, continuing from its checkpoint.
         let counts = (0...2).map { rungOf[$0]?.count ?? 0 }
         #expect(counts[0] > counts[1] && counts[1] >= counts[2] && counts[2] >= 1, "\(counts)")
         let byConfiguration = Dictionary(grouping: runs, by: { $0[0] })

@@ -133,6 +133,29 @@ struct HyperbandSchedulerTests {
         #expect((0...3).map { b in order.filter { $0 == b }.count } == [27, 12, 6, 4])
         // Interleaved: the first 10 already hold every bracket.
         #expect(Set(order.prefix(10)) == [0, 1, 2, 3])
+        // hyperbandBrackets keeps the most aggressive ones: 2 → 27 and 12 of 39.
+        let two = HyperbandScheduler.bracketOrder(rungs: 4, eta: 3, brackets: 2)
+        #expect((0...1).map { b in two.filter { $0 == b }.count } == [27, 12])
+        #expect(Set(HyperbandScheduler.bracketOrder(rungs: 4, eta: 3, brackets: 1)) == [0])
+        #expect(Self.resource.bracketCount == 4)
+        #expect(HyperbandSpec(resourceParameter: "e", maxResource: 27, brackets: 9).bracketCount == 4)
+    }
+
+    @Test func rungsAreSharedByTheBrackets() throws {
+        let spec = spec(earlyStopping: false, hyperband: Self.resource)
+        let scheduler = HyperbandScheduler(spec: spec, resource: Self.resource, seed: 9)
+        var builder = JobBuilder(spec: spec)
+        // Three configurations at rung 1 (budget 3): one promoted from rung 0, two that started there.
+        let zero = (1...60).first { scheduler.bracket(ofConfiguration: $0) == 0 }!
+        let ones = (1...60).filter { scheduler.bracket(ofConfiguration: $0) == 1 }.prefix(2)
+        builder.trial(x: 0.1, values: [0.3], placement: ResourcePlacement(configuration: zero, rung: 0, budget: 1))
+        builder.trial(x: 0.1, values: [0.5, 0.5, 0.5], placement: ResourcePlacement(configuration: zero, rung: 1, budget: 3))
+        for (configuration, value) in zip(ones, [0.6, 0.9]) {
+            builder.trial(x: value, values: [value, value, value], placement: ResourcePlacement(configuration: configuration, rung: 1, budget: 3))
+        }
+        // ⌊3/3⌋ = 1 of the rung's three goes on: the 0.9 one, whatever bracket it started in.
+        let next = try #require(scheduler.promotion(job: builder.job))
+        #expect(next.placement == ResourcePlacement(configuration: ones[ones.startIndex + 1], rung: 2, budget: 9))
     }
 
     @Test func promotesTheTopThirdOfARungThenStartsNewConfigurations() throws {

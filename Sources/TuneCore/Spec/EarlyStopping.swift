@@ -27,7 +27,7 @@ public struct HyperbandSpec: Sendable, Codable, Equatable {
     public var maxResource: Int
     public var reductionFactor: Int
     /// How many successive-halving brackets new configurations are spread over, the most aggressive
-    /// first (nil: 1, asynchronous successive halving as ASHA and Ray Tune default to).
+    /// first (nil: one per rung, Hyperband's full set; 1: asynchronous successive halving alone).
     public var brackets: Int?
 
     public init(resourceParameter: String, minResource: Int = 1, maxResource: Int, reductionFactor: Int = 3, brackets: Int? = nil) {
@@ -39,7 +39,7 @@ public struct HyperbandSpec: Sendable, Codable, Equatable {
     }
 
     /// The brackets in use: at most one per rung.
-    public var bracketCount: Int { min(max(brackets ?? 1, 1), rungBudgets.count) }
+    public var bracketCount: Int { min(max(brackets ?? rungBudgets.count, 1), rungBudgets.count) }
 
     /// The budget of each rung, smallest first: maxResource / η^k down to no less than minResource
     /// (1, 3, 9, 27 for 1…27 and η = 3). The top rung is always maxResource.

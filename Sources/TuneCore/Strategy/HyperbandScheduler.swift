@@ -6,8 +6,9 @@
 /// configurations at one rung: bracket 0 at the lowest (most configurations, most halving), the
 /// last at maxResource (plain random search). New configurations are spread over the brackets in
 /// Hyperband's proportions (bracket with h halvings ∝ ⌈(K+1)/(h+1)·η^h⌉), in a fixed interleaved
-/// order. Whenever a slot is free, the scheduler promotes — highest rung first — a configuration
-/// that is among the best 1/η of those completed at its rung in its bracket and has not been
+/// order (`hyperbandBrackets` limits them to the most aggressive few; 1 is plain asynchronous
+/// successive halving). Whenever a slot is free, the scheduler promotes — highest rung first — a
+/// configuration that is among the best 1/η of the runs completed at its rung and has not been
 /// promoted yet; if none is promotable it starts a new configuration. Promotion runs the
 /// configuration again with the next budget (`--epochs=<budget>`); a script that keeps a checkpoint
 /// in `$TUNE_CHECKPOINT_DIR` (one folder per configuration) can continue instead of starting over.
@@ -86,37 +87,36 @@ public struct HyperbandScheduler: SearchStrategy {
         return Run(assignment: assignment, placement: ResourcePlacement(configuration: next, rung: start, budget: budgets[start]))
     }
 
-    /// ASHA: from the highest rung down, a configuration in the top 1/η of its rung and bracket
-    /// that has not gone on to the next rung.
+    /// ASHA: from the highest rung down, a configuration in the top 1/η of the runs completed at its
+    /// rung that has not gone on to the next rung. The rungs are shared by the brackets: a
+    /// configuration that started at rung 1 competes there with those promoted from rung 0 (in the
+    /// learning-curve benchmark this kept the best configuration far more often than a ladder per
+    /// bracket, whose aggressive brackets need η^k configurations of their own to promote once).
     func promotion(job: JobRecord) -> Run? {
         struct Entry { var trial: TrialRecord; var value: Double }
-        var rungs: [Int: [Int: [Entry]]] = [:]            // bracket → rung → completed runs
+        var rungs: [Int: [Entry]] = [:]                   // rung → completed runs, every bracket's
         var promoted = Set<[Int]>()                       // [configuration, rung] already run at rung
-        var bracketOf: [Int: Int] = [:]
         for trial in job.trials {
             guard let placement = trial.placement else { continue }
-            bracketOf[placement.configuration] = min(bracketOf[placement.configuration] ?? placement.rung, placement.rung)
             promoted.insert([placement.configuration, placement.rung])
         }
         for trial in job.trials {
             guard let placement = trial.placement, trial.state == .succeeded, !trial.stoppedEarly,
-                  let value = trial.finalMetric?.value, value.isFinite, let bracket = bracketOf[placement.configuration] else { continue }
-            rungs[bracket, default: [:]][placement.rung, default: []].append(Entry(trial: trial, value: value))
+                  let value = trial.finalMetric?.value, value.isFinite else { continue }
+            rungs[placement.rung, default: []].append(Entry(trial: trial, value: value))
         }
         let eta = resource.reductionFactor
         for rung in stride(from: budgets.count - 2, through: 0, by: -1) {
-            for bracket in rungs.keys.sorted() {
-                guard let entries = rungs[bracket]?[rung] else { continue }
-                let keep = entries.count / eta
-                guard keep > 0 else { continue }
-                let ranked = entries.sorted { spec.goal.isBetter($0.value, than: $1.value) || ($0.value == $1.value && $0.trial.id < $1.trial.id) }
-                for entry in ranked.prefix(keep) {
-                    let configuration = entry.trial.placement!.configuration
-                    guard !promoted.contains([configuration, rung + 1]),
-                          let assignment = Assignment(textValues: entry.trial.parameters, spec: spec) else { continue }
-                    return Run(assignment: assignment,
-                               placement: ResourcePlacement(configuration: configuration, rung: rung + 1, budget: budgets[rung + 1]))
-                }
+            guard let entries = rungs[rung] else { continue }
+            let keep = entries.count / eta
+            guard keep > 0 else { continue }
+            let ranked = entries.sorted { spec.goal.isBetter($0.value, than: $1.value) || ($0.value == $1.value && $0.trial.id < $1.trial.id) }
+            for entry in ranked.prefix(keep) {
+                let configuration = entry.trial.placement!.configuration
+                guard !promoted.contains([configuration, rung + 1]),
+                      let assignment = Assignment(textValues: entry.trial.parameters, spec: spec) else { continue }
+                return Run(assignment: assignment,
+                           placement: ResourcePlacement(configuration: configuration, rung: rung + 1, budget: budgets[rung + 1]))
             }
         }
         return nil

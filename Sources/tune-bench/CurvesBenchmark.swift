@@ -80,19 +80,9 @@ enum CurvesBenchmark {
 
     static func parse(_ arguments: [String]) throws -> Options {
         var options = Options()
-        var words = arguments[...]
-        while let word = words.popFirst() {
-            var name = word
-            var inline: String?
-            if word.hasPrefix("--"), let eq = word.firstIndex(of: "=") {
-                name = String(word[..<eq])
-                inline = String(word[word.index(after: eq)...])
-            }
-            func value() throws -> String {
-                if let inline { return inline }
-                guard let next = words.popFirst() else { throw BenchError("\(name) needs a value\n\(usage)") }
-                return next
-            }
+        var words = BenchArguments(arguments, usage: usage)
+        while let name = words.next() {
+            func value() throws -> String { try words.value() }
             func count(minimum: Int = 1) throws -> Int {
                 let v = try value()
                 guard let n = Int(v), n >= minimum else { throw BenchError("\(name) \(v): expected an integer ≥ \(minimum)\n\(usage)") }
@@ -126,7 +116,7 @@ enum CurvesBenchmark {
                 options.modes = Mode.allCases.filter { modes.contains($0) }
                 if !options.modes.contains(.a) { options.modes.insert(.a, at: 0) }  // the baseline every ratio needs
             case "--keep": options.keep = true
-            default: throw BenchError("unknown option \(word)\n\(usage)")
+            default: throw BenchError("unknown option \(name)\n\(usage)")
             }
         }
         return options

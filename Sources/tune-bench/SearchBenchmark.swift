@@ -50,19 +50,9 @@ enum SearchBenchmark {
 
     static func parse(_ arguments: [String]) throws -> Options {
         var options = Options()
-        var words = arguments[...]
-        while let word = words.popFirst() {
-            var name = word
-            var inline: String?
-            if word.hasPrefix("--"), let eq = word.firstIndex(of: "=") {
-                name = String(word[..<eq])
-                inline = String(word[word.index(after: eq)...])
-            }
-            func value() throws -> String {
-                if let inline { return inline }
-                guard let next = words.popFirst() else { throw BenchError("\(name) needs a value\n\(usage)") }
-                return next
-            }
+        var words = BenchArguments(arguments, usage: usage)
+        while let name = words.next() {
+            func value() throws -> String { try words.value() }
             switch name {
             case "--strategy":
                 let v = try value()
@@ -93,7 +83,7 @@ enum SearchBenchmark {
                 print(usage)
                 exit(0)
             default:
-                throw BenchError("unknown argument '\(word)'\n\(usage)")
+                throw BenchError("unknown argument '\(name)'\n\(usage)")
             }
         }
         return options

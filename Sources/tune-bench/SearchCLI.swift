@@ -162,24 +162,10 @@ enum SearchCLI {
 
     /// Runs `arguments` in `folder` with stdout and stderr to `output`; the wall seconds. Throws on a non-zero exit.
     static func execute(_ arguments: [String], in folder: String, output: String) throws -> Double {
-        guard FileManager.default.createFile(atPath: output, contents: nil), let handle = FileHandle(forWritingAtPath: output) else {
-            throw BenchError("cannot write \(output)")
-        }
-        defer { try? handle.close() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        process.standardOutput = handle
-        process.standardError = handle
-        let clock = ContinuousClock()
-        let start = clock.now
-        try process.run()
-        process.waitUntilExit()
-        let wall = SearchBenchmark.seconds(clock.now - start)
-        guard process.terminationStatus == 0 else {
+        let (status, wall) = try CurvesBenchmark.execute(arguments, in: folder, output: output)
+        guard status == 0 else {
             let text = (try? String(contentsOfFile: output, encoding: .utf8)).map { String($0.suffix(2000)) } ?? ""
-            throw BenchError("\(arguments.joined(separator: " ")) exited \(process.terminationStatus):\n\(text)")
+            throw BenchError("\(arguments.joined(separator: " ")) exited \(status):\n\(text)")
         }
         return wall
     }

@@ -104,15 +104,32 @@ struct StoppingTests {
             // Each promoted run started after the epochs the previous run did.
             for index in 1..<its.count { #expect(firsts[index] == budgetsRun[index - 1] + 1, "\(its)") }
         }
-        // ASHA's rule (one trial at a time, so "completed before" is "a smaller trial id"): a
-        // configuration promoted from rung 0 was in the top third of the rung-0 results so far.
+        // Every run is the one ASHA's rule calls for (one trial at a time, so every earlier trial had
+        // finished): from the top rung down, the best configuration in the top ⌊n/3⌋ of a rung's n
+        // results that has not run at the next rung yet; else a new configuration at rung 0. So the
+        // number of configurations at each rung is exactly what the rule gives for these values.
         let ordered = trials.sorted { Int($0["trialId"] as! String)! < Int($1["trialId"] as! String)! }
-        for (index, trial) in ordered.enumerated() where trial["rung"] as? Int == 1 {
-            let configuration = trial["configuration"] as? Int
-            let earlier = ordered[..<index].filter { $0["rung"] as? Int == 0 }
-            guard let own = earlier.first(where: { $0["configuration"] as? Int == configuration }).flatMap(objective) else { continue }
-            let better = earlier.compactMap(objective).filter { $0 > own }.count
-            #expect(better < earlier.count / 3, "promoted with \(better) better of \(earlier.count): \(trial)")
+        for (index, trial) in ordered.enumerated() {
+            let earlier = ordered[..<index]
+            var expected: (configuration: Int?, rung: Int) = (nil, 0)
+            search: for rung in stride(from: 1, through: 0, by: -1) {
+                let results = earlier.filter { $0["rung"] as? Int == rung }
+                    .sorted { (objective($0) ?? -1, -(Int($0["trialId"] as! String)!)) > (objective($1) ?? -1, -(Int($1["trialId"] as! String)!)) }
+                for candidate in results.prefix(results.count / 3) {
+                    let configuration = candidate["configuration"] as? Int
+                    if !earlier.contains(where: { $0["configuration"] as? Int == configuration && $0["rung"] as? Int == rung + 1 }) {
+                        expected = (configuration, rung + 1)
+                        break search
+                    }
+                }
+            }
+            #expect(trial["rung"] as? Int == expected.rung, "trial \(index + 1): \(trial)")
+            if let configuration = expected.configuration {
+                #expect(trial["configuration"] as? Int == configuration, "trial \(index + 1) promotes configuration \(configuration): \(trial)")
+            } else {
+                let seen = earlier.compactMap { $0["configuration"] as? Int }
+                #expect(trial["configuration"] as? Int == (seen.max() ?? 0) + 1, "trial \(index + 1) starts a new configuration: \(trial)")
+            }
         }
         // Best first: the best at the largest budget.
         #expect(trials.first?["budget"] as? Int == 9, "\(trials.first ?? [:])")

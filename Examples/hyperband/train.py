@@ -34,6 +34,9 @@ def sample(n):
     return rows
 train, valid = sample(512), sample(128)
 
+def loss(rows, w):
+    return sum((w[0] * a + w[1] * b + w[2] - y) ** 2 for a, b, y in rows) / len(rows)
+
 state = {"epoch": 0, "w": [0.0, 0.0, 0.0], "v": [0.0, 0.0, 0.0]}
 checkpoint_dir = os.environ.get("TUNE_CHECKPOINT_DIR")
 checkpoint = os.path.join(checkpoint_dir, "checkpoint.json") if checkpoint_dir else None
@@ -43,9 +46,9 @@ if checkpoint and os.path.exists(checkpoint):
     if saved["epoch"] <= args.epochs:
         state = saved
         print(f"resuming from the checkpoint at epoch {state['epoch']}", file=sys.stderr)
-
-def loss(rows, w):
-    return sum((w[0] * a + w[1] * b + w[2] - y) ** 2 for a, b, y in rows) / len(rows)
+        # Report where the checkpoint stands: if it already reached --epochs (an earlier run got
+        # that far before it was stopped), this is the run's only reading.
+        print(f"epoch={state['epoch']} val_loss={loss(valid, state['w']):.6f}", flush=True)
 
 shuffle = random.Random(state["epoch"])
 for epoch in range(state["epoch"] + 1, args.epochs + 1):

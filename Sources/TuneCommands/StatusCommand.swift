@@ -9,11 +9,31 @@ struct StatusCommand: ParsableCommand {
     @Argument(help: "The job name, or `latest`.")
     var job: String = "latest"
 
+    @Flag(name: .shortAndLong, help: "Keep the view up to date until the job ends (same as `tune watch`).")
+    var follow = false
+
+    @Option(help: ArgumentHelp("With --follow: seconds between reads of the journal.", valueName: "seconds"))
+    var interval: Double = 0.5
+
     @OptionGroup var storeOptions: StoreOptions
+
+    func validate() throws {
+        if !(interval > 0 && interval <= 3600) { throw ValidationError("--interval must be a number of seconds > 0") }
+    }
 
     func run() throws {
         let record = try storeOptions.load(job)
-        let store = storeOptions.jobStore
+        if follow {
+            try JobWatch(store: storeOptions.jobStore, job: record.id, interval: interval).run()
+            return
+        }
+        for line in StatusView.lines(record, store: storeOptions.jobStore) { Console.out(line) }
+    }
+}
+
+/// What `tune status` shows, as lines (`tune watch` redraws them).
+enum StatusView {
+    static func lines(_ record: JobRecord, store: JobStore, now: Date = Date()) -> [String] {
         let spec = record.spec
         var lines: [(String, String)] = []
         var state = JobView.state(of: record, store: store)
@@ -39,7 +59,7 @@ struct StatusCommand: ParsableCommand {
         if state.hasPrefix("RUNNING") {
             for trial in running {
                 var text = "trial \(trial.id)"
-                if let start = trial.startTime { text += ", \(ProgressReporter.duration(Date().timeIntervalSince(start)))" }
+                if let start = trial.startTime { text += ", \(ProgressReporter.duration(now.timeIntervalSince(start)))" }
                 if let latest = trial.readings(ofMetric: spec.metricTag).last {
                     text += ", \(latest.tag)=\(MetricReading.display(latest.value)) at step \(latest.step)"
                 }
@@ -70,11 +90,9 @@ struct StatusCommand: ParsableCommand {
         if state.hasPrefix("INTERRUPTED") || record.state == .cancelled {
             lines.append(("next", "tune resume \(record.id)"))
         }
-        let end = record.endTime ?? Date()
+        let end = record.endTime ?? now
         lines.append(("elapsed", ProgressReporter.duration(end.timeIntervalSince(record.header.createTime))))
         let width = lines.map(\.0.count).max() ?? 0
-        for (key, value) in lines {
-            Console.out(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value)
-        }
+        return lines.map { key, value in key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value }
     }
 }

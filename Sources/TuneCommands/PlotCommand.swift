@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import TuneCore
+
+/// `tune plot <job> [--param NAME]`: the optimization history, or a slice, as a text chart.
+struct PlotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plot",
+        abstract: "Chart a job in the terminal: the objective by trial with the best so far, or by one parameter (--param).",
+        discussion: """
+        • succeeded trial, ◦ stopped early, x failed (on the lane under the plot), ─ best so far. \
+        The y axis is logarithmic with --log, and by itself when every objective is > 0 and they span \
+        more than 3 decades. --param NAME plots the objective against that parameter's value: log x \
+        for UNIT_LOG_SCALE, one column per category for CATEGORICAL. The chart fits the terminal \
+        ($COLUMNS, else the terminal's size; 80×20 when stdout is not a terminal).
+        """
+    )
+
+    @Argument(help: "The job name, or `latest`.")
+    var job: String = "latest"
+
+    @Option(help: ArgumentHelp("Plot the objective against this parameter's value.", valueName: "name"))
+    var param: String?
+
+    @Option(help: "Width in columns (at least \(TerminalChart.minimumWidth)).")
+    var width: Int?
+
+    @Option(help: "Height in lines, title and legend included (at least \(TerminalChart.minimumHeight)).")
+    var height: Int?
+
+    @Flag(help: "A logarithmic y axis (when every objective is > 0).")
+    var log = false
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    func validate() throws {
+        if let width, width < TerminalChart.minimumWidth { throw ValidationError("--width must be at least \(TerminalChart.minimumWidth)") }
+        if let height, height < TerminalChart.minimumHeight { throw ValidationError("--height must be at least \(TerminalChart.minimumHeight)") }
+    }
+
+    func run() throws {
+        let record = try storeOptions.load(job)
+        var spec: ParameterSpec?
+        if let param {
+            guard let found = record.spec.param(named: param) else {
+                let known = record.spec.params.map(\.name)
+                throw CommandFailure.usage("job \(record.id) has no parameter \(param)"
+                    + (known.isEmpty ? ": it has no parameters" : "; its parameters: " + known.joined(separator: ", ")))
+            }
+            spec = found
+        }
+        if let empty = JobPlot.nothingToPlot(record) {
+            Console.out(empty)
+            return
+        }
+        let chart = spec.map { JobPlot.slice(record, param: $0, logY: log) } ?? JobPlot.history(record, logY: log)
+        let size = TerminalSize.current()
+        for line in chart.render(width: width ?? size.width, height: height ?? size.height) { Console.out(line) }
+    }
+}
+
+/// The size a chart gets: $COLUMNS (and $LINES) when set, else the terminal's, else 80×20.
+enum TerminalSize {
+    static func current(environment: [String: String] = ProcessInfo.processInfo.environment) -> (width: Int, height: Int) {
+        var width = 80
+        var height = 20
+        var size = winsize()
+        if isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
+            width = Int(size.ws_col)
+            if size.ws_row > 0 { height = min(max(Int(size.ws_row) - 2, TerminalChart.minimumHeight), 40) }
+        }
+        if let columns = environment["COLUMNS"].flatMap(Int.init), columns > 0 { width = columns }
+        if let lines = environment["LINES"].flatMap(Int.init), lines > 0 { height = min(max(lines - 2, TerminalChart.minimumHeight), 40) }
+        return (max(width, TerminalChart.minimumWidth), height)
+    }
+}

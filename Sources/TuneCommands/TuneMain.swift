@@ -39,7 +39,7 @@ struct Tune: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             RunCommand.self, ResumeCommand.self, RetryCommand.self, TrialsCommand.self, CollectCommand.self, JobsCommand.self,
-            StatusCommand.self, LogsCommand.self, ValidateCommand.self, ProbeCommand.self,
+            StatusCommand.self, LogsCommand.self, ValidateCommand.self, ProbeCommand.self, ReportCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )

@@ -70,6 +70,9 @@ private func occurrences(_ needle: String, in text: String) -> Int {
         #expect(big.labels == ["0", "1e12", "2e12", "3e12"])
         #expect(AxisScale.automatic([1e-9, 1, 1e9]).kind == .log)
         #expect(AxisScale.automatic([-1e9, 1e9]).kind == .linear)
+        #expect(AxisScale.automatic([0.011, 4.8]).kind == .log)
+        #expect(AxisScale.automatic([0.1, 0.95]).kind == .linear)
+        #expect(AxisScale.log(10, 10_000).labels == ["10", "100", "1000", "10000"])
     }
 }
 

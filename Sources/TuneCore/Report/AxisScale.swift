@@ -79,7 +79,7 @@ public struct AxisScale: Sendable, Equatable {
     }
 
     /// A log axis when every value is positive and they span at least `decades` decades, else linear.
-    public static func automatic(_ values: [Double], decades: Double = 4) -> AxisScale {
+    public static func automatic(_ values: [Double], decades: Double = 2) -> AxisScale {
         let finite = values.filter(\.isFinite)
         guard let lo = finite.min(), let hi = finite.max() else { return linear(0, 1) }
         if lo > 0, log10(hi) - log10(lo) >= decades { return log(lo, hi) }
@@ -110,12 +110,12 @@ public struct AxisScale: Sendable, Equatable {
         return String(format: "%.\(min(decimals, 15))f", x)
     }
 
-    /// A value in at most 4 significant digits: `0.0123`, `1234`, `1.5e-300`, `-2e12`.
+    /// A value in at most 5 significant digits (4 in exponent form): `0.0123`, `1234`, `1.5e-300`, `-2e12`.
     public static func compact(_ x: Double) -> String {
         guard x.isFinite else { return "\(x)" }
         if x == 0 { return "0" }
         if abs(x) >= 1e-3 && abs(x) < 1e5 {
-            return String(format: "%.4g", x)
+            return String(format: "%.5g", x)
         }
         return exponentForm(String(format: "%.3e", x))
     }

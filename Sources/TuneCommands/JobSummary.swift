@@ -37,23 +37,6 @@ struct JobSummary {
     }
 }
 
-/// The command line that reruns a trial by hand.
-enum ReproduceCommand {
-    static func line(for trial: TrialRecord, in job: JobRecord) -> String {
-        var flags = job.spec.params.compactMap { p in trial.parameters[p.name].map { "--\(p.name)=\($0)" } }
-        if let placement = trial.placement, let resource = job.spec.hyperband {
-            flags.append("--\(resource.resourceParameter)=\(placement.budget)")
-        }
-        return (job.header.command + flags).map(shellQuoted).joined(separator: " ")
-    }
-
-    static func shellQuoted(_ word: String) -> String {
-        let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.,/=:+@%")
-        if !word.isEmpty && word.allSatisfy(safe.contains) { return word }
-        return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
-}
-
 /// Failure reasons grouped: `3 × exited with code 1: ModuleNotFoundError: … (trials 1, 2, 5)`.
 enum FailureDigest {
     static func lines(for job: JobRecord) -> [String] {

@@ -1,0 +1,183 @@
+import Foundation
+
+/// The report's charts, each an inline `<svg>` (or a sentence saying why there is none).
+/// Marks carry `data-trial` (and `data-state`) so tests and readers can find each trial.
+extension ReportData {
+    static let maxParallelTrials = 1000
+    static let maxCurves = 200
+    static let maxCurvePoints = 300
+
+    static func none(_ text: String) -> String { "<p class=\"none\">\(HTMLEscape.escape(text))</p>" }
+
+    /// Objective by trial number: succeeded trials as dots (stopped-early ones hollow), failed
+    /// and cancelled ones as × on the bottom edge, and the best value so far as a step line.
+    func history() -> String {
+        guard !succeeded.isEmpty else { return Self.none("no succeeded trial: nothing to plot") }
+        var chart = SVGChart()
+        chart.title("\(metric) by trial")
+        let lastId = job.trials.map(\.id).max() ?? 1
+        let xAxis = AxisScale.linear(0, Double(max(lastId, 5)), minimumStep: 1)
+        chart.xAxis(.numeric(xAxis), label: "trial")
+        chart.yAxis(.numeric(objectiveAxis), label: metric)
+        // Past 2,000 trials: smaller dots and no tooltips, to keep the file small.
+        let many = succeeded.count > 2000
+        let radius = many ? "1.5" : "3"
+        var best: Double?
+        var line = ""
+        for (trial, value) in succeeded {
+            let x = chart.px(xAxis.fraction(Double(trial.id)))
+            if let current = best, !job.spec.goal.isBetter(value, than: current) { continue }
+            let y = n(chart.py(objectiveAxis.fraction(value)))
+            line += best == nil ? "M\(n(x)) \(y)" : "H\(n(x))V\(y)"
+            best = value
+        }
+        line += "H\(n(chart.px(xAxis.fraction(Double(lastId)))))"
+        chart.add("<path class=\"best\" d=\"\(line)\"/>")
+        for (trial, value) in succeeded {
+            let state = trial.stoppedEarly ? "stopped" : "succeeded"
+            chart.add("<circle class=\"\(state)\" data-trial=\"\(trial.id)\" data-state=\"\(state)\" cx=\"\(n(chart.px(xAxis.fraction(Double(trial.id)))))\" cy=\"\(n(chart.py(objectiveAxis.fraction(value))))\" r=\"\(radius)\"" + (many ? "/>" : "><title>trial \(trial.id): \(HTMLEscape.escape(MetricReading.display(value)))</title></circle>"))
+        }
+        for trial in unsuccessful {
+            let (x, y) = (chart.px(xAxis.fraction(Double(trial.id))), chart.py(0))
+            let state = trial.state == .failed ? "failed" : "cancelled"
+            chart.add("<path class=\"\(state)\" data-trial=\"\(trial.id)\" data-state=\"\(state)\" d=\"\(cross(x, y, 3.5))\"" + (many ? "/>" : "><title>trial \(trial.id) \(state)</title></path>"))
+        }
+        return chart.render(label: "\(metric) by trial number", id: "history")
+    }
+
+    /// One vertical axis per parameter and one for the objective; a polyline per succeeded trial
+    /// coloured by its objective (viridis), the best drawn last.
+    func parallelCoordinates() -> String {
+        guard !succeeded.isEmpty else { return Self.none("no succeeded trial: nothing to plot") }
+        guard !params.isEmpty else { return Self.none("the job has no parameters") }
+        let columns = params.count + 1
+        let width = Double(max(720, 130 * columns))
+        var chart = SVGChart(width: width, height: 420, left: 60, top: 56, right: 60, bottom: 40)
+        chart.title("parallel coordinates")
+        chart.colorLegend(id: "viridis-parallel", low: AxisScale.compact(objectiveAxis.lower), high: AxisScale.compact(objectiveAxis.upper), caption: metric)
+        let step = (chart.right - chart.left) / Double(columns - 1)
+        let axes = parameterAxes + [.numeric(objectiveAxis)]
+        let names = params.map(\.name) + [metric]
+        // Worst first, so the best lines are on top.
+        var ordered = succeeded.sorted { job.spec.goal.isBetter($1.value, than: $0.value) }
+        if ordered.count > Self.maxParallelTrials { ordered = Array(ordered.suffix(Self.maxParallelTrials)) }
+        let strokeWidth = ordered.count > 300 ? "0.6" : "1.2"
+        for (trial, value) in ordered {
+            var points: [String] = []
+            for (i, axis) in axes.enumerated() {
+                let key = i < params.count ? Self.key(params[i], trial) : value
+                guard let key else { continue }
+                points.append("\(n(chart.left + Double(i) * step)),\(n(chart.py(axis.fraction(key))))")
+            }
+            chart.add("<polyline data-trial=\"\(trial.id)\" stroke=\"\(color(value))\" stroke-width=\"\(strokeWidth)\" points=\"\(points.joined(separator: " "))\"/>")
+        }
+        for (i, axis) in axes.enumerated() {
+            let x = chart.left + Double(i) * step
+            var parts = ["<g class=\"axis\" data-param=\"\(HTMLEscape.escape(names[i]))\" data-scale=\"\(axis.scaleName)\">",
+                         "<line x1=\"\(n(x))\" y1=\"\(n(chart.top))\" x2=\"\(n(x))\" y2=\"\(n(chart.bottom))\"/>"]
+            for (f, text) in axis.tickMarks {
+                let y = n(chart.py(f))
+                parts.append("<line x1=\"\(n(x - 3))\" y1=\"\(y)\" x2=\"\(n(x + 3))\" y2=\"\(y)\"/><text class=\"tick\" x=\"\(n(x + 5))\" y=\"\(y)\" dy=\"0.32em\">\(HTMLEscape.escape(text))</text>")
+            }
+            let scale = axis.scaleName == "log" ? " (log)" : ""
+            parts.append("<text class=\"label\" x=\"\(n(x))\" y=\"\(n(chart.top - 10))\" text-anchor=\"middle\">\(HTMLEscape.escape(ChartAxis.clip(names[i], to: 18) + scale))</text></g>")
+            chart.add(parts.joined())
+        }
+        var html = chart.render(label: "parallel coordinates of the parameters and \(metric)", id: "parallel")
+        if succeeded.count > ordered.count {
+            html += "<p class=\"note\">The best \(ordered.count) of \(succeeded.count) succeeded trials are drawn.</p>"
+        }
+        return html
+    }
+
+    /// The objective against each parameter's value, one small chart per parameter.
+    func slices() -> String {
+        guard !succeeded.isEmpty else { return Self.none("no succeeded trial: nothing to plot") }
+        guard !params.isEmpty else { return Self.none("the job has no parameters") }
+        var html = "<div class=\"slices\">"
+        for (p, spec) in params.enumerated() {
+            var chart = SVGChart(width: 360, height: 260, left: 64, top: 30, right: 16, bottom: 48)
+            chart.title(spec.name)
+            let axis = parameterAxes[p]
+            chart.xAxis(axis, label: spec.name + (axis.scaleName == "log" ? " (log)" : ""))
+            chart.yAxis(.numeric(objectiveAxis), label: metric)
+            var dots = ["", ""]
+            for (trial, value) in succeeded {
+                guard var key = Self.key(spec, trial) else { continue }
+                if case .ordinal = axis {
+                    // Spread each value's dots a little (±¼ of its slot), the same way every time.
+                    key += (Double(UInt(bitPattern: trial.id &* 2654435761) % 1000) / 1000 - 0.5) * 0.5
+                }
+                dots[trial.stoppedEarly ? 1 : 0] += "M\(n(chart.px(axis.fraction(key)))) \(n(chart.py(objectiveAxis.fraction(value))))h0"
+            }
+            if !dots[0].isEmpty { chart.add("<path class=\"dots\" d=\"\(dots[0])\"/>") }
+            if !dots[1].isEmpty { chart.add("<path class=\"dots stopped\" d=\"\(dots[1])\"/>") }
+            html += chart.render(label: "\(metric) against \(spec.name)", id: "slice-\(p + 1)")
+        }
+        return html + "</div>"
+    }
+
+    /// The objective tag's readings by step, a line per trial (the best `maxCurves` trials);
+    /// stopped trials dashed and ending in ×.
+    func learningCurves() -> String {
+        var withReadings: [(TrialRecord, [MetricReading])] = []
+        var total = 0
+        for trial in job.trialsBestFirst {
+            let readings = trial.readings(ofMetric: metric).filter { $0.value.isFinite }
+            guard !readings.isEmpty else { continue }
+            total += 1
+            if withReadings.count < Self.maxCurves {
+                withReadings.append((trial, readings.enumerated().sorted { ($0.1.step, $0.0) < ($1.1.step, $1.0) }.map(\.1)))
+            }
+        }
+        guard !withReadings.isEmpty else { return Self.none("no trial reported \(metric) readings") }
+        let values = withReadings.flatMap { $0.1.map(\.value) }
+        let steps = withReadings.flatMap { $0.1.map { Double($0.step) } }
+        let xAxis = AxisScale.linear(min(0, steps.min() ?? 0), max(1, steps.max() ?? 1), minimumStep: 1)
+        let yAxis = AxisScale.automatic(values)
+        var chart = SVGChart()
+        chart.title("\(metric) during training")
+        chart.xAxis(.numeric(xAxis), label: "step")
+        chart.yAxis(.numeric(yAxis), label: metric)
+        chart.colorLegend(id: "viridis-curves", low: AxisScale.compact(objectiveAxis.lower), high: AxisScale.compact(objectiveAxis.upper), caption: "final \(metric)")
+        let strokeWidth = withReadings.count > 50 ? "0.8" : "1.4"
+        // Worst first, so the best curves are on top.
+        for (trial, readings) in withReadings.reversed() {
+            let stride = max(1, (readings.count + Self.maxCurvePoints - 1) / Self.maxCurvePoints)
+            var kept = readings.enumerated().filter { $0.offset % stride == 0 }.map(\.element)
+            if let last = readings.last, kept.last != last { kept.append(last) }
+            let points = kept.map { (chart.px(xAxis.fraction(Double($0.step))), chart.py(yAxis.fraction($0.value))) }
+            var d = points.enumerated().map { "\($0.offset == 0 ? "M" : "L")\(n($0.element.0)) \(n($0.element.1))" }.joined()
+            if points.count == 1 { d += "h0" }
+            let colour = trial.state == .succeeded ? trial.finalMetric.map { color($0.value) } ?? Palette.grey : Palette.grey
+            let state = trial.stoppedEarly ? "stopped" : trial.state.rawValue.lowercased()
+            chart.add("<path class=\"curve \(state)\" data-trial=\"\(trial.id)\" data-state=\"\(state)\" stroke=\"\(colour)\" stroke-width=\"\(strokeWidth)\" d=\"\(d)\"><title>trial \(trial.id)</title></path>")
+            if trial.stoppedEarly || trial.state == .failed, let end = points.last {
+                chart.add("<path class=\"cut\" d=\"\(cross(end.0, end.1, 3))\"/>")
+            }
+        }
+        var html = chart.render(label: "\(metric) readings by step", id: "curves")
+        if total > withReadings.count {
+            html += "<p class=\"note\">The best \(withReadings.count) of the \(total) trials with readings are drawn.</p>"
+        }
+        return html
+    }
+
+    /// The importance table: each parameter's share, bar, raw η² and groups.
+    func importanceTable() -> String {
+        guard succeeded.count >= 3 else { return Self.none("too few succeeded trials (\(succeeded.count)) to estimate importance; it needs 3") }
+        guard !params.isEmpty else { return Self.none("the job has no parameters") }
+        let entries = importance.entries.sorted { $0.share > $1.share }
+        var rows = ""
+        for entry in entries {
+            let percent = entry.share * 100
+            rows += "<tr><td>\(HTMLEscape.escape(entry.parameter))</td><td class=\"bar\"><span style=\"width:\(n(percent * 2))px\"></span></td><td>\(String(format: "%.1f", percent))%</td><td>\(String(format: "%.3f", entry.etaSquared))</td><td>\(entry.groups)</td></tr>"
+        }
+        return "<table class=\"importance\"><thead><tr><th>parameter</th><th></th><th>share</th><th>η²</th><th>groups</th></tr></thead><tbody>\(rows)</tbody></table>"
+    }
+}
+
+/// An × centred at (x, y) as path data.
+func cross(_ x: Double, _ y: Double, _ size: Double) -> String {
+    "M\(n(x - size)) \(n(y - size))L\(n(x + size)) \(n(y + size))M\(n(x - size)) \(n(y + size))L\(n(x + size)) \(n(y - size))"
+}

@@ -17,9 +17,7 @@ struct StatusCommand: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
-    func validate() throws {
-        if !(interval > 0 && interval <= 3600) { throw ValidationError("--interval must be a number of seconds > 0") }
-    }
+    func validate() throws { try JobWatch.check(interval: interval) }
 
     func run() throws {
         let record = try storeOptions.load(job)

@@ -25,9 +25,7 @@ struct WatchCommand: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
-    func validate() throws {
-        if !(interval > 0 && interval <= 3600) { throw ValidationError("--interval must be a number of seconds > 0") }
-    }
+    func validate() throws { try JobWatch.check(interval: interval) }
 
     func run() throws {
         let record = try storeOptions.load(job)
@@ -37,6 +35,11 @@ struct WatchCommand: ParsableCommand {
 
 /// The watch loop: replays the journal every `interval` and shows `StatusView`'s lines.
 struct JobWatch {
+    /// `--interval`, checked for `watch` and `status --follow` alike.
+    static func check(interval: Double) throws {
+        if !(interval > 0 && interval <= 3600) { throw ValidationError("--interval must be a number of seconds > 0") }
+    }
+
     let store: JobStore
     let job: String
     let interval: Double

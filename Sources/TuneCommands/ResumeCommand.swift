@@ -67,7 +67,7 @@ struct ResumeCommand: ParsableCommand {
             Console.stderr("tune: resuming job \(record.id): \(parts.joined(separator: ", ")) (maxTrials \(record.spec.maxTrials))")
         }
         try JobExecution(job: record, store: store, writer: opened.writer, lock: opened.lock, executable: opened.executable,
-                         plan: .resume, options: runOptions.runOptions, quiet: runOptions.quiet).run()
+                         plan: .resume, options: runOptions.runOptions(for: record.spec), quiet: runOptions.quiet).run()
     }
 }
 
@@ -114,7 +114,7 @@ struct RetryCommand: ParsableCommand {
             Console.stderr("tune: job \(record.id): running trial\(chosen.count == 1 ? "" : "s") \(Self.list(chosen)) again")
         }
         try JobExecution(job: record, store: store, writer: opened.writer, lock: opened.lock, executable: opened.executable,
-                         plan: .retry(chosen.map(\.id)), options: runOptions.runOptions, quiet: runOptions.quiet).run()
+                         plan: .retry(chosen.map(\.id)), options: runOptions.runOptions(for: record.spec), quiet: runOptions.quiet).run()
     }
 
     static func list(_ trials: [TrialRecord]) -> String {

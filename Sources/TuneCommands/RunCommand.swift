@@ -53,6 +53,8 @@ struct RunCommand: ParsableCommand {
             Console.note("the grid has \(size) combination\(size == 1 ? "" : "s") and maxTrials is \(spec.maxTrials): running \(runs) trial\(runs == 1 ? "" : "s")")
         }
 
+        // GPUs are checked before anything is created: too few is a usage error.
+        let options = try runOptions.runOptions(for: spec)
         var prior: (trials: [PriorTrial], leftOut: Int)?
         if let previous = spec.resumePreviousJobId {
             prior = try Self.warmStart(from: previous, spec: spec, store: store)
@@ -88,7 +90,7 @@ struct RunCommand: ParsableCommand {
             Console.stderr("tune: " + text)
         }
         try JobExecution(job: job, store: store, writer: writer, lock: lock, executable: executable, plan: .fresh,
-                         options: runOptions.runOptions, quiet: runOptions.quiet).run()
+                         options: options, quiet: runOptions.quiet).run()
     }
 
     /// The finished trials of `previous` that warm-start this job; a missing or incompatible job is a usage error.

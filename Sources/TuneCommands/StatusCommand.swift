@@ -58,6 +58,7 @@ enum StatusView {
             for trial in running {
                 var text = "trial \(trial.id)"
                 if let start = trial.startTime { text += ", \(ProgressReporter.duration(now.timeIntervalSince(start)))" }
+                if let gpus = trial.gpus { text += ", GPU\(gpus.count == 1 ? "" : "s") \(gpus.joined(separator: ","))" }
                 if let latest = trial.readings(ofMetric: spec.metricTag).last {
                     text += ", \(latest.tag)=\(MetricReading.display(latest.value)) at step \(latest.step)"
                 }

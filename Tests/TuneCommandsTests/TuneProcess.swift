@@ -123,7 +123,8 @@ final class Sandbox: @unchecked Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment["TUNE_STORE"] = nil
         environment["PWD"] = dir.path
-        for (key, value) in env { environment[key] = value }
+        // An empty value removes the variable (e.g. CUDA_VISIBLE_DEVICES, whatever the machine has).
+        for (key, value) in env { environment[key] = value.isEmpty ? nil : value }
         process.environment = environment
         process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
         process.standardOutput = try FileHandle(forWritingTo: out)

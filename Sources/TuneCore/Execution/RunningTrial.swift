@@ -29,6 +29,8 @@ final class RunningTrial {
     var timeoutReason: String?
     /// When a trial sent SIGTERM gets SIGKILL if it is still there.
     var killAt: Date?
+    /// The GPUs it holds (gpusPerTrial), given back when it ends.
+    var gpus: [String] = []
     /// Set when early stopping stopped the trial: why.
     var earlyStopReason: String?
     var exit: TrialExit?

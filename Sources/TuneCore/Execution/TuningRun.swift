@@ -13,6 +13,8 @@ public struct RunOptions: Sendable {
     public var pollInterval: TimeInterval
     /// How often the cloudml-hypertune file of a running trial is re-read.
     public var metricFileInterval: TimeInterval
+    /// The GPUs to share out with gpusPerTrial (see `GPUInventory`).
+    public var gpus: [String] = []
 
     public init(verbose: Bool = false, gracePeriod: TimeInterval = 10, pollInterval: TimeInterval = 0.1, metricFileInterval: TimeInterval = 0.5) {
         self.verbose = verbose
@@ -61,6 +63,8 @@ public final class TuningRun {
     private var cancelReason: String?
     /// The completed trials' objective curves, for the median stopping rule.
     private var completedCurves: CompletedCurves
+    /// GPUs no running trial holds.
+    private var freeGPUs: [String]
     /// A launch found the machine short of descriptors or processes: no more until a trial ends.
     private var launchBlocked = false
     private var announcedShortage = false
@@ -71,6 +75,7 @@ public final class TuningRun {
         self.job = job
         self.plan = plan
         self.completedCurves = CompletedCurves(job: job)
+        self.freeGPUs = options.gpus
         self.store = store
         self.writer = writer
         self.executable = executable
@@ -165,7 +170,7 @@ public final class TuningRun {
 
     private func launchWhileSlotsFree() throws(StoreError) {
         launchBlocked = false
-        while running.count < spec.maxParallelTrials && !launchBlocked {
+        while running.count < slots && !launchBlocked {
             if !reruns.isEmpty {
                 let next = reruns.removeFirst()
                 try relaunch(next.trial, cause: next.cause)
@@ -182,6 +187,12 @@ public final class TuningRun {
             }
             try start(nextId)
         }
+    }
+
+    /// Trials that may run at once: maxParallelTrials, and with gpusPerTrial no more than the GPUs allow.
+    var slots: Int {
+        guard let perTrial = spec.gpusPerTrial else { return spec.maxParallelTrials }
+        return min(spec.maxParallelTrials, options.gpus.count / perTrial)
     }
 
     /// Runs trial `id` again with its parameters, as a new attempt (journaled unless `cause` is nil).
@@ -243,11 +254,19 @@ public final class TuningRun {
             environment["TUNE_RESOURCE"] = String(placement.budget)
             environment["TUNE_CONFIGURATION"] = String(placement.configuration)
         }
+        var gpus: [String] = []
+        if let perTrial = spec.gpusPerTrial {
+            // Only called with a slot free, so the pool has enough: no GPU ever serves two trials.
+            gpus = Array(freeGPUs.prefix(perTrial))
+            freeGPUs.removeFirst(gpus.count)
+            environment["CUDA_VISIBLE_DEVICES"] = gpus.joined(separator: ",")
+        }
         let request = LaunchRequest(executable: executable, arguments: job.header.command + flags, environment: environment)
         let process: any TrialProcess
         do {
             process = try launcher.launch(request)
         } catch {
+            freeGPUs.insert(contentsOf: gpus, at: 0)
             if error.isResourceShortage, !running.isEmpty {
                 // Out of descriptors or processes for now: the trial waits (still pending) until a
                 // running one ends, rather than failing for want of a pipe.
@@ -263,8 +282,10 @@ public final class TuningRun {
             return
         }
         let now = Date()
-        running.append(RunningTrial(id: id, process: process, directory: directory, echo: options.verbose, startTime: now))
-        try record(.trialStarted(trial: id, pid: process.pid, time: now))
+        let runningTrial = RunningTrial(id: id, process: process, directory: directory, echo: options.verbose, startTime: now)
+        runningTrial.gpus = gpus
+        running.append(runningTrial)
+        try record(.trialStarted(trial: id, pid: process.pid, time: now, gpus: gpus.isEmpty ? nil : gpus))
         if let trial = job.trial(id) { reporter.trialStarted(trial, job: job) }
     }
 
@@ -322,6 +343,7 @@ public final class TuningRun {
             trial.process.send(SIGKILL)
             try recordEnd(of: trial, exit: exit)
         }
+        for trial in running where trial.exit != nil { freeGPUs.append(contentsOf: trial.gpus) }
         running.removeAll { $0.exit != nil }
         if stopReason == nil { stopReason = job.failureBudgetExceeded }
         if let reason = stopReason, !running.isEmpty, !announcedStop {

@@ -4,7 +4,7 @@ enum SpecKeys {
     static let spec = [
         "goal", "hyperparameterMetricTag", "maxTrials", "maxParallelTrials", "maxFailedTrials",
         "algorithm", "params", "enableTrialEarlyStopping", "resumePreviousJobId",
-        "seed", "measurementSelectionType", "trialTimeout", "maxTrialRetries", "earlyStopping",
+        "seed", "measurementSelectionType", "trialTimeout", "maxTrialRetries", "earlyStopping", "gpusPerTrial",
         "resourceParameter", "minResource", "maxResource", "reductionFactor", "hyperbandBrackets",
     ]
 

@@ -24,6 +24,8 @@ public struct TuningSpec: Sendable, Codable, Equatable {
     /// tune extension: a trial running longer than this many seconds is stopped (SIGTERM, then
     /// SIGKILL after the grace period) and fails as timed out. nil: no limit.
     public var trialTimeout: Double?
+    /// tune extension: GPUs each trial gets to itself (`CUDA_VISIBLE_DEVICES`); nil: tune assigns none.
+    public var gpusPerTrial: Int?
     /// tune extension: how many times a trial that failed with signs of infrastructure trouble
     /// (see `InfrastructureFailure`) is run again. nil or 0: never.
     public var maxTrialRetries: Int?

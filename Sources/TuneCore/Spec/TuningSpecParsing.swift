@@ -42,6 +42,9 @@ extension TuningSpec {
             }
             spec.trialTimeout = seconds
         }
+        if let entry = mapping["gpusPerTrial"] {
+            spec.gpusPerTrial = try entry.integer(atLeast: 1, expected: "a positive integer (GPUs each trial gets to itself)")
+        }
         if let entry = mapping["maxTrialRetries"] {
             let count = try entry.integer(atLeast: 0, expected: "a non-negative integer")
             spec.maxTrialRetries = count == 0 ? nil : count

@@ -130,11 +130,12 @@ public struct JobRecord: Sendable, Equatable {
                 trial.placement = placement
                 trials.append(trial)
             }
-        case .trialStarted(let id, let pid, let time):
+        case .trialStarted(let id, let pid, let time, let gpus):
             update(id) {
                 $0.state = .running
                 $0.startTime = time
                 $0.pid = pid
+                $0.gpus = gpus
             }
         case .metrics(let id, let readings):
             update(id) { $0.readings.append(contentsOf: readings) }

@@ -46,7 +46,7 @@ public struct ResourcePlacement: Sendable, Equatable, Codable {
 public enum JournalEvent: Sendable, Equatable {
     case jobCreated(JobHeader)
     case trialCreated(trial: Int, parameters: [String: String], time: Date, placement: ResourcePlacement? = nil)
-    case trialStarted(trial: Int, pid: Int32, time: Date)
+    case trialStarted(trial: Int, pid: Int32, time: Date, gpus: [String]? = nil)
     case metrics(trial: Int, readings: [MetricReading])
     case trialFinished(TrialOutcome)
     case jobStateChanged(JobState, reason: String?, time: Date)
@@ -66,7 +66,7 @@ extension JournalEvent: Codable {
         case parameters, pid, readings
         case state, finalMetric, exitCode, signal, reason
         case attempt, cause, outputFolder, maxTrials, trials
-        case placement, stoppedEarly
+        case placement, stoppedEarly, gpus
     }
 
     private enum Kind: String, Codable {
@@ -101,11 +101,12 @@ extension JournalEvent: Codable {
             try c.encode(trial, forKey: .trial)
             try c.encode(parameters, forKey: .parameters)
             try c.encodeIfPresent(placement, forKey: .placement)
-        case .trialStarted(let trial, let pid, let time):
+        case .trialStarted(let trial, let pid, let time, let gpus):
             try c.encode(Kind.trialStarted, forKey: .event)
             try c.encode(time.timeIntervalSince1970, forKey: .time)
             try c.encode(trial, forKey: .trial)
             try c.encode(pid, forKey: .pid)
+            try c.encodeIfPresent(gpus, forKey: .gpus)
         case .metrics(let trial, let readings):
             try c.encode(Kind.metrics, forKey: .event)
             try c.encode(trial, forKey: .trial)
@@ -168,7 +169,8 @@ extension JournalEvent: Codable {
                                  placement: try c.decodeIfPresent(ResourcePlacement.self, forKey: .placement))
         case .trialStarted:
             self = .trialStarted(trial: try c.decode(Int.self, forKey: .trial),
-                                 pid: try c.decode(Int32.self, forKey: .pid), time: try time())
+                                 pid: try c.decode(Int32.self, forKey: .pid), time: try time(),
+                                 gpus: try c.decodeIfPresent([String].self, forKey: .gpus))
         case .metrics:
             self = .metrics(trial: try c.decode(Int.self, forKey: .trial),
                             readings: try c.decode([MetricReading].self, forKey: .readings))

@@ -33,6 +33,8 @@ public struct TrialRecord: Sendable, Equatable {
     public var failureReason: String?
     /// Stopped by early stopping: SUCCEEDED with the value it had reached (Cloud ML's isTrialStoppedEarly).
     public var stoppedEarly: Bool = false
+    /// The GPUs the trial was given (`CUDA_VISIBLE_DEVICES`), with gpusPerTrial.
+    public var gpus: [String]?
     /// Hyperband: the configuration, rung and budget this trial runs.
     public var placement: ResourcePlacement?
     /// The current attempt (1 unless the trial was run again: resumed, retried).
@@ -71,6 +73,7 @@ public struct TrialRecord: Sendable, Equatable {
         signal = nil
         failureReason = nil
         stoppedEarly = false
+        gpus = nil
     }
 
     /// The distinct tags this trial reported, in first-seen order.

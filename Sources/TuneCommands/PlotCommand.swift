@@ -67,10 +67,9 @@ enum TerminalSize {
     static func current(environment: [String: String] = ProcessInfo.processInfo.environment) -> (width: Int, height: Int) {
         var width = 80
         var height = 20
-        var size = winsize()
-        if isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
-            width = Int(size.ws_col)
-            if size.ws_row > 0 { height = min(max(Int(size.ws_row) - 2, TerminalChart.minimumHeight), 40) }
+        if isatty(STDOUT_FILENO) == 1, let size = TerminalWindow.size(of: STDOUT_FILENO) {
+            width = size.columns
+            if size.rows > 0 { height = min(max(size.rows - 2, TerminalChart.minimumHeight), 40) }
         }
         if let columns = environment["COLUMNS"].flatMap(Int.init), columns > 0 { width = columns }
         if let lines = environment["LINES"].flatMap(Int.init), lines > 0 { height = min(max(lines - 2, TerminalChart.minimumHeight), 40) }

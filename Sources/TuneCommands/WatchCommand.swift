@@ -96,8 +96,6 @@ struct JobWatch {
     }
 
     static func terminalWidth() -> Int {
-        var size = winsize()
-        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
-        return 80
+        TerminalWindow.size(of: STDOUT_FILENO)?.columns ?? 80
     }
 }

@@ -27,6 +27,18 @@ struct StoppingTests {
         done
         """
 
+    /// A HYPERBAND job over 1…9 epochs of the curve script, each run logged to runs.txt.
+    static func hyperbandJob(_ job: String, maxTrials: Int, parallel: Int, epochSeconds: String,
+                             extra: String) async throws -> (Sandbox, TuneOutcome) {
+        let sandbox = try Sandbox()
+        try sandbox.script("curve.sh", curve)
+        try sandbox.write("h.yml", config(maxTrials: maxTrials, parallel: parallel, algorithm: "HYPERBAND",
+                                          extra: "resourceParameter: epochs\nminResource: 1\nmaxResource: 9\n" + extra))
+        let run = try await sandbox.tune(["./curve.sh", "--config", "h.yml", "--job", job],
+                                         env: ["RUNS": sandbox.path("runs.txt"), "EPOCH_SECONDS": epochSeconds])
+        return (sandbox, run)
+    }
+
     @Test func aTrialBehindTheMedianIsStoppedAndABetterOneNeverIs() async throws {
         let sandbox = try Sandbox()
         try sandbox.script("curve.sh", Self.curve)
@@ -60,18 +72,8 @@ struct StoppingTests {
     }
 
     @Test func hyperbandRunsRungsWithTheirBudgetsAndPromotesTheBest() async throws {
-        let sandbox = try Sandbox()
-        try sandbox.script("curve.sh", Self.curve)
-        try sandbox.write("h.yml", config(maxTrials: 20, parallel: 1, algorithm: "HYPERBAND", extra: """
-            resourceParameter: epochs
-            minResource: 1
-            maxResource: 9
-            reductionFactor: 3
-            hyperbandBrackets: 1
-            seed: 5
-            """))
-        let run = try await sandbox.tune(["./curve.sh", "--config", "h.yml", "--job", "h"],
-                                         env: ["RUNS": sandbox.path("runs.txt"), "EPOCH_SECONDS": "0.005"])
+        let (sandbox, run) = try await Self.hyperbandJob("h", maxTrials: 20, parallel: 1, epochSeconds: "0.005",
+                                                         extra: "reductionFactor: 3\nhyperbandBrackets: 1\nseed: 5")
         #expect(run.status == 0, "\(run)")
         let trials = try await trialsJSON(sandbox, "h")
         #expect(trials.count == 20)
@@ -138,16 +140,7 @@ struct StoppingTests {
     }
 
     @Test func hyperbandKeepsEverySlotBusy() async throws {
-        let sandbox = try Sandbox()
-        try sandbox.script("curve.sh", Self.curve)
-        try sandbox.write("h.yml", config(maxTrials: 15, parallel: 3, algorithm: "HYPERBAND", extra: """
-            resourceParameter: epochs
-            minResource: 1
-            maxResource: 9
-            seed: 2
-            """))
-        let run = try await sandbox.tune(["./curve.sh", "--config", "h.yml", "--job", "busy"],
-                                         env: ["RUNS": sandbox.path("runs.txt"), "EPOCH_SECONDS": "0.05"])
+        let (sandbox, run) = try await Self.hyperbandJob("busy", maxTrials: 15, parallel: 3, epochSeconds: "0.05", extra: "seed: 2")
         #expect(run.status == 0, "\(run)")
         let trials = try await trialsJSON(sandbox, "busy")
         let formatter = ISO8601DateFormatter()

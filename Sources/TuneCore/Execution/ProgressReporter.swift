@@ -94,8 +94,6 @@ public final class ProgressReporter {
     }
 
     private static func terminalWidth() -> UInt16 {
-        var size = winsize()
-        if ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return size.ws_col }
-        return 100
+        TerminalWindow.size(of: STDERR_FILENO).map { UInt16(clamping: $0.columns) } ?? 100
     }
 }

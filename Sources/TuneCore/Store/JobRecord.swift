@@ -104,11 +104,13 @@ public struct JobRecord: Sendable, Equatable {
             return TrialObservation(trialId: -trial.trial, assignment: assignment, state: trial.state,
                                     objective: trial.state == .succeeded ? trial.objective : nil)
         }
-        let stopped = StoppedTrialValues(job: self)
+        // Built only when a trial was stopped early: it reads every completed trial's curve, and
+        // strategies ask for observations at every proposal.
+        let stopped = trials.contains(where: \.stoppedEarly) ? StoppedTrialValues(job: self) : nil
         return prior + trials.compactMap { trial in
             guard let assignment = Assignment(textValues: trial.parameters, spec: spec) else { return nil }
             var objective = trial.state == .succeeded ? trial.finalMetric?.value : nil
-            if trial.stoppedEarly, objective != nil { objective = stopped.value(for: trial) }
+            if trial.stoppedEarly, objective != nil, let stopped { objective = stopped.value(for: trial) }
             return TrialObservation(trialId: trial.id, assignment: assignment, state: trial.state, objective: objective)
         }
     }

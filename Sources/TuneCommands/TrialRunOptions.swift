@@ -1,0 +1,46 @@
+import ArgumentParser
+import TuneCore
+
+/// The options of every command that runs trials (`run`, `resume`, `retry`).
+struct TrialRunOptions: ParsableArguments {
+    @Flag(name: .shortAndLong, help: "Copy every trial's output to the terminal, each line prefixed by its trial.")
+    var verbose = false
+
+    @Flag(name: .shortAndLong, help: "No progress lines; only the result.")
+    var quiet = false
+
+    @Option(name: .customLong("grace-period"), help: ArgumentHelp("Seconds between SIGTERM and SIGKILL when trials are stopped.", valueName: "seconds"))
+    var gracePeriod: Double = 10
+
+    @Option(help: ArgumentHelp("With gpusPerTrial: the GPUs to share out (default: $CUDA_VISIBLE_DEVICES, else nvidia-smi -L).", valueName: "ids"))
+    var gpus: String?
+
+    var runOptions: RunOptions { RunOptions(verbose: verbose, gracePeriod: gracePeriod) }
+
+    /// The run options for a job with this spec: with gpusPerTrial, the GPUs found (a usage error
+    /// when there are too few for one trial), and a note when they allow fewer trials at once than
+    /// maxParallelTrials.
+    func runOptions(for spec: TuningSpec) throws -> RunOptions {
+        var options = runOptions
+        guard let perTrial = spec.gpusPerTrial else {
+            if gpus != nil { Console.note("--gpus is ignored: the config has no gpusPerTrial") }
+            return options
+        }
+        let found: (ids: [String], source: String)
+        do {
+            found = try GPUInventory.devices(option: gpus)
+        } catch {
+            throw CommandFailure.usage(error.description)
+        }
+        guard found.ids.count >= perTrial else {
+            let have = found.ids.isEmpty ? "no GPU was found (\(found.source))" : "only \(found.ids.count) GPU\(found.ids.count == 1 ? "" : "s") (\(found.ids.joined(separator: ","))) from \(found.source)"
+            throw CommandFailure.usage("gpusPerTrial is \(perTrial) but \(have): run on a machine with GPUs, name them with --gpus 0,1, or remove gpusPerTrial")
+        }
+        options.gpus = found.ids
+        let slots = found.ids.count / perTrial
+        if slots < spec.maxParallelTrials {
+            Console.note("\(found.ids.count) GPU\(found.ids.count == 1 ? "" : "s") (\(found.ids.joined(separator: ","))) at \(perTrial) per trial: \(slots) trial\(slots == 1 ? "" : "s") at a time, not maxParallelTrials \(spec.maxParallelTrials)")
+        }
+        return options
+    }
+}

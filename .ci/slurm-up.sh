@@ -121,8 +121,13 @@ KillWait=5
 OverTimeLimit=0
 Waittime=0
 MinJobAge=300
+# Jobs in partition 'urgent' preempt (cancel) jobs in 'debug' on the same node, so that tests
+# can preempt a trial for real.
+PreemptType=preempt/partition_prio
+PreemptMode=CANCEL
 NodeName=$HOST NodeAddr=127.0.0.1 CPUs=$CPUS RealMemory=$REAL_MEM State=UNKNOWN
-PartitionName=debug Nodes=$HOST Default=YES MaxTime=INFINITE State=UP
+PartitionName=debug Nodes=$HOST Default=YES MaxTime=INFINITE State=UP PriorityTier=1
+PartitionName=urgent Nodes=$HOST MaxTime=INFINITE State=UP PriorityTier=2
 EOF
 
 CONF_CHANGED=0

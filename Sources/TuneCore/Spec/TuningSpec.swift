@@ -37,6 +37,8 @@ public struct TuningSpec: Sendable, Codable, Equatable {
     public var hyperband: HyperbandSpec?
     /// Cloud ML's warm-start job id: the finished trials of that job (in the same store) seed this one.
     public var resumePreviousJobId: String?
+    /// tune extension, `launcher:` beside the spec: where trials run (nil: locally, Slurm's defaults).
+    public var launcher: LauncherSpec?
 
     public static let defaultMetricTag = "training/hptuning/metric"
 
@@ -74,6 +76,9 @@ public struct TuningSpec: Sendable, Codable, Equatable {
     public var earlyStoppingRule: EarlyStoppingSpec? {
         enableTrialEarlyStopping && algorithm != .hyperband ? (earlyStopping ?? EarlyStoppingSpec()) : nil
     }
+
+    /// Where trials run: `launcher.type`, local when the config has no launcher block.
+    public var launcherKind: LauncherSpec.Kind { launcher?.kind ?? .local }
 
     public func param(named name: String) -> ParameterSpec? {
         params.first { $0.name == name }

@@ -12,6 +12,7 @@ struct JobExecution {
     var plan: RunPlan
     var options: RunOptions
     var quiet: Bool
+    var launch: LaunchSetup
 
     func run() throws {
         Interrupts.install()
@@ -20,7 +21,7 @@ struct JobExecution {
         // Stops the trials' process groups even if tune itself is SIGKILLed.
         let watchdog = Watchdog.start(gracePeriod: options.gracePeriod, warn: { reporter.note($0) })
         let tuning = TuningRun(job: job, store: store, writer: writer, executable: executable, strategy: strategy,
-                               launcher: LocalLauncher(watchdog: watchdog), options: options, reporter: reporter, plan: plan)
+                               launcher: launch.launcher(for: job, watchdog: watchdog, options: options), options: options, reporter: reporter, plan: plan)
         let outcome: JobOutcome
         do {
             outcome = try tuning.run()

@@ -31,6 +31,7 @@ struct ResumeCommand: ParsableCommand {
         let store = storeOptions.jobStore
         let opened = try OpenedJob(job, store: store)
         var record = opened.job
+        try runOptions.applyLauncher(to: &record)
         let spec = record.spec
 
         if let maxTrials {
@@ -67,7 +68,8 @@ struct ResumeCommand: ParsableCommand {
             Console.stderr("tune: resuming job \(record.id): \(parts.joined(separator: ", ")) (maxTrials \(record.spec.maxTrials))")
         }
         try JobExecution(job: record, store: store, writer: opened.writer, lock: opened.lock, executable: opened.executable,
-                         plan: .resume, options: runOptions.runOptions(for: record.spec), quiet: runOptions.quiet).run()
+                         plan: .resume, options: runOptions.runOptions(for: record.spec), quiet: runOptions.quiet,
+                         launch: try LaunchSetup.prepare(spec: record.spec, store: store)).run()
     }
 }
 
@@ -95,7 +97,8 @@ struct RetryCommand: ParsableCommand {
     func run() throws {
         let store = storeOptions.jobStore
         let opened = try OpenedJob(job, store: store)
-        let record = opened.job
+        var record = opened.job
+        try runOptions.applyLauncher(to: &record)
         let chosen: [TrialRecord]
         if let trials {
             chosen = try TrialIdList.parse(trials, in: record, accepted: "trial ids such as 3,7")
@@ -114,7 +117,8 @@ struct RetryCommand: ParsableCommand {
             Console.stderr("tune: job \(record.id): running trial\(chosen.count == 1 ? "" : "s") \(Self.list(chosen)) again")
         }
         try JobExecution(job: record, store: store, writer: opened.writer, lock: opened.lock, executable: opened.executable,
-                         plan: .retry(chosen.map(\.id)), options: runOptions.runOptions(for: record.spec), quiet: runOptions.quiet).run()
+                         plan: .retry(chosen.map(\.id)), options: runOptions.runOptions(for: record.spec), quiet: runOptions.quiet,
+                         launch: try LaunchSetup.prepare(spec: record.spec, store: store)).run()
     }
 
     static func list(_ trials: [TrialRecord]) -> String {

@@ -31,7 +31,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let setup = try TrialSetup(config: config, commandWords: command, example: "tune run")
-        let spec = setup.spec
+        let spec = try runOptions.applyingLauncher(to: setup.spec)
         let trialCommand = setup.command
         let directory = setup.directory
         let executable = setup.executable
@@ -53,8 +53,9 @@ struct RunCommand: ParsableCommand {
             Console.note("the grid has \(size) combination\(size == 1 ? "" : "s") and maxTrials is \(spec.maxTrials): running \(runs) trial\(runs == 1 ? "" : "s")")
         }
 
-        // GPUs are checked before anything is created: too few is a usage error.
+        // GPUs and the Slurm request are checked before anything is created: a usage error.
         let options = try runOptions.runOptions(for: spec)
+        let launch = try LaunchSetup.prepare(spec: spec, store: store)
         var prior: (trials: [PriorTrial], leftOut: Int)?
         if let previous = spec.resumePreviousJobId {
             prior = try Self.warmStart(from: previous, spec: spec, store: store)
@@ -83,14 +84,14 @@ struct RunCommand: ParsableCommand {
             throw CommandFailure.failed(error.description)
         }
 
-        if !runOptions.quiet { Console.stderr("tune: job \(jobId): \(spec.plannedTrials) trial\(spec.plannedTrials == 1 ? "" : "s") of `\(trialCommand.joined(separator: " "))`, \(strategy.name), \(spec.goal.rawValue) \(spec.metricTag), up to \(spec.maxParallelTrials) at a time (seed \(seed))") }
+        if !runOptions.quiet { Console.stderr("tune: job \(jobId): \(spec.plannedTrials) trial\(spec.plannedTrials == 1 ? "" : "s") of `\(trialCommand.joined(separator: " "))`, \(strategy.name), \(spec.goal.rawValue) \(spec.metricTag), up to \(spec.maxParallelTrials) at a time\(launch.kind == .slurm ? " on Slurm" : "") (seed \(seed))") }
         if let prior, let previous = spec.resumePreviousJobId {
             var text = "warm start from job \(previous): \(prior.trials.count) finished trial\(prior.trials.count == 1 ? "" : "s")"
             if prior.leftOut > 0 { text += " (\(prior.leftOut) left out: their values are outside this config's bounds)" }
             Console.stderr("tune: " + text)
         }
         try JobExecution(job: job, store: store, writer: writer, lock: lock, executable: executable, plan: .fresh,
-                         options: options, quiet: runOptions.quiet).run()
+                         options: options, quiet: runOptions.quiet, launch: launch).run()
     }
 
     /// The finished trials of `previous` that warm-start this job; a missing or incompatible job is a usage error.

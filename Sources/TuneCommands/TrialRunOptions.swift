@@ -15,14 +15,37 @@ struct TrialRunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("With gpusPerTrial: the GPUs to share out (default: $CUDA_VISIBLE_DEVICES, else nvidia-smi -L).", valueName: "ids"))
     var gpus: String?
 
+    @Option(help: ArgumentHelp("Where trials run: local (this machine) or slurm (a Slurm job per trial, through srun). Default: the config's launcher.type, else local.", valueName: "local|slurm"))
+    var launcher: String?
+
     var runOptions: RunOptions { RunOptions(verbose: verbose, gracePeriod: gracePeriod) }
+
+    /// The spec with `--launcher` applied (the config's Slurm settings are kept either way).
+    func applyingLauncher(to spec: TuningSpec) throws -> TuningSpec {
+        guard let launcher else { return spec }
+        guard let kind = LauncherSpec.Kind(rawValue: launcher.lowercased()) else {
+            throw CommandFailure.usage("--launcher \(launcher): expected local or slurm")
+        }
+        var spec = spec
+        spec.launcher = LauncherSpec(kind: kind, slurm: spec.launcher?.slurm ?? SlurmSettings())
+        return spec
+    }
+
+    /// `--launcher` on `resume`/`retry`: this run's trials go there; the journal keeps the job's own.
+    func applyLauncher(to job: inout JobRecord) throws {
+        let spec = try applyingLauncher(to: job.spec)
+        guard spec.launcherKind != job.spec.launcherKind else { return }
+        Console.note("job \(job.id) was set up for \(job.spec.launcherKind.rawValue) trials: this run starts its trials with --launcher \(spec.launcherKind.rawValue)")
+        job.header.spec = spec
+    }
 
     /// The run options for a job with this spec: with gpusPerTrial, the GPUs found (a usage error
     /// when there are too few for one trial), and a note when they allow fewer trials at once than
     /// maxParallelTrials.
     func runOptions(for spec: TuningSpec) throws -> RunOptions {
         var options = runOptions
-        guard let perTrial = spec.gpusPerTrial else {
+        // On Slurm, GPUs are Slurm's to share out (gpusPerTrial asks each job for them).
+        guard let perTrial = spec.gpusPerTrial, spec.launcherKind == .local else {
             if gpus != nil { Console.note("--gpus is ignored: the config has no gpusPerTrial") }
             return options
         }

@@ -3,17 +3,39 @@ import Glibc
 #endif
 /// What to start for one trial.
 public struct LaunchRequest: Sendable {
-    /// The resolved executable (an absolute path, or a path relative to `workingDirectory`).
+    /// The resolved executable (an absolute path, or a path relative to the working directory).
     public var executable: String
     /// argv, starting with the command as the user typed it.
     public var arguments: [String]
     /// The whole environment of the trial.
     public var environment: [String: String]
+    /// The trial it runs (0 for helper commands), and its folder: launchers that name or check
+    /// what they start (Slurm's job name, the shared-filesystem check) use them.
+    public var trial: Int
+    public var trialDirectory: String?
 
-    public init(executable: String, arguments: [String], environment: [String: String]) {
+    public init(executable: String, arguments: [String], environment: [String: String], trial: Int = 0, trialDirectory: String? = nil) {
         self.executable = executable
         self.arguments = arguments
         self.environment = environment
+        self.trial = trial
+        self.trialDirectory = trialDirectory
+    }
+}
+
+/// How a cluster scheduler ended a trial, when it did (a time limit, preemption, a failed node).
+public struct SchedulerEnd: Sendable, Equatable {
+    /// For the trial's failure reason: `Slurm stopped it at its time limit (2 min)`.
+    public var reason: String
+    /// Preemption, node failure: not the trial's fault, so maxTrialRetries runs it again.
+    public var isInfrastructure: Bool
+    /// Every trial would end the same way (the trial folders are not on the nodes): the job stops.
+    public var stopsJob: Bool
+
+    public init(reason: String, isInfrastructure: Bool = false, stopsJob: Bool = false) {
+        self.reason = reason
+        self.isInfrastructure = isInfrastructure
+        self.stopsJob = stopsJob
     }
 }
 
@@ -33,11 +55,27 @@ public protocol TrialProcess: AnyObject {
     func checkExit() -> TrialExit?
     /// Sends `signal` to the trial and every process it started (its process group).
     func send(_ signal: Int32)
+    /// Where a scheduler has the trial (nil for local processes); may change while it runs.
+    var scheduler: SchedulerStatus? { get }
+    /// After the exit: whether the scheduler ended the trial, judged from its exit and the
+    /// scheduler's own lines on stderr (`srun: …`, `slurmstepd: …`). nil: the trial's own end.
+    func schedulerEnd(exit: TrialExit, schedulerLines: [String]) -> SchedulerEnd?
+}
+
+extension TrialProcess {
+    public var scheduler: SchedulerStatus? { nil }
+    public func schedulerEnd(exit: TrialExit, schedulerLines: [String]) -> SchedulerEnd? { nil }
 }
 
 /// The seam between the tuning loop and where trials run: this machine now, a cluster later.
 public protocol Launcher: Sendable {
     func launch(_ request: LaunchRequest) throws(LaunchError) -> any TrialProcess
+    /// Called once when the run ends, every trial ended: finish what is still on its way (Slurm's cancels).
+    func finish()
+}
+
+extension Launcher {
+    public func finish() {}
 }
 
 /// A trial that could not be started.

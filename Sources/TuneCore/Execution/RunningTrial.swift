@@ -53,6 +53,13 @@ final class RunningTrial {
 
     /// The last non-empty line the trial wrote on stderr, for failure reasons.
     var lastErrorLine: String? { errorTail.line }
+    /// The scheduler's last lines on stderr (Slurm's `srun: …`), for `TrialProcess.schedulerEnd`.
+    var schedulerLines: [String] { errorTail.schedulerLines }
+    /// When the trial really began to run: at its start locally; with a scheduler, when it first
+    /// reported the trial running (trialTimeout counts from here, not from its time in the queue).
+    var runningSince: Date?
+    /// The scheduler status last journaled.
+    var journaledScheduler: SchedulerStatus?
 
     /// Reused by every read of this trial's streams.
     private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
@@ -163,23 +170,35 @@ final class RunningTrial {
     }
 }
 
-/// Keeps the last non-empty line of a stream (at most 300 bytes of it).
+/// Keeps the last non-empty line of a stream (at most 300 bytes of it), and apart from it the
+/// last lines a cluster scheduler wrote there (`srun: …`, `slurmstepd-node: …`), so that a failure
+/// reason quotes the trial's own last error and the launcher can read how the scheduler ended it.
 struct LastLine {
     private var current: [UInt8] = []
     private(set) var line: String?
+    private(set) var schedulerLines: [String] = []
+
+    static func isSchedulerLine(_ text: String) -> Bool {
+        text.hasPrefix("srun: ") || text.hasPrefix("slurmstepd") || text.hasPrefix(SlurmWrapper.messagePrefix)
+    }
 
     mutating func consume(_ bytes: UnsafeRawBufferPointer) {
         for byte in bytes {
             if byte == 0x0A || byte == 0x0D {
                 let text = String(decoding: current, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-                if !text.isEmpty { line = text }
+                if Self.isSchedulerLine(text) {
+                    schedulerLines.append(text)
+                    if schedulerLines.count > 20 { schedulerLines.removeFirst() }
+                } else if !text.isEmpty {
+                    line = text
+                }
                 current.removeAll(keepingCapacity: true)
             } else if current.count < 300 {
                 current.append(byte)
             }
         }
         let text = String(decoding: current, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-        if !text.isEmpty { line = text }
+        if !text.isEmpty, !Self.isSchedulerLine(text), !"srun: ".hasPrefix(text), !"slurmstepd".hasPrefix(text) { line = text }
     }
 }
 

@@ -15,6 +15,8 @@ public struct RunOptions: Sendable {
     public var metricFileInterval: TimeInterval
     /// The GPUs to share out with gpusPerTrial (see `GPUInventory`).
     public var gpus: [String] = []
+    /// How often a cluster scheduler is asked where the trials stand (Slurm's `squeue`).
+    public var schedulerPollInterval: TimeInterval = 2
 
     public init(verbose: Bool = false, gracePeriod: TimeInterval = 10, pollInterval: TimeInterval = 0.1, metricFileInterval: TimeInterval = 0.5) {
         self.verbose = verbose
@@ -122,12 +124,15 @@ public final class TuningRun {
                 enforceTimeouts(now: Date())
                 waitForOutput()
                 try collectFinished(stopReason: &stopReason)
+                try trackScheduler()
                 reporter.update(job, running: running.count)
             }
         } catch {
             stopAll(signal: SIGKILL, reason: "tune could not write its journal")
+            launcher.finish()
             throw error
         }
+        launcher.finish()
         reporter.finish()
         return try finishJob(stopReason: stopReason)
     }
@@ -189,9 +194,10 @@ public final class TuningRun {
         }
     }
 
-    /// Trials that may run at once: maxParallelTrials, and with gpusPerTrial no more than the GPUs allow.
+    /// Trials that may run at once: maxParallelTrials, and with gpusPerTrial no more than the GPUs
+    /// allow (on this machine: Slurm shares out its GPUs itself).
     var slots: Int {
-        guard let perTrial = spec.gpusPerTrial else { return spec.maxParallelTrials }
+        guard let perTrial = spec.gpusPerTrial, spec.launcherKind == .local else { return spec.maxParallelTrials }
         return min(spec.maxParallelTrials, options.gpus.count / perTrial)
     }
 
@@ -255,13 +261,14 @@ public final class TuningRun {
             environment["TUNE_CONFIGURATION"] = String(placement.configuration)
         }
         var gpus: [String] = []
-        if let perTrial = spec.gpusPerTrial {
+        if let perTrial = spec.gpusPerTrial, spec.launcherKind == .local {
             // Only called with a slot free, so the pool has enough: no GPU ever serves two trials.
             gpus = Array(freeGPUs.prefix(perTrial))
             freeGPUs.removeFirst(gpus.count)
             environment["CUDA_VISIBLE_DEVICES"] = gpus.joined(separator: ",")
         }
-        let request = LaunchRequest(executable: executable, arguments: job.header.command + flags, environment: environment)
+        let request = LaunchRequest(executable: executable, arguments: job.header.command + flags, environment: environment,
+                                    trial: id, trialDirectory: directory)
         let process: any TrialProcess
         do {
             process = try launcher.launch(request)
@@ -284,8 +291,11 @@ public final class TuningRun {
         let now = Date()
         let runningTrial = RunningTrial(id: id, process: process, directory: directory, echo: options.verbose, startTime: now)
         runningTrial.gpus = gpus
+        // A trial in a scheduler's queue is not running yet: trialTimeout waits for it to start.
+        runningTrial.runningSince = process.scheduler == nil ? now : nil
         running.append(runningTrial)
         try record(.trialStarted(trial: id, pid: process.pid, time: now, gpus: gpus.isEmpty ? nil : gpus))
+        try trackScheduler(runningTrial)
         if let trial = job.trial(id) { reporter.trialStarted(trial, job: job) }
     }
 
@@ -345,7 +355,7 @@ public final class TuningRun {
         }
         for trial in running where trial.exit != nil { freeGPUs.append(contentsOf: trial.gpus) }
         running.removeAll { $0.exit != nil }
-        if stopReason == nil { stopReason = job.failureBudgetExceeded }
+        if stopReason == nil { stopReason = schedulerStop ?? job.failureBudgetExceeded }
         if let reason = stopReason, !running.isEmpty, !announcedStop {
             reporter.note("\(reason): launching no more trials, waiting for the \(running.count) running")
             announcedStop = true
@@ -353,6 +363,22 @@ public final class TuningRun {
     }
 
     private var announcedStop = false
+    /// A scheduler ended a trial in a way every trial would end (the trial folders are not on its nodes).
+    private var schedulerStop: String?
+
+    /// Journals each running trial's scheduler status when it changes (Slurm job id, PENDING →
+    /// RUNNING), so `tune status` shows it; the trial's running time starts when the scheduler runs it.
+    private func trackScheduler() throws(StoreError) {
+        for trial in running where trial.exit == nil { try trackScheduler(trial) }
+    }
+
+    private func trackScheduler(_ trial: RunningTrial) throws(StoreError) {
+        guard let status = trial.process.scheduler else { return }
+        if !status.isPending, trial.runningSince == nil { trial.runningSince = Date() }
+        guard status != trial.journaledScheduler else { return }
+        trial.journaledScheduler = status
+        try record(.trialScheduled(trial: trial.id, status: status, time: Date()))
+    }
     /// Notes about where the metric came from, said once per job.
     private var announcedNotes = Set<String>()
 
@@ -386,6 +412,9 @@ public final class TuningRun {
         case .exited(let code): exitCode = code
         case .signaled(let number): signal = number
         }
+        // How a scheduler ended it, unless tune itself stopped it.
+        let stoppedByTune = trial.cancelReason != nil || trial.timeoutReason != nil || trial.earlyStopReason != nil
+        let schedulerEnd = stoppedByTune ? nil : trial.process.schedulerEnd(exit: exit, schedulerLines: trial.schedulerLines)
         if let reason = trial.cancelReason {
             outcome = TrialOutcome(trial: trial.id, state: .cancelled, time: Date(), exitCode: exitCode, signal: signal, reason: reason)
         } else if let reason = trial.timeoutReason {
@@ -400,6 +429,9 @@ public final class TuningRun {
                 outcome = TrialOutcome(trial: trial.id, state: .failed, time: Date(), exitCode: exitCode, signal: signal,
                                        reason: reason + "; its last value was not a finite number")
             }
+        } else if let end = schedulerEnd {
+            outcome = TrialOutcome(trial: trial.id, state: .failed, time: Date(), exitCode: exitCode, signal: signal, reason: end.reason)
+            if end.stopsJob, schedulerStop == nil { schedulerStop = "trial \(trial.id): \(end.reason)" }
         } else {
             let verdict = TrialVerdict.judge(exit: exit, readings: trial.readings, spec: spec, lastErrorLine: trial.lastErrorLine)
             outcome = TrialOutcome(trial: trial.id, state: verdict.state, time: Date(), finalMetric: verdict.finalMetric,
@@ -413,8 +445,9 @@ public final class TuningRun {
             completedCurves.add(finished)
             reporter.trialFinished(finished, job: job, running: running.filter { $0.exit == nil }.count)
         }
-        if outcome.state == .failed, trial.timeoutReason == nil {
-            try retryIfInfrastructure(trial.id, sign: InfrastructureFailure.sign(exit: exit, reason: outcome.reason))
+        if outcome.state == .failed, trial.timeoutReason == nil, trial.cancelReason == nil {
+            if let schedulerEnd, !schedulerEnd.isInfrastructure { return }
+            try retryIfInfrastructure(trial.id, sign: schedulerEnd?.reason ?? InfrastructureFailure.sign(exit: exit, reason: outcome.reason))
         }
     }
 
@@ -422,7 +455,7 @@ public final class TuningRun {
     private func enforceTimeouts(now: Date) {
         for trial in running where trial.exit == nil {
             if let limit = spec.trialTimeout, trial.timeoutReason == nil, trial.cancelReason == nil,
-               now.timeIntervalSince(trial.startTime) > limit {
+               let since = trial.runningSince, now.timeIntervalSince(since) > limit {
                 trial.timeoutReason = "timed out after \(ProgressReporter.duration(limit)) (trialTimeout)"
                 trial.process.send(SIGTERM)
                 trial.killAt = now.addingTimeInterval(options.gracePeriod)

@@ -162,6 +162,8 @@ public struct JobRecord: Sendable, Equatable {
         case .warmStart(let job, let trials, _):
             warmStartJob = job
             priorTrials = trials
+        case .trialScheduled(let id, let status, _):
+            update(id) { $0.scheduler = status }
         }
     }
 

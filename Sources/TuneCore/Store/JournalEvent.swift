@@ -56,6 +56,8 @@ public enum JournalEvent: Sendable, Equatable {
     case budgetChanged(maxTrials: Int, time: Date)
     /// Cloud ML's `resumePreviousJobId`: the earlier job's finished trials, copied in at creation.
     case warmStart(job: String, trials: [PriorTrial], time: Date)
+    /// A running trial's place in the cluster scheduler changed (Slurm job id, PENDING → RUNNING).
+    case trialScheduled(trial: Int, status: SchedulerStatus, time: Date)
 }
 
 extension JournalEvent: Codable {
@@ -66,7 +68,7 @@ extension JournalEvent: Codable {
         case parameters, pid, readings
         case state, finalMetric, exitCode, signal, reason
         case attempt, cause, outputFolder, maxTrials, trials
-        case placement, stoppedEarly, gpus
+        case placement, stoppedEarly, gpus, scheduler
     }
 
     private enum Kind: String, Codable {
@@ -79,6 +81,7 @@ extension JournalEvent: Codable {
         case trialRerun = "trial_rerun"
         case budget = "job_budget"
         case warmStart = "warm_start"
+        case trialScheduled = "trial_scheduled"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -142,6 +145,11 @@ extension JournalEvent: Codable {
             try c.encode(time.timeIntervalSince1970, forKey: .time)
             try c.encode(job, forKey: .job)
             try c.encode(trials, forKey: .trials)
+        case .trialScheduled(let trial, let status, let time):
+            try c.encode(Kind.trialScheduled, forKey: .event)
+            try c.encode(time.timeIntervalSince1970, forKey: .time)
+            try c.encode(trial, forKey: .trial)
+            try c.encode(status, forKey: .scheduler)
         }
     }
 
@@ -200,6 +208,9 @@ extension JournalEvent: Codable {
         case .warmStart:
             self = .warmStart(job: try c.decode(String.self, forKey: .job),
                               trials: try c.decode([PriorTrial].self, forKey: .trials), time: try time())
+        case .trialScheduled:
+            self = .trialScheduled(trial: try c.decode(Int.self, forKey: .trial),
+                                   status: try c.decode(SchedulerStatus.self, forKey: .scheduler), time: try time())
         }
     }
 }

@@ -37,6 +37,8 @@ public struct TrialRecord: Sendable, Equatable {
     public var gpus: [String]?
     /// Hyperband: the configuration, rung and budget this trial runs.
     public var placement: ResourcePlacement?
+    /// With the Slurm launcher: its Slurm job and state, as last seen.
+    public var scheduler: SchedulerStatus?
     /// The current attempt (1 unless the trial was run again: resumed, retried).
     public var attempt: Int
     /// The earlier attempts, oldest first.
@@ -74,6 +76,12 @@ public struct TrialRecord: Sendable, Equatable {
         failureReason = nil
         stoppedEarly = false
         gpus = nil
+        scheduler = nil
+    }
+
+    /// Started, but its scheduler has not started it yet (Slurm PENDING).
+    public var isWaitingForScheduler: Bool {
+        state == .running && (scheduler?.isPending ?? false)
     }
 
     /// The distinct tags this trial reported, in first-seen order.

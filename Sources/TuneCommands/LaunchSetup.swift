@@ -1,0 +1,36 @@
+import Foundation
+import TuneCore
+
+/// Where a job's trials run, checked before anything runs: for Slurm, its commands are found and
+/// `srun --test-only` says the trials' request fits the cluster (a usage error when it does not).
+struct LaunchSetup {
+    var kind: LauncherSpec.Kind
+    var tools: SlurmTools?
+
+    static func prepare(spec: TuningSpec, store: JobStore) throws -> LaunchSetup {
+        guard spec.launcherKind == .slurm else { return LaunchSetup(kind: .local) }
+        let environment = ProcessInfo.processInfo.environment
+        let tools: SlurmTools
+        do {
+            tools = try SlurmTools.find(environment: environment)
+        } catch {
+            throw CommandFailure.failed(error.message)
+        }
+        let settings = spec.launcher?.slurm ?? SlurmSettings()
+        do {
+            let notes = try SlurmPreflight.check(settings: settings, gpusPerTrial: spec.gpusPerTrial, tools: tools,
+                                                 environment: environment, storeRoot: store.root)
+            notes.forEach(Console.note)
+        } catch {
+            throw CommandFailure.usage(error.message)
+        }
+        return LaunchSetup(kind: .slurm, tools: tools)
+    }
+
+    func launcher(for job: JobRecord, watchdog: Watchdog?, options: RunOptions) -> any Launcher {
+        guard kind == .slurm, let tools else { return LocalLauncher(watchdog: watchdog) }
+        return SlurmLauncher(settings: job.spec.launcher?.slurm ?? SlurmSettings(), gpusPerTrial: job.spec.gpusPerTrial,
+                             job: job.id, tools: tools, environment: ProcessInfo.processInfo.environment,
+                             watchdog: watchdog, pollInterval: options.schedulerPollInterval)
+    }
+}

@@ -1,0 +1,69 @@
+/// The `srun` command line of one trial: tune's options from the config, then `extraArgs`, then a
+/// small `sh` wrapper that checks, on the compute node, that the trial folder is there before it
+/// runs the trial command.
+public enum SlurmCommandLine {
+    /// `tune-<job>-<trial>`: what `squeue` shows, and what tune cancels by.
+    public static func jobName(job: String, trial: Int) -> String { "tune-\(job)-\(trial)" }
+
+    /// srun's options for a trial. Inside an allocation a trial is a job step: partition, account,
+    /// QOS and constraint belong to the allocation, and `--exact` keeps each step to its own CPUs
+    /// so that maxParallelTrials steps run side by side.
+    public static func options(settings: SlurmSettings, gpusPerTrial: Int?, jobName: String, workingDirectory: String,
+                               inAllocation: Bool) -> [String] {
+        var options = ["--job-name=\(jobName)", "--chdir=\(workingDirectory)", "--ntasks=1", "--nodes=1"]
+        if inAllocation {
+            options.append("--exact")
+        } else {
+            if let partition = settings.partition { options.append("--partition=\(partition)") }
+            if let account = settings.account { options.append("--account=\(account)") }
+            if let qos = settings.qos { options.append("--qos=\(qos)") }
+            if let constraint = settings.constraint { options.append("--constraint=\(constraint)") }
+        }
+        if let minutes = settings.timeLimitMinutes { options.append("--time=\(minutes)") }
+        if let cpus = settings.cpusPerTask { options.append("--cpus-per-task=\(cpus)") }
+        if let memory = settings.memory { options.append("--mem=\(memory)") }
+        if let gres = settings.gres { options.append("--gres=\(gres)") }
+        if let gpus = settings.gpus { options.append("--gpus=\(gpus)") }
+        if settings.gres == nil, settings.gpus == nil, let count = gpusPerTrial { options.append("--gres=gpu:\(count)") }
+        return options + settings.extraArgs
+    }
+
+    /// The whole `srun` argv for a launch request (argv[0] is `srun`).
+    static func arguments(for request: LaunchRequest, options: [String], workingDirectory: String) -> [String] {
+        ["srun"] + options + SlurmWrapper.command(trialDirectory: request.trialDirectory ?? workingDirectory,
+                                                  workingDirectory: workingDirectory,
+                                                  program: program(of: request, workingDirectory: workingDirectory),
+                                                  arguments: Array(request.arguments.dropFirst()))
+    }
+
+    /// What the node executes: a command found on this machine's PATH is named as typed, so the
+    /// node's own PATH (which srun passes on) finds it; a script given as a path, or found in the
+    /// working directory, by its path.
+    static func program(of request: LaunchRequest, workingDirectory: String) -> String {
+        guard let typed = request.arguments.first else { return request.executable }
+        if typed.contains("/") || request.executable == workingDirectory + "/" + typed { return request.executable }
+        return typed
+    }
+}
+
+/// The `sh` wrapper around each Slurm trial. Before the trial command runs on the compute node it
+/// checks that the trial folder and the job's journal are there (the store must be on a file
+/// system the nodes share) and that the working directory can be entered (srun's `--chdir` to a
+/// missing folder silently runs in /tmp). A failed check prints a `tune-slurm:` line and exits 97.
+public enum SlurmWrapper {
+    public static let messagePrefix = "tune-slurm: "
+    public static let failureExitCode: Int32 = 97
+
+    static let script = """
+        t="$1"; d="$2"; shift 2
+        if [ ! -d "$t" ] || [ ! -f "$t/../../journal.jsonl" ]; then
+          echo "tune-slurm: the trial folder $t is not on node $(hostname)" >&2; exit 97
+        fi
+        cd "$d" 2>/dev/null || { echo "tune-slurm: cannot enter the working directory $d on node $(hostname)" >&2; exit 97; }
+        exec "$@"
+        """
+
+    static func command(trialDirectory: String, workingDirectory: String, program: String, arguments: [String]) -> [String] {
+        ["/bin/sh", "-c", script, "tune-trial", trialDirectory, workingDirectory, program] + arguments
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs each trial as a Slurm job through `srun` (a job step when tune itself runs inside an
+/// allocation, `SLURM_JOB_ID` set). `srun` is a local child of tune, so the trial's stdout and
+/// stderr stream back through it and every metric source works as for local trials; the trial
+/// folders must be on a file system the compute nodes share (checked on the node, see
+/// `SlurmWrapper`). Stopping goes through Slurm (`scancel`), never through signals to `srun`, which
+/// would kill the job at once instead of letting the trial end cleanly.
+///
+/// Not Sendable in practice: the tuning loop uses it from its one thread.
+public final class SlurmLauncher: Launcher, @unchecked Sendable {
+    public let settings: SlurmSettings
+    public let gpusPerTrial: Int?
+    public let job: String
+    let queue: SlurmQueue
+    private let watchdog: Watchdog?
+
+    /// `environment` is tune's (for the helper commands); `pollInterval` is how often `squeue` runs.
+    public init(settings: SlurmSettings, gpusPerTrial: Int?, job: String, tools: SlurmTools, environment: [String: String],
+                watchdog: Watchdog?, pollInterval: TimeInterval = 2) {
+        self.settings = settings
+        self.gpusPerTrial = gpusPerTrial
+        self.job = job
+        self.watchdog = watchdog
+        self.queue = SlurmQueue(tools: tools, environment: environment, allocation: Self.allocation(in: environment), interval: pollInterval)
+    }
+
+    /// The allocation tune runs in, when it does (`SLURM_JOB_ID`, also inside `sbatch` scripts).
+    public static func allocation(in environment: [String: String]) -> String? {
+        let id = environment["SLURM_JOB_ID"] ?? environment["SLURM_JOBID"]
+        return id.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    public var inAllocation: Bool { queue.allocation != nil }
+
+    public func launch(_ request: LaunchRequest) throws(LaunchError) -> any TrialProcess {
+        let name = SlurmCommandLine.jobName(job: job, trial: request.trial)
+        let directory = FileManager.default.currentDirectoryPath
+        let options = SlurmCommandLine.options(settings: settings, gpusPerTrial: gpusPerTrial, jobName: name,
+                                               workingDirectory: directory, inAllocation: inAllocation)
+        let srun = LaunchRequest(executable: queue.tools.srun,
+                                 arguments: SlurmCommandLine.arguments(for: request, options: options, workingDirectory: directory),
+                                 environment: request.environment, trial: request.trial, trialDirectory: request.trialDirectory)
+        let process = try LocalLauncher(watchdog: watchdog).launch(srun)
+        queue.watch(name)
+        return SlurmProcess(srun: process, name: name, queue: queue, settings: settings)
+    }
+
+    /// Waits for the cancels sent so far to reach Slurm (at the end of a run).
+    public func finish() {
+        queue.finishCancels()
+    }
+}
+
+/// One trial's `srun`, seen through Slurm.
+final class SlurmProcess: TrialProcess {
+    private let srun: any TrialProcess
+    let name: String
+    private let queue: SlurmQueue
+    private let settings: SlurmSettings
+    /// tune signalled the trial (stopped, timed out, cancelled): its job is cancelled at the end to be sure.
+    private var signalled = false
+    private var exit: TrialExit?
+
+    init(srun: any TrialProcess, name: String, queue: SlurmQueue, settings: SlurmSettings) {
+        self.srun = srun
+        self.name = name
+        self.queue = queue
+        self.settings = settings
+    }
+
+    var pid: Int32 { srun.pid }
+    var stdout: Int32 { srun.stdout }
+    var stderr: Int32 { srun.stderr }
+    var scheduler: SchedulerStatus? { queue.status(of: name) }
+
+    func checkExit() -> TrialExit? {
+        queue.tick()
+        if exit == nil { exit = srun.checkExit() }
+        return exit
+    }
+
+    func send(_ signal: Int32) {
+        let status = queue.status(of: name)
+        let jobId = status?.jobId
+        guard exit == nil else {
+            // After srun ended: its local leftovers go, and a job tune had to stop (or whose srun was
+            // killed) is cancelled once more in case it is still queued or running.
+            srun.send(signal)
+            if signal == SIGKILL {
+                if case .signaled = exit { signalled = true }
+                if signalled { queue.cancel(name: name, jobId: jobId, signal: nil) }
+                queue.forget(name)
+            }
+            return
+        }
+        signalled = true
+        let running = status.map { !$0.isPending } ?? false
+        switch signal {
+        case SIGKILL:
+            if running, let jobId { queue.cancel(name: name, jobId: jobId, signal: "KILL") }
+            queue.cancel(name: name, jobId: jobId, signal: nil)
+            // srun itself goes too, so the loop sees the end now rather than after Slurm's KillWait.
+            srun.send(SIGKILL)
+        default:
+            if running, let jobId {
+                queue.cancel(name: name, jobId: jobId, signal: Self.signalName(signal))
+            } else if queue.allocation != nil {
+                // A step not created yet: only srun exists, waiting for room in the allocation.
+                srun.send(signal)
+            } else {
+                // A pending job cannot be signalled (scancel would wait until it starts): cancel it.
+                queue.cancel(name: name, jobId: jobId, signal: nil)
+            }
+        }
+    }
+
+    private static func signalName(_ signal: Int32) -> String {
+        [SIGTERM: "TERM", SIGINT: "INT", SIGHUP: "HUP", SIGUSR1: "USR1", SIGUSR2: "USR2", SIGQUIT: "QUIT"][signal] ?? String(signal)
+    }
+
+    func schedulerEnd(exit: TrialExit, schedulerLines: [String]) -> SchedulerEnd? {
+        let lines = schedulerLines
+        if exit == .exited(SlurmWrapper.failureExitCode),
+           let line = lines.last(where: { $0.hasPrefix(SlurmWrapper.messagePrefix) }) {
+            let message = String(line.dropFirst(SlurmWrapper.messagePrefix.count))
+            return SchedulerEnd(reason: "\(message): the job store must be on a file system the compute nodes share — put it there with --store (or TUNE_STORE), e.g. under your home or project folder",
+                                stopsJob: true)
+        }
+        if let line = lines.last(where: { $0.contains("Unable to allocate resources") }) {
+            let message = line.components(separatedBy: "Unable to allocate resources:").last?.trimmingCharacters(in: .whitespaces) ?? line
+            return SchedulerEnd(reason: "Slurm refused the trial's job: \(message)")
+        }
+        let state = queue.status(of: name)
+        if let jobId = state?.jobId, exit != .exited(0) || !lines.filter({ $0.contains("error") || $0.contains("***") }).isEmpty,
+           let end = queue.endState(of: jobId), let judged = SlurmEndState.judge(state: end.state, reason: end.reason, settings: settings, node: state?.node) {
+            return judged
+        }
+        return SlurmEndState.judge(lines: lines, settings: settings, node: state?.node)
+    }
+}

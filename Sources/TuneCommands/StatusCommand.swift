@@ -46,7 +46,9 @@ enum StatusView {
         var progress = "\(finished)/\(spec.plannedTrials) trials finished: \(record.count(.succeeded)) succeeded, \(record.count(.failed)) failed"
         if record.count(.cancelled) > 0 { progress += ", \(record.count(.cancelled)) cancelled" }
         let running = record.trials.filter { $0.state == .running || $0.state == .pending }
-        if !running.isEmpty && state.hasPrefix("RUNNING") { progress += ", \(running.count) running" }
+        let queued = running.filter(\.isWaitingForScheduler).count
+        if running.count > queued && state.hasPrefix("RUNNING") { progress += ", \(running.count - queued) running" }
+        if queued > 0 && state.hasPrefix("RUNNING") { progress += ", \(queued) pending in Slurm" }
         lines.append(("progress", progress))
         if let best = record.bestTrial, let metric = best.finalMetric {
             let params = spec.params.compactMap { p in best.parameters[p.name].map { "\(p.name)=\($0)" } }.joined(separator: " ")
@@ -58,11 +60,12 @@ enum StatusView {
             for trial in running {
                 var text = "trial \(trial.id)"
                 if let start = trial.startTime { text += ", \(ProgressReporter.duration(now.timeIntervalSince(start)))" }
+                if let scheduler = trial.scheduler { text += ", \(scheduler.summary)" }
                 if let gpus = trial.gpus { text += ", GPU\(gpus.count == 1 ? "" : "s") \(gpus.joined(separator: ","))" }
                 if let latest = trial.readings(ofMetric: spec.metricTag).last {
                     text += ", \(latest.tag)=\(MetricReading.display(latest.value)) at step \(latest.step)"
                 }
-                lines.append(("running", text))
+                lines.append((trial.isWaitingForScheduler ? "pending" : "running", text))
             }
         }
         let stopped = record.trials.filter(\.stoppedEarly).count

@@ -103,22 +103,28 @@ final class Sandbox: @unchecked Sendable {
     }
 
     /// Runs tune to its end (killed, and the test failed, past `timeout`).
-    func tune(_ arguments: [String], env: [String: String] = [:], timeout: TimeInterval = 60,
+    /// `through`: a command (on PATH) that runs tune itself, such as `salloc`; `arguments` are then its.
+    func tune(_ arguments: [String], env: [String: String] = [:], timeout: TimeInterval = 60, through: String? = nil,
               sourceLocation: SourceLocation = #_sourceLocation) async throws -> TuneOutcome {
-        let running = try start(arguments, env: env)
+        let running = try start(arguments, env: env, through: through)
         return await running.finish(timeout: timeout, sourceLocation: sourceLocation)
     }
 
     /// Starts tune in the background.
-    func start(_ arguments: [String], env: [String: String] = [:]) throws -> RunningTune {
+    func start(_ arguments: [String], env: [String: String] = [:], through: String? = nil) throws -> RunningTune {
         counter += 1
         let out = io.appendingPathComponent("\(counter).stdout")
         let err = io.appendingPathComponent("\(counter).stderr")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: TuneBinary.path)
-        process.arguments = arguments
+        if let through {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = [through] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: TuneBinary.path)
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = dir
         var environment = ProcessInfo.processInfo.environment
         environment["TUNE_STORE"] = nil

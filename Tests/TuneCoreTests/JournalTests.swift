@@ -75,6 +75,8 @@ struct JournalTests {
         .metrics(trial: 1, readings: [reading(0.5, step: 1), reading(0.25, step: 2, tag: "accuracy"),
                                       MetricReading(tag: "m/with\"quote", value: 1e-300, step: 3, source: .hypertune)]),
         .metrics(trial: 1, readings: []),
+        .trialScheduled(trial: 1, status: SchedulerStatus(state: "PENDING", reason: "submitted"), time: t(2.5)),
+        .trialScheduled(trial: 1, status: SchedulerStatus(jobId: "1234", state: "RUNNING", reason: "None", node: "gpu07"), time: t(2.75)),
         .trialFinished(TrialOutcome(trial: 1, state: .succeeded, time: t(10), finalMetric: reading(0.25, step: 2),
                                     exitCode: 0)),
         .trialFinished(TrialOutcome(trial: 2, state: .failed, time: t(11), exitCode: 1, reason: "exited with code 1: \"boom\" ☠")),

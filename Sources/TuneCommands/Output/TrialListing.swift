@@ -31,7 +31,7 @@ struct TrialListing {
                 row += [trial.placement.map { String($0.budget) } ?? "", trial.placement.map { String($0.configuration) } ?? "",
                         trial.placement.map { String($0.rung) } ?? ""]
             }
-            row += [String(trial.id), trial.state.rawValue]
+            row += [String(trial.id), trial.shownState.rawValue]
             if withStopped { row.append(trial.stoppedEarly ? "yes" : "") }
             if withAttempts { row.append(String(trial.attempt)) }
             if withReasons { row.append(Self.clip(trial.failureReason ?? "", to: 70)) }
@@ -45,7 +45,7 @@ struct TrialListing {
         let objects: [[String: Any]] = ordered.map { trial in
             var object: [String: Any] = [
                 "trialId": String(trial.id),
-                "state": trial.state.rawValue,
+                "state": trial.shownState.rawValue,
                 "hyperparameters": trial.parameters,
                 "isTrialStoppedEarly": trial.stoppedEarly,
             ]
@@ -65,6 +65,17 @@ struct TrialListing {
             if let start = trial.startTime { object["startTime"] = Self.timestamp(start) }
             if let end = trial.endTime { object["endTime"] = Self.timestamp(end) }
             if let reason = trial.failureReason { object["failureReason"] = reason }
+            if let scheduler = trial.scheduler {
+                // tune's own (the Slurm launcher): the trial's Slurm job as last seen.
+                var entry: [String: Any] = ["system": scheduler.system]
+                if let id = scheduler.jobId { entry["jobId"] = id }
+                if !trial.state.isFinished {
+                    entry["state"] = scheduler.state
+                    if let reason = scheduler.reason { entry["reason"] = reason }
+                }
+                if let node = scheduler.node, !node.isEmpty { entry["node"] = node }
+                object["scheduler"] = entry
+            }
             if trial.attempt > 1 {
                 // tune's own: the earlier runs of a resumed or retried trial.
                 object["attempt"] = trial.attempt
@@ -88,7 +99,7 @@ struct TrialListing {
         if let resource { headers += [resource, "configuration", "rung"] }
         var lines = [headers.map(Self.csvField).joined(separator: ",")]
         for trial in ordered {
-            var row = [String(trial.id), trial.state.rawValue,
+            var row = [String(trial.id), trial.shownState.rawValue,
                        trial.finalMetric.map { ParameterValue.format($0.value) } ?? "",
                        trial.finalMetric.map { String($0.step) } ?? ""]
             row += paramNames.map { trial.parameters[$0] ?? "" }

@@ -84,6 +84,11 @@ public struct TrialRecord: Sendable, Equatable {
         state == .running && (scheduler?.isPending ?? false)
     }
 
+    /// The state listings show: PENDING while the trial waits in a scheduler's queue.
+    public var shownState: TrialState {
+        isWaitingForScheduler ? .pending : state
+    }
+
     /// The distinct tags this trial reported, in first-seen order.
     public var tags: [String] {
         var seen = Set<String>()

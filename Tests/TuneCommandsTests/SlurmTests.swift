@@ -1,0 +1,296 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The Slurm launcher against a real Slurm: `.ci/run` brings up a one-node cluster
+/// (`.ci/slurm-up.sh`: Debian's slurm-wlm and munge, partitions `debug` and `urgent`, the second
+/// preempting the first). Elsewhere the suite is skipped unless a Slurm answers `sinfo`.
+/// Serialized: the trials of every test share the one node's CPUs.
+@Suite("End to end: Slurm", .serialized, .enabled(if: SlurmCluster.runnable, SlurmCluster.skipMessage))
+struct SlurmTests {
+    /// A job name no earlier run used, so squeue shows only this test's trials.
+    static func jobName(_ prefix: String) -> String { "\(prefix)\(UUID().uuidString.prefix(6).lowercased())" }
+
+    static let fixtures = TuneBinary.repository.appendingPathComponent("Tests/TuneCoreTests/Fixtures/events").path
+
+    /// The config of these tests: `launcher:` at the top, Slurm settings under it.
+    static func slurmConfig(maxTrials: Int, parallel: Int, algorithm: String = "GRID_SEARCH", launcher: String = "",
+                            extra: String = "", params: String = """
+                              - parameterName: x
+                                type: INTEGER
+                                minValue: 1
+                                maxValue: 6
+                            """) -> String {
+        config(maxTrials: maxTrials, parallel: parallel, algorithm: algorithm, extra: extra, params: params) + """
+            launcher:
+              type: slurm
+            \(launcher)
+
+            """
+    }
+
+    /// Trials of `job` still known to Slurm (queued, running or completing).
+    static func jobsInQueue(_ job: String) -> [String] {
+        let names = (1...12).map { "tune-\(job)-\($0)" }.joined(separator: ",")
+        let out = SlurmCluster.run("squeue", ["--noheader", "--name=\(names)", "--format=%i %j %T"])
+        return out.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func sixTrialsRunAsSlurmJobsWithMetricsFromStdoutAndEventFiles() async throws {
+        let sandbox = try Sandbox()
+        let job = Self.jobName("six")
+        // Odd x print the metric; even x write it to TensorFlow event files (a real writer's file).
+        try sandbox.script("train.sh", """
+            x=${1#--x=}
+            echo "$x $SLURM_JOB_ID $SLURM_JOB_NAME $(pwd)" >> '\(sandbox.path("jobs.txt"))'
+            sleep 1
+            if [ $((x % 2)) = 1 ]; then echo "acc=0.$x"; else cp '\(Self.fixtures)'/tf1/events.out.tfevents.* "$TUNE_TRIAL_DIR/"; fi
+            """)
+        try sandbox.write("c.yml", Self.slurmConfig(maxTrials: 6, parallel: 3, launcher: "  cpusPerTask: 1\n  time: 5"))
+        let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", job], timeout: 150)
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stderr.contains("up to 3 at a time on Slurm"), "\(run)")
+        let trials = byId(try await trialsJSON(sandbox, job))
+        #expect(trials.count == 6)
+        for id in 1...6 {
+            let trial = try #require(trials[id])
+            #expect(trial["state"] as? String == "SUCCEEDED", "\(trial)")
+            let x = Int(hyperparameters(trial)["x"] ?? "") ?? 0
+            let expected = x % 2 == 1 ? Double("0.\(x)")! : Double(Float(0.45))
+            #expect(abs((objective(trial) ?? -1) - expected) < 1e-9, "trial \(id): \(trial)")
+            let scheduler = try #require(trial["scheduler"] as? [String: Any], "\(trial)")
+            #expect(scheduler["system"] as? String == "slurm")
+            #expect(scheduler["jobId"] is String, "the Slurm job id is journaled: \(scheduler)")
+        }
+        // One Slurm job per trial, named tune-<job>-<trial>, run in the job's working directory.
+        let lines = (sandbox.read("jobs.txt") ?? "").split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        #expect(lines.count == 6, "\(lines)")
+        #expect(Set(lines.map { $0[1] }).count == 6, "six distinct Slurm jobs: \(lines)")
+        let names = Set(lines.map { $0[2] })
+        #expect(names == Set((1...6).map { "tune-\(job)-\($0)" }), "\(names)")
+        #expect(lines.allSatisfy { $0.count == 4 && $0[3] == sandbox.dir.path }, "\(lines)")
+        #expect(Self.jobsInQueue(job).isEmpty)
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func statusShowsSlurmJobsAndCtrlCLeavesNoJobBehind() async throws {
+        let sandbox = try Sandbox()
+        let job = Self.jobName("int")
+        try sandbox.script("train.sh", """
+            trap 'echo "$TUNE_TRIAL_ID" >> "\(sandbox.path("terminated.txt"))"; exit 143' TERM
+            echo acc=0.5
+            sleep 300 &
+            wait
+            """)
+        // Two CPUs, one per trial: two run and the third waits in Slurm's queue.
+        try sandbox.write("c.yml", Self.slurmConfig(maxTrials: 3, parallel: 3, launcher: "  cpusPerTask: 1"))
+        let tune = try sandbox.start(["./train.sh", "--config", "c.yml", "--job", job, "--grace-period", "20"])
+        var status = ""
+        let seen = await sandbox.waitUntil(timeout: 60) {
+            status = SlurmCluster.run(TuneBinary.path, ["status", job, "--store", sandbox.path(".tune")])
+            return status.contains("2 running, 1 pending in Slurm") && status.components(separatedBy: " RUNNING on ").count == 3
+        }
+        #expect(seen, "status shows two running Slurm jobs and one pending: \(status)\n\(tune.stderrSoFar)")
+        #expect(status.contains("pending   trial 3") || status.contains("PENDING ("), "\(status)")
+        #expect(Self.jobsInQueue(job).count == 3, "\(Self.jobsInQueue(job))")
+        let listing = try await sandbox.tune(["trials", job])
+        #expect(listing.stdout.contains("PENDING"), "a trial waiting in Slurm is listed as pending: \(listing)")
+
+        tune.signal(SIGINT)
+        let run = await tune.finish(timeout: 60)
+        #expect(run.status == 130, "\(run)")
+        #expect(run.stderr.contains("tune resume \(job)"), "\(run)")
+        // The running trials were asked to stop (SIGTERM through scancel), and nothing is left in Slurm.
+        #expect(Set((sandbox.read("terminated.txt") ?? "").split(separator: "\n")) == ["1", "2"], "\(sandbox.read("terminated.txt") ?? "none")")
+        let empty = await sandbox.waitUntil(timeout: 20) { Self.jobsInQueue(job).isEmpty }
+        #expect(empty, "Slurm jobs left: \(Self.jobsInQueue(job))")
+        let trials = try await trialsJSON(sandbox, job)
+        #expect(trials.allSatisfy { $0["state"] as? String == "CANCELLED" }, "\(trials)")
+    }
+
+    @Test(.timeLimit(.minutes(4)))
+    func aTrialOverItsSlurmTimeLimitIsRecordedWithThatReason() async throws {
+        let sandbox = try Sandbox()
+        let job = Self.jobName("tl")
+        try sandbox.script("train.sh", """
+            echo acc=0.5
+            sleep 400
+            echo acc=0.9
+            """)
+        try sandbox.write("c.yml", Self.slurmConfig(maxTrials: 1, parallel: 1, launcher: "  time: 1"))
+        // Slurm enforces limits in whole minutes, checked about every 30 s: the trial ends after 60–90 s.
+        let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", job], timeout: 200)
+        #expect(run.status == 1, "\(run)")
+        let trial = try #require(try await trialsJSON(sandbox, job).first)
+        #expect(trial["state"] as? String == "FAILED", "\(trial)")
+        let reason = trial["failureReason"] as? String ?? ""
+        #expect(reason.contains("Slurm ended it at its time limit of 1 min (launcher.time)"), "\(reason)")
+        #expect(Self.jobsInQueue(job).isEmpty)
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func insideAnAllocationTrialsRunAsJobSteps() async throws {
+        let sandbox = try Sandbox()
+        let job = Self.jobName("alloc")
+        try sandbox.script("train.sh", """
+            echo "$SLURM_JOB_ID $SLURM_STEP_ID" >> '\(sandbox.path("steps.txt"))'
+            sleep 1
+            echo acc=0.${1#--x=}
+            """)
+        try sandbox.write("c.yml", Self.slurmConfig(maxTrials: 4, parallel: 2, launcher: "  cpusPerTask: 1"))
+        // salloc runs tune here with SLURM_JOB_ID set to the allocation it was granted.
+        let run = try await sandbox.tune(["--ntasks=2", "--job-name=tune-alloc-\(job)", TuneBinary.path,
+                                          "run", "./train.sh", "--config", "c.yml", "--job", job],
+                                         env: ["TUNE_STORE": sandbox.path(".tune")], timeout: 120, through: "salloc")
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stderr.contains("each trial runs as a job step of it"), "\(run)")
+        let lines = (sandbox.read("steps.txt") ?? "").split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        #expect(lines.count == 4, "\(lines)")
+        #expect(Set(lines.map { $0.first ?? "" }).count == 1, "every trial in the one allocation: \(lines)")
+        #expect(Set(lines.compactMap { $0.count == 2 ? $0[1] : nil }).count == 4, "four distinct steps: \(lines)")
+        let trials = try await trialsJSON(sandbox, job)
+        #expect(trials.count == 4 && trials.allSatisfy { $0["state"] as? String == "SUCCEEDED" }, "\(trials)")
+        let steps = trials.compactMap { ($0["scheduler"] as? [String: Any])?["jobId"] as? String }
+        #expect(steps.allSatisfy { $0.hasPrefix((lines.first?.first ?? "?") + ".") }, "step ids journaled: \(steps)")
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func aPreemptedTrialIsRetriedAsInfrastructureTrouble() async throws {
+        let sandbox = try Sandbox()
+        let job = Self.jobName("pre")
+        try sandbox.script("train.sh", """
+            echo "attempt $TUNE_TRIAL_ATTEMPT" >> '\(sandbox.path("attempts.txt"))'
+            sleep 6
+            echo acc=0.7
+            """)
+        try sandbox.write("c.yml", Self.slurmConfig(maxTrials: 1, parallel: 1, launcher: "  cpusPerTask: \(SlurmCluster.cpus)",
+                                                    extra: "maxTrialRetries: 1"))
+        let tune = try sandbox.start(["./train.sh", "--config", "c.yml", "--job", job])
+        let started = await sandbox.waitUntil(timeout: 60) { (sandbox.read("attempts.txt") ?? "").contains("attempt 1") }
+        try #require(started, "\(tune.stderrSoFar)")
+        // A job in the higher-priority partition takes the node: Slurm cancels the trial's job.
+        let urgent = SlurmCluster.run("srun", ["--partition=urgent", "--cpus-per-task=\(SlurmCluster.cpus)", "--job-name=tune-test-urgent", "true"], timeout: 60)
+        let run = await tune.finish(timeout: 90)
+        #expect(run.status == 0, "\(run)\nurgent: \(urgent)")
+        let trial = try #require(try await trialsJSON(sandbox, job).first)
+        #expect(trial["state"] as? String == "SUCCEEDED", "\(trial)")
+        #expect(trial["attempt"] as? Int == 2, "\(trial)")
+        let earlier = (trial["previousAttempts"] as? [[String: Any]])?.first
+        #expect((earlier?["failureReason"] as? String)?.contains("preempted by Slurm") == true, "\(trial)")
+        #expect(run.stderr.contains("preempted by Slurm") && run.stderr.contains("running it again (retry 1 of 1, maxTrialRetries)"), "\(run)")
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func aTrialOnAFailedNodeIsRetried() async throws {
+        let sandbox = try Sandbox()
+        let job = Self.jobName("nf")
+        try sandbox.script("train.sh", """
+            echo "attempt $TUNE_TRIAL_ATTEMPT" >> '\(sandbox.path("attempts.txt"))'
+            echo acc=0.6
+            sleep 5
+            echo acc=0.8
+            """)
+        try sandbox.write("c.yml", Self.slurmConfig(maxTrials: 1, parallel: 1, extra: "maxTrialRetries: 1"))
+        let tune = try sandbox.start(["./train.sh", "--config", "c.yml", "--job", job])
+        let started = await sandbox.waitUntil(timeout: 60) { (sandbox.read("attempts.txt") ?? "").contains("attempt 1") }
+        try #require(started, "\(tune.stderrSoFar)")
+        // The node goes DOWN under the running trial (Slurm records NODE_FAIL, and srun exits 0),
+        // then comes back for the retry.
+        let down = SlurmCluster.run("scontrol", ["update", "NodeName=\(SlurmCluster.node)", "State=DOWN", "Reason=tune-test"])
+        _ = await sandbox.waitUntil(timeout: 10) { (sandbox.read("attempts.txt") ?? "").contains("attempt 2") || !tune.isRunning }
+        let resumed = SlurmCluster.run("scontrol", ["update", "NodeName=\(SlurmCluster.node)", "State=RESUME"])
+        let run = await tune.finish(timeout: 90)
+        #expect(run.status == 0, "\(run)\ndown: \(down)\nresume: \(resumed)")
+        let trial = try #require(try await trialsJSON(sandbox, job).first)
+        #expect(trial["state"] as? String == "SUCCEEDED" && objective(trial) == 0.8, "\(trial)")
+        #expect(trial["attempt"] as? Int == 2, "\(trial)")
+        let earlier = (trial["previousAttempts"] as? [[String: Any]])?.first
+        #expect((earlier?["failureReason"] as? String)?.contains("its Slurm node") == true, "a node failure, not the metric of attempt 1: \(trial)")
+    }
+
+    @Test func aRequestTheClusterCannotRunIsAUsageErrorAndCreatesNothing() async throws {
+        let sandbox = try Sandbox()
+        try sandbox.script("train.sh", "echo acc=1")
+        try sandbox.write("c.yml", Self.slurmConfig(maxTrials: 2, parallel: 1, launcher: "  cpusPerTask: 4096"))
+        let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", "big"])
+        #expect(run.status == 2, "\(run)")
+        #expect(run.stderr.contains("Slurm cannot run the trials as configured: Requested node configuration is not available"), "\(run)")
+        #expect(run.stderr.contains("--cpus-per-task=4096"), "\(run)")
+        #expect(!sandbox.exists(".tune/big"))
+
+        try sandbox.write("p.yml", Self.slurmConfig(maxTrials: 2, parallel: 1, launcher: "  partition: nosuchpartition"))
+        let partition = try await sandbox.tune(["./train.sh", "--config", "p.yml", "--job", "part"])
+        #expect(partition.status == 2, "\(partition)")
+        #expect(partition.stderr.contains("invalid partition specified: nosuchpartition"), "\(partition)")
+    }
+
+    /// The check each trial makes on its node, run as srun runs it: a trial folder the node does
+    /// not have stops the job with what to do.
+    @Test func theOnNodeCheckStopsTheJobWhenTheNodeCannotSeeTheTrialFolder() async throws {
+        let sandbox = try Sandbox()
+        let job = Self.jobName("fs")
+        try sandbox.script("train.sh", "echo acc=1")
+        try sandbox.write("c.yml", Self.slurmConfig(maxTrials: 3, parallel: 1))
+        // A private mount namespace: tune's store is a tmpfs that only tune sees, as a store on a
+        // login node's local disk is invisible to the compute nodes.
+        SlurmCluster.run("unshare", ["--mount", "true"])
+        guard SlurmCluster.lastStatus == 0 else {
+            print("skipped: unshare --mount is not permitted here")
+            return
+        }
+        let hidden = sandbox.path("hidden")
+        try FileManager.default.createDirectory(atPath: hidden, withIntermediateDirectories: true)
+        let run = try await sandbox.tune(["--mount", "sh", "-c",
+                                          "mount -t tmpfs none '\(hidden)' && exec \"$0\" \"$@\"", TuneBinary.path,
+                                          "run", "./train.sh", "--config", "c.yml", "--job", job, "--store", hidden + "/store"],
+                                         timeout: 90, through: "unshare")
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stderr.contains("is not on node") && run.stderr.contains("must be on a file system the compute nodes share"), "\(run)")
+        #expect(run.stdout.contains("1 trial") || run.stderr.contains("launching no more trials") || run.stderr.contains("Job \(job) FAILED"), "the job stopped at the first trial: \(run)")
+    }
+}
+
+/// The Slurm cluster the tests use, if one answers.
+enum SlurmCluster {
+    static let reachable: Bool = {
+        run("sinfo", ["--noheader", "--format=%N"], timeout: 10).isEmpty == false && lastStatus == 0
+    }()
+
+    /// In CI (.ci/run sets TUNE_CI=1 and starts the cluster) the tests must run; elsewhere they need a Slurm.
+    static let runnable = reachable || ProcessInfo.processInfo.environment["TUNE_CI"] == "1"
+
+    static let skipMessage: Comment = "no Slurm answers `sinfo`: start a one-node cluster with `sudo .ci/slurm-up.sh` (Debian/Ubuntu), then `swift test --filter Slurm`"
+
+    /// The node of the one-node cluster.
+    static let node: String = run("sinfo", ["--noheader", "--format=%N"]).trimmingCharacters(in: .whitespacesAndNewlines)
+
+    /// Its CPUs (a trial asking for all of them has the node to itself).
+    static let cpus: Int = Int(run("sinfo", ["--noheader", "--format=%c"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 2
+
+    nonisolated(unsafe) static var lastStatus: Int32 = -1
+
+    /// Runs a command (found on PATH) and gives its stdout (and stderr after it); empty on failure to start.
+    @discardableResult
+    static func run(_ command: String, _ arguments: [String], timeout: TimeInterval = 30) -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [command] + arguments
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("slurm-\(UUID().uuidString).out")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: output) }
+        guard let handle = try? FileHandle(forWritingTo: output) else { return "" }
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+        guard (try? process.run()) != nil else { lastStatus = -1; return "" }
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        lastStatus = process.terminationStatus
+        return (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+    }
+}

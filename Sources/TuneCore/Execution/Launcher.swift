@@ -72,10 +72,14 @@ public protocol Launcher: Sendable {
     func launch(_ request: LaunchRequest) throws(LaunchError) -> any TrialProcess
     /// Called once when the run ends, every trial ended: finish what is still on its way (Slurm's cancels).
     func finish()
+    /// Before a resume runs trial `trial` of `job` again: stops whatever of its earlier attempt the
+    /// launcher's system may still hold (a Slurm job of a tune that was killed). Returns when done.
+    func stopLeftovers(job: String, trial: Int)
 }
 
 extension Launcher {
     public func finish() {}
+    public func stopLeftovers(job: String, trial: Int) {}
 }
 
 /// A trial that could not be started.

@@ -150,6 +150,7 @@ public final class TuningRun {
             if trial.startTime != nil, let pid = trial.pid, StaleTrialProcess.stop(pid: pid, job: job.id, trial: trial.id) {
                 reason += " (its processes, still running, were stopped)"
             }
+            if trial.scheduler != nil { launcher.stopLeftovers(job: job.id, trial: trial.id) }
             try record(.trialFinished(TrialOutcome(trial: trial.id, state: .cancelled, time: Date(), reason: reason)))
         }
         switch plan {
@@ -357,7 +358,16 @@ public final class TuningRun {
         running.removeAll { $0.exit != nil }
         if stopReason == nil { stopReason = schedulerStop ?? job.failureBudgetExceeded }
         if let reason = stopReason, !running.isEmpty, !announcedStop {
-            reporter.note("\(reason): launching no more trials, waiting for the \(running.count) running")
+            // Trials still waiting in a scheduler's queue have done nothing yet: they are cancelled,
+            // and only the ones already running are waited for.
+            let queued = running.filter { $0.exit == nil && $0.cancelReason == nil && ($0.process.scheduler?.isPending ?? false) }
+            for trial in queued {
+                trial.cancelReason = "not started: the job stopped (\(reason)) while the trial waited in Slurm's queue"
+                trial.process.send(SIGTERM)
+            }
+            let waiting = running.count - queued.count
+            reporter.note("\(reason): launching no more trials" + (queued.isEmpty ? "" : ", cancelling the \(queued.count) still queued in Slurm")
+                          + (waiting > 0 ? ", waiting for the \(waiting) running" : ""))
             announcedStop = true
         }
     }

@@ -53,6 +53,13 @@ public final class SlurmLauncher: Launcher, @unchecked Sendable {
     public func finish() {
         queue.finishCancels()
     }
+
+    /// Cancels, by its name, a Slurm job left by an earlier attempt (tune was killed while it
+    /// ran), and waits for the cancel: the new attempt's job has the same name.
+    public func stopLeftovers(job: String, trial: Int) {
+        queue.cancel(name: SlurmCommandLine.jobName(job: job, trial: trial), jobId: nil, signal: nil)
+        queue.finishCancels()
+    }
 }
 
 /// One trial's `srun`, seen through Slurm.

@@ -26,6 +26,9 @@ struct ValidateCommand: ParsableCommand {
         var trials = "maxTrials \(spec.maxTrials), at most \(spec.maxParallelTrials) at a time"
         if let failed = spec.maxFailedTrials { trials += ", maxFailedTrials \(failed)" }
         Console.out("trials      \(trials)")
+        if let launcher = spec.launcher {
+            Console.out("launcher    \(launcher.summary)")
+        }
         if let resource = spec.hyperband {
             let rungs = resource.rungBudgets.map(String.init).joined(separator: ", ")
             Console.out("hyperband   --\(resource.resourceParameter)=<budget>, rungs \(rungs), reductionFactor \(resource.reductionFactor)")

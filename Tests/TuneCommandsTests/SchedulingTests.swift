@@ -86,6 +86,37 @@ struct SchedulingTests {
         #expect(validate.stdout.contains("6 combinations"), "\(validate)")
     }
 
+    @Test func validateShowsTheLauncher() async throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("slurm.yml", """
+            launcher:
+              type: slurm
+              partition: gpu
+              time: 90s
+              cpusPerTask: 4
+              mem: 16G
+              gres: gpu:1
+              extraArgs: [--exclude=node07]
+            \(config(maxTrials: 2))
+            """)
+        let validate = try await sandbox.tune(["validate", "slurm.yml"])
+        #expect(validate.status == 0, "\(validate)")
+        #expect(validate.stdout.contains("\nlauncher    slurm (partition gpu, time 2m, 4 CPUs, mem 16G, gres gpu:1, extra --exclude=node07)\n"),
+                "\(validate)")
+        #expect(validate.stderr.contains("note: launcher.time 90s: Slurm counts time limits in whole minutes, so trials get 2 minutes"),
+                "\(validate)")
+
+        try sandbox.write("bad.yml", "launcher:\n  type: slurm\n  mem: 16GB\n" + config(maxTrials: 2))
+        let bad = try await sandbox.tune(["validate", "bad.yml"])
+        #expect(bad.status == 2, "\(bad)")
+        #expect(bad.stderr.contains("bad.yml:3:8: error: launcher: mem must be a memory size"), "\(bad)")
+
+        try sandbox.write("plain.yml", config(maxTrials: 2))
+        let plain = try await sandbox.tune(["validate", "plain.yml"])
+        #expect(plain.status == 0, "\(plain)")
+        #expect(!plain.stdout.contains("launcher"), "no launcher block, no launcher line: \(plain)")
+    }
+
     static let randomParams = """
           - parameterName: lr
             type: DOUBLE

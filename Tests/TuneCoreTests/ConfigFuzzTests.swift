@@ -37,6 +37,26 @@ private let seedConfigs: [String] = {
               categoricalValues: ["relu", 'tanh', elu]
 
         """,
+        """
+        jobId: job_2
+        launcher:
+          type: slurm
+          partition: gpu
+          time: 1-2:30
+          cpusPerTask: 4
+          mem: 16G
+          gres: gpu:1
+          extraArgs: [--exclude=node07, "--comment=a b"]
+        trainingInput:
+          scaleTier: BASIC
+          hyperparameters:
+            goal: MAXIMIZE
+            gpusPerTrial: 1
+            maxTrials: 4
+            params:
+              - {parameterName: lr, type: DOUBLE, minValue: 0.001, maxValue: 0.1}
+
+        """,
         #"{"trainingInput": {"scaleTier": "BASIC", "hyperparameters": {"goal": "MAXIMIZE", "maxTrials": "4", "seed": "18446744073709551615", "params": [{"parameterName": "d", "type": "DISCRETE", "discreteValues": [1, 2.5, 1e3]}, {"parameterName": "c", "type": "DOUBLE", "minValue": 0.5, "maxValue": 0.5}]}}}"#,
     ]
 }()
@@ -55,7 +75,8 @@ private let oddLines = [
     "<<: *base", "a: &a [1, 2]", "b: [*a, *a]", "? [a]", ": b", "- ", "---", "...", "%YAML 1.2", "\t", "params:",
     "  - parameterName: p", "key: value", "#", "{", "}", "[", "]", "goal: MINIMIZE", "maxTrials: 0", "params: []",
     "trainingInput:", "hyperparameters:", "  type: INTEGER", "    minValue: 5", "    maxValue: 1", "    scaleType: UNIT_LOG_SCALE",
-    "      - parameterName: lr", "&anchor", "*alias", "!!map", "|", "  text",
+    "      - parameterName: lr", "&anchor", "*alias", "!!map", "|", "  text", "launcher:", "  type: slurm", "  time: 1:30",
+    "  extraArgs: [--x, y]", "  mem: 4G",
 ]
 
 private struct Mutator {
@@ -130,6 +151,14 @@ private func checkValid(_ spec: TuningSpec) {
             #expect(zip(values, values.dropFirst()).allSatisfy { $0.value < $1.value })
         }
     }
+    if let slurm = spec.launcher?.slurm {
+        #expect(slurm.timeLimitMinutes.map { $0 >= 1 } ?? true)
+        #expect(slurm.cpusPerTask.map { $0 >= 1 } ?? true)
+        for word in [slurm.partition, slurm.memory, slurm.gres, slurm.gpus, slurm.account, slurm.qos, slurm.constraint].compactMap({ $0 }) {
+            #expect(!word.isEmpty && !word.contains(where: \.isWhitespace), "\(word)")
+        }
+        #expect(slurm.extraArgs.allSatisfy { $0.hasPrefix("-") }, "\(slurm.extraArgs)")
+    }
 }
 
 @Suite("Config parser properties")
@@ -167,8 +196,10 @@ struct ConfigFuzzTests {
     @Test(.timeLimit(.minutes(1)))
     func randomSpecsRoundTripThroughYAMLAndJSON() throws {
         var rng = SeededGenerator(seed: 2024)
+        var launchers = 0
         for round in 0..<400 {
             let spec = SpecGenerator.spec(&rng)
+            if spec.launcher != nil { launchers += 1 }
             let shape = Int.random(in: 0..<3, using: &rng)
             let json = Bool.random(using: &rng)
             let text = json ? SpecGenerator.json(spec, shape: shape) : SpecGenerator.yaml(spec, shape: shape, rng: &rng)
@@ -179,6 +210,7 @@ struct ConfigFuzzTests {
                 Issue.record("round \(round): \(error)\n\(text)")
             }
         }
+        #expect(launchers > 100, "\(launchers) of 400 specs have a launcher block")
     }
 }
 
@@ -212,7 +244,77 @@ enum SpecGenerator {
             while !names.insert(parameterName).inserted { parameterName += "x" }
             spec.params.append(ParameterSpec(name: parameterName, domain: domain(&rng, grid: spec.algorithm == .grid)))
         }
+        spec.launcher = Bool.random(using: &rng) ? launcher(&rng) : nil
         return spec
+    }
+
+    /// A launcher block with a random subset of the Slurm settings.
+    static func launcher(_ rng: inout SeededGenerator) -> LauncherSpec {
+        var slurm = SlurmSettings()
+        let word = "-.,:|&"
+        if Bool.random(using: &rng) { slurm.partition = name(&rng, extra: word) }
+        if Bool.random(using: &rng) { slurm.timeLimitMinutes = Int.random(in: 1...200_000, using: &rng) }
+        if Bool.random(using: &rng) { slurm.cpusPerTask = Int.random(in: 1...256, using: &rng) }
+        if Bool.random(using: &rng) {
+            slurm.memory = "\(Int.random(in: 0...1_000_000, using: &rng))" + ["", "K", "m", "G", "t"].randomElement(using: &rng)!
+        }
+        if Bool.random(using: &rng) {
+            slurm.gres = "gpu:" + (Bool.random(using: &rng) ? name(&rng, extra: "") + ":" : "") + "\(Int.random(in: 1...8, using: &rng))"
+        }
+        if Bool.random(using: &rng) {
+            slurm.gpus = (Bool.random(using: &rng) ? name(&rng, extra: "") + ":" : "") + "\(Int.random(in: 1...8, using: &rng))"
+        }
+        if Bool.random(using: &rng) { slurm.account = name(&rng, extra: word) }
+        if Bool.random(using: &rng) { slurm.qos = name(&rng, extra: word) }
+        if Bool.random(using: &rng) { slurm.constraint = name(&rng, extra: word) }
+        for _ in 0..<Int.random(in: 0...3, using: &rng) {
+            let option = "--" + name(&rng, extra: "-")
+            slurm.extraArgs.append(Bool.random(using: &rng) ? option : option + "=" + categoricalValue(&rng))
+        }
+        return LauncherSpec(kind: LauncherSpec.Kind.allCases.randomElement(using: &rng)!, slurm: slurm)
+    }
+
+    /// Minutes in one of the forms `time` takes, chosen by the value: Slurm's, tune's, or seconds that round up to it.
+    static func timeText(_ minutes: Int) -> String {
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        switch minutes % 6 {
+        case 0: return "\(minutes)"
+        case 1: return "\(minutes / 60):\(two(minutes % 60)):00"
+        case 2: return "\(minutes / 1440)-\(two(minutes % 1440 / 60)):\(two(minutes % 60))"
+        case 3: return SlurmSettings.durationText(minutes: minutes)
+        case 4: return "\(minutes * 60 - minutes % 60)s"
+        default: return "\(minutes):00"
+        }
+    }
+
+    /// The launcher block's members as (key, JSON value text) pairs; the spellings vary with the values.
+    static func launcherFields(_ launcher: LauncherSpec) -> [(String, String)] {
+        let slurm = launcher.slurm
+        var fields: [(String, String)] = []
+        let settings = slurm.partition.map { $0.count } ?? 0
+        if launcher.kind == .slurm || settings % 2 == 0 {
+            let kind = launcher.kind.rawValue
+            fields.append(("type", quoted(settings % 3 == 0 ? kind : settings % 3 == 1 ? kind.uppercased() : kind.capitalized)))
+        }
+        if let partition = slurm.partition { fields.append(("partition", quoted(partition))) }
+        if let minutes = slurm.timeLimitMinutes {
+            fields.append(("time", minutes % 6 == 0 ? timeText(minutes) : quoted(timeText(minutes))))
+        }
+        if let cpus = slurm.cpusPerTask { fields.append(("cpusPerTask", "\(cpus)")) }
+        if let memory = slurm.memory { fields.append(("mem", quoted(memory))) }
+        if let gres = slurm.gres { fields.append(("gres", quoted(gres))) }
+        if let gpus = slurm.gpus { fields.append(("gpus", Int(gpus) != nil ? gpus : quoted(gpus))) }
+        if let account = slurm.account { fields.append(("account", quoted(account))) }
+        if let qos = slurm.qos { fields.append(("qos", quoted(qos))) }
+        if let constraint = slurm.constraint { fields.append(("constraint", quoted(constraint))) }
+        if !slurm.extraArgs.isEmpty || settings % 2 == 1 {
+            fields.append(("extraArgs", "[" + slurm.extraArgs.map(quoted).joined(separator: ", ") + "]"))
+        }
+        return fields
+    }
+
+    static func launcherJSON(_ launcher: LauncherSpec) -> String {
+        "{" + launcherFields(launcher).map { "\(quoted($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
     }
 
     /// `[A-Za-z_][A-Za-z0-9_]*` plus `extra` characters after the first.
@@ -323,18 +425,32 @@ enum SpecGenerator {
     }
 
     /// Shape 0: bare; 1: under `hyperparameters`; 2: under `trainingInput.hyperparameters`.
+    /// The launcher block sits at the top level in every shape.
     static func json(_ spec: TuningSpec, shape: Int) -> String {
-        let inner = "{" + fields(spec).map { "\(quoted($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
+        let launcher = spec.launcher.map { [("launcher", launcherJSON($0))] } ?? []
+        let members = { (fields: [(String, String)]) in "{" + fields.map { "\(quoted($0.0)): \($0.1)" }.joined(separator: ", ") + "}" }
         switch shape {
-        case 0: return inner
-        case 1: return "{\"hyperparameters\": \(inner)}"
-        default: return "{\"jobId\": \"j\", \"trainingInput\": {\"scaleTier\": \"BASIC\", \"hyperparameters\": \(inner)}}"
+        case 0: return members(fields(spec) + launcher)
+        case 1: return members(launcher + [("hyperparameters", members(fields(spec)))])
+        default:
+            let input = "{\"scaleTier\": \"BASIC\", \"hyperparameters\": \(members(fields(spec)))}"
+            return members([("jobId", "\"j\"")] + launcher + [("trainingInput", input)])
         }
     }
 
     static func yaml(_ spec: TuningSpec, shape: Int, rng: inout SeededGenerator) -> String {
         let indent = String(repeating: "  ", count: shape)
         var lines: [String] = []
+        if let launcher = spec.launcher {
+            // At the top level in every shape: block or flow style.
+            let fields = launcherFields(launcher)
+            if fields.isEmpty || Bool.random(using: &rng) {
+                lines.append("launcher: " + launcherJSON(launcher).replacingOccurrences(of: "\"extraArgs\"", with: "extraArgs"))
+            } else {
+                lines.append("launcher:")
+                lines += fields.map { "  \($0.0): \($0.1)  # \($0.0)" }
+            }
+        }
         if shape == 2 { lines += ["jobId: job_1", "trainingInput:", "  region: us-central1"] }
         if shape >= 1 { lines.append(shape == 2 ? "  hyperparameters:" : "hyperparameters:") }
         for (key, value) in fields(spec) where key != "params" {

@@ -79,7 +79,7 @@ extension ParameterSpec {
     /// Where a spec key written inside a parameter belongs.
     private static let specKeyHints = Dictionary(uniqueKeysWithValues: SpecKeys.spec.map {
         ($0, "'\($0)' belongs beside params, not inside a parameter")
-    })
+    } + [(SpecKeys.launcher, "'launcher' belongs at the top level of the file, not inside a parameter")])
 
     /// Letters, digits, `_`, `-` and `.`, not starting with `-`: it becomes `--<name>=<value>`.
     static func isFlagName(_ name: String) -> Bool {

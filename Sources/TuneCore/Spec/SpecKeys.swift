@@ -17,6 +17,14 @@ enum SpecKeys {
     static let trainingInput = "trainingInput"
     static let hyperparameters = "hyperparameters"
 
+    /// tune extension: the `launcher:` block, at the top level of the file in every shape.
+    static let launcher = "launcher"
+
+    /// The keys of the `launcher:` block (`LauncherSpec`).
+    static let launcherBlock = [
+        "type", "partition", "time", "cpusPerTask", "mem", "gres", "gpus", "account", "qos", "constraint", "extraArgs",
+    ]
+
     /// Fields of Cloud ML's `Job` and `TrainingInput` other than the spec: accepted beside it and ignored,
     /// since tune runs trials locally.
     static let cloudOnly: Set<String> = [

@@ -15,6 +15,8 @@ import Yams
 /// 2. `hyperparameters:` at the top;
 /// 3. the spec's fields (`goal:`, `params:`, …) at the top, as R's cloudml writes `tuning.yml`.
 ///
+/// tune's `launcher:` block (where trials run) sits at the top level of the file in every shape.
+///
 /// Keys are Cloud ML's camelCase names; every problem is a `SpecError` giving the line and column.
 public enum SpecLoader {
     /// Reads and validates the config file at `path`, the path as the user typed it (messages name it).
@@ -49,21 +51,27 @@ public enum SpecLoader {
         let top = try ConfigMapping(root, what: "the config", file: file)
         var ignored: [String] = []
         var notes: [String] = []
-        let spec: TuningSpec
+        var spec: TuningSpec
         if top["trainingInput"] != nil {
             spec = try TuningSpec.parse(try gcloudSpec(top, ignored: &ignored), notes: &notes)
         } else if let hyperparameters = top["hyperparameters"] {
             try checkBeside(top, holder: "hyperparameters", ignored: &ignored)
             let mapping = try ConfigMapping(hyperparameters.value, what: "hyperparameters", heldBy: hyperparameters.keyNode, file: file)
+            try LauncherSpec.rejectMisplaced(in: mapping, inside: "hyperparameters", beside: "hyperparameters")
             spec = try TuningSpec.parse(mapping, notes: &notes)
         } else {
             ignored = top.keys.filter { SpecKeys.cloudOnly.contains($0) }
             spec = try TuningSpec.parse(
-                top.removing(Set(ignored)), suggesting: [SpecKeys.trainingInput, SpecKeys.hyperparameters], notes: &notes)
+                top.removing(Set(ignored + [SpecKeys.launcher])),
+                suggesting: [SpecKeys.trainingInput, SpecKeys.hyperparameters, SpecKeys.launcher], notes: &notes)
+        }
+        if let launcher = top[SpecKeys.launcher] {
+            spec.launcher = try LauncherSpec.parse(launcher, gpusPerTrial: spec.gpusPerTrial, notes: &notes)
         }
         if !ignored.isEmpty {
             let noun = ignored.count == 1 ? "key" : "keys"
-            notes.insert("ignoring cloud-only \(noun) in \(file): \(ignored.joined(separator: ", ")) (tune runs trials locally)", at: 0)
+            let runner = spec.launcherKind == .slurm ? "through Slurm" : "locally"
+            notes.insert("ignoring cloud-only \(noun) in \(file): \(ignored.joined(separator: ", ")) (tune runs trials \(runner))", at: 0)
         }
         return LoadedSpec(spec: spec, notes: notes)
     }
@@ -73,15 +81,23 @@ public enum SpecLoader {
         var found: ConfigMapping?
         for entry in top.entries {
             guard entry.key == SpecKeys.trainingInput else {
+                if entry.key == SpecKeys.launcher { continue }
                 if entry.key == SpecKeys.hyperparameters || SpecKeys.spec.contains(entry.key) {
                     let place = entry.key == SpecKeys.hyperparameters ? "trainingInput" : "trainingInput.hyperparameters"
                     throw entry.error("'\(entry.key)' belongs under \(place)", atKey: true)
+                }
+                if !SpecKeys.cloudOnly.contains(entry.key),
+                   let hint = KeySuggestion.hint(for: entry.key, among: [SpecKeys.launcher]) {
+                    throw entry.error("unknown key '\(entry.key)'", hint: hint, atKey: true)
                 }
                 ignored.append(entry.key)
                 continue
             }
             let input = try ConfigMapping(entry.value, what: "trainingInput", heldBy: entry.keyNode, file: top.file)
             for inner in input.entries where inner.key != SpecKeys.hyperparameters {
+                if inner.key == SpecKeys.launcher {
+                    throw LauncherSpec.misplaced(inner, inside: "trainingInput", beside: "trainingInput")
+                }
                 if SpecKeys.spec.contains(inner.key) {
                     throw inner.error("'\(inner.key)' belongs under trainingInput.hyperparameters", atKey: true)
                 }
@@ -95,22 +111,24 @@ public enum SpecLoader {
                 throw input.error(key: SpecKeys.hyperparameters, "trainingInput has no hyperparameters",
                                   hint: "tune reads the tuning spec from trainingInput.hyperparameters")
             }
-            found = try ConfigMapping(hyperparameters.value, what: "hyperparameters", heldBy: hyperparameters.keyNode, file: top.file)
+            let mapping = try ConfigMapping(hyperparameters.value, what: "hyperparameters", heldBy: hyperparameters.keyNode, file: top.file)
+            try LauncherSpec.rejectMisplaced(in: mapping, inside: "trainingInput.hyperparameters", beside: "trainingInput")
+            found = mapping
         }
         // The caller saw a trainingInput key, so the loop set `found` or threw.
         guard let found else { throw top.error(key: SpecKeys.trainingInput, "missing trainingInput") }
         return found
     }
 
-    /// Shape 2: keys beside the top `hyperparameters:` may only be cloud-only ones (collected in `ignored`).
+    /// Shape 2: keys beside the top `hyperparameters:` may only be `launcher` and cloud-only ones (collected in `ignored`).
     private static func checkBeside(_ top: ConfigMapping, holder: String, ignored: inout [String]) throws(SpecError) {
-        for entry in top.entries where entry.key != holder {
+        for entry in top.entries where entry.key != holder && entry.key != SpecKeys.launcher {
             if SpecKeys.spec.contains(entry.key) {
                 throw entry.error("'\(entry.key)' belongs under \(holder)", atKey: true)
             }
             guard SpecKeys.cloudOnly.contains(entry.key) else {
                 throw entry.error("unknown key '\(entry.key)'",
-                                  hint: KeySuggestion.hint(for: entry.key, among: [holder, SpecKeys.trainingInput]), atKey: true)
+                                  hint: KeySuggestion.hint(for: entry.key, among: [holder, SpecKeys.trainingInput, SpecKeys.launcher]), atKey: true)
             }
             ignored.append(entry.key)
         }

@@ -65,6 +65,9 @@ struct ProbeCommand: ParsableCommand {
         } catch {
             throw CommandFailure.failed(error.description)
         }
+        if spec.launcherKind == .slurm {
+            Console.note("probe runs the trial on this machine, not through Slurm (the config's launcher): to probe on a compute node, run it there, e.g. `srun --pty tune probe …`")
+        }
         Interrupts.install()
         let shown = (command + point.flags).map(ReproduceCommand.shellQuoted).joined(separator: " ")
         Console.stderr("probe: running one trial: \(shown)")

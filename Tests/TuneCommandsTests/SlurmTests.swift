@@ -140,6 +140,135 @@ struct SlurmTests {
         #expect(trials.allSatisfy { $0["state"] as? String == "CANCELLED" }, "\(trials)")
     }
 
+    /// trialTimeout on Slurm: the trial gets SIGTERM through scancel, and its clock starts when
+    /// Slurm runs it, not while it waits behind the other trial (each takes the whole node).
+    @Test(.timeLimit(.minutes(3)))
+    func trialTimeoutStopsTheSlurmJobAndCountsOnlyRunningTime() async throws {
+        let sandbox = try Sandbox()
+        let job = Self.jobName("to")
+        try sandbox.script("train.sh", """
+            trap 'echo "$TUNE_TRIAL_ID" >> "\(sandbox.path("terminated.txt"))"; exit 143' TERM
+            echo "$TUNE_TRIAL_ID $(date +%s.%N)" >> '\(sandbox.path("started.txt"))'
+            echo acc=0.5
+            sleep 300 &
+            wait
+            """)
+        try sandbox.write("c.yml", Self.slurmConfig(maxTrials: 2, parallel: 2, launcher: "  cpusPerTask: \(SlurmCluster.cpus)",
+                                                    extra: "trialTimeout: 4s"))
+        let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", job], timeout: 120)
+        #expect(run.status == 1, "\(run)")
+        let trials = try await trialsJSON(sandbox, job)
+        #expect(trials.count == 2 && trials.allSatisfy {
+            $0["state"] as? String == "FAILED" && ($0["failureReason"] as? String)?.hasPrefix("timed out after 4s (trialTimeout)") == true
+        }, "both ran their own 4 s, the second after waiting for the first: \(trials)")
+        #expect(Set((sandbox.read("terminated.txt") ?? "").split(separator: "\n")) == ["1", "2"], "each got SIGTERM")
+        let starts = (sandbox.read("started.txt") ?? "").split(separator: "\n").compactMap { Double($0.split(separator: " ").last ?? "") }
+        #expect(starts.count == 2 && abs(starts[1] - starts[0]) >= 4, "the second started only when the first had stopped: \(starts)")
+        let empty = await sandbox.waitUntil(timeout: 20) { Self.jobsInQueue(job).isEmpty }
+        #expect(empty, "\(Self.jobsInQueue(job))")
+    }
+
+    /// The median stopping rule on Slurm: the trial that falls behind gets SIGTERM through scancel
+    /// and is recorded as stopped early, with its value.
+    @Test(.timeLimit(.minutes(3)))
+    func earlyStoppingStopsTheSlurmJob() async throws {
+        let sandbox = try Sandbox()
+        let job = Self.jobName("es")
+        try sandbox.script("train.sh", """
+            x=${1#--x=}
+            trap 'echo "$TUNE_TRIAL_ID" >> "\(sandbox.path("terminated.txt"))"; exit 143' TERM
+            steps=3; [ "$x" = 3 ] && steps=60
+            i=1
+            while [ $i -le $steps ]; do
+              echo "step=$i acc=$(awk "BEGIN { print 1 / $x }")"
+              sleep 0.3 & wait
+              i=$((i + 1))
+            done
+            """)
+        try sandbox.write("c.yml", Self.slurmConfig(maxTrials: 3, parallel: 1, extra: """
+            enableTrialEarlyStopping: true
+            earlyStopping: {minTrials: 2, startStep: 2}
+            """, params: """
+              - parameterName: x
+                type: INTEGER
+                minValue: 1
+                maxValue: 3
+            """))
+        let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", job], timeout: 90)
+        #expect(run.status == 0, "\(run)")
+        let trial = try #require(byId(try await trialsJSON(sandbox, job))[3])
+        #expect(trial["state"] as? String == "SUCCEEDED" && trial["isTrialStoppedEarly"] as? Bool == true, "\(trial)")
+        #expect(sandbox.read("terminated.txt") == "3\n", "the stopped trial got SIGTERM on its node")
+        #expect(((trial["allMetrics"] as? [Any])?.count ?? 99) < 20, "stopped long before its 60 steps: \(trial)")
+        let empty = await sandbox.waitUntil(timeout: 20) { Self.jobsInQueue(job).isEmpty }
+        #expect(empty, "\(Self.jobsInQueue(job))")
+    }
+
+    /// maxFailedTrials on Slurm: trials still waiting in the queue are cancelled (they had not
+    /// started); nothing is left queued. The test holds them in the queue (`scontrol hold`) so
+    /// that they are certainly still pending when the first trial fails.
+    @Test(.timeLimit(.minutes(3)))
+    func whenTheJobStopsTrialsStillQueuedAreCancelled() async throws {
+        let sandbox = try Sandbox()
+        let job = Self.jobName("mf")
+        let go = sandbox.path("go")
+        try sandbox.script("train.sh", """
+            if [ "$TUNE_TRIAL_ID" = 1 ]; then
+              i=0; while [ ! -e '\(go)' ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+              echo "no data" >&2; exit 1
+            fi
+            echo acc=1
+            """)
+        try sandbox.write("c.yml", Self.slurmConfig(maxTrials: 3, parallel: 3, launcher: "  cpusPerTask: \(SlurmCluster.cpus)",
+                                                    extra: "maxFailedTrials: 1"))
+        let tune = try sandbox.start(["./train.sh", "--config", "c.yml", "--job", job])
+        var queued: [String] = []
+        let waiting = await sandbox.waitUntil(timeout: 60) {
+            queued = Self.jobsInQueue(job).filter { $0.hasSuffix(" PENDING") }
+            return queued.count == 2
+        }
+        try #require(waiting, "trials 2 and 3 wait behind trial 1: \(Self.jobsInQueue(job))\n\(tune.stderrSoFar)")
+        let held = SlurmCluster.run("scontrol", ["hold"] + queued.map { String($0.split(separator: " ")[0]) })
+        FileManager.default.createFile(atPath: go, contents: nil)
+        let run = await tune.finish(timeout: 60)
+        #expect(run.status == 1, "\(run)\nhold: \(held)")
+        #expect(run.stderr.contains("cancelling the 2 still queued in Slurm"), "\(run)")
+        let trials = byId(try await trialsJSON(sandbox, job))
+        #expect(trials[1]?["state"] as? String == "FAILED")
+        for id in [2, 3] {
+            #expect(trials[id]?["state"] as? String == "CANCELLED", "\(String(describing: trials[id]))")
+            #expect((trials[id]?["failureReason"] as? String)?.contains("waited in Slurm's queue") == true, "\(String(describing: trials[id]))")
+        }
+        let empty = await sandbox.waitUntil(timeout: 20) { Self.jobsInQueue(job).isEmpty }
+        #expect(empty, "\(Self.jobsInQueue(job))")
+    }
+
+    /// tune SIGKILLed with trials running on Slurm: its watchdog stops their sruns, so Slurm ends
+    /// the jobs; `tune resume` runs them again and the job finishes.
+    @Test(.timeLimit(.minutes(3)))
+    func aKilledTuneLeavesNoSlurmJobAndResumes() async throws {
+        let sandbox = try Sandbox()
+        let job = Self.jobName("kill")
+        try sandbox.script("train.sh", """
+            echo "$TUNE_TRIAL_ID $TUNE_TRIAL_ATTEMPT" >> '\(sandbox.path("starts.txt"))'
+            [ "$TUNE_TRIAL_ATTEMPT" = 1 ] && sleep 120
+            echo acc=0.${1#--x=}
+            """)
+        try sandbox.write("c.yml", Self.slurmConfig(maxTrials: 2, parallel: 2, launcher: "  cpusPerTask: 1"))
+        let tune = try sandbox.start(["./train.sh", "--config", "c.yml", "--job", job])
+        let both = await sandbox.waitUntil(timeout: 60) { (sandbox.read("starts.txt") ?? "").split(separator: "\n").count == 2 }
+        try #require(both, "\(tune.stderrSoFar)")
+        tune.signal(SIGKILL)
+        _ = await tune.finish(timeout: 10)
+        let empty = await sandbox.waitUntil(timeout: 30) { Self.jobsInQueue(job).isEmpty }
+        #expect(empty, "the watchdog stopped the sruns and Slurm ended their jobs: \(Self.jobsInQueue(job))")
+        let resumed = try await sandbox.tune(["resume", job], timeout: 90)
+        #expect(resumed.status == 0, "\(resumed)")
+        let trials = try await trialsJSON(sandbox, job)
+        #expect(trials.count == 2 && trials.allSatisfy { $0["state"] as? String == "SUCCEEDED" && $0["attempt"] as? Int == 2 }, "\(trials)")
+        #expect(Self.jobsInQueue(job).isEmpty)
+    }
+
     @Test(.timeLimit(.minutes(4)))
     func aTrialOverItsSlurmTimeLimitIsRecordedWithThatReason() async throws {
         let sandbox = try Sandbox()

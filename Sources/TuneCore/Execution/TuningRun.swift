@@ -384,7 +384,8 @@ public final class TuningRun {
 
     private func trackScheduler(_ trial: RunningTrial) throws(StoreError) {
         guard let status = trial.process.scheduler else { return }
-        if !status.isPending, trial.runningSince == nil { trial.runningSince = Date() }
+        // Running once the scheduler says so, or once the trial reports (squeue may lag or fail).
+        if trial.runningSince == nil, !status.isPending || !trial.readings.isEmpty { trial.runningSince = Date() }
         guard status != trial.journaledScheduler else { return }
         trial.journaledScheduler = status
         try record(.trialScheduled(trial: trial.id, status: status, time: Date()))

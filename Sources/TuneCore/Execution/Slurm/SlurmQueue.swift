@@ -83,7 +83,10 @@ final class SlurmQueue {
     }
 
     private func apply(_ listing: String) {
-        for line in listing.split(separator: "\n") {
+        // Oldest first, so that when an earlier attempt's job of the same name is still listed
+        // (completing), the newest job is the one kept.
+        let rows = listing.split(separator: "\n").sorted { Self.order($0).lexicographicallyPrecedes(Self.order($1)) }
+        for line in rows {
             let fields = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             guard fields.count >= 3, statuses[fields[1]] != nil else { continue }
             if allocation != nil {
@@ -92,6 +95,11 @@ final class SlurmQueue {
                 statuses[fields[1]] = SchedulerStatus(jobId: fields[0], state: fields[2], reason: fields[3], node: fields[4])
             }
         }
+    }
+
+    /// A job or step id as numbers (`123.4` → [123, 4]), for ordering.
+    private static func order(_ line: Substring) -> [Int] {
+        (line.split(separator: "|").first ?? "").split(separator: ".").map { Int($0) ?? 0 }
     }
 
     /// Sends `signal` (a name such as `TERM`) to a running job or step, or cancels it (nil), by

@@ -13,6 +13,17 @@ struct SlurmTests {
     /// A job name no earlier run used, so squeue shows only this test's trials.
     static func jobName(_ prefix: String) -> String { "\(prefix)\(UUID().uuidString.prefix(6).lowercased())" }
 
+    /// A sandbox, once the cluster has no job left from an earlier test (one that is still
+    /// completing holds CPUs, and would change which trials run first).
+    static func sandbox() async throws -> Sandbox {
+        let sandbox = try Sandbox()
+        let idle = await sandbox.waitUntil(timeout: 60) {
+            SlurmCluster.run("squeue", ["--noheader", "--format=%i %j %T"]).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        }
+        if !idle { print("note: Slurm still has jobs: \(SlurmCluster.run("squeue", []))") }
+        return sandbox
+    }
+
     static let fixtures = TuneBinary.repository.appendingPathComponent("Tests/TuneCoreTests/Fixtures/events").path
 
     /// The config of these tests: `launcher:` at the top, Slurm settings under it.
@@ -40,7 +51,7 @@ struct SlurmTests {
 
     @Test(.timeLimit(.minutes(3)))
     func sixTrialsRunAsSlurmJobsWithMetricsFromStdoutAndEventFiles() async throws {
-        let sandbox = try Sandbox()
+        let sandbox = try await Self.sandbox()
         let job = Self.jobName("six")
         // Odd x print the metric; even x write it to TensorFlow event files (a real writer's file).
         try sandbox.script("train.sh", """
@@ -79,7 +90,7 @@ struct SlurmTests {
     /// seed), each a Slurm job.
     @Test(.timeLimit(.minutes(3)))
     func theBundledExampleRunsOnSlurm() async throws {
-        let sandbox = try Sandbox()
+        let sandbox = try await Self.sandbox()
         let example = TuneBinary.repository.appendingPathComponent("Examples/synthetic")
         let job = Self.jobName("ex")
         let run = try await sandbox.tune([example.appendingPathComponent("train.sh").path, "--config",
@@ -100,7 +111,7 @@ struct SlurmTests {
 
     @Test(.timeLimit(.minutes(3)))
     func statusShowsSlurmJobsAndCtrlCLeavesNoJobBehind() async throws {
-        let sandbox = try Sandbox()
+        let sandbox = try await Self.sandbox()
         let job = Self.jobName("int")
         try sandbox.script("train.sh", """
             trap 'echo "$TUNE_TRIAL_ID" >> "\(sandbox.path("terminated.txt"))"; exit 143' TERM
@@ -114,7 +125,9 @@ struct SlurmTests {
         var status = ""
         let seen = await sandbox.waitUntil(timeout: 60) {
             status = SlurmCluster.run(TuneBinary.path, ["status", job, "--store", sandbox.path(".tune")])
+            // Both running trials have reported, so their TERM traps are set.
             return status.contains("2 running, 1 pending in Slurm") && status.components(separatedBy: " RUNNING on ").count == 3
+                && status.components(separatedBy: "acc=0.5 at step").count == 3
         }
         #expect(seen, "status shows two running Slurm jobs and one pending: \(status)\n\(tune.stderrSoFar)")
         #expect(status.contains("pending   trial 3") || status.contains("PENDING ("), "\(status)")
@@ -144,7 +157,7 @@ struct SlurmTests {
     /// Slurm runs it, not while it waits behind the other trial (each takes the whole node).
     @Test(.timeLimit(.minutes(3)))
     func trialTimeoutStopsTheSlurmJobAndCountsOnlyRunningTime() async throws {
-        let sandbox = try Sandbox()
+        let sandbox = try await Self.sandbox()
         let job = Self.jobName("to")
         try sandbox.script("train.sh", """
             trap 'echo "$TUNE_TRIAL_ID" >> "\(sandbox.path("terminated.txt"))"; exit 143' TERM
@@ -172,7 +185,7 @@ struct SlurmTests {
     /// and is recorded as stopped early, with its value.
     @Test(.timeLimit(.minutes(3)))
     func earlyStoppingStopsTheSlurmJob() async throws {
-        let sandbox = try Sandbox()
+        let sandbox = try await Self.sandbox()
         let job = Self.jobName("es")
         try sandbox.script("train.sh", """
             x=${1#--x=}
@@ -209,7 +222,7 @@ struct SlurmTests {
     /// that they are certainly still pending when the first trial fails.
     @Test(.timeLimit(.minutes(3)))
     func whenTheJobStopsTrialsStillQueuedAreCancelled() async throws {
-        let sandbox = try Sandbox()
+        let sandbox = try await Self.sandbox()
         let job = Self.jobName("mf")
         let go = sandbox.path("go")
         try sandbox.script("train.sh", """
@@ -236,7 +249,7 @@ struct SlurmTests {
         let trials = byId(try await trialsJSON(sandbox, job))
         #expect(trials[1]?["state"] as? String == "FAILED")
         for id in [2, 3] {
-            #expect(trials[id]?["state"] as? String == "CANCELLED", "\(String(describing: trials[id]))")
+            #expect(trials[id]?["state"] as? String == "CANCELLED", "\(String(describing: trials[id]))\n\(run)")
             #expect((trials[id]?["failureReason"] as? String)?.contains("waited in Slurm's queue") == true, "\(String(describing: trials[id]))")
         }
         let empty = await sandbox.waitUntil(timeout: 20) { Self.jobsInQueue(job).isEmpty }
@@ -247,7 +260,7 @@ struct SlurmTests {
     /// the jobs; `tune resume` runs them again and the job finishes.
     @Test(.timeLimit(.minutes(3)))
     func aKilledTuneLeavesNoSlurmJobAndResumes() async throws {
-        let sandbox = try Sandbox()
+        let sandbox = try await Self.sandbox()
         let job = Self.jobName("kill")
         try sandbox.script("train.sh", """
             echo "$TUNE_TRIAL_ID $TUNE_TRIAL_ATTEMPT" >> '\(sandbox.path("starts.txt"))'
@@ -271,7 +284,7 @@ struct SlurmTests {
 
     @Test(.timeLimit(.minutes(4)))
     func aTrialOverItsSlurmTimeLimitIsRecordedWithThatReason() async throws {
-        let sandbox = try Sandbox()
+        let sandbox = try await Self.sandbox()
         let job = Self.jobName("tl")
         try sandbox.script("train.sh", """
             echo acc=0.5
@@ -291,7 +304,7 @@ struct SlurmTests {
 
     @Test(.timeLimit(.minutes(3)))
     func insideAnAllocationTrialsRunAsJobSteps() async throws {
-        let sandbox = try Sandbox()
+        let sandbox = try await Self.sandbox()
         let job = Self.jobName("alloc")
         try sandbox.script("train.sh", """
             echo "$SLURM_JOB_ID $SLURM_STEP_ID" >> '\(sandbox.path("steps.txt"))'
@@ -317,7 +330,7 @@ struct SlurmTests {
 
     @Test(.timeLimit(.minutes(3)))
     func aPreemptedTrialIsRetriedAsInfrastructureTrouble() async throws {
-        let sandbox = try Sandbox()
+        let sandbox = try await Self.sandbox()
         let job = Self.jobName("pre")
         try sandbox.script("train.sh", """
             echo "attempt $TUNE_TRIAL_ATTEMPT" >> '\(sandbox.path("attempts.txt"))'
@@ -343,7 +356,7 @@ struct SlurmTests {
 
     @Test(.timeLimit(.minutes(3)))
     func aTrialOnAFailedNodeIsRetried() async throws {
-        let sandbox = try Sandbox()
+        let sandbox = try await Self.sandbox()
         let job = Self.jobName("nf")
         try sandbox.script("train.sh", """
             echo "attempt $TUNE_TRIAL_ATTEMPT" >> '\(sandbox.path("attempts.txt"))'
@@ -370,7 +383,7 @@ struct SlurmTests {
     }
 
     @Test func aRequestTheClusterCannotRunIsAUsageErrorAndCreatesNothing() async throws {
-        let sandbox = try Sandbox()
+        let sandbox = try await Self.sandbox()
         try sandbox.script("train.sh", "echo acc=1")
         try sandbox.write("c.yml", Self.slurmConfig(maxTrials: 2, parallel: 1, launcher: "  cpusPerTask: 4096"))
         let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", "big"])
@@ -383,12 +396,21 @@ struct SlurmTests {
         let partition = try await sandbox.tune(["./train.sh", "--config", "p.yml", "--job", "part"])
         #expect(partition.status == 2, "\(partition)")
         #expect(partition.stderr.contains("invalid partition specified: nosuchpartition"), "\(partition)")
+
+        // gpusPerTrial on Slurm is Slurm's business (--gres=gpu:1), not this machine's nvidia-smi:
+        // this cluster has no GPU, and Slurm says so.
+        try sandbox.write("g.yml", Self.slurmConfig(maxTrials: 2, parallel: 1, extra: "gpusPerTrial: 1"))
+        let gpu = try await sandbox.tune(["./train.sh", "--config", "g.yml", "--job", "gpu"], env: ["CUDA_VISIBLE_DEVICES": ""])
+        #expect(gpu.status == 2, "\(gpu)")
+        #expect(gpu.stderr.contains("--gres=gpu:1") && gpu.stderr.contains("Invalid generic resource (gres) specification"), "\(gpu)")
+        #expect(!gpu.stderr.contains("nvidia-smi"), "\(gpu)")
+        #expect(!sandbox.exists(".tune/gpu"))
     }
 
     /// The check each trial makes on its node, run as srun runs it: a trial folder the node does
     /// not have stops the job with what to do.
     @Test func theOnNodeCheckStopsTheJobWhenTheNodeCannotSeeTheTrialFolder() async throws {
-        let sandbox = try Sandbox()
+        let sandbox = try await Self.sandbox()
         let job = Self.jobName("fs")
         try sandbox.script("train.sh", "echo acc=1")
         try sandbox.write("c.yml", Self.slurmConfig(maxTrials: 3, parallel: 1))

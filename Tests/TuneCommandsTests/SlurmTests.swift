@@ -42,6 +42,12 @@ struct SlurmTests {
             """
     }
 
+    /// Slurm forgets every trial of `job` (a cancelled job may show as completing for a moment).
+    static func expectNoJobLeft(_ job: String, _ sandbox: Sandbox, sourceLocation: SourceLocation = #_sourceLocation) async {
+        let empty = await sandbox.waitUntil(timeout: 30) { jobsInQueue(job).isEmpty }
+        #expect(empty, "Slurm jobs left: \(jobsInQueue(job))", sourceLocation: sourceLocation)
+    }
+
     /// Trials of `job` still known to Slurm (queued, running or completing).
     static func jobsInQueue(_ job: String) -> [String] {
         let names = (1...12).map { "tune-\(job)-\($0)" }.joined(separator: ",")
@@ -83,7 +89,7 @@ struct SlurmTests {
         let names = Set(lines.map { $0[2] })
         #expect(names == Set((1...6).map { "tune-\(job)-\($0)" }), "\(names)")
         #expect(lines.allSatisfy { $0.count == 4 && $0[3] == sandbox.dir.path }, "\(lines)")
-        #expect(Self.jobsInQueue(job).isEmpty)
+        await Self.expectNoJobLeft(job, sandbox)
     }
 
     /// The bundled example's Slurm config, as a user runs it: the same 12 trials as locally (same
@@ -147,8 +153,7 @@ struct SlurmTests {
         #expect(runningTrials.count == 2, "\(status)")
         let terminated = Set((sandbox.read("terminated.txt") ?? "").split(separator: "\n").map(String.init))
         #expect(terminated == runningTrials, "\(terminated) \(status)")
-        let empty = await sandbox.waitUntil(timeout: 20) { Self.jobsInQueue(job).isEmpty }
-        #expect(empty, "Slurm jobs left: \(Self.jobsInQueue(job))")
+        await Self.expectNoJobLeft(job, sandbox)
         let trials = try await trialsJSON(sandbox, job)
         #expect(trials.allSatisfy { $0["state"] as? String == "CANCELLED" }, "\(trials)")
     }
@@ -177,8 +182,7 @@ struct SlurmTests {
         #expect(Set((sandbox.read("terminated.txt") ?? "").split(separator: "\n")) == ["1", "2"], "each got SIGTERM")
         let starts = (sandbox.read("started.txt") ?? "").split(separator: "\n").compactMap { Double($0.split(separator: " ").last ?? "") }
         #expect(starts.count == 2 && abs(starts[1] - starts[0]) >= 4, "the second started only when the first had stopped: \(starts)")
-        let empty = await sandbox.waitUntil(timeout: 20) { Self.jobsInQueue(job).isEmpty }
-        #expect(empty, "\(Self.jobsInQueue(job))")
+        await Self.expectNoJobLeft(job, sandbox)
     }
 
     /// The median stopping rule on Slurm: the trial that falls behind gets SIGTERM through scancel
@@ -213,8 +217,7 @@ struct SlurmTests {
         #expect(trial["state"] as? String == "SUCCEEDED" && trial["isTrialStoppedEarly"] as? Bool == true, "\(trial)")
         #expect(sandbox.read("terminated.txt") == "3\n", "the stopped trial got SIGTERM on its node")
         #expect(((trial["allMetrics"] as? [Any])?.count ?? 99) < 20, "stopped long before its 60 steps: \(trial)")
-        let empty = await sandbox.waitUntil(timeout: 20) { Self.jobsInQueue(job).isEmpty }
-        #expect(empty, "\(Self.jobsInQueue(job))")
+        await Self.expectNoJobLeft(job, sandbox)
     }
 
     /// maxFailedTrials on Slurm: trials still waiting in the queue are cancelled (they had not
@@ -252,8 +255,7 @@ struct SlurmTests {
             #expect(trials[id]?["state"] as? String == "CANCELLED", "\(String(describing: trials[id]))\n\(run)")
             #expect((trials[id]?["failureReason"] as? String)?.contains("waited in Slurm's queue") == true, "\(String(describing: trials[id]))")
         }
-        let empty = await sandbox.waitUntil(timeout: 20) { Self.jobsInQueue(job).isEmpty }
-        #expect(empty, "\(Self.jobsInQueue(job))")
+        await Self.expectNoJobLeft(job, sandbox)
     }
 
     /// tune SIGKILLed with trials running on Slurm: its watchdog stops their sruns, so Slurm ends
@@ -273,13 +275,12 @@ struct SlurmTests {
         try #require(both, "\(tune.stderrSoFar)")
         tune.signal(SIGKILL)
         _ = await tune.finish(timeout: 10)
-        let empty = await sandbox.waitUntil(timeout: 30) { Self.jobsInQueue(job).isEmpty }
-        #expect(empty, "the watchdog stopped the sruns and Slurm ended their jobs: \(Self.jobsInQueue(job))")
+        await Self.expectNoJobLeft(job, sandbox)
         let resumed = try await sandbox.tune(["resume", job], timeout: 90)
         #expect(resumed.status == 0, "\(resumed)")
         let trials = try await trialsJSON(sandbox, job)
         #expect(trials.count == 2 && trials.allSatisfy { $0["state"] as? String == "SUCCEEDED" && $0["attempt"] as? Int == 2 }, "\(trials)")
-        #expect(Self.jobsInQueue(job).isEmpty)
+        await Self.expectNoJobLeft(job, sandbox)
     }
 
     @Test(.timeLimit(.minutes(4)))
@@ -299,7 +300,7 @@ struct SlurmTests {
         #expect(trial["state"] as? String == "FAILED", "\(trial)")
         let reason = trial["failureReason"] as? String ?? ""
         #expect(reason.contains("Slurm ended it at its time limit of 1 min (launcher.time)"), "\(reason)")
-        #expect(Self.jobsInQueue(job).isEmpty)
+        await Self.expectNoJobLeft(job, sandbox)
     }
 
     @Test(.timeLimit(.minutes(3)))

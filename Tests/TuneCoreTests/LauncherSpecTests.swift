@@ -2,20 +2,6 @@ import Foundation
 import Testing
 import TuneCore
 
-private func parse(_ text: String) throws(SpecError) -> LoadedSpec {
-    try SpecLoader.parse(text: text, file: "tuning.yml")
-}
-
-/// The error parsing `text` gives, or nil when it parses.
-private func failure(_ text: String) -> SpecError? {
-    do {
-        _ = try parse(text)
-        return nil
-    } catch {
-        return error
-    }
-}
-
 private let params = "params: [{parameterName: a, type: INTEGER, minValue: 1, maxValue: 2}]"
 
 /// A config of the bare shape: `launcher:` holding `block` (indented by two), then `params`.
@@ -67,7 +53,7 @@ struct LauncherSpecTests {
 
     @Test("the block at the top of each shape, and in JSON, gives the same spec", arguments: shapes)
     func shapesAgree(text: String) throws {
-        let loaded = try parse(text)
+        let loaded = try parseConfig(text)
         var expected = TuningSpec(goal: .minimize, maxTrials: 3, params: [ParameterSpec(name: "a", domain: .integer(min: 1, max: 2, scale: .none))])
         expected.launcher = fullLauncher
         #expect(loaded.spec == expected)
@@ -76,13 +62,13 @@ struct LauncherSpecTests {
 
     @Test("a gcloud job file with a Slurm launcher says so in its cloud-only note")
     func cloudOnlyNote() throws {
-        let loaded = try parse(Self.shapes[0])
+        let loaded = try parseConfig(Self.shapes[0])
         #expect(loaded.notes == ["ignoring cloud-only keys in tuning.yml: jobId, trainingInput.scaleTier (tune runs trials through Slurm)"])
     }
 
     @Test("no block: no launcher, trials run locally")
     func absent() throws {
-        let spec = try parse(params).spec
+        let spec = try parseConfig(params).spec
         #expect(spec.launcher == nil)
         #expect(spec.launcherKind == .local)
     }
@@ -91,26 +77,26 @@ struct LauncherSpecTests {
         ("slurm", .slurm), ("SLURM", .slurm), ("Slurm", .slurm), ("local", .local), ("LOCAL", .local), ("'slurm'", .slurm),
     ] as [(String, LauncherSpec.Kind)])
     func type(text: String, kind: LauncherSpec.Kind) throws {
-        #expect(try parse(withLauncher("type: \(text)")).spec.launcher?.kind == kind)
+        #expect(try parseConfig(withLauncher("type: \(text)")).spec.launcher?.kind == kind)
     }
 
     @Test("an empty block and one without type are local")
     func defaultKind() throws {
-        #expect(try parse("launcher: {}\n" + params).spec.launcher == LauncherSpec())
-        let launcher = try #require(try parse(withLauncher("partition: gpu")).spec.launcher)
+        #expect(try parseConfig("launcher: {}\n" + params).spec.launcher == LauncherSpec())
+        let launcher = try #require(try parseConfig(withLauncher("partition: gpu")).spec.launcher)
         #expect(launcher == LauncherSpec(kind: .local, slurm: SlurmSettings(partition: "gpu")))
     }
 
     @Test("type local keeps the Slurm settings, for --launcher slurm")
     func localKeepsSlurmSettings() throws {
-        let loaded = try parse(withLauncher(fullBlock.replacingOccurrences(of: "type: slurm", with: "type: local")))
+        let loaded = try parseConfig(withLauncher(fullBlock.replacingOccurrences(of: "type: slurm", with: "type: local")))
         #expect(loaded.spec.launcher == LauncherSpec(kind: .local, slurm: fullLauncher.slurm))
         #expect(loaded.notes.isEmpty)
     }
 
     @Test("every key")
     func everyKey() throws {
-        let loaded = try parse(withLauncher(fullBlock))
+        let loaded = try parseConfig(withLauncher(fullBlock))
         #expect(loaded.spec.launcher == fullLauncher)
         #expect(loaded.notes.isEmpty)
     }
@@ -127,7 +113,7 @@ struct LauncherSpecTests {
               qos: *name
             \(params)
             """
-        let launcher = try #require(try parse(text).spec.launcher)
+        let launcher = try #require(try parseConfig(text).spec.launcher)
         #expect(launcher == LauncherSpec(kind: .slurm, slurm: SlurmSettings(
             partition: "gpu", timeLimitMinutes: 45, account: "lab", qos: "lab", extraArgs: ["--exclusive"])))
     }
@@ -140,20 +126,20 @@ struct LauncherSpecTests {
         ("1d", 1440, false), ("0.5m", 1, true), ("61m30s", 62, true),
     ] as [(String, Int, Bool)])
     func time(text: String, minutes: Int, rounded: Bool) throws {
-        let loaded = try parse(withLauncher("time: \(text)"))
+        let loaded = try parseConfig(withLauncher("time: \(text)"))
         #expect(loaded.spec.launcher?.slurm.timeLimitMinutes == minutes)
         #expect(loaded.notes.count == (rounded ? 1 : 0), "\(loaded.notes)")
     }
 
     @Test("rounding a time up to whole minutes is a note")
     func timeNotes() throws {
-        #expect(try parse(withLauncher("time: 90s")).notes
+        #expect(try parseConfig(withLauncher("time: 90s")).notes
             == ["launcher.time 90s: Slurm counts time limits in whole minutes, so trials get 2 minutes"])
-        #expect(try parse(withLauncher("time: 1:30")).notes
+        #expect(try parseConfig(withLauncher("time: 1:30")).notes
             == ["launcher.time 1:30: Slurm counts time limits in whole minutes, so trials get 2 minutes"])
-        #expect(try parse(withLauncher("time: 20s")).notes
+        #expect(try parseConfig(withLauncher("time: 20s")).notes
             == ["launcher.time 20s: Slurm counts time limits in whole minutes, so trials get 1 minute"])
-        #expect(try parse(withLauncher("time: 1:00:01")).notes
+        #expect(try parseConfig(withLauncher("time: 1:00:01")).notes
             == ["launcher.time 1:00:01: Slurm counts time limits in whole minutes, so trials get 61 minutes (1h1m)"])
     }
 
@@ -162,7 +148,7 @@ struct LauncherSpecTests {
         "1-2-3", "9999999999", "h", "2h30", "30s2h", "''",
     ])
     func badTimes(text: String) throws {
-        let error = try #require(failure(withLauncher("type: slurm\ntime: \(text)")))
+        let error = try #require(configFailure(withLauncher("type: slurm\ntime: \(text)")))
         #expect(error.line == 4, "\(error)")
         #expect(error.key == "time")
         #expect(error.message.hasPrefix("launcher: time must be a time limit such as 30 (minutes), 2:00:00, 1-12 or 2h, got "), "\(error)")
@@ -172,33 +158,33 @@ struct LauncherSpecTests {
 
     @Test("a time that is not text is an error at its line", arguments: ["[30]", "{m: 30}", "~"])
     func timeNotText(text: String) throws {
-        let error = try #require(failure(withLauncher("type: slurm\ntime: \(text)")))
+        let error = try #require(configFailure(withLauncher("type: slurm\ntime: \(text)")))
         #expect(error.line == 4, "\(error)")
         #expect(error.message.hasPrefix("launcher: time must be a time limit such as 30 (minutes), 2:00:00, 1-12 or 2h, got "), "\(error)")
     }
 
     @Test("an unlimited time is refused with a hint")
     func unlimited() throws {
-        let error = try #require(failure(withLauncher("time: UNLIMITED")))
+        let error = try #require(configFailure(withLauncher("time: UNLIMITED")))
         #expect(error.hint == "leave time out to take the partition's own limit")
-        let huge = try #require(failure(withLauncher("time: 999999999-0")))
+        let huge = try #require(configFailure(withLauncher("time: 999999999-0")))
         #expect(huge.hint?.hasPrefix("Slurm's longest time limit is 4294967293 minutes") == true, "\(huge)")
     }
 
     @Test("mem as Slurm writes it", arguments: ["16G", "4000M", "500", "2t", "512k", "0", "'16G'"])
     func memory(text: String) throws {
-        let memory = try parse(withLauncher("mem: \(text)")).spec.launcher?.slurm.memory
+        let memory = try parseConfig(withLauncher("mem: \(text)")).spec.launcher?.slurm.memory
         #expect(memory == text.trimmingCharacters(in: CharacterSet(charactersIn: "'")))
     }
 
     @Test("gpus: a count or type:count", arguments: [("2", "2"), ("'2'", "2"), ("2.0", "2"), ("a100:2", "a100:2"), ("a100", "a100")])
     func gpus(text: String, stored: String) throws {
-        #expect(try parse(withLauncher("gpus: \(text)")).spec.launcher?.slurm.gpus == stored)
+        #expect(try parseConfig(withLauncher("gpus: \(text)")).spec.launcher?.slurm.gpus == stored)
     }
 
     @Test("extraArgs: an empty list is no arguments")
     func emptyExtraArgs() throws {
-        #expect(try parse(withLauncher("extraArgs: []")).spec.launcher?.slurm.extraArgs == [])
+        #expect(try parseConfig(withLauncher("extraArgs: []")).spec.launcher?.slurm.extraArgs == [])
     }
 
     @Test("gpusPerTrial beside gres or gpus is a note; alone it is not", arguments: [
@@ -210,9 +196,9 @@ struct LauncherSpecTests {
             + "launcher.gres and launcher.gpus, so gpusPerTrial only says how many GPUs a local run gives each trial"),
     ])
     func gpusPerTrialNote(block: String, note: String) throws {
-        let loaded = try parse(withLauncher("type: slurm\n" + block, spec: "gpusPerTrial: 2\n"))
+        let loaded = try parseConfig(withLauncher("type: slurm\n" + block, spec: "gpusPerTrial: 2\n"))
         #expect(loaded.notes == [note])
-        let alone = try parse(withLauncher("type: slurm\npartition: gpu", spec: "gpusPerTrial: 2\n"))
+        let alone = try parseConfig(withLauncher("type: slurm\npartition: gpu", spec: "gpusPerTrial: 2\n"))
         #expect(alone.notes.isEmpty)
         #expect(alone.spec.gpusPerTrial == 2)
     }
@@ -232,7 +218,7 @@ struct LauncherSpecTests {
     ])
     func durationText(minutes: Int, text: String) throws {
         #expect(SlurmSettings.durationText(minutes: minutes) == text)
-        #expect(try parse(withLauncher("time: \(text)")).spec.launcher?.slurm.timeLimitMinutes == minutes)
+        #expect(try parseConfig(withLauncher("time: \(text)")).spec.launcher?.slurm.timeLimitMinutes == minutes)
     }
 }
 
@@ -313,7 +299,7 @@ struct LauncherSpecErrorTests {
 
     @Test("each rule names the line and column", arguments: cases)
     func rule(_ errorCase: ErrorCase) {
-        let error = failure(errorCase.yaml)
+        let error = configFailure(errorCase.yaml)
         #expect(error?.description == errorCase.expected)
     }
 
@@ -328,18 +314,18 @@ struct LauncherSpecErrorTests {
               "hyperparameters": {"params": [{"parameterName": "a", "type": "INTEGER", "minValue": 1, "maxValue": 2}]}
             }
             """
-        let error = try #require(failure(text))
+        let error = try #require(configFailure(text))
         #expect(error.line == 4 && error.column == 12, "\(error)")
         #expect(error.key == "mem")
-        let misplaced = try #require(failure(#"{"hyperparameters": {"launcher": {"type": "slurm"}, "params": []}}"#))
+        let misplaced = try #require(configFailure(#"{"hyperparameters": {"launcher": {"type": "slurm"}, "params": []}}"#))
         #expect(misplaced.message == "'launcher' belongs at the top level of the file, not inside hyperparameters", "\(misplaced)")
         #expect(misplaced.line == 1 && misplaced.column == 22, "\(misplaced)")
     }
 
     @Test("errors carry the key concerned")
     func errorKey() {
-        #expect(failure(withLauncher("partion: gpu"))?.key == "partion")
-        #expect(failure(withLauncher("time: soon"))?.key == "time")
-        #expect(failure(withLauncher("extraArgs: [x]"))?.key == "extraArgs")
+        #expect(configFailure(withLauncher("partion: gpu"))?.key == "partion")
+        #expect(configFailure(withLauncher("time: soon"))?.key == "time")
+        #expect(configFailure(withLauncher("extraArgs: [x]"))?.key == "extraArgs")
     }
 }

@@ -2,20 +2,6 @@ import Foundation
 import Testing
 import TuneCore
 
-private func parse(_ text: String) throws(SpecError) -> LoadedSpec {
-    try SpecLoader.parse(text: text, file: "tuning.yml")
-}
-
-/// The error parsing `text` gives, or nil when it parses.
-private func failure(_ text: String) -> SpecError? {
-    do {
-        _ = try parse(text)
-        return nil
-    } catch {
-        return error
-    }
-}
-
 /// The spec every shape below describes.
 private let expectedSpec = TuningSpec(
     goal: .minimize,
@@ -73,7 +59,7 @@ struct SpecLoaderShapeTests {
 
     @Test("the three shapes give the same spec", arguments: shapes)
     func shapesAgree(text: String) throws {
-        let loaded = try parse(text)
+        let loaded = try parseConfig(text)
         #expect(loaded.spec == expectedSpec)
         #expect(loaded.notes.isEmpty)
     }
@@ -98,7 +84,7 @@ struct SpecLoaderShapeTests {
                 maxValue: 0.5
                 scaleType: UNIT_LINEAR_SCALE
             """
-        let spec = try parse(text).spec
+        let spec = try parseConfig(text).spec
         #expect(spec.goal == .maximize)
         #expect(spec.metricTag == "val_acc")
         #expect(spec.maxTrials == 10)
@@ -139,7 +125,7 @@ struct SpecLoaderShapeTests {
                     maxValue: 400
                     scaleType: UNIT_LINEAR_SCALE
             """
-        let loaded = try parse(text)
+        let loaded = try parseConfig(text)
         #expect(loaded.spec.metricTag == "accuracy")
         #expect(loaded.spec.enableTrialEarlyStopping)
         #expect(loaded.spec.params == [ParameterSpec(name: "hidden1", domain: .integer(min: 40, max: 400, scale: .linear))])
@@ -175,14 +161,14 @@ struct SpecLoaderShapeTests {
               }
             }
             """
-        let loaded = try parse(text)
+        let loaded = try parseConfig(text)
         #expect(loaded.spec == expectedSpec)
         #expect(loaded.notes == ["ignoring cloud-only key in tuning.yml: trainingInput.scaleTier (tune runs trials locally)"])
     }
 
     @Test("a minimal config takes Cloud ML's defaults")
     func defaults() throws {
-        let spec = try parse("params:\n  - {parameterName: lr, type: DOUBLE, minValue: 0.001, maxValue: 0.1}\n").spec
+        let spec = try parseConfig("params:\n  - {parameterName: lr, type: DOUBLE, minValue: 0.001, maxValue: 0.1}\n").spec
         #expect(spec == TuningSpec(params: [ParameterSpec(name: "lr", domain: .double(min: 0.001, max: 0.1, scale: .none))]))
         #expect(spec.goal == .maximize)
         #expect(spec.metricTag == "training/hptuning/metric")
@@ -211,7 +197,7 @@ struct SpecLoaderShapeTests {
               {parameterName: "batch-size", type: DISCRETE, discreteValues: ["32", 64]},
             ]
             """
-        #expect(try parse(text).spec == expectedSpec)
+        #expect(try parseConfig(text).spec == expectedSpec)
     }
 
     @Test("booleans in every YAML spelling", arguments: [
@@ -219,7 +205,7 @@ struct SpecLoaderShapeTests {
         ("\"true\"", true),
     ])
     func booleans(text: String, value: Bool) throws {
-        let spec = try parse("enableTrialEarlyStopping: \(text)\nparams: [{parameterName: a, type: INTEGER, minValue: 1, maxValue: 2}]").spec
+        let spec = try parseConfig("enableTrialEarlyStopping: \(text)\nparams: [{parameterName: a, type: INTEGER, minValue: 1, maxValue: 2}]").spec
         #expect(spec.enableTrialEarlyStopping == value)
     }
 
@@ -232,7 +218,7 @@ struct SpecLoaderShapeTests {
                 parameterName: dropout2
                 maxValue: 0.5
             """
-        let spec = try parse(text).spec
+        let spec = try parseConfig(text).spec
         #expect(spec.params == [
             ParameterSpec(name: "dropout1", domain: .double(min: 0.2, max: 0.6, scale: .none)),
             ParameterSpec(name: "dropout2", domain: .double(min: 0.2, max: 0.5, scale: .none)),
@@ -243,7 +229,7 @@ struct SpecLoaderShapeTests {
 @Suite("SpecLoader: fields")
 struct SpecLoaderFieldTests {
     private func single(_ param: String, algorithm: String = "RANDOM_SEARCH") throws -> ParameterSpec {
-        let spec = try parse("algorithm: \(algorithm)\nparams:\n  - \(param)\n").spec
+        let spec = try parseConfig("algorithm: \(algorithm)\nparams:\n  - \(param)\n").spec
         return spec.params[0]
     }
 
@@ -257,7 +243,7 @@ struct SpecLoaderFieldTests {
             hyperparameterMetricTag: eval/accuracy
             params: [{parameterName: a, type: INTEGER, minValue: 1, maxValue: 2}]
             """
-        let loaded = try parse(text)
+        let loaded = try parseConfig(text)
         #expect(loaded.spec.maxFailedTrials == 3)
         #expect(loaded.spec.seed == UInt64.max)
         #expect(loaded.spec.measurementSelection == .best)
@@ -268,7 +254,7 @@ struct SpecLoaderFieldTests {
 
     @Test("maxFailedTrials 0 means Cloud ML's default")
     func maxFailedZero() throws {
-        let spec = try parse("maxFailedTrials: 0\nparams: [{parameterName: a, type: INTEGER, minValue: 1, maxValue: 2}]").spec
+        let spec = try parseConfig("maxFailedTrials: 0\nparams: [{parameterName: a, type: INTEGER, minValue: 1, maxValue: 2}]").spec
         #expect(spec.maxFailedTrials == nil)
     }
 
@@ -310,7 +296,7 @@ struct SpecLoaderFieldTests {
               - {parameterName: b, type: CATEGORICAL, categoricalValues: [x, y]}
               - {parameterName: c, type: DISCRETE, discreteValues: [1, 2]}
             """
-        #expect(try parse(text).spec.algorithm == .grid)
+        #expect(try parseConfig(text).spec.algorithm == .grid)
     }
 
     @Test("scaleType is tolerated on DISCRETE and NONE on CATEGORICAL")
@@ -527,16 +513,16 @@ struct SpecLoaderErrorTests {
 
     @Test("each rule names the line and column", arguments: cases)
     func rule(_ errorCase: ErrorCase) {
-        let error = failure(errorCase.yaml)
+        let error = configFailure(errorCase.yaml)
         #expect(error?.description == errorCase.expected)
         #expect(error?.file == "tuning.yml")
     }
 
     @Test("errors carry the key concerned")
     func errorKey() {
-        #expect(failure("maxTrails: 3\n")?.key == "maxTrails")
-        #expect(failure("params:\n  - {parameterName: e, type: INTEGER, minValue: 1.5, maxValue: 3}\n")?.key == "minValue")
-        #expect(failure("params:\n  - {parameterName: e, type: INTEGER, minValue: 1, maxValue: 3}\nmaxTrials: ten")?.hint == nil)
+        #expect(configFailure("maxTrails: 3\n")?.key == "maxTrails")
+        #expect(configFailure("params:\n  - {parameterName: e, type: INTEGER, minValue: 1.5, maxValue: 3}\n")?.key == "minValue")
+        #expect(configFailure("params:\n  - {parameterName: e, type: INTEGER, minValue: 1, maxValue: 3}\nmaxTrials: ten")?.hint == nil)
     }
 
     @Test("malformed YAML is an error at the line Yams reports", arguments: [
@@ -548,14 +534,14 @@ struct SpecLoaderErrorTests {
         ("goal:\tMAXIMIZE\n\tmaxTrials: 3\n", 2),
     ])
     func malformed(text: String, line: Int) {
-        let error = failure(text)
+        let error = configFailure(text)
         #expect(error?.line == line)
         #expect(error?.message.hasPrefix("invalid YAML: ") == true)
     }
 
     @Test("two documents are one error")
     func twoDocuments() {
-        #expect(failure("goal: MAXIMIZE\n---\ngoal: MINIMIZE\n")?.description
+        #expect(configFailure("goal: MAXIMIZE\n---\ngoal: MINIMIZE\n")?.description
             == "tuning.yml:2:1: error: invalid YAML: expected a single document in the stream but found another document")
     }
 
@@ -567,7 +553,7 @@ struct SpecLoaderErrorTests {
         "params: [{parameterName: a, type: INTEGER, minValue: -1e30, maxValue: 1e30}]",
     ])
     func oddInput(text: String) {
-        #expect(failure(text) != nil)
+        #expect(configFailure(text) != nil)
     }
 }
 
@@ -621,17 +607,17 @@ struct TrialTimeoutSpecTests {
         ("90s", 90.0), ("45m", 2700), ("2h", 7200), ("1h30m", 5400), ("1.5h", 5400), ("7200s", 7200), ("45", 45), ("'90s'", 90), ("1d", 86400),
     ] as [(String, Double)])
     func durations(text: String, seconds: Double) throws {
-        let spec = try parse("trialTimeout: \(text)\n\(Self.params)").spec
+        let spec = try parseConfig("trialTimeout: \(text)\n\(Self.params)").spec
         #expect(spec.trialTimeout == seconds)
     }
 
     @Test func absentMeansNoLimit() throws {
-        #expect(try parse(Self.params).spec.trialTimeout == nil)
+        #expect(try parseConfig(Self.params).spec.trialTimeout == nil)
     }
 
     @Test("bad durations are errors at their line, with a hint", arguments: ["soon", "0s", "-5", "30s2h", "2 hours", "h"])
     func badDurations(text: String) throws {
-        let error = try #require(failure("goal: MINIMIZE\ntrialTimeout: \(text)\n\(Self.params)"))
+        let error = try #require(configFailure("goal: MINIMIZE\ntrialTimeout: \(text)\n\(Self.params)"))
         #expect(error.line == 2, "\(error)")
         #expect(error.description.contains("trialTimeout must be a duration such as 90s, 45m, 2h or 1h30m"), "\(error)")
         #expect(error.hint != nil)

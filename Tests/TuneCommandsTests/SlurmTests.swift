@@ -326,7 +326,7 @@ struct SlurmTests {
         let trials = try await trialsJSON(sandbox, job)
         #expect(trials.count == 4 && trials.allSatisfy { $0["state"] as? String == "SUCCEEDED" }, "\(trials)")
         let steps = trials.compactMap { ($0["scheduler"] as? [String: Any])?["jobId"] as? String }
-        #expect(steps.allSatisfy { $0.hasPrefix((lines.first?.first ?? "?") + ".") }, "step ids journaled: \(steps)")
+        #expect(steps.count == 4 && steps.allSatisfy { $0.hasPrefix((lines.first?.first ?? "?") + ".") }, "step ids journaled: \(steps)")
     }
 
     @Test(.timeLimit(.minutes(3)))

@@ -68,10 +68,18 @@ struct SlurmUnitTests {
         result = try runWrapper(trialDirectory: job + "/trials/1", workingDirectory: work, ["/bin/sh", "-c", "pwd; echo \"$1|$2\"", "sh", "--x=1", "a b"])
         #expect(result.status == 0, "\(result)")
         #expect(result.out == "\(work)\n--x=1|a b\n", "runs in the working directory with the arguments intact: \(result)")
+        #expect(result.err.hasPrefix("tune-slurm: started: job ? step ? node "), "says where it runs: \(result.err)")
 
         result = try runWrapper(trialDirectory: job + "/trials/1", workingDirectory: dir.file("gone"), ["/bin/echo", "ran"])
         #expect(result.status == SlurmWrapper.failureExitCode)
         #expect(result.err.contains("cannot enter the working directory \(dir.file("gone"))"), "\(result.err)")
+    }
+
+    @Test func theStartedLineGivesTheJobOrStepAndTheNode() {
+        #expect(SlurmWrapper.started("tune-slurm: started: job 579 step 0 node vm", inAllocation: false)! == ("579", "vm"))
+        #expect(SlurmWrapper.started("tune-slurm: started: job 579 step 2 node gpu-3", inAllocation: true)! == ("579.2", "gpu-3"))
+        #expect(SlurmWrapper.started("tune-slurm: started: job ? step ? node vm", inAllocation: false) == nil)
+        #expect(SlurmWrapper.started("tune-slurm: the trial folder /x is not on node vm", inAllocation: false) == nil)
     }
 
     /// Lines as Slurm 22.05 writes them (recorded on the CI cluster, see .ci/slurm-notes.md).

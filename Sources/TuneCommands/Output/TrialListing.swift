@@ -12,10 +12,12 @@ struct TrialListing {
         let withReasons = job.trials.contains { $0.failureReason != nil }
         let withAttempts = job.trials.contains { $0.attempt > 1 }
         let withStopped = job.trials.contains { $0.stoppedEarly }
+        let withScheduler = job.trials.contains { $0.scheduler?.jobId != nil }
         let resource = job.spec.hyperband?.resourceParameter
         var headers = ["objectiveValue", "trainingStep"] + paramNames
         if let resource { headers += [resource, "configuration", "rung"] }
         headers += ["trialId", "state"]
+        if withScheduler { headers.append("slurmJob") }
         if withStopped { headers.append("stoppedEarly") }
         if withAttempts { headers.append("attempt") }
         if withReasons { headers.append("reason") }
@@ -32,6 +34,7 @@ struct TrialListing {
                         trial.placement.map { String($0.rung) } ?? ""]
             }
             row += [String(trial.id), trial.shownState.rawValue]
+            if withScheduler { row.append(trial.scheduler?.jobId ?? "") }
             if withStopped { row.append(trial.stoppedEarly ? "yes" : "") }
             if withAttempts { row.append(String(trial.attempt)) }
             if withReasons { row.append(Self.clip(trial.failureReason ?? "", to: 70)) }

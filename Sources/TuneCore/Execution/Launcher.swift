@@ -60,11 +60,15 @@ public protocol TrialProcess: AnyObject {
     /// After the exit: whether the scheduler ended the trial, judged from its exit and the
     /// scheduler's own lines on stderr (`srun: …`, `slurmstepd: …`). nil: the trial's own end.
     func schedulerEnd(exit: TrialExit, schedulerLines: [String]) -> SchedulerEnd?
+    /// While it runs: the scheduler's lines the trial's stderr has shown so far (a launcher may
+    /// learn from them where and since when the trial runs).
+    func observe(schedulerLines: [String])
 }
 
 extension TrialProcess {
     public var scheduler: SchedulerStatus? { nil }
     public func schedulerEnd(exit: TrialExit, schedulerLines: [String]) -> SchedulerEnd? { nil }
+    public func observe(schedulerLines: [String]) {}
 }
 
 /// The seam between the tuning loop and where trials run: this machine now, a cluster later.

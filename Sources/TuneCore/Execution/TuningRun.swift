@@ -383,6 +383,7 @@ public final class TuningRun {
     }
 
     private func trackScheduler(_ trial: RunningTrial) throws(StoreError) {
+        trial.process.observe(schedulerLines: trial.schedulerLines)
         guard let status = trial.process.scheduler else { return }
         // Running once the scheduler says so, or once the trial reports (squeue may lag or fail).
         if trial.runningSince == nil, !status.isPending || !trial.readings.isEmpty { trial.runningSince = Date() }

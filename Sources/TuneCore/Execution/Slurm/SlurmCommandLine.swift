@@ -49,19 +49,33 @@ public enum SlurmCommandLine {
 /// The `sh` wrapper around each Slurm trial. Before the trial command runs on the compute node it
 /// checks that the trial folder and the job's journal are there (the store must be on a file
 /// system the nodes share) and that the working directory can be entered (srun's `--chdir` to a
-/// missing folder silently runs in /tmp). A failed check prints a `tune-slurm:` line and exits 97.
+/// missing folder silently runs in /tmp). A failed check prints a `tune-slurm:` line and exits 97;
+/// otherwise the wrapper says where the trial runs (`tune-slurm: started: job 123 step 0 node n7`:
+/// tune knows the trial runs, and its job id, without waiting for `squeue`) and becomes the trial.
 public enum SlurmWrapper {
     public static let messagePrefix = "tune-slurm: "
     public static let failureExitCode: Int32 = 97
 
     static let script = """
         t="$1"; d="$2"; shift 2
+        n="${SLURMD_NODENAME:-$(hostname)}"
         if [ ! -d "$t" ] || [ ! -f "$t/../../journal.jsonl" ]; then
-          echo "tune-slurm: the trial folder $t is not on node $(hostname)" >&2; exit 97
+          echo "tune-slurm: the trial folder $t is not on node $n" >&2; exit 97
         fi
-        cd "$d" 2>/dev/null || { echo "tune-slurm: cannot enter the working directory $d on node $(hostname)" >&2; exit 97; }
+        cd "$d" 2>/dev/null || { echo "tune-slurm: cannot enter the working directory $d on node $n" >&2; exit 97; }
+        echo "tune-slurm: started: job ${SLURM_JOB_ID:-?} step ${SLURM_STEP_ID:-?} node $n" >&2
         exec "$@"
         """
+
+    static let startedPrefix = messagePrefix + "started: "
+
+    /// The job (or `job.step`), and node, from the wrapper's `started` line.
+    static func started(_ line: String, inAllocation: Bool) -> (jobId: String, node: String)? {
+        guard line.hasPrefix(startedPrefix) else { return nil }
+        let words = line.dropFirst(startedPrefix.count).split(separator: " ").map(String.init)
+        guard words.count == 6, words[0] == "job", words[2] == "step", words[4] == "node", words[1] != "?" else { return nil }
+        return (inAllocation && words[3] != "?" ? "\(words[1]).\(words[3])" : words[1], words[5])
+    }
 
     static func command(trialDirectory: String, workingDirectory: String, program: String, arguments: [String]) -> [String] {
         ["/bin/sh", "-c", script, "tune-trial", trialDirectory, workingDirectory, program] + arguments

@@ -71,6 +71,7 @@ final class SlurmProcess: TrialProcess {
     /// tune signalled the trial (stopped, timed out, cancelled): its job is cancelled at the end to be sure.
     private var signalled = false
     private var exit: TrialExit?
+    private var sawStart = false
 
     init(srun: any TrialProcess, name: String, queue: SlurmQueue, settings: SlurmSettings) {
         self.srun = srun
@@ -83,6 +84,15 @@ final class SlurmProcess: TrialProcess {
     var stdout: Int32 { srun.stdout }
     var stderr: Int32 { srun.stderr }
     var scheduler: SchedulerStatus? { queue.status(of: name) }
+
+    /// The wrapper's `started` line makes the trial running at once, with its job id and node.
+    func observe(schedulerLines: [String]) {
+        guard !sawStart, let line = schedulerLines.first(where: { $0.hasPrefix(SlurmWrapper.startedPrefix) }) else { return }
+        sawStart = true
+        if let started = SlurmWrapper.started(line, inAllocation: queue.allocation != nil) {
+            queue.markRunning(name, jobId: started.jobId, node: started.node)
+        }
+    }
 
     func checkExit() -> TrialExit? {
         queue.tick()

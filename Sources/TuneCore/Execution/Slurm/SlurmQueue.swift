@@ -54,6 +54,13 @@ final class SlurmQueue {
         lastQuery = .distantPast
     }
 
+    /// The trial said it runs (see `SlurmWrapper`): a later `squeue` answer that still has it
+    /// pending (asked before it started) does not undo that.
+    func markRunning(_ name: String, jobId: String, node: String) {
+        guard statuses[name] != nil else { return }
+        statuses[name] = SchedulerStatus(jobId: jobId, state: "RUNNING", node: node)
+    }
+
     func forget(_ name: String) {
         statuses[name] = nil
     }
@@ -89,10 +96,13 @@ final class SlurmQueue {
         for line in rows {
             let fields = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             guard fields.count >= 3, statuses[fields[1]] != nil else { continue }
+            let known = statuses[fields[1]]
             if allocation != nil {
                 statuses[fields[1]] = SchedulerStatus(jobId: fields[0], state: "RUNNING", node: fields[2])
             } else if fields.count >= 5 {
-                statuses[fields[1]] = SchedulerStatus(jobId: fields[0], state: fields[2], reason: fields[3], node: fields[4])
+                let seen = SchedulerStatus(jobId: fields[0], state: fields[2], reason: fields[3], node: fields[4])
+                if seen.isPending, let known, !known.isPending, known.jobId == seen.jobId { continue }
+                statuses[fields[1]] = seen
             }
         }
     }

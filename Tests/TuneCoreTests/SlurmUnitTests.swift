@@ -140,3 +140,78 @@ struct SlurmUnitTests {
         #expect(SchedulerStatus(jobId: "5.2", state: "RUNNING", node: "n").summary == "slurm step 5.2 RUNNING on n")
     }
 }
+
+/// The background `squeue` and the shared-file-system note, against fake Slurm commands (scripts
+/// that print what the real ones print), so that no cluster is needed.
+@Suite("Slurm queue and checks, with fake commands")
+struct SlurmFakeCommandTests {
+    /// A folder of executable scripts named like Slurm's commands.
+    static func fakeTools(_ dir: ScratchDirectory, squeue: String = "exit 0", sinfo: String = "exit 0") throws -> SlurmTools {
+        func script(_ name: String, _ body: String) throws -> String {
+            let path = dir.file(name)
+            try ("#!/bin/sh\n" + body + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            chmod(path, 0o755)
+            return path
+        }
+        return SlurmTools(srun: try script("srun", "exit 1"), squeue: try script("squeue", squeue), scancel: try script("scancel", "exit 0"),
+                          scontrol: try script("scontrol", "exit 1"), sinfo: try script("sinfo", sinfo))
+    }
+
+    /// Ticks until the background squeue has answered (a few ms).
+    static func settle(_ queue: SlurmQueue) {
+        for _ in 0..<500 {
+            queue.tick()
+            usleep(2_000)
+        }
+    }
+
+    @Test func squeueRowsUpdateTheTrialsItWatches() throws {
+        let dir = try ScratchDirectory()
+        let tools = try Self.fakeTools(dir, squeue: """
+            echo '41|tune-j-1|RUNNING|None|n7'
+            echo '42|tune-j-2|PENDING|Resources|'
+            echo '40|tune-j-3|COMPLETING|None|n1'
+            echo '43|tune-j-3|PENDING|Priority|'
+            echo '44|someone-else|RUNNING|None|n2'
+            """)
+        let queue = SlurmQueue(tools: tools, environment: ProcessInfo.processInfo.environment, allocation: nil, interval: 0)
+        for name in ["tune-j-1", "tune-j-2", "tune-j-3", "tune-j-4"] { queue.watch(name) }
+        queue.markRunning("tune-j-2", jobId: "42", node: "n3")
+        Self.settle(queue)
+        #expect(queue.status(of: "tune-j-1") == SchedulerStatus(jobId: "41", state: "RUNNING", reason: "None", node: "n7"))
+        #expect(queue.status(of: "tune-j-2")?.state == "RUNNING", "a trial that said it started is not put back to pending by an older answer")
+        #expect(queue.status(of: "tune-j-3")?.jobId == "43", "the newest job of a name (a new attempt) wins over one still completing")
+        #expect(queue.status(of: "tune-j-4") == SchedulerStatus(state: "PENDING", reason: "submitted"), "not listed yet: still as submitted")
+        #expect(queue.status(of: "someone-else") == nil)
+    }
+
+    @Test func stepsListedByTheAllocationAreRunning() throws {
+        let dir = try ScratchDirectory()
+        let tools = try Self.fakeTools(dir, squeue: """
+            [ "$3" = --jobs=77 ] || exit 3
+            echo '77.0|tune-j-1|n7'
+            """)
+        let queue = SlurmQueue(tools: tools, environment: ProcessInfo.processInfo.environment, allocation: "77", interval: 0)
+        queue.watch("tune-j-1")
+        queue.watch("tune-j-2")
+        Self.settle(queue)
+        #expect(queue.status(of: "tune-j-1") == SchedulerStatus(jobId: "77.0", state: "RUNNING", node: "n7"))
+        #expect(queue.status(of: "tune-j-2")?.isPending == true, "a step not created yet waits")
+    }
+
+    @Test func aStoreOnALocalDiskIsNotedWhenOtherNodesRunTheTrials() throws {
+        let dir = try ScratchDirectory()
+        var system = utsname()
+        uname(&system)
+        let host = withUnsafeBytes(of: system.nodename) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let cluster = try Self.fakeTools(dir, sinfo: "echo 'node01,node02'")
+        let note = SlurmPreflight.sharedFilesystemNote(storeRoot: "/dev/shm/tune-store", settings: SlurmSettings(), tools: cluster,
+                                                       environment: ProcessInfo.processInfo.environment)
+        #expect(note?.contains("the job store /dev/shm/tune-store is on a local file system") == true, "\(String(describing: note))")
+        #expect(note?.contains("node01,node02") == true)
+        let alone = try Self.fakeTools(try ScratchDirectory(), sinfo: "echo '\(host)'")
+        #expect(SlurmPreflight.sharedFilesystemNote(storeRoot: "/dev/shm/tune-store", settings: SlurmSettings(), tools: alone,
+                                                    environment: ProcessInfo.processInfo.environment) == nil,
+                "a one-node cluster on this machine sees its disk")
+    }
+}

@@ -13,10 +13,12 @@ struct JobExecution {
     var options: RunOptions
     var quiet: Bool
     var launch: LaunchSetup
+    /// The strategy `run` already made (it names it in its first line); else made from the journal.
+    var strategy: (any SearchStrategy)? = nil
 
     func run() throws {
         Interrupts.install()
-        let (strategy, _) = job.spec.makeStrategy(seed: job.header.seed)
+        let strategy = self.strategy ?? job.spec.makeStrategy(seed: job.header.seed).strategy
         let reporter = ProgressReporter(quiet: quiet)
         // Stops the trials' process groups even if tune itself is SIGKILLed.
         let watchdog = Watchdog.start(gracePeriod: options.gracePeriod, warn: { reporter.note($0) })

@@ -91,7 +91,7 @@ struct RunCommand: ParsableCommand {
             Console.stderr("tune: " + text)
         }
         try JobExecution(job: job, store: store, writer: writer, lock: lock, executable: executable, plan: .fresh,
-                         options: options, quiet: runOptions.quiet, launch: launch).run()
+                         options: options, quiet: runOptions.quiet, launch: launch, strategy: strategy).run()
     }
 
     /// The finished trials of `previous` that warm-start this job; a missing or incompatible job is a usage error.

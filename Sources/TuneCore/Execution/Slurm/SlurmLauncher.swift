@@ -105,11 +105,12 @@ final class SlurmProcess: TrialProcess {
         let jobId = status?.jobId
         guard exit == nil else {
             // After srun ended: its local leftovers go, and a job tune had to stop (or whose srun was
-            // killed) is cancelled once more in case it is still queued or running.
+            // killed) is cancelled once more, by its id, in case it is still queued or running. Not
+            // by name: a retry of the trial may already have a job of that name.
             srun.send(signal)
             if signal == SIGKILL {
                 if case .signaled = exit { signalled = true }
-                if signalled { queue.cancel(name: name, jobId: jobId, signal: nil) }
+                if signalled, let jobId { queue.cancel(name: name, jobId: jobId, signal: nil) }
                 queue.forget(name)
             }
             return

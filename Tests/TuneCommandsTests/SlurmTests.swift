@@ -476,3 +476,34 @@ enum SlurmCluster {
         return (try? String(contentsOf: output, encoding: .utf8)) ?? ""
     }
 }
+
+/// What a user without Slurm sees (runs everywhere, no cluster needed).
+@Suite("End to end: the Slurm launcher where there is no Slurm")
+struct NoSlurmTests {
+    @Test func noSrunOnThePathSaysWhatToDoAndCreatesNothing() async throws {
+        let sandbox = try Sandbox()
+        try sandbox.script("train.sh", "echo acc=1")
+        try FileManager.default.createDirectory(atPath: sandbox.path("empty-bin"), withIntermediateDirectories: true)
+        try sandbox.write("c.yml", config(maxTrials: 1) + "launcher:\n  type: slurm\n")
+        let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", "s"], env: ["PATH": sandbox.path("empty-bin")])
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stderr.contains("the Slurm launcher needs srun, squeue, scancel, scontrol, sinfo on the PATH"), "\(run)")
+        #expect(run.stderr.contains("or run trials here with --launcher local"), "\(run)")
+        #expect(!sandbox.exists(".tune/s"))
+
+        // --launcher local runs the same config here.
+        let local = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", "l", "--launcher", "local"])
+        #expect(local.status == 0, "\(local)")
+        #expect(!local.stderr.contains("on Slurm"), "\(local)")
+    }
+
+    @Test func anUnknownLauncherIsAUsageError() async throws {
+        let sandbox = try Sandbox()
+        try sandbox.script("train.sh", "echo acc=1")
+        try sandbox.write("c.yml", config(maxTrials: 1))
+        let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--launcher", "slrum"])
+        #expect(run.status == 2, "\(run)")
+        #expect(run.stderr.contains("--launcher slrum: expected local or slurm"), "\(run)")
+        #expect(sandbox.list(".tune").isEmpty)
+    }
+}

@@ -135,6 +135,44 @@ struct TeardownTests {
         Self.cleanUp(pids)
     }
 
+    /// A trial that starts a daemon in a session of its own (`setsid`), outside its process
+    /// group: the trial's own teardown cannot reach it, so tune stops it when the job run ends.
+    /// The same daemon of another store's job of the same name is left alone.
+    @Test func setsidDaemonsOfTrialsAreStoppedWhenTheJobEnds() async throws {
+        let sandbox = try Sandbox()
+        try sandbox.script("train.sh", """
+            setsid sh -c 'echo $$ > "$TUNE_TRIAL_DIR/daemon"; exec sleep 300' < /dev/null > /dev/null 2>&1 &
+            while [ ! -s "$TUNE_TRIAL_DIR/daemon" ]; do sleep 0.02; done
+            echo acc=0.5
+            """)
+        try sandbox.write("c.yml", config(maxTrials: 2, parallel: 1))
+        // A daemon of the same job name in another store, running while the job runs.
+        let other = sandbox.path("other-store/j/trials/1")
+        try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: true)
+        let bystander = Process()
+        bystander.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        bystander.arguments = ["301"]
+        bystander.environment = ["TUNE_JOB_ID": "j", "TUNE_TRIAL_DIR": other]
+        // Not on the test runner's own output: a leftover must not keep `swift test` waiting.
+        bystander.standardInput = FileHandle.nullDevice
+        bystander.standardOutput = FileHandle.nullDevice
+        bystander.standardError = FileHandle.nullDevice
+        try bystander.run()
+        let bystanderPid = bystander.processIdentifier
+        defer { kill(bystanderPid, SIGKILL) }
+
+        let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", "j"])
+        #expect(run.status == 0, "\(run)")
+        let daemons = (1...2).flatMap { Self.numbers(sandbox.read(".tune/j/trials/\($0)/daemon")) }
+        try #require(daemons.count == 2, "each trial found its daemon: \(daemons) \(run)")
+        #expect(Set(daemons.compactMap { Self.stat($0) }.map(\.session)).allSatisfy { $0 != Self.stat(getpid())?.session })
+        let gone = await sandbox.waitUntil(timeout: 5) { !daemons.contains(where: isAlive) }
+        #expect(gone, "the setsid daemons were stopped: \(Self.describe(daemons.filter(isAlive)))")
+        #expect(run.stderr.contains("stopped 2 processes that trials left running outside their process groups"), "\(run)")
+        #expect(isAlive(bystanderPid), "another store's job of the same name is not touched")
+        Self.cleanUp(daemons)
+    }
+
     /// The watchdog killed mid-job: tune says so once and runs the job to its end.
     @Test func jobGoesOnWithoutItsWatchdog() async throws {
         let sandbox = try Sandbox()

@@ -130,9 +130,11 @@ public final class TuningRun {
         } catch {
             stopAll(signal: SIGKILL, reason: "tune could not write its journal")
             launcher.finish()
+            stopLeftovers()
             throw error
         }
         launcher.finish()
+        stopLeftovers()
         reporter.finish()
         return try finishJob(stopReason: stopReason)
     }
@@ -375,6 +377,13 @@ public final class TuningRun {
     private var announcedStop = false
     /// A scheduler ended a trial in a way every trial would end (the trial folders are not on its nodes).
     private var schedulerStop: String?
+
+    /// Every trial has ended: whatever they left running outside their process groups goes too.
+    private func stopLeftovers() {
+        let stopped = TrialLeftovers.stop(jobDirectory: store.jobDirectory(job.id))
+        guard !stopped.isEmpty else { return }
+        reporter.note("stopped \(stopped.count) process\(stopped.count == 1 ? "" : "es") that trials left running outside their process groups (pid\(stopped.count == 1 ? "" : "s") \(stopped.map(String.init).joined(separator: ", ")); a `setsid` daemon?)")
+    }
 
     /// Journals each running trial's scheduler status when it changes (Slurm job id, PENDING →
     /// RUNNING), so `tune status` shows it; the trial's running time starts when the scheduler runs it.

@@ -1,0 +1,29 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Processes a job's trials left running outside their process groups — a `setsid` daemon, a
+/// server started with `nohup … &` in a new session — which the per-trial group kill cannot
+/// reach. They still carry the trial's `TUNE_TRIAL_DIR` in their environment (inherited from the
+/// trial; it names the store and the job, so two stores' jobs of one name are told apart), so
+/// when the job run ends tune finds them in /proc and stops them: one scan per run, not per
+/// trial. A process that cleared its environment is not found.
+enum TrialLeftovers {
+    /// SIGKILLs every process of this user, other than tune, whose `TUNE_TRIAL_DIR` is a trial
+    /// folder of the job in `jobDirectory`; returns their pids.
+    @discardableResult
+    static func stop(jobDirectory: String) -> [Int32] {
+        let marker = Array("TUNE_TRIAL_DIR=\(jobDirectory)/trials/".utf8)
+        let me = getpid()
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        var stopped: [Int32] = []
+        for name in entries {
+            guard let pid = Int32(name), pid > 1, pid != me,
+                  let data = FileManager.default.contents(atPath: "/proc/\(name)/environ"), !data.isEmpty else { continue }
+            let found = data.split(separator: 0).contains { $0.starts(with: marker) }
+            if found, kill(pid, SIGKILL) == 0 { stopped.append(pid) }
+        }
+        return stopped
+    }
+}

@@ -42,6 +42,7 @@ enum StatusView {
         lines.append(("state", state))
         lines.append(("command", record.header.command.map(ReproduceCommand.shellQuoted).joined(separator: " ")))
         lines.append(("config", "\(record.header.configPath) · \(spec.goal.rawValue) \(spec.metricTag) · \(record.header.strategy) · seed \(record.header.seed)"))
+        if spec.launcherKind == .slurm, let launcher = spec.launcher { lines.append(("launcher", launcher.summary)) }
         let finished = record.trials.filter { $0.state.isFinished }.count
         var progress = "\(finished)/\(spec.plannedTrials) trials finished: \(record.count(.succeeded)) succeeded, \(record.count(.failed)) failed"
         if record.count(.cancelled) > 0 { progress += ", \(record.count(.cancelled)) cancelled" }

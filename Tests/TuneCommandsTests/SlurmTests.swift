@@ -137,6 +137,7 @@ struct SlurmTests {
         }
         #expect(seen, "status shows two running Slurm jobs and one pending: \(status)\n\(tune.stderrSoFar)")
         #expect(status.contains("pending   trial 3") || status.contains("PENDING ("), "\(status)")
+        #expect(status.contains("launcher  slurm (1 CPU)"), "\(status)")
         #expect(Self.jobsInQueue(job).count == 3, "\(Self.jobsInQueue(job))")
         let listing = try await sandbox.tune(["trials", job])
         #expect(listing.stdout.contains("PENDING"), "a trial waiting in Slurm is listed as pending: \(listing)")

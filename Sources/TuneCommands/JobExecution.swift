@@ -44,7 +44,8 @@ struct OpenedJob {
     var lock: JobLock
     var executable: String
 
-    init(_ reference: String, store: JobStore) throws {
+    /// `runOptions`' `--launcher`, if given, applies to this run (see `TrialRunOptions.applyLauncher`).
+    init(_ reference: String, store: JobStore, runOptions: TrialRunOptions) throws {
         let id: String
         do {
             id = try store.resolve(reference)
@@ -71,5 +72,13 @@ struct OpenedJob {
         } catch {
             throw CommandFailure.failed("job \(id): \(error.message)")
         }
+        try runOptions.applyLauncher(to: &job)
+    }
+
+    /// Runs `plan` on `record` (the job as opened, or changed since: a new budget), as `run` does.
+    func execute(_ record: JobRecord, plan: RunPlan, store: JobStore, runOptions: TrialRunOptions) throws {
+        try JobExecution(job: record, store: store, writer: writer, lock: lock, executable: executable, plan: plan,
+                         options: runOptions.runOptions(for: record.spec), quiet: runOptions.quiet,
+                         launch: LaunchSetup.prepare(spec: record.spec, store: store)).run()
     }
 }

@@ -29,9 +29,8 @@ struct ResumeCommand: ParsableCommand {
 
     func run() throws {
         let store = storeOptions.jobStore
-        let opened = try OpenedJob(job, store: store)
+        let opened = try OpenedJob(job, store: store, runOptions: runOptions)
         var record = opened.job
-        try runOptions.applyLauncher(to: &record)
         let spec = record.spec
 
         if let maxTrials {
@@ -67,9 +66,7 @@ struct ResumeCommand: ParsableCommand {
             if new > 0 { parts.append("up to \(new) new") }
             Console.stderr("tune: resuming job \(record.id): \(parts.joined(separator: ", ")) (maxTrials \(record.spec.maxTrials))")
         }
-        try JobExecution(job: record, store: store, writer: opened.writer, lock: opened.lock, executable: opened.executable,
-                         plan: .resume, options: runOptions.runOptions(for: record.spec), quiet: runOptions.quiet,
-                         launch: try LaunchSetup.prepare(spec: record.spec, store: store)).run()
+        try opened.execute(record, plan: .resume, store: store, runOptions: runOptions)
     }
 }
 
@@ -96,9 +93,8 @@ struct RetryCommand: ParsableCommand {
 
     func run() throws {
         let store = storeOptions.jobStore
-        let opened = try OpenedJob(job, store: store)
-        var record = opened.job
-        try runOptions.applyLauncher(to: &record)
+        let opened = try OpenedJob(job, store: store, runOptions: runOptions)
+        let record = opened.job
         let chosen: [TrialRecord]
         if let trials {
             chosen = try TrialIdList.parse(trials, in: record, accepted: "trial ids such as 3,7")
@@ -116,9 +112,7 @@ struct RetryCommand: ParsableCommand {
         if !runOptions.quiet {
             Console.stderr("tune: job \(record.id): running trial\(chosen.count == 1 ? "" : "s") \(Self.list(chosen)) again")
         }
-        try JobExecution(job: record, store: store, writer: opened.writer, lock: opened.lock, executable: opened.executable,
-                         plan: .retry(chosen.map(\.id)), options: runOptions.runOptions(for: record.spec), quiet: runOptions.quiet,
-                         launch: try LaunchSetup.prepare(spec: record.spec, store: store)).run()
+        try opened.execute(record, plan: .retry(chosen.map(\.id)), store: store, runOptions: runOptions)
     }
 
     static func list(_ trials: [TrialRecord]) -> String {

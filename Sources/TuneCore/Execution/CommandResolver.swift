@@ -16,10 +16,7 @@ public enum CommandResolver {
             try check(full, shown: command)
             return full
         }
-        for folder in path.split(separator: ":") where !folder.isEmpty {
-            let candidate = "\(folder)/\(command)"
-            if isExecutableFile(candidate) { return candidate }
-        }
+        if let found = onPath(command, path: path) { return found }
         let local = directory + "/" + command
         if FileManager.default.fileExists(atPath: local) {
             try check(local, shown: command)
@@ -37,6 +34,11 @@ public enum CommandResolver {
         guard access(path, X_OK) == 0 else {
             throw LaunchError("\(shown) is not executable: run `chmod +x \(shown)`, or name its interpreter (`tune run sh \(shown) …`, `tune run python3 \(shown) …`)")
         }
+    }
+
+    /// The first executable file named `name` in the folders of `path` (a PATH value), if any.
+    public static func onPath(_ name: String, path: String) -> String? {
+        path.split(separator: ":").lazy.filter { !$0.isEmpty }.map { "\($0)/\(name)" }.first(where: isExecutableFile)
     }
 
     private static func isExecutableFile(_ path: String) -> Bool {

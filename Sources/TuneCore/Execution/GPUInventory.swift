@@ -29,24 +29,9 @@ public enum GPUInventory {
     /// GPU indices from `nvidia-smi -L` (`GPU 0: NVIDIA H100 … (UUID: GPU-…)`); none when it is
     /// missing, fails or hangs (10 s).
     static func nvidiaSMI(environment: [String: String]) -> [String] {
-        let path = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-            .map { "\($0)/nvidia-smi" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-        guard let path else { return [] }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = ["-L"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        guard (try? process.run()) != nil else { return [] }
-        let deadline = Date().addingTimeInterval(10)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning {
-            process.terminate()
-            return []
-        }
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return parse(text)
+        guard let path = CommandResolver.onPath("nvidia-smi", path: environment["PATH"] ?? "/usr/bin:/bin"),
+              let result = BackgroundCommand.run(path, ["-L"], environment: environment, timeout: 10), result.succeeded else { return [] }
+        return parse(result.stdout)
     }
 
     /// The indices of the `GPU n:` lines (MIG devices, indented, are not separate GPUs here).

@@ -22,11 +22,15 @@ enum StaleTrialProcess {
         return false
     }
 
+    /// Every pid in /proc.
+    static func processes() -> [Int32] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { Int32($0) }
+    }
+
     /// Pids whose process group is `group`, from /proc/<pid>/stat.
     static func members(ofGroup group: Int32) -> [Int32] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap { name -> Int32? in
-            guard let pid = Int32(name), let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+        processes().compactMap { pid -> Int32? in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
                   let close = stat.lastIndex(of: ")") else { return nil }
             // After "pid (comm)": state, ppid, pgrp, …
             let fields = stat[stat.index(after: close)...].split(separator: " ")

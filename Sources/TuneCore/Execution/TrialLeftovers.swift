@@ -14,16 +14,10 @@ enum TrialLeftovers {
     /// folder of the job in `jobDirectory`; returns their pids.
     @discardableResult
     static func stop(jobDirectory: String) -> [Int32] {
-        let marker = Array("TUNE_TRIAL_DIR=\(jobDirectory)/trials/".utf8)
+        let marker = "TUNE_TRIAL_DIR=\(jobDirectory)/trials/"
         let me = getpid()
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        var stopped: [Int32] = []
-        for name in entries {
-            guard let pid = Int32(name), pid > 1, pid != me,
-                  let data = FileManager.default.contents(atPath: "/proc/\(name)/environ"), !data.isEmpty else { continue }
-            let found = data.split(separator: 0).contains { $0.starts(with: marker) }
-            if found, kill(pid, SIGKILL) == 0 { stopped.append(pid) }
+        return StaleTrialProcess.processes().filter { pid in
+            pid > 1 && pid != me && StaleTrialProcess.environment(of: pid).contains { $0.hasPrefix(marker) } && kill(pid, SIGKILL) == 0
         }
-        return stopped
     }
 }

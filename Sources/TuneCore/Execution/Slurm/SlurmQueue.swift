@@ -13,12 +13,9 @@ public struct SlurmTools: Sendable {
 
     /// The tools on `environment`'s PATH; an error naming what is missing and what to do.
     public static func find(environment: [String: String]) throws(LaunchError) -> SlurmTools {
-        let folders = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
-        func locate(_ name: String) -> String? {
-            folders.map { "\($0)/\(name)" }.first { access($0, X_OK) == 0 }
-        }
+        let path = environment["PATH"] ?? "/usr/bin:/bin"
         let names = ["srun", "squeue", "scancel", "scontrol", "sinfo"]
-        let found = names.map(locate)
+        let found = names.map { CommandResolver.onPath($0, path: path) }
         let missing = zip(names, found).filter { $0.1 == nil }.map(\.0)
         guard missing.isEmpty else {
             throw LaunchError("the Slurm launcher needs \(missing.joined(separator: ", ")) on the PATH, and \(missing.count == 1 ? "it is" : "they are") not there: run tune on a Slurm login node (or `module load slurm`), or run trials here with --launcher local")

@@ -7,7 +7,11 @@ struct CollectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "collect",
         abstract: "Copy trials' outputs out of the store: the best trial (default), all, or chosen ones.",
-        discussion: "Each trial's folder (its output files, stdout.log, stderr.log) is copied to <to>/<job>-<trialId>, as R cloudml's job_collect() names them."
+        discussion: """
+        Each trial's folder (its output files, stdout.log, stderr.log) is copied to <to>/<job>-<trialId>, as R cloudml's \
+        job_collect() names them. A destination folder that already exists (an earlier collect) is kept as it is, and the \
+        other trials are copied; --overwrite replaces it. Symbolic links are copied as links, never followed.
+        """
     )
 
     @Argument(help: "The job name, or `latest`.")
@@ -34,6 +38,7 @@ struct CollectCommand: ParsableCommand {
             throw CommandFailure.failed("cannot create \(to): \(error.localizedDescription)")
         }
         var copied = 0
+        var kept = 0
         for trial in chosen {
             let source = storeOptions.jobStore.trialDirectory(record.id, trial: trial.id)
             let destination = (to as NSString).appendingPathComponent("\(record.id)-\(trial.id)")
@@ -41,9 +46,13 @@ struct CollectCommand: ParsableCommand {
                 Console.note("trial \(trial.id) has no folder (it never started): skipped")
                 continue
             }
-            if fileManager.fileExists(atPath: destination) {
+            // lstat, not stat: a dangling link there is still something not to replace silently.
+            var existing = stat()
+            if lstat(destination, &existing) == 0 {
                 guard overwrite else {
-                    throw CommandFailure.failed("\(destination) already exists: remove it, choose another --to, or pass --overwrite")
+                    Console.note("\(destination) exists, kept as it is")
+                    kept += 1
+                    continue
                 }
                 try? fileManager.removeItem(atPath: destination)
             }
@@ -56,7 +65,10 @@ struct CollectCommand: ParsableCommand {
             Console.out("trial \(trial.id)\(metric) → \(destination)")
             copied += 1
         }
-        if copied == 0 { throw CommandFailure.failed("nothing was copied") }
+        if kept > 0 {
+            Console.note("\(kept) destination folder\(kept == 1 ? "" : "s") already there \(kept == 1 ? "was" : "were") left unchanged: pass --overwrite to replace \(kept == 1 ? "it" : "them") with the store's copy")
+        }
+        if copied == 0 && kept == 0 { throw CommandFailure.failed("nothing was copied") }
     }
 
     private func choose(from record: JobRecord) throws -> [TrialRecord] {

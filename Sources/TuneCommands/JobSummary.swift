@@ -17,7 +17,7 @@ struct JobSummary {
             Console.out("Best trial \(best.id): \(job.spec.metricTag)=\(MetricReading.display(metric.value)) (step \(metric.step))")
             let params = job.spec.params.compactMap { p in best.parameters[p.name].map { "\(p.name)=\($0)" } }
             if !params.isEmpty { Console.out("  " + params.joined(separator: " ")) }
-            Console.out("  reproduce: " + ReproduceCommand.line(for: best, in: job))
+            Console.out("  reproduce: " + ReproduceCommand.line(for: best, in: job, store: store))
         }
         let failures = FailureDigest.lines(for: job)
         if !failures.isEmpty {
@@ -38,17 +38,12 @@ struct JobSummary {
 }
 
 /// Failure reasons grouped: `3 × exited with code 1: ModuleNotFoundError: … (trials 1, 2, 5)`.
+/// Reasons that differ only in the order of a printed set or dict are one group, shown as first seen.
 enum FailureDigest {
     static func lines(for job: JobRecord) -> [String] {
-        var order: [String] = []
-        var trials: [String: [Int]] = [:]
-        for trial in job.trials where trial.state == .failed {
-            let reason = trial.failureReason ?? "no reason recorded"
-            if trials[reason] == nil { order.append(reason) }
-            trials[reason, default: []].append(trial.id)
-        }
-        return order.map { reason in
-            let ids = trials[reason]!
+        let failed = job.trials.filter { $0.state == .failed }
+        return FailureGrouping.grouped(failed) { $0.failureReason ?? "no reason recorded" }.map { reason, trials in
+            let ids = trials.map(\.id)
             let shown = ids.prefix(8).map(String.init).joined(separator: ", ") + (ids.count > 8 ? ", …" : "")
             return "\(ids.count) × \(reason) (trial\(ids.count == 1 ? "" : "s") \(shown))"
         }

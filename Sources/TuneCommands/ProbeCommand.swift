@@ -14,8 +14,13 @@ struct ProbeCommand: ParsableCommand {
         """
     )
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("The tuning config.", valueName: "file"))
-    var config: String
+    @Option(name: [.customLong("config"), .customShort("c")], help: ArgumentHelp("The tuning config.", valueName: "file"))
+    var configs: [String]
+
+    /// The one --config (more are a usage error: see ConfigOption).
+    var config: String { configs.last ?? "" }
+
+    func validate() throws { _ = try ConfigOption.single(configs, command: "tune probe") }
 
     @Option(name: .customLong("set"), help: ArgumentHelp("A parameter's value for the trial (repeatable).", valueName: "name=value"))
     var values: [String] = []

@@ -16,7 +16,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the report (default: <store>/<job>/report.html).", valueName: "file"))
     var output: String?
 
-    @Flag(help: "Open the report in a browser (xdg-open, or open on macOS).")
+    @Flag(help: "Open the report in a browser ($BROWSER, else xdg-open, or open on macOS); without one, say how to open it.")
     var open = false
 
     @OptionGroup var storeOptions: StoreOptions
@@ -35,27 +35,53 @@ struct ReportCommand: ParsableCommand {
         if open { Self.open(url) }
     }
 
-    /// Hands the file to the desktop's opener, or says how to open it.
+    /// Hands the file to a browser — each command of $BROWSER (colon-separated, `%s` standing for
+    /// the URL, as xdg-open and Python's webbrowser read it), else the desktop's opener — or, when
+    /// there is none or none managed, says where the report is and how to open it. Never an error:
+    /// the report is written either way.
     static func open(_ url: URL) {
         #if os(macOS)
         let opener = "open"
         #else
         let opener = "xdg-open"
         #endif
-        let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
-        guard let executable = directories.map({ $0 + "/" + opener }).first(where: FileManager.default.isExecutableFile(atPath:)) else {
-            Console.stderr("tune: no \(opener) on PATH; open \(url.absoluteString) in a web browser")
-            return
+        let environment = ProcessInfo.processInfo.environment
+        let path = environment["PATH"] ?? ""
+        var commands: [[String]] = []
+        for entry in (environment["BROWSER"] ?? "").split(separator: ":") {
+            var words = entry.split(separator: " ").map(String.init)
+            guard !words.isEmpty else { continue }
+            if words.contains(where: { $0.contains("%s") }) {
+                words = words.map { $0.replacingOccurrences(of: "%s", with: url.absoluteString) }
+            } else {
+                words.append(url.absoluteString)
+            }
+            commands.append(words)
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [url.path]
-        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-        do {
-            try process.run()
-            process.waitUntilExit()
-        } catch {
-            Console.stderr("tune: \(opener) failed (\(error.localizedDescription)); open \(url.absoluteString) in a web browser")
+        commands.append([opener, url.path])
+        var tried: [String] = []
+        for words in commands {
+            guard let executable = words[0].contains("/") ? words[0] : CommandResolver.onPath(words[0], path: path),
+                  FileManager.default.isExecutableFile(atPath: executable) else { continue }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = Array(words.dropFirst())
+            process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+            do {
+                try process.run()
+                process.waitUntilExit()
+            } catch {
+                tried.append("\(words[0]) failed (\(error.localizedDescription))")
+                continue
+            }
+            if process.terminationReason == .exit && process.terminationStatus == 0 { return }
+            tried.append("\(words[0]) failed (exit \(process.terminationStatus))")
         }
+        let why = tried.isEmpty ? "no $BROWSER is set and there is no \(opener) on PATH" : tried.joined(separator: "; ")
+        let host = ProcessInfo.processInfo.hostName
+        Console.stderr("""
+            tune: could not open a browser (\(why)). The report is \(url.path):
+              open \(url.absoluteString) in a web browser on this machine, or copy it to yours first: scp \(ReproduceCommand.shellQuoted(host + ":" + url.path)) .
+            """)
     }
 }

@@ -16,11 +16,22 @@ struct RunCommand: ParsableCommand {
         """
     )
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("The tuning config: Cloud ML Engine's HyperparameterSpec, in YAML or JSON.", valueName: "file"))
-    var config: String
+    @Option(name: [.customLong("config"), .customShort("c")], help: ArgumentHelp("The tuning config: Cloud ML Engine's HyperparameterSpec, in YAML or JSON.", valueName: "file"))
+    var configs: [String]
+
+    /// The one --config (more are a usage error: see ConfigOption).
+    var config: String { configs.last ?? "" }
+
+    func validate() throws { _ = try ConfigOption.single(configs, command: "tune run") }
 
     @Option(help: ArgumentHelp("Name the job (default: a generated id such as tune_2026_11_22_161530123).", valueName: "name"))
     var job: String?
+
+    @Option(name: .customLong("job-dir"), help: ArgumentHelp("Give every trial --job-dir=<its folder>/job-dir, as gcloud gives the trainer its job dir (the config's trainingInput.jobDir does the same). The path given is only recorded: each trial's outputs stay in its own folder.", valueName: "path"))
+    var jobDir: String?
+
+    @Flag(name: .customLong("per-trial-cwd"), help: "Run each trial in its own working directory, <trial folder>/cwd, which links to every entry of the current one (config: perTrialWorkingDirectory: true).")
+    var perTrialCwd = false
 
     @OptionGroup var storeOptions: StoreOptions
 
@@ -31,7 +42,17 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let setup = try TrialSetup(config: config, commandWords: command, example: "tune run")
-        let spec = try runOptions.applyingLauncher(to: setup.spec)
+        var spec = try runOptions.applyingLauncher(to: setup.spec)
+        if let jobDir {
+            if let configured = spec.jobDir, configured != jobDir {
+                Console.note("--job-dir \(jobDir) replaces the config's jobDir \(configured)")
+            }
+            spec.jobDir = jobDir
+        }
+        if perTrialCwd { spec.perTrialWorkingDirectory = true }
+        if let jobDir = spec.jobDir, !runOptions.quiet {
+            Console.note("each trial gets --job-dir=<its folder>/\(TrialFolders.jobDirName) (the job dir \(jobDir) is not written to: a trial's outputs stay in its folder, where tune reads them and tune collect copies them)")
+        }
         let trialCommand = setup.command
         let directory = setup.directory
         let executable = setup.executable

@@ -29,6 +29,12 @@ struct ValidateCommand: ParsableCommand {
         if let launcher = spec.launcher {
             Console.out("launcher    \(launcher.summary)")
         }
+        if let jobDir = spec.jobDir {
+            Console.out("job dir     --job-dir=<trial folder>/\(TrialFolders.jobDirName) (jobDir \(jobDir))")
+        }
+        if spec.isolatesWorkingDirectory {
+            Console.out("cwd         each trial in <trial folder>/\(TrialFolders.workingDirectoryName), linking to the current directory")
+        }
         if let resource = spec.hyperband {
             let rungs = resource.rungBudgets.map(String.init).joined(separator: ", ")
             Console.out("hyperband   --\(resource.resourceParameter)=<budget>, rungs \(rungs), reductionFactor \(resource.reductionFactor)")

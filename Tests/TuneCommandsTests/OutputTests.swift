@@ -122,11 +122,18 @@ struct OutputTests {
         #expect(chosen.status == 0, "\(chosen)")
         #expect(sandbox.list("sel") == ["col-2", "col-3"])
 
+        // Collecting again keeps the folders already there (with what was added to them) and says so.
+        try sandbox.write("sel/col-2/mine.txt", "my notes")
         let again = try await sandbox.tune(["collect", "col", "--trials", "2,3", "--to", "sel"])
-        #expect(again.status != 0, "\(again)")
+        #expect(again.status == 0, "\(again)")
+        #expect(again.stderr.contains("sel/col-2 exists, kept as it is") && again.stderr.contains("sel/col-3 exists, kept as it is"), "\(again)")
         #expect(again.stderr.contains("--overwrite"), "\(again)")
+        #expect(again.stdout.isEmpty, "nothing copied: \(again)")
+        #expect(sandbox.read("sel/col-2/mine.txt") == "my notes")
         let overwrite = try await sandbox.tune(["collect", "col", "--trials", "2,3", "--to", "sel", "--overwrite"])
         #expect(overwrite.status == 0, "\(overwrite)")
+        #expect(!sandbox.exists("sel/col-2/mine.txt"), "replaced by the store's copy")
+        #expect(sandbox.read("sel/col-2/out.txt") == "2\n")
 
         let best = try await sandbox.tune(["collect", "col"])
         #expect(best.status == 0, "\(best)")

@@ -109,6 +109,56 @@ struct ReportTests {
         #expect(noOpener.stderr.contains("open file://"), "\(noOpener)")
     }
 
+    @Test func openWithoutABrowserSaysWhereTheReportIs() async throws {
+        let sandbox = try Sandbox()
+        let run = try await Self.job(sandbox)
+        try #require(run.status == 0, "\(run)")
+        let report = sandbox.store + "/rep/report.html"
+
+        // No $BROWSER, and a PATH with no xdg-open (nor anything else).
+        try FileManager.default.createDirectory(atPath: sandbox.path("empty-bin"), withIntermediateDirectories: true)
+        let bare = ["PATH": sandbox.path("empty-bin"), "BROWSER": "", "DISPLAY": "", "WAYLAND_DISPLAY": ""]
+        let none = try await sandbox.tune(["report", "rep", "--open"], env: bare)
+        #expect(none.status == 0, "\(none)")
+        #expect(none.stdout == report + "\n" || none.stdout == ".tune/rep/report.html\n", "\(none)")
+        #expect((sandbox.read(report) ?? "").contains("</html>"), "the report is written all the same")
+        #expect(none.stderr.contains("could not open a browser (no $BROWSER is set and there is no xdg-open on PATH)"), "\(none)")
+        #expect(none.stderr.contains("The report is \(report):"), "\(none)")
+        #expect(none.stderr.contains("open file://\(report) in a web browser"), "\(none)")
+        #expect(none.stderr.contains("scp "), "\(none)")
+
+        // xdg-open there but without a browser to hand the file to (it exits 3): the same hint.
+        try sandbox.script("bin/xdg-open", "echo 'xdg-open: no method available for opening' >&2; exit 3")
+        let failing = try await sandbox.tune(["report", "rep", "--open"], env: bare.merging(["PATH": sandbox.path("bin")]) { $1 })
+        #expect(failing.status == 0, "\(failing)")
+        #expect(failing.stderr.contains("could not open a browser (xdg-open failed (exit 3))"), "\(failing)")
+        #expect(failing.stderr.contains("open file://\(report)"), "\(failing)")
+
+        // $BROWSER is tried first, with %s standing for the URL.
+        let opened = sandbox.path("opened.txt")
+        try sandbox.script("bin/mybrowser", "echo \"$1 $2\" > '\(opened)'")
+        let browser = try await sandbox.tune(["report", "rep", "--open"],
+                                             env: bare.merging(["PATH": sandbox.path("bin"), "BROWSER": "nobrowser:mybrowser --new-tab %s"]) { $1 })
+        #expect(browser.status == 0, "\(browser)")
+        #expect(sandbox.read(opened) == "--new-tab file://\(report)\n", "\(browser)")
+        #expect(!browser.stderr.contains("could not open"), "\(browser)")
+    }
+
+    @Test func importanceOfASmallJobSaysTooFewTrials() async throws {
+        let sandbox = try Sandbox()
+        let run = try await Self.job(sandbox)
+        try #require(run.status == 0, "\(run)")
+        let result = try await sandbox.tune(["report", "rep"])
+        try #require(result.status == 0, "\(result)")
+        let html = try #require(sandbox.read(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let start = try #require(html.range(of: "<section id=\"importance-section\">"))
+        let section = html[start.lowerBound...].components(separatedBy: "</section>")[0]
+        // 4 succeeded trials, each with its own lr: no parameter has 3 trials in its median group.
+        #expect(section.contains("too few trials per group to estimate importance: with 4 succeeded trials"), "\(section)")
+        #expect(section.contains("lr: 4 groups, median 1 trial"), "\(section)")
+        #expect(!section.contains("%</td>"), "no share shown: \(section)")
+    }
+
     @Test func allFailedJob() async throws {
         let sandbox = try Sandbox()
         let run = try await Self.job(sandbox, failing: "true")

@@ -61,6 +61,31 @@ struct UsageErrorTests {
         #expect(sandbox.list(".tune").isEmpty, "no job folder: \(sandbox.list(".tune"))")
     }
 
+    @Test func aSecondConfigIsAUsageErrorNamingBoth() async throws {
+        let sandbox = try Sandbox()
+        try Self.prepare(sandbox)
+        try sandbox.write("b.yml", config(maxTrials: 1))
+        for arguments in [["run", "./train.sh", "-c", "c.yml", "--config", "b.yml"],
+                          ["./train.sh", "--config=c.yml", "-c", "b.yml"],
+                          ["--config", "c.yml", "python3", "train.py", "--config", "b.yml"],
+                          ["-qc", "c.yml", "./train.sh", "--config", "b.yml"],
+                          ["probe", "./train.sh", "--config", "c.yml", "--config", "b.yml"]] {
+            let run = try await sandbox.tune(arguments)
+            #expect(run.status == 2, "\(run)")
+            #expect(run.stderr.contains("--config is given twice (c.yml and b.yml)"), "\(run)")
+            #expect(run.stderr.contains("put `--` before the command"), "\(run)")
+        }
+        let three = try await sandbox.tune(["./train.sh", "-c", "c.yml", "-c", "b.yml", "-c", "typo.yml"])
+        #expect(three.status == 2 && three.stderr.contains("--config is given 3 times (c.yml, b.yml and typo.yml)"), "\(three)")
+        #expect(sandbox.list(".tune").isEmpty, "no job: \(sandbox.list(".tune"))")
+
+        // After `--`, --config is the trial's own: tune takes c.yml and the trial gets the rest.
+        try sandbox.script("show.sh", "echo \"$@\" > \"$TUNE_TRIAL_DIR/args.txt\"; echo acc=0.5")
+        let passed = try await sandbox.tune(["run", "--config", "c.yml", "--job", "p", "--", "./show.sh", "--config", "b.yml"])
+        #expect(passed.status == 0, "\(passed)")
+        #expect(sandbox.read(".tune/p/trials/1/args.txt")?.hasPrefix("--config b.yml --x=") == true, "\(String(describing: sandbox.read(".tune/p/trials/1/args.txt")))")
+    }
+
     @Test func existingJobNameIsRefusedAndLeftAlone() async throws {
         let sandbox = try Sandbox()
         try Self.prepare(sandbox)

@@ -17,12 +17,12 @@ private struct JobBuilder {
     /// A finished trial whose objective `acc` took `values` at steps 1, 2, 3, …
     @discardableResult
     mutating func trial(x: Double, values: [Double], stoppedEarly: Bool = false, placement: ResourcePlacement? = nil,
-                        seconds: Double = 1, state: TrialState = .succeeded) -> Int {
+                        seconds: Double = 1, state: TrialState = .succeeded, steps: [Int]? = nil) -> Int {
         let id = nextId
         nextId += 1
         job.apply(.trialCreated(trial: id, parameters: ["x": ParameterValue.format(x)], time: start, placement: placement))
         job.apply(.trialStarted(trial: id, pid: 1, time: start.addingTimeInterval(Double(id) * 100)))
-        let readings = values.enumerated().map { MetricReading(tag: "acc", value: $1, step: $0 + 1, source: .stdout) }
+        let readings = values.enumerated().map { MetricReading(tag: "acc", value: $1, step: steps?[$0] ?? $0 + 1, source: .stdout) }
         job.apply(.metrics(trial: id, readings: readings))
         job.apply(.trialFinished(TrialOutcome(trial: id, state: state, time: start.addingTimeInterval(Double(id) * 100 + seconds),
                                               finalMetric: state == .succeeded ? readings.last : nil, stoppedEarly: stoppedEarly)))
@@ -66,11 +66,39 @@ struct MedianStoppingRuleTests {
     }
 
     @Test func waitsForMinTrialsAndStartStep() {
-        let two = Self.completed([[0.9, 0.9, 0.9, 0.9], [0.9, 0.9, 0.9, 0.9]])
+        let two = Self.completed([[0.9, 0.9, 0.9, 0.9, 0.9], [0.9, 0.9, 0.9, 0.9, 0.9]])
         let bad = Self.readings([0.1, 0.1, 0.1, 0.1])
         #expect(MedianStoppingRule.verdict(readings: bad, completed: two, rule: EarlyStoppingSpec(minTrials: 3, startStep: 1), goal: .maximize) == nil)
         #expect(MedianStoppingRule.verdict(readings: bad, completed: two, rule: EarlyStoppingSpec(minTrials: 2, startStep: 1), goal: .maximize) != nil)
         #expect(MedianStoppingRule.verdict(readings: Array(bad.prefix(3)), completed: two, rule: EarlyStoppingSpec(minTrials: 2, startStep: 4), goal: .maximize) == nil)
+    }
+
+    /// A stop needs a later step to be possible: never at or after the step where the completed
+    /// trials typically ended (the median of their last steps), so a single-report trainer, whose
+    /// one report is its last, is never cut while it saves its model.
+    @Test func neverAtOrAfterTheStepTheCompletedTrialsEndedAt() {
+        let rule = EarlyStoppingSpec(minTrials: 1, startStep: 0)
+        // Trainers that report once, at step 1000.
+        let once = Self.completedAt(step: 1000, [[0.9], [0.8], [0.85]])
+        #expect(once.typicalLastStep == 1000)
+        let single = [MetricReading(tag: "acc", value: 0.1, step: 1000, source: .hypertune)]
+        #expect(MedianStoppingRule.verdict(readings: single, completed: once, rule: rule, goal: .maximize) == nil)
+        // Curves of 5 steps: a bad trial is stopped at step 4, not at 5 or later.
+        let five = Self.completed([[0.9, 0.9, 0.9, 0.9, 0.9], [0.8, 0.8, 0.8, 0.8, 0.8], [0.7, 0.7, 0.7, 0.7, 0.7]])
+        let verdict = MedianStoppingRule.verdict(readings: Self.readings([0.1, 0.1, 0.1, 0.1]), completed: five, rule: rule, goal: .maximize)
+        #expect(verdict?.contains("stopped early at step 4 (completed trials ran to step 5)") == true, "\(verdict ?? "nil")")
+        #expect(MedianStoppingRule.verdict(readings: Self.readings([0.1, 0.1, 0.1, 0.1, 0.1]), completed: five, rule: rule, goal: .maximize) == nil)
+        #expect(MedianStoppingRule.verdict(readings: Self.readings(Array(repeating: 0.1, count: 7)), completed: five, rule: rule, goal: .maximize) == nil)
+        // The median end, not the longest: one long curve among short ones does not open later steps.
+        let mixed = Self.completed([[0.9, 0.9], [0.9, 0.9], [0.9, 0.9, 0.9, 0.9, 0.9, 0.9]])
+        #expect(mixed.typicalLastStep == 2)
+        #expect(MedianStoppingRule.verdict(readings: Self.readings([0.1, 0.1, 0.1]), completed: mixed, rule: rule, goal: .maximize) == nil)
+    }
+
+    static func completedAt(step: Int, _ curves: [[Double]]) -> CompletedCurves {
+        var builder = JobBuilder(spec: spec())
+        for values in curves { builder.trial(x: 0.5, values: values, steps: values.map { _ in step }) }
+        return CompletedCurves(job: builder.job)
     }
 
     @Test func minimizingAndNaN() {

@@ -100,6 +100,39 @@ private func occurrences(_ needle: String, in text: String) -> Int {
         let importance = ParameterImportance(parameters: ["x"], values: [[1], [2], [3], [4]], objectives: [1, 1, 1, 1])
         #expect(importance.entries[0].share == 0)
     }
+
+    @Test func oneTrialPerGroupIsNotAnEstimate() {
+        // 6 trials, each a value of its own: η² is 1 whatever the objective, so no share is given.
+        let noise: [Double] = [0.3, 0.9, 0.1, 0.7, 0.5, 0.2]
+        let importance = ParameterImportance(parameters: ["lr"], values: [[1], [2], [3], [4], [5], [6]], objectives: noise)
+        let entry = importance.entries[0]
+        #expect(entry.etaSquared == 1)
+        #expect(entry.groups == 6 && entry.medianGroupSize == 1)
+        #expect(!entry.hasEnoughTrials && entry.share == 0)
+        #expect(!importance.isMeaningful)
+    }
+
+    @Test func theThresholdIsThreeTrialsInTheMedianGroup() {
+        // A category with 2 values: 2 trials each is too few, 3 each is enough.
+        let two = ParameterImportance(parameters: ["opt"], values: [[0], [0], [1], [1]], objectives: [1, 2, 3, 4])
+        #expect(two.entries[0].medianGroupSize == 2 && !two.entries[0].hasEnoughTrials)
+        let three = ParameterImportance(parameters: ["opt"], values: [[0], [0], [0], [1], [1], [1]], objectives: [1, 2, 3, 4, 5, 6])
+        #expect(three.entries[0].medianGroupSize == 3 && three.entries[0].hasEnoughTrials)
+        #expect(three.entries[0].share == 1)
+        // Sizes 1, 1, 3, 4, 5: the median group holds 3.
+        #expect(ParameterImportance.medianGroupSize([0, 1, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 4]) == 3)
+        #expect(ParameterImportance.medianGroupSize([0, 1, 1, 1]) == 2)
+    }
+
+    @Test func aParameterWithTooFewPerGroupTakesNoShareFromTheOthers() {
+        // 10 trials: `opt` (2 values, 5 each) decides the objective; `seed` has a value per trial, η² 1.
+        let values: [[Double?]] = (0..<10).map { [Double($0 % 2), Double($0)] }
+        let objectives = (0..<10).map { Double($0 % 2) * 10 + Double($0) / 100 }
+        let importance = ParameterImportance(parameters: ["opt", "seed"], values: values, objectives: objectives)
+        let byName = Dictionary(uniqueKeysWithValues: importance.entries.map { ($0.parameter, $0) })
+        #expect(byName["seed"]!.etaSquared == 1 && !byName["seed"]!.hasEnoughTrials && byName["seed"]!.share == 0)
+        #expect(byName["opt"]!.hasEnoughTrials && byName["opt"]!.share == 1, "\(importance.entries)")
+    }
 }
 
 @Suite struct HTMLEscapeTests {
@@ -156,6 +189,26 @@ private func occurrences(_ needle: String, in text: String) -> Int {
         #expect(occurrences("<polyline data-trial=", in: report) == ReportData.maxParallelTrials)
         #expect(report.contains("data-scale=\"log\""))
         #expect(!report.contains("nan") && !report.contains("inf\""))
+    }
+
+    @Test func importanceSaysWhenThereAreTooFewTrialsPerGroup() {
+        // 5 succeeded trials, each its own lr and all one kind: nothing to estimate from.
+        let few = (0..<5).map { i in (["lr": "0.0\(i + 1)", "kind": "a\"b"], [Double(i) / 10], TrialState.succeeded) }
+        let report = HTMLReport(job: job(params, trials: few)).render()
+        let section = String(report[report.range(of: "<section id=\"importance-section\">")!.lowerBound...].prefix(2000))
+        #expect(section.contains("too few trials per group to estimate importance: with 5 succeeded trials"), "\(section)")
+        #expect(section.contains("lr: 5 groups, median 1 trial;"), "\(section)")
+        #expect(!section.contains("<table class=\"importance\""), "no numbers: \(section)")
+
+        // 40 trials: lr (10 bins of 4) is estimated; kind, with its 2 categories alternating, too.
+        let many = (0..<40).map { i in
+            (["lr": "\(0.001 * Double(i + 1))", "kind": i % 2 == 0 ? "a\"b" : "<script>alert(1)</script>"], [Double(i)], TrialState.succeeded)
+        }
+        let enough = HTMLReport(job: job(params, trials: many)).render()
+        let table = String(enough[enough.range(of: "<section id=\"importance-section\">")!.lowerBound...].prefix(3000))
+        #expect(table.contains("<table class=\"importance\""), "\(table)")
+        #expect(table.contains("<td>10 groups, median 4 trials</td>"), "\(table)")
+        #expect(!table.contains("too few"), "\(table)")
     }
 
     @Test func constantObjective() {

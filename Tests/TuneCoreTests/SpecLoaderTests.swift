@@ -132,9 +132,32 @@ struct SpecLoaderShapeTests {
         #expect(loaded.notes == [
             "ignoring cloud-only keys in tuning.yml: jobId, labels, trainingInput.scaleTier, trainingInput.masterType, "
                 + "trainingInput.workerType, trainingInput.workerCount, trainingInput.runtimeVersion, "
-                + "trainingInput.pythonVersion, trainingInput.region, trainingInput.jobDir, trainingInput.packageUris, "
+                + "trainingInput.pythonVersion, trainingInput.region, trainingInput.packageUris, "
                 + "trainingInput.pythonModule, trainingInput.args, trainingInput.masterConfig (tune runs trials locally)",
         ])
+        #expect(loaded.spec.jobDir == "gs://bucket/job", "jobDir is read: trials get --job-dir")
+    }
+
+    @Test("jobDir in every shape, and perTrialWorkingDirectory")
+    func jobDirAndWorkingDirectory() throws {
+        let params = """
+            params:
+              - parameterName: x
+                type: DOUBLE
+                minValue: 0
+                maxValue: 1
+            """
+        let indented = params.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
+        let bare = try parseConfig("jobDir: out\nperTrialWorkingDirectory: true\n" + params)
+        #expect(bare.spec.jobDir == "out" && bare.spec.isolatesWorkingDirectory && bare.notes.isEmpty, "\(bare)")
+        let held = try parseConfig("jobDir: gs://b/j\nhyperparameters:\n  perTrialWorkingDirectory: false\n" + params.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        #expect(held.spec.jobDir == "gs://b/j" && !held.spec.isolatesWorkingDirectory && held.spec.perTrialWorkingDirectory == nil)
+        let gcloud = try parseConfig("trainingInput:\n  jobDir: gs://b/j\n  hyperparameters:\n" + indented)
+        #expect(gcloud.spec.jobDir == "gs://b/j" && gcloud.notes.isEmpty, "\(gcloud)")
+        let none = try parseConfig(params)
+        #expect(none.spec.jobDir == nil && !none.spec.passesJobDir && !none.spec.isolatesWorkingDirectory)
+        #expect(configFailure("jobDir: [a]\n" + params)?.description.contains("jobDir must be a string") == true)
+        #expect(configFailure("perTrialWorkingDirectory: maybe\n" + params)?.key == "perTrialWorkingDirectory")
     }
 
     @Test("a JSON config, int64 values quoted as Cloud ML writes them")

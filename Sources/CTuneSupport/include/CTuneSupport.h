@@ -46,6 +46,10 @@ int tune_watchdog_send(int socket_fd, int add, pid_t pgid);
 /// elsewhere it adds nothing). Returns posix_spawn's error code, 0 on success.
 int tune_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest);
 
+/// Adds "change to the directory `path`" to a posix_spawn action list (glibc 2.29 and later;
+/// elsewhere ENOSYS). Returns posix_spawn's error code, 0 on success.
+int tune_spawn_chdir(posix_spawn_file_actions_t *actions, const char *path);
+
 /// The file-system type of `path` (statfs's f_type: 0x6969 for NFS, …), or -1 with errno set.
 /// (Swift's Glibc module does not export statfs.)
 long long tune_filesystem_type(const char *path);

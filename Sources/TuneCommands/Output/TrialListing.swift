@@ -68,6 +68,7 @@ struct TrialListing {
             if let start = trial.startTime { object["startTime"] = Self.timestamp(start) }
             if let end = trial.endTime { object["endTime"] = Self.timestamp(end) }
             if let reason = trial.failureReason { object["failureReason"] = reason }
+            if !trial.notes.isEmpty { object["notes"] = trial.notes }
             if let scheduler = trial.scheduler {
                 // tune's own (the Slurm launcher): the trial's Slurm job as last seen.
                 var entry: [String: Any] = ["system": scheduler.system]

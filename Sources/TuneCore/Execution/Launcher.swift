@@ -13,13 +13,17 @@ public struct LaunchRequest: Sendable {
     /// what they start (Slurm's job name, the shared-filesystem check) use them.
     public var trial: Int
     public var trialDirectory: String?
+    /// Where the trial runs (an absolute path); nil: tune's own working directory.
+    public var workingDirectory: String?
 
-    public init(executable: String, arguments: [String], environment: [String: String], trial: Int = 0, trialDirectory: String? = nil) {
+    public init(executable: String, arguments: [String], environment: [String: String], trial: Int = 0, trialDirectory: String? = nil,
+                workingDirectory: String? = nil) {
         self.executable = executable
         self.arguments = arguments
         self.environment = environment
         self.trial = trial
         self.trialDirectory = trialDirectory
+        self.workingDirectory = workingDirectory
     }
 }
 

@@ -40,6 +40,13 @@ public struct LocalLauncher: Launcher {
         // Nothing else tune has open (inherited from whoever started tune) goes to the trial: a
         // trial that outlived tune could otherwise hold its parent's pipes open.
         _ = tune_spawn_close_from(&actions, 3)
+        if let directory = request.workingDirectory {
+            let code = tune_spawn_chdir(&actions, directory)
+            if code != 0 {
+                close(outPipe[0]); close(outPipe[1]); close(errPipe[0]); close(errPipe[1])
+                throw LaunchError("cannot run the trial in \(directory): \(String(cString: strerror(code)))")
+            }
+        }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

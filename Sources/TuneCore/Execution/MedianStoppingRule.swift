@@ -57,6 +57,13 @@ public struct CompletedCurves: Sendable {
         curves.append(Curve(steps: steps, runningMeans: means, final: final))
     }
 
+    /// The step at which the completed trials typically ended: the (lower) median of their last steps.
+    var typicalLastStep: Int? {
+        guard !curves.isEmpty else { return nil }
+        let ends = curves.compactMap(\.steps.last).sorted()
+        return ends[(ends.count - 1) / 2]
+    }
+
     /// The running means at `step` of the curves that have reached it.
     func runningMeans(at step: Int) -> [Double] {
         curves.compactMap { $0.runningMean(upTo: step) }
@@ -66,21 +73,27 @@ public struct CompletedCurves: Sendable {
 /// The median stopping rule of Vizier and Katib: a running trial is stopped at step s when its best
 /// objective so far is strictly worse than the median of the completed trials' running averages up
 /// to s — once `minTrials` trials have completed, and not before `startStep`.
+///
+/// Never at or after the step where the completed trials typically ended (the median of their
+/// last steps): there, the trial has most likely done its work and is saving its model, and
+/// stopping it saves nothing. So a trainer that reports once, at its end, is never cut; a stop
+/// needs at least one later step to be possible.
 public enum MedianStoppingRule {
     /// Why the trial should stop now, or nil to let it run.
     public static func verdict(readings: [MetricReading], completed: CompletedCurves, rule: EarlyStoppingSpec,
                                goal: Goal) -> String? {
         guard let step = readings.map(\.step).max(), step >= rule.startStep else { return nil }
+        guard let end = completed.typicalLastStep, step < end else { return nil }
         let means = completed.runningMeans(at: step)
         guard means.count >= rule.minTrials, let median = median(means) else { return nil }
         let values = readings.filter { $0.step <= step }.map(\.value)
         let finite = values.filter { $0.isFinite }
         let tag = completed.tag
         guard let best = finite.max(by: { goal.isBetter($1, than: $0) }) else {
-            return "stopped early at step \(step): \(tag) is \(values.last.map { MetricReading.display($0) } ?? "missing"), while \(means.count) completed trials averaged \(MetricReading.display(median)) (median stopping rule)"
+            return "stopped early at step \(step) (completed trials ran to step \(end)): \(tag) is \(values.last.map { MetricReading.display($0) } ?? "missing"), while \(means.count) completed trials averaged \(MetricReading.display(median)) (median stopping rule)"
         }
         guard goal.isBetter(median, than: best) else { return nil }
-        return "stopped early at step \(step): its best \(tag) \(MetricReading.display(best)) is worse than the median \(MetricReading.display(median)) of \(means.count) completed trials' running averages (median stopping rule)"
+        return "stopped early at step \(step) (completed trials ran to step \(end)): its best \(tag) \(MetricReading.display(best)) is worse than the median \(MetricReading.display(median)) of \(means.count) completed trials' running averages (median stopping rule)"
     }
 
     static func median(_ values: [Double]) -> Double? {

@@ -15,6 +15,9 @@ final class RunningTrial {
     private var echoes: [Int32: LineEcho] = [:]
     /// The files the trial writes metrics to: the cloudml-hypertune file and TensorFlow event files.
     private var hypertune: HypertuneFileSource
+    /// Wakes tune when the hypertune file is written, and counts the writes (nil: polled only).
+    private let hypertuneWatch: FileChangeWatch?
+    private var hypertuneWrites = 0
     private var eventFiles: EventFilesSource
     private var lastFilePoll = Date.distantPast
     private var errorTail = LastLine()
@@ -23,6 +26,8 @@ final class RunningTrial {
     private(set) var readings: [MetricReading] = []
     private(set) var unrecorded: [MetricReading] = []
     private(set) var warnings: [String] = []
+    /// What is said about the trial in its record when it ends (readings missed).
+    private(set) var notes: [String] = []
     /// Set when tune itself stopped the trial (and why), so its end is recorded as cancelled.
     var cancelReason: String?
     /// Set when the trial ran past trialTimeout: it is stopped and recorded as failed for this reason.
@@ -40,7 +45,8 @@ final class RunningTrial {
         self.process = process
         self.startTime = startTime
         hypertune = HypertuneFileSource(path: directory + "/" + TrialEnvironment.metricFileName)
-        eventFiles = EventFilesSource(root: directory)
+        hypertuneWatch = FileChangeWatch(folder: directory, name: TrialEnvironment.metricFileName)
+        eventFiles = EventFilesSource(root: directory, unfollowedLinks: [TrialFolders.workingDirectoryName])
         for (fd, name, target) in [(process.stdout, "stdout.log", STDOUT_FILENO), (process.stderr, "stderr.log", STDERR_FILENO)] {
             logs[fd] = open(directory + "/" + name, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644)
             parsers[fd] = StdoutMetricParser()
@@ -50,8 +56,17 @@ final class RunningTrial {
 
     /// The output streams still open.
     var openStreams: [Int32] { Array(logs.keys) }
+    /// Readable when a metric file was written: polled with the streams, then `metricFileChanged()`.
+    var watchDescriptors: [Int32] { hypertuneWatch.map { [$0.descriptor] } ?? [] }
 
-    /// The last non-empty line the trial wrote on stderr, for failure reasons.
+    /// A metric file was written: read it now, before the trainer can write it again.
+    func metricFileChanged() {
+        hypertuneWrites += hypertuneWatch?.drain() ?? 0
+        add(hypertune.poll())
+        takeFileWarnings()
+    }
+
+    /// The stderr line that explains a failure (the last one, or the error above a usage text), for failure reasons.
     var lastErrorLine: String? { errorTail.line }
     /// The scheduler's last lines on stderr (Slurm's `srun: …`), for `TrialProcess.schedulerEnd`.
     var schedulerLines: [String] { errorTail.schedulerLines }
@@ -90,6 +105,7 @@ final class RunningTrial {
     func pollFiles(now: Date, interval: TimeInterval) {
         guard now.timeIntervalSince(lastFilePoll) >= interval else { return }
         lastFilePoll = now
+        hypertuneWrites += hypertuneWatch?.drain() ?? 0
         add(hypertune.poll())
         add(eventFiles.poll())
         takeFileWarnings()
@@ -107,6 +123,11 @@ final class RunningTrial {
         add(hypertune.finish())
         add(eventFiles.finish())
         takeFileWarnings()
+        hypertuneWrites += hypertuneWatch?.drain() ?? 0
+        let missed = hypertuneWrites - hypertune.linesRead
+        if missed > 0 {
+            notes.append("\(missed) of its \(hypertuneWrites) cloudml-hypertune reports were not seen: each one replaced the file before tune could read the one before (the trainer makes a new HyperTune() for every report, so the file holds only the latest) — create one HyperTune() and reuse it to keep every report")
+        }
     }
 
     func takeUnrecorded() -> [MetricReading] {
@@ -167,38 +188,6 @@ final class RunningTrial {
         parsers[fd] = nil
         echoes[fd] = nil
         close(fd)
-    }
-}
-
-/// Keeps the last non-empty line of a stream (at most 300 bytes of it), and apart from it the
-/// last lines a cluster scheduler wrote there (`srun: …`, `slurmstepd-node: …`), so that a failure
-/// reason quotes the trial's own last error and the launcher can read how the scheduler ended it.
-struct LastLine {
-    private var current: [UInt8] = []
-    private(set) var line: String?
-    private(set) var schedulerLines: [String] = []
-
-    static func isSchedulerLine(_ text: String) -> Bool {
-        text.hasPrefix("srun: ") || text.hasPrefix("slurmstepd") || text.hasPrefix(SlurmWrapper.messagePrefix)
-    }
-
-    mutating func consume(_ bytes: UnsafeRawBufferPointer) {
-        for byte in bytes {
-            if byte == 0x0A || byte == 0x0D {
-                let text = String(decoding: current, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-                if Self.isSchedulerLine(text) {
-                    schedulerLines.append(text)
-                    if schedulerLines.count > 20 { schedulerLines.removeFirst() }
-                } else if !text.isEmpty {
-                    line = text
-                }
-                current.removeAll(keepingCapacity: true)
-            } else if current.count < 300 {
-                current.append(byte)
-            }
-        }
-        let text = String(decoding: current, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-        if !text.isEmpty, !Self.isSchedulerLine(text), !"srun: ".hasPrefix(text), !"slurmstepd".hasPrefix(text) { line = text }
     }
 }
 

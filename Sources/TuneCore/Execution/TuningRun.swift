@@ -249,16 +249,22 @@ public final class TuningRun {
         }
         let directory = store.trialDirectory(job.id, trial: id)
         // Shared by every run of one configuration (Hyperband), else by every attempt of the trial.
-        let checkpoints = store.checkpointDirectory(job.id, key: trial.placement?.configuration ?? id)
+        let folders = TrialFolders(trial: directory, checkpoints: store.checkpointDirectory(job.id, key: trial.placement?.configuration ?? id))
+        var made = [directory, folders.checkpoints, folders.model, folders.logs]
+        if spec.passesJobDir || TrialArguments.namesJobDir(job.header.command) { made.append(folders.jobDir) }
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try FileManager.default.createDirectory(atPath: checkpoints, withIntermediateDirectories: true)
+            for folder in made { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            if spec.isolatesWorkingDirectory {
+                try TrialWorkingDirectory.prepare(folders.workingDirectory, linkingTo: job.header.workingDirectory, excluding: [store.root])
+            }
+        } catch let error as LaunchError {
+            try launchFailed(id, reason: error.message)
+            return
         } catch {
             try launchFailed(id, reason: "cannot create \(directory): \(error.localizedDescription)")
             return
         }
-        var environment = TrialEnvironment.make(base: baseEnvironment, job: job.id, trial: id, trialDirectory: directory, attempt: trial.attempt)
-        environment["TUNE_CHECKPOINT_DIR"] = checkpoints
+        var environment = TrialEnvironment.make(base: baseEnvironment, job: job.id, trial: id, folders: folders, attempt: trial.attempt)
         if let placement = trial.placement {
             environment["TUNE_RESOURCE"] = String(placement.budget)
             environment["TUNE_CONFIGURATION"] = String(placement.configuration)
@@ -270,9 +276,14 @@ public final class TuningRun {
             freeGPUs.removeFirst(gpus.count)
             environment["CUDA_VISIBLE_DEVICES"] = gpus.joined(separator: ",")
         }
-        let request = LaunchRequest(executable: executable, arguments: job.header.command + flags, environment: environment,
-                                    trial: id, trialDirectory: directory)
+        let arguments = TrialArguments.make(command: job.header.command, flags: flags, job: job.id, trial: id, folders: folders,
+                                            passJobDir: spec.passesJobDir)
+        let request = LaunchRequest(executable: executable, arguments: arguments, environment: environment, trial: id,
+                                    trialDirectory: directory,
+                                    workingDirectory: spec.isolatesWorkingDirectory ? folders.workingDirectory : nil)
         let process: any TrialProcess
+        // Before the spawn: what the trial writes is never older than this.
+        let launched = Date()
         do {
             process = try launcher.launch(request)
         } catch {
@@ -292,7 +303,7 @@ public final class TuningRun {
             return
         }
         let now = Date()
-        let runningTrial = RunningTrial(id: id, process: process, directory: directory, echo: options.verbose, startTime: now)
+        let runningTrial = RunningTrial(id: id, process: process, directory: directory, echo: options.verbose, startTime: launched)
         runningTrial.gpus = gpus
         // A trial in a scheduler's queue is not running yet: trialTimeout waits for it to start.
         runningTrial.runningSince = process.scheduler == nil ? now : nil
@@ -328,10 +339,15 @@ public final class TuningRun {
     private func waitForOutput() {
         var fds: [pollfd] = []
         var owners: [Int32: RunningTrial] = [:]
+        var watchers: [Int32: RunningTrial] = [:]
         for trial in running {
             for fd in trial.openStreams {
                 fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0))
                 owners[fd] = trial
+            }
+            for fd in trial.watchDescriptors where trial.exit == nil {
+                fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0))
+                watchers[fd] = trial
             }
         }
         let timeout = Int32(options.pollInterval * 1000)
@@ -339,6 +355,7 @@ public final class TuningRun {
         if ready > 0 {
             for entry in fds where entry.revents != 0 {
                 owners[entry.fd]?.read(entry.fd)
+                watchers[entry.fd]?.metricFileChanged()
             }
         }
         let now = Date()
@@ -427,7 +444,7 @@ public final class TuningRun {
     }
 
     private func recordEnd(of trial: RunningTrial, exit: TrialExit) throws(StoreError) {
-        let outcome: TrialOutcome
+        var outcome: TrialOutcome
         var (exitCode, signal): (Int32?, Int32?) = (nil, nil)
         switch exit {
         case .exited(let code): exitCode = code
@@ -440,7 +457,7 @@ public final class TuningRun {
             outcome = TrialOutcome(trial: trial.id, state: .cancelled, time: Date(), exitCode: exitCode, signal: signal, reason: reason)
         } else if let reason = trial.timeoutReason {
             outcome = TrialOutcome(trial: trial.id, state: .failed, time: Date(), exitCode: exitCode, signal: signal, reason: reason)
-        } else if let reason = trial.earlyStopReason {
+        } else if let reason = trial.earlyStopReason, !ranItsCourse(trial, exit: exit) {
             let readings = job.trial(trial.id)?.readings(ofMetric: spec.metricTag) ?? []
             let objective = ObjectiveSelection.select(from: readings, tag: readings.last?.tag ?? spec.metricTag, goal: spec.goal, selection: spec.measurementSelection)
             if let objective, objective.value.isFinite {
@@ -455,12 +472,20 @@ public final class TuningRun {
             if end.stopsJob, schedulerStop == nil { schedulerStop = "trial \(trial.id): \(end.reason)" }
         } else {
             let verdict = TrialVerdict.judge(exit: exit, readings: trial.readings, spec: spec, lastErrorLine: trial.lastErrorLine)
+            var reason = verdict.reason
+            if verdict.state == .failed, exit == .exited(0), verdict.finalMetric == nil {
+                // No metric: were its event files written somewhere tune does not look?
+                let stray = StrayEventFiles.find(under: job.header.workingDirectory, since: trial.startTime, excluding: [store.root])
+                if !stray.isEmpty { reason = (reason ?? "") + " — " + StrayEventFiles.hint(stray, workingDirectory: job.header.workingDirectory) }
+            }
             outcome = TrialOutcome(trial: trial.id, state: verdict.state, time: Date(), finalMetric: verdict.finalMetric,
-                                   exitCode: exitCode, signal: signal, reason: verdict.reason)
+                                   exitCode: exitCode, signal: signal, reason: reason)
             if let note = verdict.sourceNote, announcedNotes.insert(note).inserted {
                 reporter.note(note)
             }
         }
+        outcome.notes = trial.notes.isEmpty ? nil : trial.notes
+        for note in trial.notes { reporter.note("trial \(trial.id): \(note)") }
         try record(.trialFinished(outcome))
         if let finished = job.trial(trial.id) {
             completedCurves.add(finished)
@@ -470,6 +495,14 @@ public final class TuningRun {
             if let schedulerEnd, !schedulerEnd.isInfrastructure { return }
             try retryIfInfrastructure(trial.id, sign: schedulerEnd?.reason ?? InfrastructureFailure.sign(exit: exit, reason: outcome.reason))
         }
+    }
+
+    /// A trial told to stop early that still exited 0 having reported at the step where completed
+    /// trials end (it ignored SIGTERM, or finished first) ran its whole course: it is judged as any other.
+    private func ranItsCourse(_ trial: RunningTrial, exit: TrialExit) -> Bool {
+        guard exit == .exited(0), let end = completedCurves.typicalLastStep,
+              let last = job.trial(trial.id)?.readings(ofMetric: spec.metricTag).map(\.step).max() else { return false }
+        return last >= end
     }
 
     /// trialTimeout: a trial past its limit gets SIGTERM, then SIGKILL after the grace period.

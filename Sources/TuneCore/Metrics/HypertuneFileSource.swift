@@ -35,6 +35,8 @@ public struct HypertuneFileSource: MetricSource, Sendable {
     /// A larger file is not read (the package's file holds at most 100 short lines, a few KB).
     static let maxFileSize: Int64 = 16 << 20
 
+    /// The distinct lines read so far (one per report with cloudml-hypertune).
+    public private(set) var linesRead = 0
     private var lastSignature: FileSignature?
     private var reported = BoundedSet(capacity: HypertuneFileSource.rememberedLines)
     private var warned = BoundedSet(capacity: 1_000)
@@ -106,6 +108,7 @@ public struct HypertuneFileSource: MetricSource, Sendable {
                 }
             }
             reported.insert(text)
+            linesRead += 1
         }
         return readings
     }

@@ -37,8 +37,8 @@ public struct MetricSummary: Sendable, Equatable {
 
 extension MetricTagMatch {
     /// Reported tags that look like what `tag` meant, best first, at most five: the same metric
-    /// under another naming (Keras 2's `val_acc` is TensorBoard's `validation/epoch_accuracy`,
-    /// Keras 3's `val_accuracy`), then tags containing it or contained in it, then near misspellings.
+    /// under another naming (TensorFlow 1 Keras' `val_acc` is TensorBoard's `validation/epoch_accuracy`,
+    /// TensorFlow 2 Keras' `val_accuracy`), then tags containing it or contained in it, then near misspellings.
     public static func closest(to tag: String, among tags: [String]) -> [String] {
         let wanted = MetricName(tag)
         var picks: [String] = []
@@ -58,8 +58,8 @@ extension MetricTagMatch {
     }
 }
 
-/// A metric tag reduced to what it measures, so the namings of Keras 2 (`val_acc`), Keras 3
-/// (`val_accuracy`) and TensorBoard logs (`validation/epoch_accuracy`) compare equal.
+/// A metric tag reduced to what it measures, so the namings of TensorFlow 1's Keras (`val_acc`),
+/// TensorFlow 2's Keras (`val_accuracy`) and TensorBoard logs (`validation/epoch_accuracy`) compare equal.
 struct MetricName {
     /// The tag's last part, lower-cased.
     var last: String

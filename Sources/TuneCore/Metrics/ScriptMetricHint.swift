@@ -1,9 +1,10 @@
 import Foundation
 
 /// Before anything runs: does the training script spell the metric the way the config does?
-/// Cloud ML's docs (and many configs) say `acc`; Keras 3 logs `accuracy`. When the config's tag
-/// is one spelling and the script's text quotes only the other, say so up front rather than
-/// after a failed trial.
+/// Cloud ML's docs (and many configs) say `acc`, as TensorFlow 1's Keras logged it; TensorFlow 2's
+/// Keras (tf.keras, Keras 3) logs `accuracy`. When the config's tag
+/// is one spelling and the script's text quotes only the other, say so up front: the trials'
+/// `accuracy` is then read for the config's `acc` (see `MetricTagMatch`), which the user should know.
 public enum ScriptMetricHint {
     /// Extensions of scripts worth reading (the command's own words that name files).
     static let scriptExtensions: Set<String> = ["py", "r", "sh", "bash", "jl", "lua"]
@@ -20,8 +21,8 @@ public enum ScriptMetricHint {
             guard let data = FileManager.default.contents(atPath: path), data.count <= 2 << 20 else { continue }
             let text = String(decoding: data, as: UTF8.self)
             if quotes(otherName, in: text) && !quotes(name, in: text) {
-                let (keras2, keras3) = name.hasSuffix("accuracy") ? (otherName, name) : (name, otherName)
-                return "the config's metric tag is '\(tag)' but \(word) names '\(otherName)' (Keras 3 writes '\(keras3)' where Keras 2 wrote '\(keras2)'): check hyperparameterMetricTag"
+                let (old, new) = name.hasSuffix("accuracy") ? (otherName, name) : (name, otherName)
+                return "the config's metric tag is '\(tag)' but \(word) names '\(otherName)' (\(KerasMetricNames.versions(old: old, new: new))): trials that report only '\(otherName)' are read by it"
             }
         }
         return nil

@@ -132,7 +132,9 @@ public struct HTMLReport {
         trials are grouped by the parameter's value (one group per category or discrete value, else up to 10 \
         quantile bins) and η² = between-group / total variance of the objective's ranks. The share is η² \
         adjusted for the number of groups (ε², so noise scores about 0), normalized to sum to 100%. \
-        It is first-order only: a parameter that matters only together with another can score low.</p>
+        It is first-order only: a parameter that matters only together with another can score low. \
+        A parameter whose median group holds fewer than \(ParameterImportance.minimumGroupSize) trials gets no share: \
+        a group mean from one or two trials is noise.</p>
         """
 
     static let css = """
@@ -157,7 +159,7 @@ public struct HTMLReport {
         path.cut{stroke:#D55E00;stroke-width:1.5;fill:none}
         .slices{display:flex;flex-wrap:wrap;gap:8px}.slices svg{margin:0}
         .k-ok{color:#0072B2}.k-stopped{color:#E69F00}.k-failed{color:#D55E00}.k-best{color:#E69F00;font-weight:bold}
-        .key,.note{color:#555;font-size:12px}.none{color:#a33;font-style:italic}
+        .key,.note{color:#555;font-size:12px}.none{color:#a33;font-style:italic}tr.few td{color:#888}
         td.bar span{display:inline-block;height:10px;background:#21918c}
         footer{margin-top:32px;color:#888;font-size:12px}
         """

@@ -11,6 +11,12 @@ import Foundation
 /// even for noise, each is adjusted to ε² = (SS_between − (k − 1)·MS_within) / SS_total (clamped
 /// at 0), and the ε² are normalized to sum to 1. First-order only: interactions between
 /// parameters are not seen.
+///
+/// A group's mean rank from one or two trials is mostly noise (with one trial per group η² is 1
+/// whatever the objective, and ε² cannot correct it), so a parameter whose median group holds
+/// fewer than `minimumGroupSize` trials gets no share: it is marked as having too few trials
+/// (`hasEnoughTrials` false) and left out of the normalization, rather than shown with a
+/// confident number. With numbers cut into 10 bins that means about 30 succeeded trials.
 public struct ParameterImportance: Sendable, Equatable {
     public struct Entry: Sendable, Equatable {
         public var parameter: String
@@ -20,12 +26,22 @@ public struct ParameterImportance: Sendable, Equatable {
         public var share: Double
         /// How many groups the trials fell into.
         public var groups: Int
+        /// The median number of trials in a group (0 when there are none).
+        public var medianGroupSize: Double = 0
+
+        /// At least 2 groups, and the median one holds at least `minimumGroupSize` trials.
+        public var hasEnoughTrials: Bool { groups >= 2 && medianGroupSize >= Double(ParameterImportance.minimumGroupSize) }
     }
 
     public var entries: [Entry]
     public var trials: Int
 
     public static let maxBins = 10
+    /// The fewest trials the median group of a parameter must hold for its share to be estimated.
+    public static let minimumGroupSize = 3
+
+    /// Whether any parameter has enough trials per group to be given a share.
+    public var isMeaningful: Bool { entries.contains(where: \.hasEnoughTrials) }
 
     /// `values[i][p]` is trial i's value of parameter p as a sortable key (a number, or a category
     /// index), nil when the trial lacks it; `objectives[i]` its objective.
@@ -33,17 +49,32 @@ public struct ParameterImportance: Sendable, Equatable {
         trials = objectives.count
         let ranks = Self.ranks(objectives)
         var raw: [(eta: Double, epsilon: Double, groups: Int)] = []
+        var medians: [Double] = []
         for p in parameters.indices {
             let present = values.indices.filter { values[$0][p] != nil }
             let keys = present.map { values[$0][p]! }
             let groups = Self.groups(keys)
             raw.append(Self.correlationRatio(ranks: present.map { ranks[$0] }, groups: groups))
+            medians.append(Self.medianGroupSize(groups))
         }
-        let total = raw.reduce(0) { $0 + $1.epsilon }
-        entries = parameters.indices.map { p in
-            Entry(parameter: parameters[p], etaSquared: raw[p].eta,
-                  share: total > 0 ? raw[p].epsilon / total : 0, groups: raw[p].groups)
+        var entries = parameters.indices.map { p in
+            Entry(parameter: parameters[p], etaSquared: raw[p].eta, share: 0, groups: raw[p].groups, medianGroupSize: medians[p])
         }
+        let total = entries.indices.filter { entries[$0].hasEnoughTrials }.reduce(0) { $0 + raw[$1].epsilon }
+        for p in entries.indices where entries[p].hasEnoughTrials && total > 0 {
+            entries[p].share = raw[p].epsilon / total
+        }
+        self.entries = entries
+    }
+
+    /// The median size of the groups in `groups` (a group index per trial).
+    static func medianGroupSize(_ groups: [Int]) -> Double {
+        var counts: [Int: Int] = [:]
+        for g in groups { counts[g, default: 0] += 1 }
+        let sizes = counts.values.sorted()
+        guard !sizes.isEmpty else { return 0 }
+        let middle = sizes.count / 2
+        return sizes.count % 2 == 1 ? Double(sizes[middle]) : Double(sizes[middle - 1] + sizes[middle]) / 2
     }
 
     /// Average ranks (1-based; ties share their mean rank).

@@ -163,15 +163,30 @@ extension ReportData {
         return html
     }
 
-    /// The importance table: each parameter's share, bar, raw η² and groups.
+    /// The importance table: each parameter's share, bar, raw η² and groups. A parameter whose
+    /// median group holds fewer than ParameterImportance.minimumGroupSize trials shows no numbers
+    /// but says so; when no parameter has enough, there is no table.
     func importanceTable() -> String {
         guard succeeded.count >= 3 else { return Self.none("too few succeeded trials (\(succeeded.count)) to estimate importance; it needs 3") }
         guard !params.isEmpty else { return Self.none("the job has no parameters") }
-        let entries = importance.entries.sorted { $0.share > $1.share }
+        let importance = importance
+        let needed = ParameterImportance.minimumGroupSize
+        func groupsText(_ entry: ParameterImportance.Entry) -> String {
+            "\(entry.groups) group\(entry.groups == 1 ? "" : "s"), median \(entry.medianGroupSize == entry.medianGroupSize.rounded() ? String(Int(entry.medianGroupSize)) : String(format: "%.1f", entry.medianGroupSize)) trial\(entry.medianGroupSize == 1 ? "" : "s")"
+        }
+        guard importance.isMeaningful else {
+            let detail = importance.entries.map { "\($0.parameter): \(groupsText($0))" }.joined(separator: "; ")
+            return Self.none("too few trials per group to estimate importance: with \(succeeded.count) succeeded trials no parameter's median group holds \(needed) trials (\(detail)); numbers from so few would be noise — run more trials")
+        }
+        let entries = importance.entries.filter(\.hasEnoughTrials).sorted { $0.share > $1.share }
         var rows = ""
         for entry in entries {
             let percent = entry.share * 100
-            rows += "<tr><td>\(HTMLEscape.escape(entry.parameter))</td><td class=\"bar\"><span style=\"width:\(n(percent * 2))px\"></span></td><td>\(String(format: "%.1f", percent))%</td><td>\(String(format: "%.3f", entry.etaSquared))</td><td>\(entry.groups)</td></tr>"
+            rows += "<tr><td>\(HTMLEscape.escape(entry.parameter))</td><td class=\"bar\"><span style=\"width:\(n(percent * 2))px\"></span></td><td>\(String(format: "%.1f", percent))%</td><td>\(String(format: "%.3f", entry.etaSquared))</td><td>\(HTMLEscape.escape(groupsText(entry)))</td></tr>"
+        }
+        for entry in importance.entries where !entry.hasEnoughTrials {
+            let why = entry.groups < 2 ? "a single value in the succeeded trials" : "too few trials per group (fewer than \(needed))"
+            rows += "<tr class=\"few\"><td>\(HTMLEscape.escape(entry.parameter))</td><td class=\"bar\"></td><td colspan=\"2\">— \(why)</td><td>\(HTMLEscape.escape(groupsText(entry)))</td></tr>"
         }
         return "<table class=\"importance\"><thead><tr><th>parameter</th><th></th><th>share</th><th>η²</th><th>groups</th></tr></thead><tbody>\(rows)</tbody></table>"
     }

@@ -6,6 +6,7 @@ enum SpecKeys {
         "algorithm", "params", "enableTrialEarlyStopping", "resumePreviousJobId",
         "seed", "measurementSelectionType", "trialTimeout", "maxTrialRetries", "earlyStopping", "gpusPerTrial",
         "resourceParameter", "minResource", "maxResource", "reductionFactor", "hyperbandBrackets",
+        "perTrialWorkingDirectory",
     ]
 
     /// `ParameterSpec` fields.
@@ -25,6 +26,9 @@ enum SpecKeys {
         "type", "partition", "time", "cpusPerTask", "mem", "gres", "gpus", "account", "qos", "constraint", "extraArgs",
     ]
 
+    /// Cloud ML's `trainingInput.jobDir` (also accepted at the top level of the other shapes): trials get `--job-dir`.
+    static let jobDir = "jobDir"
+
     /// Fields of Cloud ML's `Job` and `TrainingInput` other than the spec: accepted beside it and ignored,
     /// since tune runs trials locally.
     static let cloudOnly: Set<String> = [
@@ -35,7 +39,7 @@ enum SpecKeys {
         "scaleTier", "masterType", "masterConfig", "workerType", "workerConfig", "workerCount",
         "parameterServerType", "parameterServerConfig", "parameterServerCount",
         "evaluatorType", "evaluatorConfig", "evaluatorCount", "packageUris", "pythonModule", "args",
-        "region", "jobDir", "runtimeVersion", "pythonVersion", "encryptionConfig", "scheduling",
+        "region", "runtimeVersion", "pythonVersion", "encryptionConfig", "scheduling",
         "network", "serviceAccount", "useChiefInTfConfig", "enableWebAccess",
     ]
 }

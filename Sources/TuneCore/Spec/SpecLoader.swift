@@ -16,6 +16,7 @@ import Yams
 /// 3. the spec's fields (`goal:`, `params:`, …) at the top, as R's cloudml writes `tuning.yml`.
 ///
 /// tune's `launcher:` block (where trials run) sits at the top level of the file in every shape.
+/// Cloud ML's `jobDir` (in `trainingInput`, or at the top level) makes every trial get `--job-dir`.
 ///
 /// Keys are Cloud ML's camelCase names; every problem is a `SpecError` giving the line and column.
 public enum SpecLoader {
@@ -52,8 +53,9 @@ public enum SpecLoader {
         var ignored: [String] = []
         var notes: [String] = []
         var spec: TuningSpec
+        var jobDir = top[SpecKeys.jobDir]
         if top["trainingInput"] != nil {
-            spec = try TuningSpec.parse(try gcloudSpec(top, ignored: &ignored), notes: &notes)
+            spec = try TuningSpec.parse(try gcloudSpec(top, ignored: &ignored, jobDir: &jobDir), notes: &notes)
         } else if let hyperparameters = top["hyperparameters"] {
             try checkBeside(top, holder: "hyperparameters", ignored: &ignored)
             let mapping = try ConfigMapping(hyperparameters.value, what: "hyperparameters", heldBy: hyperparameters.keyNode, file: file)
@@ -62,8 +64,11 @@ public enum SpecLoader {
         } else {
             ignored = top.keys.filter { SpecKeys.cloudOnly.contains($0) }
             spec = try TuningSpec.parse(
-                top.removing(Set(ignored + [SpecKeys.launcher])),
+                top.removing(Set(ignored + [SpecKeys.launcher, SpecKeys.jobDir])),
                 suggesting: [SpecKeys.trainingInput, SpecKeys.hyperparameters, SpecKeys.launcher], notes: &notes)
+        }
+        if let jobDir {
+            spec.jobDir = try jobDir.string()
         }
         if let launcher = top[SpecKeys.launcher] {
             spec.launcher = try LauncherSpec.parse(launcher, gpusPerTrial: spec.gpusPerTrial, notes: &notes)
@@ -77,11 +82,12 @@ public enum SpecLoader {
     }
 
     /// Shape 1: the spec mapping under `trainingInput.hyperparameters`; other keys are collected in `ignored`.
-    private static func gcloudSpec(_ top: ConfigMapping, ignored: inout [String]) throws(SpecError) -> ConfigMapping {
+    /// `trainingInput.jobDir`, when there is one, is put in `jobDir`.
+    private static func gcloudSpec(_ top: ConfigMapping, ignored: inout [String], jobDir: inout ConfigEntry?) throws(SpecError) -> ConfigMapping {
         var found: ConfigMapping?
         for entry in top.entries {
             guard entry.key == SpecKeys.trainingInput else {
-                if entry.key == SpecKeys.launcher { continue }
+                if entry.key == SpecKeys.launcher || entry.key == SpecKeys.jobDir { continue }
                 if entry.key == SpecKeys.hyperparameters || SpecKeys.spec.contains(entry.key) {
                     let place = entry.key == SpecKeys.hyperparameters ? "trainingInput" : "trainingInput.hyperparameters"
                     throw entry.error("'\(entry.key)' belongs under \(place)", atKey: true)
@@ -95,6 +101,10 @@ public enum SpecLoader {
             }
             let input = try ConfigMapping(entry.value, what: "trainingInput", heldBy: entry.keyNode, file: top.file)
             for inner in input.entries where inner.key != SpecKeys.hyperparameters {
+                if inner.key == SpecKeys.jobDir {
+                    jobDir = inner
+                    continue
+                }
                 if inner.key == SpecKeys.launcher {
                     throw LauncherSpec.misplaced(inner, inside: "trainingInput", beside: "trainingInput")
                 }
@@ -122,7 +132,7 @@ public enum SpecLoader {
 
     /// Shape 2: keys beside the top `hyperparameters:` may only be `launcher` and cloud-only ones (collected in `ignored`).
     private static func checkBeside(_ top: ConfigMapping, holder: String, ignored: inout [String]) throws(SpecError) {
-        for entry in top.entries where entry.key != holder && entry.key != SpecKeys.launcher {
+        for entry in top.entries where entry.key != holder && entry.key != SpecKeys.launcher && entry.key != SpecKeys.jobDir {
             if SpecKeys.spec.contains(entry.key) {
                 throw entry.error("'\(entry.key)' belongs under \(holder)", atKey: true)
             }

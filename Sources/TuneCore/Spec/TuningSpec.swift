@@ -39,6 +39,14 @@ public struct TuningSpec: Sendable, Codable, Equatable {
     public var resumePreviousJobId: String?
     /// tune extension, `launcher:` beside the spec: where trials run (nil: locally, Slurm's defaults).
     public var launcher: LauncherSpec?
+    /// Cloud ML's `trainingInput.jobDir` (or `tune run --job-dir`): when set, every trial gets
+    /// `--job-dir=<its folder>/job-dir`, as gcloud passes `--job-dir` to the trainer. The value itself
+    /// (often a `gs://` path) is kept for the record only: a trial's outputs always stay in its folder.
+    public var jobDir: String?
+    /// tune extension (`perTrialWorkingDirectory: true`, `tune run --per-trial-cwd`): each trial runs
+    /// in its own folder, `<trial folder>/cwd`, which links to every entry of the job's working
+    /// directory, so files a trainer writes to its current directory are its own. nil: off.
+    public var perTrialWorkingDirectory: Bool?
 
     public static let defaultMetricTag = "training/hptuning/metric"
 
@@ -76,6 +84,12 @@ public struct TuningSpec: Sendable, Codable, Equatable {
     public var earlyStoppingRule: EarlyStoppingSpec? {
         enableTrialEarlyStopping && algorithm != .hyperband ? (earlyStopping ?? EarlyStoppingSpec()) : nil
     }
+
+    /// Whether trials get `--job-dir` (see `jobDir`).
+    public var passesJobDir: Bool { jobDir != nil }
+
+    /// Whether each trial runs in a working directory of its own (see `perTrialWorkingDirectory`).
+    public var isolatesWorkingDirectory: Bool { perTrialWorkingDirectory ?? false }
 
     /// Where trials run: `launcher.type`, local when the config has no launcher block.
     public var launcherKind: LauncherSpec.Kind { launcher?.kind ?? .local }

@@ -65,6 +65,9 @@ extension TuningSpec {
         if spec.algorithm == .hyperband && spec.enableTrialEarlyStopping {
             notes.append("HYPERBAND stops configurations by itself: enableTrialEarlyStopping is ignored")
         }
+        if let entry = mapping["perTrialWorkingDirectory"] {
+            spec.perTrialWorkingDirectory = try entry.bool() ? true : nil
+        }
         if let entry = mapping["resumePreviousJobId"] {
             spec.resumePreviousJobId = try entry.string()
         }

@@ -150,6 +150,7 @@ public struct JobRecord: Sendable, Equatable {
                 $0.signal = outcome.signal
                 $0.failureReason = outcome.reason
                 $0.stoppedEarly = outcome.stoppedEarly
+                $0.notes = outcome.notes ?? []
             }
         case .jobStateChanged(let state, let reason, let time):
             self.state = state

@@ -11,9 +11,12 @@ public struct TrialOutcome: Sendable, Equatable {
     public var reason: String?
     /// Stopped by early stopping (Cloud ML's isTrialStoppedEarly): SUCCEEDED with its last value.
     public var stoppedEarly: Bool
+    /// What tune noticed about the trial's reports, for people (`notes`, absent in earlier
+    /// journals): readings the trial made that tune could not read in time.
+    public var notes: [String]?
 
     public init(trial: Int, state: TrialState, time: Date, finalMetric: MetricReading? = nil,
-                exitCode: Int32? = nil, signal: Int32? = nil, reason: String? = nil, stoppedEarly: Bool = false) {
+                exitCode: Int32? = nil, signal: Int32? = nil, reason: String? = nil, stoppedEarly: Bool = false, notes: [String]? = nil) {
         self.trial = trial
         self.state = state
         self.time = time
@@ -22,6 +25,7 @@ public struct TrialOutcome: Sendable, Equatable {
         self.signal = signal
         self.reason = reason
         self.stoppedEarly = stoppedEarly
+        self.notes = notes
     }
 }
 
@@ -68,7 +72,7 @@ extension JournalEvent: Codable {
         case parameters, pid, readings
         case state, finalMetric, exitCode, signal, reason
         case attempt, cause, outputFolder, maxTrials, trials
-        case placement, stoppedEarly, gpus, scheduler
+        case placement, stoppedEarly, gpus, scheduler, notes
     }
 
     private enum Kind: String, Codable {
@@ -124,6 +128,7 @@ extension JournalEvent: Codable {
             try c.encodeIfPresent(o.signal, forKey: .signal)
             try c.encodeIfPresent(o.reason, forKey: .reason)
             if o.stoppedEarly { try c.encode(true, forKey: .stoppedEarly) }
+            if let notes = o.notes, !notes.isEmpty { try c.encode(notes, forKey: .notes) }
         case .jobStateChanged(let state, let reason, let time):
             try c.encode(Kind.jobState, forKey: .event)
             try c.encode(time.timeIntervalSince1970, forKey: .time)
@@ -191,7 +196,8 @@ extension JournalEvent: Codable {
                 exitCode: try c.decodeIfPresent(Int32.self, forKey: .exitCode),
                 signal: try c.decodeIfPresent(Int32.self, forKey: .signal),
                 reason: try c.decodeIfPresent(String.self, forKey: .reason),
-                stoppedEarly: try c.decodeIfPresent(Bool.self, forKey: .stoppedEarly) ?? false))
+                stoppedEarly: try c.decodeIfPresent(Bool.self, forKey: .stoppedEarly) ?? false,
+                notes: try c.decodeIfPresent([String].self, forKey: .notes)))
         case .jobState:
             self = .jobStateChanged(try c.decode(JobState.self, forKey: .state),
                                     reason: try c.decodeIfPresent(String.self, forKey: .reason),

@@ -2,12 +2,23 @@ import Foundation
 
 /// The command line that reruns a trial by hand (`tune run`'s summary, `tune report`).
 public enum ReproduceCommand {
-    public static func line(for trial: TrialRecord, in job: JobRecord) -> String {
+    /// With the store, the trial's placeholders (`{trial_dir}`, …) and `--job-dir` are filled in as
+    /// the trial had them; without it they are shown as placeholders.
+    public static func line(for trial: TrialRecord, in job: JobRecord, store: JobStore? = nil) -> String {
         var flags = job.spec.params.compactMap { p in trial.parameters[p.name].map { "--\(p.name)=\($0)" } }
         if let placement = trial.placement, let resource = job.spec.hyperband {
             flags.append("--\(resource.resourceParameter)=\(placement.budget)")
         }
-        return (job.header.command + flags).map(shellQuoted).joined(separator: " ")
+        let words: [String]
+        if let store {
+            let folders = TrialFolders(trial: store.trialDirectory(job.id, trial: trial.id),
+                                       checkpoints: store.checkpointDirectory(job.id, key: trial.placement?.configuration ?? trial.id))
+            words = TrialArguments.make(command: job.header.command, flags: flags, job: job.id, trial: trial.id, folders: folders,
+                                        passJobDir: job.spec.passesJobDir)
+        } else {
+            words = job.header.command + (job.spec.passesJobDir ? ["--job-dir={job_dir}"] : []) + flags
+        }
+        return words.map(shellQuoted).joined(separator: " ")
     }
 
     /// `word` as a POSIX shell reads it back: bare when it holds only safe characters, else single-quoted.

@@ -33,6 +33,8 @@ public struct TrialRecord: Sendable, Equatable {
     public var failureReason: String?
     /// Stopped by early stopping: SUCCEEDED with the value it had reached (Cloud ML's isTrialStoppedEarly).
     public var stoppedEarly: Bool = false
+    /// What tune noticed about the trial's reports (readings it missed), for people.
+    public var notes: [String] = []
     /// The GPUs the trial was given (`CUDA_VISIBLE_DEVICES`), with gpusPerTrial.
     public var gpus: [String]?
     /// Hyperband: the configuration, rung and budget this trial runs.
@@ -75,6 +77,7 @@ public struct TrialRecord: Sendable, Equatable {
         signal = nil
         failureReason = nil
         stoppedEarly = false
+        notes = []
         gpus = nil
         scheduler = nil
     }

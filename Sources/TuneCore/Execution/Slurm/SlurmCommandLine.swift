@@ -29,9 +29,11 @@ public enum SlurmCommandLine {
     }
 
     /// The whole `srun` argv for a launch request (argv[0] is `srun`).
+    /// `workingDirectory` is where the command was typed (its paths are relative to it); the trial
+    /// runs in the request's own working directory when it has one.
     static func arguments(for request: LaunchRequest, options: [String], workingDirectory: String) -> [String] {
         ["srun"] + options + SlurmWrapper.command(trialDirectory: request.trialDirectory ?? workingDirectory,
-                                                  workingDirectory: workingDirectory,
+                                                  workingDirectory: request.workingDirectory ?? workingDirectory,
                                                   program: program(of: request, workingDirectory: workingDirectory),
                                                   arguments: Array(request.arguments.dropFirst()))
     }

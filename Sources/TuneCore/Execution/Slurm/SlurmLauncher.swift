@@ -40,7 +40,7 @@ public final class SlurmLauncher: Launcher, @unchecked Sendable {
         let name = SlurmCommandLine.jobName(job: job, trial: request.trial)
         let directory = FileManager.default.currentDirectoryPath
         let options = SlurmCommandLine.options(settings: settings, gpusPerTrial: gpusPerTrial, jobName: name,
-                                               workingDirectory: directory, inAllocation: inAllocation)
+                                               workingDirectory: request.workingDirectory ?? directory, inAllocation: inAllocation)
         let srun = LaunchRequest(executable: queue.tools.srun,
                                  arguments: SlurmCommandLine.arguments(for: request, options: options, workingDirectory: directory),
                                  environment: request.environment, trial: request.trial, trialDirectory: request.trialDirectory)

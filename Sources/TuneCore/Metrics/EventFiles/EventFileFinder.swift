@@ -45,7 +45,8 @@ struct PathStatus: Equatable, Sendable {
 
 /// Finds the event files under a trial's folder: every regular file named `events.out.tfevents.*`,
 /// at any depth. Symlinked folders are followed, each folder (by device and inode) visited once, so
-/// a link back up the tree ends the walk instead of looping.
+/// a link back up the tree ends the walk instead of looping; links directly inside the folders
+/// named in `unfollowedLinks` (root-relative) are passed over.
 enum EventFileFinder {
     static let namePrefix = "events.out.tfevents."
     /// Deeper folders are not searched.
@@ -58,17 +59,18 @@ enum EventFileFinder {
     }
 
     /// The event files under `root`, sorted by path (so a run's files come in name order).
-    static func find(root: String) -> [Found] {
+    static func find(root: String, unfollowedLinks: Set<String> = []) -> [Found] {
         var found: [Found] = []
         var visited: Set<FileID> = []
         guard let status = PathStatus(path: root), status.isDirectory else { return [] }
         visited.insert(status.id)
-        walk(folder: root, run: "", depth: 0, visited: &visited, found: &found)
+        walk(folder: root, run: "", depth: 0, unfollowed: unfollowedLinks, visited: &visited, found: &found)
         found.sort { $0.path < $1.path }
         return found
     }
 
-    private static func walk(folder: String, run: String, depth: Int, visited: inout Set<FileID>, found: inout [Found]) {
+    private static func walk(folder: String, run: String, depth: Int, unfollowed: Set<String>, visited: inout Set<FileID>, found: inout [Found]) {
+        let followsLinks = !unfollowed.contains(run)
         guard let directory = opendir(folder) else { return }
         var names: [(name: String, type: UInt8)] = []
         while let entry = readdir(directory) {
@@ -90,16 +92,22 @@ enum EventFileFinder {
             case 8:
                 if isEventFile { found.append(Found(run: run, path: path)) }
             case 4, 10, 0:
+                if !followsLinks, type != 4, Self.isLink(path) { continue }
                 guard let status = PathStatus(path: path) else { continue }
                 if status.isRegularFile {
                     if isEventFile { found.append(Found(run: run, path: path)) }
                 } else if status.isDirectory, depth < maxDepth, visited.insert(status.id).inserted {
                     walk(folder: path, run: run.isEmpty ? name : run + "/" + name, depth: depth + 1,
-                         visited: &visited, found: &found)
+                         unfollowed: unfollowed, visited: &visited, found: &found)
                 }
             default:
                 continue
             }
         }
+    }
+
+    private static func isLink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
     }
 }

@@ -30,8 +30,13 @@ public struct EventFilesSource: MetricSource, Sendable {
     private var nextScan: ContinuousClock.Instant?
     private var warnings: [String] = []
 
-    public init(root: String) {
+    /// Root-relative folders whose symbolic links are not followed (a trial's `cwd/`, whose links
+    /// lead into the user's working tree, where other runs' event files may lie).
+    public let unfollowedLinks: Set<String>
+
+    public init(root: String, unfollowedLinks: Set<String> = []) {
         self.root = root
+        self.unfollowedLinks = unfollowedLinks
     }
 
     public mutating func poll() -> [MetricReading] {
@@ -64,7 +69,7 @@ public struct EventFilesSource: MetricSource, Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         var added = false
-        for found in EventFileFinder.find(root: root) where known.insert(found.path).inserted {
+        for found in EventFileFinder.find(root: root, unfollowedLinks: unfollowedLinks) where known.insert(found.path).inserted {
             files.append(EventFileReader(path: found.path, run: found.run))
             added = true
         }

@@ -14,5 +14,5 @@ rm -rf "$venv"
 python3 -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r .ci/python-requirements.txt
-"$venv/bin/python" -c "import tensorflow, torch, sklearn, xgboost, hypertune, fire; print('python-env: tensorflow', tensorflow.__version__, 'torch', torch.__version__)"
+TF_CPP_MIN_LOG_LEVEL=2 "$venv/bin/python" -c "import tensorflow, torch, sklearn, xgboost, hypertune, fire; print('python-env: tensorflow', tensorflow.__version__, 'torch', torch.__version__)"
 cp .ci/python-requirements.txt "$stamp"

@@ -110,7 +110,7 @@ struct EventMetricTests {
         #expect(tune.isRunning, "the trial was still waiting at the gate")
         #expect(during.first?["state"] as? String == "RUNNING", "\(during)")
         _ = try sandbox.write("gate", "")
-        let end = await tune.finish(timeout: 30)
+        let end = await tune.finish(timeout: 60)
         #expect(end.status == 0, "\(end)")
         let trial = try #require(try await trialsJSON(sandbox, "grow").first)
         #expect(abs((objective(trial) ?? 0) - 0.75) < 1e-12, "\(trial)")

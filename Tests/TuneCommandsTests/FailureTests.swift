@@ -84,16 +84,16 @@ struct TrialTimeoutTests {
         try sandbox.script("train.sh", """
             if [ "$TUNE_TRIAL_ID" = 2 ]; then echo acc=0.5; exit 0; fi
             trap '' TERM
-            sleep 30 &
+            sleep 90 &
             echo "$$ $!" > '\(pids)'
             wait
             echo acc=0.9
             """)
         try sandbox.write("c.yml", config(maxTrials: 2, extra: "trialTimeout: 1s"))
         let started = Date()
-        let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", "slow", "--grace-period", "1"], timeout: 25)
+        let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", "slow", "--grace-period", "1"], timeout: 80)
         #expect(run.status == 0, "the job goes on after a timed-out trial: \(run)")
-        #expect(Date().timeIntervalSince(started) < 15, "stopped after about 1 s plus the 1 s grace period, not after 30 s")
+        #expect(Date().timeIntervalSince(started) < 60, "stopped after about 1 s plus the 1 s grace period, not after 90 s (loose: the whole suite runs at once)")
         let trials = byId(try await trialsJSON(sandbox, "slow"))
         #expect(trials[1]?["state"] as? String == "FAILED", "\(trials)")
         #expect((trials[1]?["failureReason"] as? String)?.contains("timed out after 1s (trialTimeout)") == true, "\(trials)")

@@ -31,7 +31,7 @@ struct LiveTests {
         #expect(following, "follow printed what the trial wrote so far: \(follow.stdoutSoFar)")
         #expect(follow.isRunning, "follow keeps going while the trial runs")
         _ = try sandbox.write("gate1", "")
-        let logs = await follow.finish(timeout: 15)
+        let logs = await follow.finish(timeout: 60)
         #expect(logs.status == 0, "\(logs)")
         #expect(logs.stdout.contains("hello from trial 1"), "\(logs)")
         #expect(logs.stdout.contains("acc=0.1"), "the whole output, to the trial's end: \(logs)")
@@ -47,7 +47,7 @@ struct LiveTests {
         #expect(tune.isRunning, "the readers ran while tune was still running")
         _ = try sandbox.write("gate", "")
 
-        let end = await tune.finish(timeout: 30)
+        let end = await tune.finish(timeout: 60)
         #expect(end.status == 0, "\(end)")
         let after = try await sandbox.tune(["status", "live"])
         #expect(after.stdout.contains("SUCCEEDED"), "\(after)")
@@ -115,7 +115,7 @@ struct LiveTests {
 
         let interrupted = Date()
         tune.signal(SIGINT)
-        let end = await tune.finish(timeout: 20)
+        let end = await tune.finish(timeout: 60)
         #expect(end.status == 130, "\(end)")
         #expect(Date().timeIntervalSince(interrupted) < 15, "ends within seconds of Ctrl-C (loose: the whole suite runs at once)")
 
@@ -155,7 +155,7 @@ struct LiveTests {
             try await Task.sleep(nanoseconds: 300_000_000)
             tune.signal(SIGINT)
         }
-        let end = await tune.finish(timeout: 25)
+        let end = await tune.finish(timeout: 60)
         let took = Date().timeIntervalSince(interrupted)
         #expect(end.status == 130, "\(end)")
         if secondInterrupt {

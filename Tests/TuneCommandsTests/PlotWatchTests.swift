@@ -72,9 +72,9 @@ struct PlotWatchTests {
         #expect(watch.isRunning, "watch keeps going while the job runs")
 
         _ = try sandbox.write("gate", "")
-        let end = await tune.finish(timeout: 30)
+        let end = await tune.finish(timeout: 60)
         #expect(end.status == 0, "\(end)")
-        let watched = await watch.finish(timeout: 15)
+        let watched = await watch.finish(timeout: 60)
         #expect(watched.status == 0, "\(watched)")
         let last = watched.stdout.components(separatedBy: "tune watch w").last ?? ""
         #expect(last.contains("the job is no longer running") && last.contains("SUCCEEDED"), "the last snapshot: \(watched)")

@@ -52,7 +52,7 @@ struct TeardownTests {
         let gone = await sandbox.waitUntil(timeout: 3) { !pids.contains(where: isAlive) }
         #expect(gone, "still alive after tune exited: \(Self.describe(pids.filter(isAlive)))")
         Self.cleanUp(pids)
-        let end = await tune.finish(timeout: 20)
+        let end = await tune.finish(timeout: 60)
         #expect(end.status == 130, "\(end)")
         if secondInterrupt {
             #expect(took < 20, "the second Ctrl-C kills at once, not after the 30 s grace period: \(took)s")
@@ -98,7 +98,7 @@ struct TeardownTests {
         #expect(gone, "still alive after tune was killed: \(Self.describe(pids.filter(isAlive)))")
         #expect(took >= grace - 0.05, "the processes that ignore SIGTERM got the grace period first: \(took)s")
         Self.cleanUp(pids)
-        let end = await tune.finish(timeout: 10)
+        let end = await tune.finish(timeout: 60)
         #expect(end.status == 128 + SIGKILL, "\(end)")
         for trial in [1, 2] {
             #expect(sandbox.exists(".tune/j/trials/\(trial)/got-term"), "the watchdog sent trial \(trial) SIGTERM first")
@@ -125,7 +125,7 @@ struct TeardownTests {
         let started = await sandbox.waitUntil { sandbox.exists(".tune/j/trials/1/pids") }
         #expect(started, "\(tune.stderrSoFar)")
         _ = try sandbox.write("gate", "")
-        let end = await tune.finish(timeout: 20)
+        let end = await tune.finish(timeout: 60)
         #expect(end.status == 0, "\(end)")
         #expect(!end.stderr.contains("watchdog"), "no note about the watchdog: \(end)")
         #expect(kill(watchdog, 0) != 0 && errno == ESRCH, "tune reaped its watchdog before exiting: \(Self.describe([watchdog]))")
@@ -187,7 +187,7 @@ struct TeardownTests {
         kill(watchdog, SIGKILL)
         _ = await sandbox.waitUntil(timeout: 2) { !isAlive(watchdog) }
         _ = try sandbox.write("gate", "")
-        let end = await tune.finish(timeout: 20)
+        let end = await tune.finish(timeout: 60)
         #expect(end.status == 0, "\(end)")
         let notes = end.stderr.components(separatedBy: "\n").filter { $0.contains("watchdog") }
         #expect(notes.count == 1, "one note: \(end)")
@@ -241,7 +241,7 @@ struct TeardownTests {
 
     /// tune's watchdog: its child named `tune-watchdog`.
     static func findWatchdog(of tune: Int32) async -> Int32? {
-        let deadline = Date().addingTimeInterval(15)
+        let deadline = Date().addingTimeInterval(60)
         repeat {
             let pids = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { Int32($0) }
             if let found = pids.first(where: { pid in

@@ -83,6 +83,15 @@ struct MedianStoppingRuleTests {
         #expect(once.typicalLastStep == 1000)
         let single = [MetricReading(tag: "acc", value: 0.1, step: 1000, source: .hypertune)]
         #expect(MedianStoppingRule.verdict(readings: single, completed: once, rule: rule, goal: .maximize) == nil)
+        // A single report whose step is the trial's own number of epochs (a tuned parameter):
+        // one report is all a trial makes, whatever its step.
+        var builder = JobBuilder(spec: spec())
+        for (step, value) in [(50, 0.9), (120, 0.8), (250, 0.85)] { builder.trial(x: 0.5, values: [value], steps: [step]) }
+        let mixedEnds = CompletedCurves(job: builder.job)
+        #expect(mixedEnds.typicalLastStep == 120 && mixedEnds.typicalReports == 1)
+        let early = [MetricReading(tag: "acc", value: 0.1, step: 80, source: .hypertune)]
+        #expect(MedianStoppingRule.verdict(readings: early, completed: mixedEnds, rule: rule, goal: .maximize) == nil,
+                "its only report, at step 80 of its 80 epochs")
         // Curves of 5 steps: a bad trial is stopped at step 4, not at 5 or later.
         let five = Self.completed([[0.9, 0.9, 0.9, 0.9, 0.9], [0.8, 0.8, 0.8, 0.8, 0.8], [0.7, 0.7, 0.7, 0.7, 0.7]])
         let verdict = MedianStoppingRule.verdict(readings: Self.readings([0.1, 0.1, 0.1, 0.1]), completed: five, rule: rule, goal: .maximize)

@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import TuneCore
 
 @Suite("Trial arguments, environment and working directory")
@@ -79,7 +82,13 @@ struct TrialArgumentsTests {
         defer { try? FileManager.default.removeItem(atPath: root) }
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let watch = try #require(FileChangeWatch(folder: root, name: "m"))
-        for i in 0..<5 { try Data("\(i)\n".utf8).write(to: URL(fileURLWithPath: root + "/m")) }
+        // As cloudml-hypertune writes its file: open("w"), write, close.
+        for i in 0..<5 {
+            let fd = open(root + "/m", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            try #require(fd >= 0)
+            _ = "\(i)\n".withCString { write(fd, $0, strlen($0)) }
+            close(fd)
+        }
         try Data("other".utf8).write(to: URL(fileURLWithPath: root + "/other"))
         #expect(watch.drain() == 5, "five writes, none merged; other files not counted")
         #expect(watch.drain() == 0)

@@ -8,6 +8,8 @@ public struct CompletedCurves: Sendable {
         var steps: [Int]
         var runningMeans: [Double]
         var final: Double
+        /// How many readings of the objective the trial made.
+        var reports: Int
 
         /// The mean of the values reported at steps ≤ `step`; nil when the curve starts later.
         func runningMean(upTo step: Int) -> Double? {
@@ -54,7 +56,7 @@ public struct CompletedCurves: Sendable {
             }
         }
         included.insert(trial.id)
-        curves.append(Curve(steps: steps, runningMeans: means, final: final))
+        curves.append(Curve(steps: steps, runningMeans: means, final: final, reports: readings.count))
     }
 
     /// The step at which the completed trials typically ended: the (lower) median of their last steps.
@@ -62,6 +64,13 @@ public struct CompletedCurves: Sendable {
         guard !curves.isEmpty else { return nil }
         let ends = curves.compactMap(\.steps.last).sorted()
         return ends[(ends.count - 1) / 2]
+    }
+
+    /// How many readings the completed trials typically made: the (lower) median of their counts.
+    var typicalReports: Int? {
+        guard !curves.isEmpty else { return nil }
+        let counts = curves.map(\.reports).sorted()
+        return counts[(counts.count - 1) / 2]
     }
 
     /// The running means at `step` of the curves that have reached it.
@@ -75,15 +84,17 @@ public struct CompletedCurves: Sendable {
 /// to s — once `minTrials` trials have completed, and not before `startStep`.
 ///
 /// Never at or after the step where the completed trials typically ended (the median of their
-/// last steps): there, the trial has most likely done its work and is saving its model, and
-/// stopping it saves nothing. So a trainer that reports once, at its end, is never cut; a stop
-/// needs at least one later step to be possible.
+/// last steps), nor once the trial has made as many reports as they typically made (the median
+/// of their counts): there, the trial has most likely done its work and is saving its model, and
+/// stopping it saves nothing. So a trainer that reports once, at its end, is never cut, even when
+/// its step is a tuned number of epochs; a stop needs at least one later report to be possible.
 public enum MedianStoppingRule {
     /// Why the trial should stop now, or nil to let it run.
     public static func verdict(readings: [MetricReading], completed: CompletedCurves, rule: EarlyStoppingSpec,
                                goal: Goal) -> String? {
         guard let step = readings.map(\.step).max(), step >= rule.startStep else { return nil }
-        guard let end = completed.typicalLastStep, step < end else { return nil }
+        guard let end = completed.typicalLastStep, step < end,
+              let reports = completed.typicalReports, readings.count < reports else { return nil }
         let means = completed.runningMeans(at: step)
         guard means.count >= rule.minTrials, let median = median(means) else { return nil }
         let values = readings.filter { $0.step <= step }.map(\.value)

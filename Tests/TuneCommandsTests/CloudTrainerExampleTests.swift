@@ -86,6 +86,35 @@ struct CloudTrainerExampleTests {
         return sandbox.path("runs/\(job)-\(id)")
     }
 
+    /// tune's TF_CONFIG, as TensorFlow itself reads it: `tf.estimator.RunConfig` (which raises for
+    /// Cloud ML's `master` with no cluster), Keras under `tf.distribute.MultiWorkerMirroredStrategy`.
+    @Test func tfConfigIsOneLocalReplicaForTensorFlow() async throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("check.py", """
+            import json, os, sys
+            import tensorflow as tf
+            config = tf.estimator.RunConfig(model_dir=os.environ["TUNE_TRIAL_DIR"] + "/m")
+            assert config.task_type == "worker" and config.task_id == 0 and config.is_chief, (config.task_type, config.is_chief)
+            assert config.num_worker_replicas == 1 and config.master == "", (config.num_worker_replicas, config.master)
+            strategy = tf.distribute.MultiWorkerMirroredStrategy()
+            assert strategy.num_replicas_in_sync == 1
+            with strategy.scope():
+                model = tf.keras.Sequential([tf.keras.Input((1,)), tf.keras.layers.Dense(1)])
+                model.compile("sgd", "mse")
+            history = model.fit([[1.0], [2.0]], [[2.0], [4.0]], epochs=2, verbose=0)
+            trial = json.loads(os.environ["TF_CONFIG"])["task"]["trial"]
+            print("loss=%s trial=%s" % (history.history["loss"][-1], trial))
+            """)
+        try sandbox.write("c.yml", config(maxTrials: 2, parallel: 2, tag: "loss", goal: "MINIMIZE"))
+        let run = try await Self.tune(sandbox, ["run", "python", "check.py", "--config", "c.yml", "--job", "tfc"],
+                                      env: MLPython.environment(), timeout: 300)
+        try #require(run.status == 0, "\(run)")
+        for trial in try await Self.succeeded(sandbox, "tfc", count: 2) {
+            let id = try #require(trial["trialId"] as? String)
+            #expect(sandbox.read(".tune/tfc/trials/\(id)/stdout.log")?.contains("trial=\(id)\n") == true)
+        }
+    }
+
     /// tf.estimator (DNNRegressor, train_and_evaluate) under TF_CONFIG: its eval summaries are
     /// written under `--output_dir={job_dir}`, a placeholder tune fills in.
     @Test func tfEstimatorTrainer() async throws {

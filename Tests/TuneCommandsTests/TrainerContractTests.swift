@@ -140,6 +140,19 @@ struct TrainerContractTests {
         #expect(!sandbox.exists("hptuning_model"))
     }
 
+    /// Event files written where Vertex AI trainers write them, `$AIP_TENSORBOARD_LOG_DIR`, are read.
+    @Test func eventFilesUnderTheVertexLogDirAreRead() async throws {
+        let sandbox = try Sandbox()
+        let fixtures = TuneBinary.repository.appendingPathComponent("Tests/TuneCoreTests/Fixtures/events/keras").path
+        try sandbox.script("train.sh", "cp -R '\(fixtures)/train' '\(fixtures)/validation' \"$AIP_TENSORBOARD_LOG_DIR/\"")
+        try sandbox.write("c.yml", config(maxTrials: 1, tag: "validation/epoch_accuracy"))
+        let run = try await sandbox.tune(["run", "./train.sh", "--config", "c.yml", "--job", "aip"])
+        try #require(run.status == 0, "\(run)")
+        let trial = try #require(try await trialsJSON(sandbox, "aip").first)
+        #expect(objective(trial) == 0.421875, "\(trial)")
+        #expect(run.stderr.contains("'logs/validation/epoch_accuracy'"), "\(run.stderr)")
+    }
+
     @Test func eventFilesWrittenOutsideTheTrialFolderAreNamedInTheReason() async throws {
         let sandbox = try Sandbox()
         try sandbox.write("logs/old/events.out.tfevents.1.old", "written before the job")

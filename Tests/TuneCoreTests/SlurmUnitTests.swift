@@ -36,6 +36,19 @@ struct SlurmUnitTests {
         #expect(SlurmCommandLine.jobName(job: "exp_1", trial: 12) == "tune-exp_1-12")
     }
 
+    /// With a working directory per trial, srun enters the trial's own (--chdir and the wrapper's
+    /// cd), while a script typed relative to the job's directory is still found by its path.
+    @Test func aTrialsOwnWorkingDirectoryIsWhereSrunRunsIt() {
+        let request = LaunchRequest(executable: "/w/train.sh", arguments: ["train.sh", "--x=1"], environment: [:], trial: 3,
+                                    trialDirectory: "/w/.tune/j/trials/3", workingDirectory: "/w/.tune/j/trials/3/cwd")
+        let options = SlurmCommandLine.options(settings: SlurmSettings(), gpusPerTrial: nil, jobName: "tune-j-3",
+                                               workingDirectory: request.workingDirectory!, inAllocation: false)
+        #expect(options.contains("--chdir=/w/.tune/j/trials/3/cwd"))
+        let argv = SlurmCommandLine.arguments(for: request, options: options, workingDirectory: "/w")
+        let wrapper = Array(argv.drop { $0 != "tune-trial" })
+        #expect(Array(wrapper.prefix(5)) == ["tune-trial", "/w/.tune/j/trials/3", "/w/.tune/j/trials/3/cwd", "/w/train.sh", "--x=1"], "\(argv)")
+    }
+
     /// Runs the wrapper as srun would run it on the node, with a real /bin/sh.
     private func runWrapper(trialDirectory: String, workingDirectory: String, _ command: [String]) throws -> (status: Int32, out: String, err: String) {
         let argv = SlurmWrapper.command(trialDirectory: trialDirectory, workingDirectory: workingDirectory,

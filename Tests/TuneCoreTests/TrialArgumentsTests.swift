@@ -81,7 +81,10 @@ struct TrialArgumentsTests {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("fcw-\(UUID().uuidString.prefix(8))").path
         defer { try? FileManager.default.removeItem(atPath: root) }
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        let watch = try #require(FileChangeWatch(folder: root, name: "m"))
+        try FileManager.default.createDirectory(atPath: root + "/other-trial", withIntermediateDirectories: true)
+        let watcher = try #require(FileChangeWatch())
+        let watch = try #require(watcher.watch(folder: root, name: "m"))
+        let other = try #require(watcher.watch(folder: root + "/other-trial", name: "m"))
         // As cloudml-hypertune writes its file: open("w"), write, close.
         for i in 0..<5 {
             let fd = open(root + "/m", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
@@ -90,7 +93,11 @@ struct TrialArgumentsTests {
             close(fd)
         }
         try Data("other".utf8).write(to: URL(fileURLWithPath: root + "/other"))
-        #expect(watch.drain() == 5, "five writes, none merged; other files not counted")
-        #expect(watch.drain() == 0)
+        #expect(watcher.takeWrites(watch) == 5, "five writes, none merged; other files not counted")
+        #expect(watcher.takeWrites(watch) == 0)
+        #expect(watcher.takeWrites(other) == 0, "another folder's watch counts its own")
+        watcher.unwatch(watch)
+        try Data("x".utf8).write(to: URL(fileURLWithPath: root + "/m"))
+        #expect(watcher.takeWrites(watch) == 0)
     }
 }

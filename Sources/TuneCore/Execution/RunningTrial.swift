@@ -15,8 +15,10 @@ final class RunningTrial {
     private var echoes: [Int32: LineEcho] = [:]
     /// The files the trial writes metrics to: the cloudml-hypertune file and TensorFlow event files.
     private var hypertune: HypertuneFileSource
-    /// Wakes tune when the hypertune file is written, and counts the writes (nil: polled only).
-    private let hypertuneWatch: FileChangeWatch?
+    /// Counts the writes of the hypertune file (nil: polled only), shared by the run's trials.
+    private let watcher: FileChangeWatch?
+    /// This trial's watch in `watcher`.
+    let hypertuneWatch: Int32?
     private var hypertuneWrites = 0
     private var eventFiles: EventFilesSource
     private var lastFilePoll = Date.distantPast
@@ -40,28 +42,32 @@ final class RunningTrial {
     var earlyStopReason: String?
     var exit: TrialExit?
 
-    init(id: Int, process: any TrialProcess, directory: String, echo: Bool, startTime: Date) {
+    init(id: Int, process: any TrialProcess, directory: String, echo: Bool, startTime: Date, watcher: FileChangeWatch? = nil) {
         self.id = id
         self.process = process
         self.startTime = startTime
         hypertune = HypertuneFileSource(path: directory + "/" + TrialEnvironment.metricFileName)
-        hypertuneWatch = FileChangeWatch(folder: directory, name: TrialEnvironment.metricFileName)
         eventFiles = EventFilesSource(root: directory, unfollowedLinks: [TrialFolders.workingDirectoryName])
         for (fd, name, target) in [(process.stdout, "stdout.log", STDOUT_FILENO), (process.stderr, "stderr.log", STDERR_FILENO)] {
             logs[fd] = open(directory + "/" + name, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644)
             parsers[fd] = StdoutMetricParser()
             if echo { echoes[fd] = LineEcho(prefix: "[trial \(id)] ", target: target) }
         }
+        // Watched once tune's own logs are open, so that opening them does not wake the loop.
+        self.watcher = watcher
+        hypertuneWatch = watcher?.watch(folder: directory, name: TrialEnvironment.metricFileName)
     }
 
     /// The output streams still open.
     var openStreams: [Int32] { Array(logs.keys) }
-    /// Readable when a metric file was written: polled with the streams, then `metricFileChanged()`.
-    var watchDescriptors: [Int32] { hypertuneWatch.map { [$0.descriptor] } ?? [] }
+    /// The hypertune file's writes counted so far, taken from the watcher.
+    private func countWrites() {
+        if let watcher, let hypertuneWatch { hypertuneWrites += watcher.takeWrites(hypertuneWatch) }
+    }
 
-    /// A metric file was written: read it now, before the trainer can write it again.
+    /// The metric file was written: read it now, before the trainer can write it again.
     func metricFileChanged() {
-        hypertuneWrites += hypertuneWatch?.drain() ?? 0
+        countWrites()
         add(hypertune.poll())
         takeFileWarnings()
     }
@@ -105,7 +111,7 @@ final class RunningTrial {
     func pollFiles(now: Date, interval: TimeInterval) {
         guard now.timeIntervalSince(lastFilePoll) >= interval else { return }
         lastFilePoll = now
-        hypertuneWrites += hypertuneWatch?.drain() ?? 0
+        countWrites()
         add(hypertune.poll())
         add(eventFiles.poll())
         takeFileWarnings()
@@ -123,7 +129,8 @@ final class RunningTrial {
         add(hypertune.finish())
         add(eventFiles.finish())
         takeFileWarnings()
-        hypertuneWrites += hypertuneWatch?.drain() ?? 0
+        countWrites()
+        if let watcher, let hypertuneWatch { watcher.unwatch(hypertuneWatch) }
         let missed = hypertuneWrites - hypertune.linesRead
         if missed > 0 {
             notes.append("\(missed) of its \(hypertuneWrites) cloudml-hypertune reports were not seen: each one replaced the file before tune could read the one before (the trainer makes a new HyperTune() for every report, so the file holds only the latest) — create one HyperTune() and reuse it to keep every report")

@@ -67,6 +67,8 @@ public final class TuningRun {
     private var completedCurves: CompletedCurves
     /// GPUs no running trial holds.
     private var freeGPUs: [String]
+    /// Wakes the loop when a trial's hypertune file is written (nil where inotify is not available).
+    private let metricWatch = FileChangeWatch()
     /// A launch found the machine short of descriptors or processes: no more until a trial ends.
     private var launchBlocked = false
     private var announcedShortage = false
@@ -303,7 +305,8 @@ public final class TuningRun {
             return
         }
         let now = Date()
-        let runningTrial = RunningTrial(id: id, process: process, directory: directory, echo: options.verbose, startTime: launched)
+        let runningTrial = RunningTrial(id: id, process: process, directory: directory, echo: options.verbose, startTime: launched,
+                                        watcher: metricWatch)
         runningTrial.gpus = gpus
         // A trial in a scheduler's queue is not running yet: trialTimeout waits for it to start.
         runningTrial.runningSince = process.scheduler == nil ? now : nil
@@ -339,23 +342,24 @@ public final class TuningRun {
     private func waitForOutput() {
         var fds: [pollfd] = []
         var owners: [Int32: RunningTrial] = [:]
-        var watchers: [Int32: RunningTrial] = [:]
         for trial in running {
             for fd in trial.openStreams {
                 fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0))
                 owners[fd] = trial
             }
-            for fd in trial.watchDescriptors where trial.exit == nil {
-                fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0))
-                watchers[fd] = trial
-            }
         }
+        if let metricWatch, !running.isEmpty { fds.append(pollfd(fd: metricWatch.descriptor, events: Int16(POLLIN), revents: 0)) }
         let timeout = Int32(options.pollInterval * 1000)
         let ready = fds.isEmpty ? Int32(usleep(UInt32(timeout) * 1000)) : poll(&fds, nfds_t(fds.count), timeout)
         if ready > 0 {
             for entry in fds where entry.revents != 0 {
                 owners[entry.fd]?.read(entry.fd)
-                watchers[entry.fd]?.metricFileChanged()
+                if let metricWatch, entry.fd == metricWatch.descriptor {
+                    metricWatch.drain()
+                    for trial in running where trial.exit == nil {
+                        if let id = trial.hypertuneWatch, metricWatch.hasWrites(id) { trial.metricFileChanged() }
+                    }
+                }
             }
         }
         let now = Date()

@@ -2,16 +2,7 @@ import Foundation
 import Testing
 
 /// Whether python-fire can be imported here (.ci/run installs it).
-let fireInstalled: Bool = {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", "import fire"]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    guard (try? process.run()) != nil else { return false }
-    process.waitUntilExit()
-    return process.terminationStatus == 0
-}()
+let fireInstalled = python3Imports("fire")
 
 /// A failed trial's reason quotes the stderr line that explains the failure, and the summary
 /// groups failures that are the same.

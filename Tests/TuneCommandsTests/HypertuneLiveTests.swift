@@ -2,16 +2,19 @@ import Foundation
 import Testing
 
 /// Whether the real `cloudml-hypertune` package can be imported here (.ci/run installs it).
-let hypertuneInstalled: Bool = {
+let hypertuneInstalled = python3Imports("hypertune")
+
+/// Whether `python3` on PATH can import `module`.
+func python3Imports(_ module: String) -> Bool {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", "import hypertune"]
+    process.arguments = ["python3", "-c", "import \(module)"]
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
     guard (try? process.run()) != nil else { return false }
     process.waitUntilExit()
     return process.terminationStatus == 0
-}()
+}
 
 /// An unmodified Cloud ML trainer that reports through the real cloudml-hypertune package, as
 /// users' scripts do: tune must read what the package writes, while it rewrites its file.

@@ -28,6 +28,8 @@ struct ProbeCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Copy the trial's output to the terminal, each line prefixed by its trial.")
     var verbose = false
 
+    @OptionGroup var contractOptions: TrialContractOptions
+
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The trial command and its own arguments.", valueName: "command"))
     var command: [String] = []
 
@@ -47,7 +49,7 @@ struct ProbeCommand: ParsableCommand {
             throw CommandFailure.usage(error.description)
         }
 
-        var spec = setup.spec
+        var spec = contractOptions.apply(to: setup.spec, quiet: true)
         spec.maxTrials = 1
         spec.maxParallelTrials = 1
         spec.maxFailedTrials = nil

@@ -27,11 +27,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Name the job (default: a generated id such as tune_2026_11_22_161530123).", valueName: "name"))
     var job: String?
 
-    @Option(name: .customLong("job-dir"), help: ArgumentHelp("Give every trial --job-dir=<its folder>/job-dir, as gcloud gives the trainer its job dir (the config's trainingInput.jobDir does the same). The path given is only recorded: each trial's outputs stay in its own folder.", valueName: "path"))
-    var jobDir: String?
-
-    @Flag(name: .customLong("per-trial-cwd"), help: "Run each trial in its own working directory, <trial folder>/cwd, which links to every entry of the current one (config: perTrialWorkingDirectory: true).")
-    var perTrialCwd = false
+    @OptionGroup var contractOptions: TrialContractOptions
 
     @OptionGroup var storeOptions: StoreOptions
 
@@ -42,17 +38,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let setup = try TrialSetup(config: config, commandWords: command, example: "tune run")
-        var spec = try runOptions.applyingLauncher(to: setup.spec)
-        if let jobDir {
-            if let configured = spec.jobDir, configured != jobDir {
-                Console.note("--job-dir \(jobDir) replaces the config's jobDir \(configured)")
-            }
-            spec.jobDir = jobDir
-        }
-        if perTrialCwd { spec.perTrialWorkingDirectory = true }
-        if let jobDir = spec.jobDir, !runOptions.quiet {
-            Console.note("each trial gets --job-dir=<its folder>/\(TrialFolders.jobDirName) (the job dir \(jobDir) is not written to: a trial's outputs stay in its folder, where tune reads them and tune collect copies them)")
-        }
+        let spec = contractOptions.apply(to: try runOptions.applyingLauncher(to: setup.spec), quiet: runOptions.quiet)
         let trialCommand = setup.command
         let directory = setup.directory
         let executable = setup.executable

@@ -84,6 +84,22 @@ struct TrainerContractTests {
         #expect(!sandbox.exists("out"), "the given path is not written to")
     }
 
+    /// `tune probe` takes --job-dir and --per-trial-cwd as `tune run` does, so a trainer that needs
+    /// them can be probed.
+    @Test func probeGivesTheJobDirAndTheWorkingDirectory() async throws {
+        let sandbox = try Sandbox()
+        try sandbox.script("train.sh", """
+            case "$*" in *--job-dir=*/job-dir*) ;; *) echo "train.sh: error: the following arguments are required: --job-dir" >&2; exit 2;; esac
+            [ "$(pwd -P)" = "$TUNE_TRIAL_DIR/cwd" ] || { echo "not in its own folder: $(pwd -P)" >&2; exit 3; }
+            echo acc=0.5
+            """)
+        try sandbox.write("c.yml", config(maxTrials: 3))
+        let without = try await sandbox.tune(["probe", "./train.sh", "--config", "c.yml"])
+        #expect(without.status == 1, "\(without)")
+        let probe = try await sandbox.tune(["probe", "./train.sh", "--config", "c.yml", "--job-dir", "gs://b/j", "--per-trial-cwd"])
+        #expect(probe.status == 0, "\(probe)")
+    }
+
     @Test func perTrialWorkingDirectoryKeepsCwdFilesApartAndCollectsThem() async throws {
         let sandbox = try Sandbox()
         try sandbox.write("data/input.txt", "shared data\n")

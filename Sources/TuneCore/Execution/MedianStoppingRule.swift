@@ -73,6 +73,14 @@ public struct CompletedCurves: Sendable {
         return counts[(counts.count - 1) / 2]
     }
 
+    /// Whether a trial with these readings of the objective is where completed trials typically
+    /// ended: at or past their typical last step, or with as many reports as they typically made.
+    /// There a trial has most likely done its work; nil-safe: false before any trial completed.
+    func reachedTypicalEnd(_ readings: [MetricReading]) -> Bool {
+        guard let step = readings.map(\.step).max(), let end = typicalLastStep, let reports = typicalReports else { return false }
+        return step >= end || readings.count >= reports
+    }
+
     /// The running means at `step` of the curves that have reached it.
     func runningMeans(at step: Int) -> [Double] {
         curves.compactMap { $0.runningMean(upTo: step) }
@@ -93,8 +101,7 @@ public enum MedianStoppingRule {
     public static func verdict(readings: [MetricReading], completed: CompletedCurves, rule: EarlyStoppingSpec,
                                goal: Goal) -> String? {
         guard let step = readings.map(\.step).max(), step >= rule.startStep else { return nil }
-        guard let end = completed.typicalLastStep, step < end,
-              let reports = completed.typicalReports, readings.count < reports else { return nil }
+        guard let end = completed.typicalLastStep, !completed.reachedTypicalEnd(readings) else { return nil }
         let means = completed.runningMeans(at: step)
         guard means.count >= rule.minTrials, let median = median(means) else { return nil }
         let values = readings.filter { $0.step <= step }.map(\.value)

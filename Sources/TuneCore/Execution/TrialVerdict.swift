@@ -40,14 +40,7 @@ public enum TrialVerdict {
                 note = "'\(spec.metricTag)' is reported both in \(sourceName(source))\(shown) and in \(others): the objective comes from \(sourceName(source))"
             } else if tag != spec.metricTag {
                 note = "the metric tag '\(spec.metricTag)' is read from the event-file tag '\(tag)'"
-                let name = String(tag.split(separator: "/").last ?? "")
-                if let other = KerasMetricNames.counterpart(of: spec.metricTag), name == other.split(separator: "/").last.map(String.init) {
-                    let (old, new) = name.hasSuffix("accuracy") ? (spec.metricTag, name) : (name, spec.metricTag)
-                    note! += " (\(KerasMetricNames.versions(old: old, new: new)): the same metric)"
-                }
-                if tag.contains("/"), readings.contains(where: { $0.source == .events && $0.tag != tag && $0.tag.hasSuffix("/" + name) }) {
-                    note! += "; of the runs that have it, the evaluation run is used"
-                }
+                    + MetricTagMatch.why(spec.metricTag, readAs: tag, in: readings)
             }
             return Judgement(state: .succeeded, finalMetric: objective, sourceNote: note)
         }

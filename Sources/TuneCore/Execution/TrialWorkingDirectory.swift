@@ -24,30 +24,18 @@ public enum TrialWorkingDirectory {
         } catch {
             throw LaunchError("cannot create the trial's working directory \(folder): \(error.localizedDescription)")
         }
-        guard let directory = opendir(source) else {
+        guard let entries = DirectoryEntries.list(source) else {
             throw LaunchError("cannot read the job's working directory \(source): \(String(cString: strerror(errno)))")
         }
-        defer { closedir(directory) }
         let base = source.hasSuffix("/") ? String(source.dropLast()) : source
-        let excluded = Set(excluding.map(canonical))
-        while let entry = readdir(directory) {
-            let name = withUnsafePointer(to: &entry.pointee.d_name) {
-                String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
-            }
-            if name == "." || name == ".." { continue }
-            let target = base + "/" + name
-            let resolved = canonical(target)
+        let excluded = Set(excluding.map(DirectoryEntries.canonical))
+        for entry in entries {
+            let target = base + "/" + entry.name
+            let resolved = DirectoryEntries.canonical(target)
             if excluded.contains(where: { $0 == resolved || $0.hasPrefix(resolved + "/") }) { continue }
-            if symlink(target, folder + "/" + name) != 0 && errno != EEXIST {
+            if symlink(target, folder + "/" + entry.name) != 0 && errno != EEXIST {
                 throw LaunchError("cannot link \(target) into the trial's working directory \(folder): \(String(cString: strerror(errno)))")
             }
         }
-    }
-
-    /// The path with symbolic links resolved (itself when it does not exist).
-    static func canonical(_ path: String) -> String {
-        guard let resolved = realpath(path, nil) else { return path }
-        defer { free(resolved) }
-        return String(cString: resolved)
     }
 }

@@ -249,21 +249,14 @@ public final class TuningRun {
             try record(.trialFinished(TrialOutcome(trial: id, state: .failed, time: Date(), reason: "its parameters \(trial.parameters) no longer fit the job's search space")))
             return
         }
-        let directory = store.trialDirectory(job.id, trial: id)
-        // Shared by every run of one configuration (Hyperband), else by every attempt of the trial.
-        let folders = TrialFolders(trial: directory, checkpoints: store.checkpointDirectory(job.id, key: trial.placement?.configuration ?? id))
-        var made = [directory, folders.checkpoints, folders.model, folders.logs]
-        if spec.passesJobDir || TrialArguments.namesJobDir(job.header.command) { made.append(folders.jobDir) }
+        let folders = store.folders(of: trial, in: job.id)
+        let directory = folders.trial
         do {
-            for folder in made { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-            if spec.isolatesWorkingDirectory {
-                try TrialWorkingDirectory.prepare(folders.workingDirectory, linkingTo: job.header.workingDirectory, excluding: [store.root])
-            }
-        } catch let error as LaunchError {
-            try launchFailed(id, reason: error.message)
-            return
+            try folders.create(jobDir: spec.passesJobDir || TrialArguments.namesJobDir(job.header.command),
+                               workingDirectoryLinkingTo: spec.isolatesWorkingDirectory ? job.header.workingDirectory : nil,
+                               excluding: store.root)
         } catch {
-            try launchFailed(id, reason: "cannot create \(directory): \(error.localizedDescription)")
+            try launchFailed(id, reason: error.message)
             return
         }
         var environment = TrialEnvironment.make(base: baseEnvironment, job: job.id, trial: id, folders: folders, attempt: trial.attempt)
@@ -501,12 +494,10 @@ public final class TuningRun {
         }
     }
 
-    /// A trial told to stop early that still exited 0 having reported at the step where completed
-    /// trials end (it ignored SIGTERM, or finished first) ran its whole course: it is judged as any other.
+    /// A trial told to stop early that still exited 0 having got to where completed trials end (it
+    /// ignored SIGTERM, or finished first) ran its whole course: it is judged as any other.
     private func ranItsCourse(_ trial: RunningTrial, exit: TrialExit) -> Bool {
-        guard exit == .exited(0), let end = completedCurves.typicalLastStep,
-              let last = job.trial(trial.id)?.readings(ofMetric: spec.metricTag).map(\.step).max() else { return false }
-        return last >= end
+        exit == .exited(0) && completedCurves.reachedTypicalEnd(job.trial(trial.id)?.readings(ofMetric: spec.metricTag) ?? [])
     }
 
     /// trialTimeout: a trial past its limit gets SIGTERM, then SIGKILL after the grace period.

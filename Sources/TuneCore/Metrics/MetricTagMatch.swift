@@ -63,6 +63,21 @@ public enum MetricTagMatch: Sendable, Equatable {
         return ambiguous.map { .ambiguous(choices: $0) } ?? .missing
     }
 
+    /// Why `configTag` was read as the event-file tag `tag`, for a note: the other Keras spelling,
+    /// and the evaluation run among several that have it ("" when neither).
+    public static func why(_ configTag: String, readAs tag: String, in readings: [MetricReading]) -> String {
+        var reasons = ""
+        let name = String(tag.split(separator: "/").last ?? "")
+        if let other = KerasMetricNames.counterpart(of: configTag), name == other.split(separator: "/").last.map(String.init) {
+            let (old, new) = name.hasSuffix("accuracy") ? (configTag, name) : (name, configTag)
+            reasons += " (\(KerasMetricNames.versions(old: old, new: new)): the same metric)"
+        }
+        if tag.contains("/"), readings.contains(where: { $0.source == .events && $0.tag != tag && $0.tag.hasSuffix("/" + name) }) {
+            reasons += "; of the runs that have it, the evaluation run is used"
+        }
+        return reasons
+    }
+
     /// The readings the match stands for.
     public func readings(from all: [MetricReading]) -> [MetricReading] {
         guard case .found(let tag, let source, _) = self else { return [] }

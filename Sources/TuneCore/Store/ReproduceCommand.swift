@@ -11,9 +11,8 @@ public enum ReproduceCommand {
         }
         let words: [String]
         if let store {
-            let folders = TrialFolders(trial: store.trialDirectory(job.id, trial: trial.id),
-                                       checkpoints: store.checkpointDirectory(job.id, key: trial.placement?.configuration ?? trial.id))
-            words = TrialArguments.make(command: job.header.command, flags: flags, job: job.id, trial: trial.id, folders: folders,
+            words = TrialArguments.make(command: job.header.command, flags: flags, job: job.id, trial: trial.id,
+                                        folders: store.folders(of: trial, in: job.id),
                                         passJobDir: job.spec.passesJobDir)
         } else {
             words = job.header.command + (job.spec.passesJobDir ? ["--job-dir={job_dir}"] : []) + flags

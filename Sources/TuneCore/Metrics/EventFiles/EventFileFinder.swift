@@ -71,36 +71,23 @@ enum EventFileFinder {
 
     private static func walk(folder: String, run: String, depth: Int, unfollowed: Set<String>, visited: inout Set<FileID>, found: inout [Found]) {
         let followsLinks = !unfollowed.contains(run)
-        guard let directory = opendir(folder) else { return }
-        var names: [(name: String, type: UInt8)] = []
-        while let entry = readdir(directory) {
-            let type = entry.pointee.d_type
-            let name = withUnsafePointer(to: &entry.pointee.d_name) {
-                String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
-            }
-            if name == "." || name == ".." { continue }
-            names.append((name, type))
-        }
-        closedir(directory)
-        names.sort { $0.name < $1.name }
-
-        // d_type: 4 directory, 8 regular file, 10 symlink, 0 unknown (the file system does not say).
-        for (name, type) in names {
-            let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
-            let isEventFile = name.hasPrefix(namePrefix)
-            switch type {
-            case 8:
+        guard let entries = DirectoryEntries.list(folder) else { return }
+        for entry in entries {
+            let path = folder.hasSuffix("/") ? folder + entry.name : folder + "/" + entry.name
+            let isEventFile = entry.name.hasPrefix(namePrefix)
+            switch entry.kind {
+            case .regularFile:
                 if isEventFile { found.append(Found(run: run, path: path)) }
-            case 4, 10, 0:
-                if !followsLinks, type != 4, Self.isLink(path) { continue }
+            case .directory, .symbolicLink, .unknown:
+                if !followsLinks, entry.kind == .symbolicLink || (entry.kind == .unknown && Self.isLink(path)) { continue }
                 guard let status = PathStatus(path: path) else { continue }
                 if status.isRegularFile {
                     if isEventFile { found.append(Found(run: run, path: path)) }
                 } else if status.isDirectory, depth < maxDepth, visited.insert(status.id).inserted {
-                    walk(folder: path, run: run.isEmpty ? name : run + "/" + name, depth: depth + 1,
+                    walk(folder: path, run: run.isEmpty ? entry.name : run + "/" + entry.name, depth: depth + 1,
                          unfollowed: unfollowed, visited: &visited, found: &found)
                 }
-            default:
+            case .other:
                 continue
             }
         }

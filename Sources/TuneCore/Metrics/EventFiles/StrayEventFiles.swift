@@ -19,37 +19,35 @@ public enum StrayEventFiles {
         var found: [String] = []
         var budget = maxEntries
         let cutoff = since.timeIntervalSince1970 - 1
-        let skipped = Set(excluding.map(TrialWorkingDirectory.canonical))
-        walk(TrialWorkingDirectory.canonical(root), relative: "", depth: 0, cutoff: cutoff, skipped: skipped, budget: &budget, found: &found, limit: limit)
+        let skipped = Set(excluding.map(DirectoryEntries.canonical))
+        walk(DirectoryEntries.canonical(root), relative: "", depth: 0, cutoff: cutoff, skipped: skipped, budget: &budget, found: &found, limit: limit)
         return found
     }
 
     private static func walk(_ folder: String, relative: String, depth: Int, cutoff: Double, skipped: Set<String>,
                              budget: inout Int, found: inout [String], limit: Int) {
-        guard found.count < limit, budget > 0, !skipped.contains(folder), let directory = opendir(folder) else { return }
+        guard found.count < limit, budget > 0, !skipped.contains(folder), let entries = DirectoryEntries.list(folder) else { return }
         var folders: [(String, String)] = []
-        while let entry = readdir(directory), budget > 0, found.count < limit {
-            budget -= 1
-            let name = withUnsafePointer(to: &entry.pointee.d_name) {
-                String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
-            }
-            if name == "." || name == ".." { continue }
-            let path = folder + "/" + name
-            let shown = relative.isEmpty ? name : relative + "/" + name
+        for entry in entries.prefix(budget) where found.count < limit {
+            let path = folder + "/" + entry.name
+            let shown = relative.isEmpty ? entry.name : relative + "/" + entry.name
+            let isEventFile = entry.name.hasPrefix(EventFileFinder.namePrefix)
+            // Only event files and folders of unknown type cost an lstat; links are never followed.
+            guard entry.kind == .directory || (isEventFile && entry.kind == .regularFile) || entry.kind == .unknown else { continue }
             var info = stat()
             guard lstat(path, &info) == 0 else { continue }
             switch info.st_mode & S_IFMT {
             case S_IFDIR:
                 folders.append((path, shown))
-            case S_IFREG where name.hasPrefix(EventFileFinder.namePrefix):
+            case S_IFREG where isEventFile:
                 if Double(info.st_mtim.tv_sec) >= cutoff { found.append(shown) }
             default:
                 break
             }
         }
-        closedir(directory)
+        budget -= entries.count
         guard depth < maxDepth else { return }
-        for (path, shown) in folders.sorted(by: { $0.1 < $1.1 }) {
+        for (path, shown) in folders {
             walk(path, relative: shown, depth: depth + 1, cutoff: cutoff, skipped: skipped, budget: &budget, found: &found, limit: limit)
         }
     }

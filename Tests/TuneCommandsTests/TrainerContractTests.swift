@@ -38,6 +38,10 @@ struct TrainerContractTests {
         try #require(run.status == 0, "\(run)")
         #expect(run.stderr.contains("--job-dir=<its folder>/job-dir"), "says where the job dir is: \(run.stderr)")
         #expect(!run.stderr.contains("trainingInput.jobDir"), "jobDir is no longer an ignored cloud-only key: \(run.stderr)")
+        // The reproduce line is what the best trial ran: placeholders and --job-dir filled in.
+        let reproduce = try #require(run.stdout.split(separator: "\n").first { $0.contains("reproduce:") }, "\(run)")
+        #expect(reproduce.contains("--out=\(sandbox.path(".tune/jd/trials/"))") && reproduce.contains("--name=run-jd-")
+                && reproduce.contains("--job-dir=\(sandbox.path(".tune/jd/trials/"))") && !reproduce.contains("{trial_dir}"), "\(reproduce)")
         for id in 1...2 {
             let folder = sandbox.path(".tune/jd/trials/\(id)")
             let args = try #require(sandbox.read(folder + "/args.txt")).split(separator: "\n").map(String.init)

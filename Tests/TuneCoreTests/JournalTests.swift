@@ -187,6 +187,31 @@ struct JournalTests {
         #expect(throws: StoreError.self) { try Journal.read(path: dir.file("missing.jsonl")) }
     }
 
+    /// The format is in the header: written as the current one, read as 1 where an earlier
+    /// release wrote none, and a newer one is refused without touching the file.
+    @Test func theFormatIsVersioned() throws {
+        let dir = try ScratchDirectory()
+        let path = dir.file("journal.jsonl")
+        try write(Self.plainEvents, to: path)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.split(separator: "\n").first?.contains("\"format\":\(JournalFormat.current)") == true)
+        #expect(try Journal.replay(path: path).header.format == JournalFormat.current)
+
+        let old = dir.file("old.jsonl")
+        try Data(text.replacingOccurrences(of: ",\"format\":\(JournalFormat.current)", with: "").utf8).write(to: URL(fileURLWithPath: old))
+        #expect(try Journal.replay(path: old).header.format == 1)
+
+        let newer = dir.file("newer.jsonl")
+        let future = text.replacingOccurrences(of: "\"format\":\(JournalFormat.current)", with: "\"format\":\(JournalFormat.current + 1)")
+        try Data(future.utf8).write(to: URL(fileURLWithPath: newer))
+        #expect {
+            try Journal.replay(path: newer)
+        } throws: { error in
+            "\(error)".contains("written by a newer tune (journal format \(JournalFormat.current + 1)")
+        }
+        #expect(try String(contentsOfFile: newer, encoding: .utf8) == future, "nothing changed")
+    }
+
     @Test func readHeaderReadsOnlyTheFirstEvent() throws {
         let dir = try ScratchDirectory()
         let path = dir.file("journal.jsonl")

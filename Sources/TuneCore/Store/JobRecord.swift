@@ -25,9 +25,11 @@ public struct JobHeader: Sendable, Equatable {
     public var configText: String
     public var seed: UInt64
     public var strategy: String
+    /// The journal format the job was written in (`JournalFormat`); 1 for journals without one.
+    public var format: Int
 
     public init(id: String, createTime: Date, spec: TuningSpec, command: [String], workingDirectory: String,
-                configPath: String, configText: String, seed: UInt64, strategy: String) {
+                configPath: String, configText: String, seed: UInt64, strategy: String, format: Int = JournalFormat.current) {
         self.id = id
         self.createTime = createTime
         self.spec = spec
@@ -37,6 +39,7 @@ public struct JobHeader: Sendable, Equatable {
         self.configText = configText
         self.seed = seed
         self.strategy = strategy
+        self.format = format
     }
 }
 

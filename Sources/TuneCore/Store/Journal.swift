@@ -128,6 +128,9 @@ public enum Journal {
         guard case .jobCreated(let header)? = events.first else {
             throw StoreError.corrupt("journal \(path) does not start with a job_created event")
         }
+        guard header.format <= JournalFormat.current else {
+            throw StoreError.corrupt("job \(header.id) was written by a newer tune (journal format \(header.format); this tune reads formats 1 to \(JournalFormat.current)): run it with that tune or a later one — nothing was changed")
+        }
         var job = JobRecord(header: header)
         for event in events.dropFirst() { job.apply(event) }
         return job

@@ -68,7 +68,7 @@ extension JournalEvent: Codable {
     /// One flat object per line with an `event` discriminator, so the file reads well with `jq`.
     private enum CodingKeys: String, CodingKey {
         case event, time, trial
-        case job, spec, command, directory, configPath, configText, seed, strategy
+        case job, spec, command, directory, configPath, configText, seed, strategy, format
         case parameters, pid, readings
         case state, finalMetric, exitCode, signal, reason
         case attempt, cause, outputFolder, maxTrials, trials
@@ -102,6 +102,7 @@ extension JournalEvent: Codable {
             try c.encode(h.configText, forKey: .configText)
             try c.encode(h.seed, forKey: .seed)
             try c.encode(h.strategy, forKey: .strategy)
+            try c.encode(h.format, forKey: .format)
         case .trialCreated(let trial, let parameters, let time, let placement):
             try c.encode(Kind.trialCreated, forKey: .event)
             try c.encode(time.timeIntervalSince1970, forKey: .time)
@@ -174,7 +175,8 @@ extension JournalEvent: Codable {
                 configPath: try c.decode(String.self, forKey: .configPath),
                 configText: try c.decode(String.self, forKey: .configText),
                 seed: try c.decode(UInt64.self, forKey: .seed),
-                strategy: try c.decode(String.self, forKey: .strategy)))
+                strategy: try c.decode(String.self, forKey: .strategy),
+                format: try c.decodeIfPresent(Int.self, forKey: .format) ?? 1))
         case .trialCreated:
             self = .trialCreated(trial: try c.decode(Int.self, forKey: .trial),
                                  parameters: try c.decode([String: String].self, forKey: .parameters),

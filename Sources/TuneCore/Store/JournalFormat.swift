@@ -1,0 +1,14 @@
+/// The journal's format, recorded in its `job_created` event (`"format": 2`) so that every later
+/// change is versioned. A tune reads every format up to its own; a job written in a newer one is
+/// refused with a message, never half-read or changed.
+///
+/// | format | written by | what it added |
+/// | --- | --- | --- |
+/// | 1 | releases up to 4ac7447 (no `format` key) | |
+/// | 2 | this release | the spec's `jobDir` and `perTrialWorkingDirectory`; `notes` on `trial_finished` (all optional, so format 1 reads as before) |
+///
+/// Tests/TuneCoreTests/Fixtures/journals holds a job of each earlier release; OldJournalTests
+/// loads, lists and resumes them.
+public enum JournalFormat {
+    public static let current = 2
+}

@@ -154,7 +154,7 @@ final class SlurmProcess: TrialProcess {
         }
         let state = queue.status(of: name)
         if let jobId = state?.jobId, exit != .exited(0) || !lines.filter({ $0.contains("error") || $0.contains("***") }).isEmpty,
-           let end = queue.endState(of: jobId), let judged = SlurmEndState.judge(state: end.state, reason: end.reason, settings: settings, node: state?.node) {
+           let end = queue.finalState(of: jobId), let judged = SlurmEndState.judge(state: end.state, reason: end.reason, settings: settings, node: state?.node) {
             return judged
         }
         return SlurmEndState.judge(lines: lines, settings: settings, node: state?.node)

@@ -134,6 +134,19 @@ final class SlurmQueue {
 
     /// `scontrol show job` for a job that ended: its state and reason (`TIMEOUT`, `TimeLimit`), as
     /// long as Slurm still remembers it (MinJobAge). nil inside an allocation or when unknown.
+    /// The job's end state once Slurm has settled it: srun can exit (its step killed by a
+    /// preemption, say) while `scontrol` still says RUNNING or COMPLETING, so a state that is not
+    /// final yet is asked again, for up to `patience` seconds.
+    func finalState(of jobId: String, patience: TimeInterval = 5) -> (state: String, reason: String?)? {
+        let settling: Set<String> = ["RUNNING", "COMPLETING", "PENDING", "CONFIGURING", "SUSPENDED", "STAGE_OUT", "SIGNALING"]
+        let deadline = Date().addingTimeInterval(patience)
+        while true {
+            let end = endState(of: jobId)
+            guard let state = end?.state, settling.contains(state), Date() < deadline else { return end }
+            usleep(250_000)
+        }
+    }
+
     func endState(of jobId: String) -> (state: String, reason: String?)? {
         guard allocation == nil, !jobId.contains("."),
               let result = BackgroundCommand.run(tools.scontrol, ["show", "job", jobId, "--oneliner"], environment: environment, timeout: 10),

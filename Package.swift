@@ -27,7 +27,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "tune", dependencies: ["TuneCommands"]),
-        .executableTarget(name: "tune-bench", dependencies: ["TuneCore"], path: "Sources/tune-bench"),
+        .executableTarget(name: "tune-bench", dependencies: ["TuneCore"], path: "Sources/tune-bench", exclude: ["Peers"]),
         .testTarget(name: "TuneCoreTests", dependencies: ["TuneCore"], exclude: ["Fixtures"]),
         .testTarget(name: "TuneCommandsTests", dependencies: ["TuneCommands", "TuneCore"]),
     ]

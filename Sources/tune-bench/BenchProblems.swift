@@ -3,7 +3,8 @@ import TuneCore
 
 /// The five synthetic problems of shared/bench/problems.py, ported to Swift: the same functions,
 /// parameter names, ranges, log flags, integer and categorical parameters, known optima and
-/// argmins. `selfCheck()` compares each port with values computed by problems.py.
+/// argmins (and tune's own four, StressProblems.swift, ported from Peers/problems_tune.py).
+/// `selfCheck()` compares each port with values computed by the Python file.
 /// The arithmetic follows problems.py operation for operation (`b * x1 ** 2` is `b * (x1 * x1)`),
 /// so a port gives the same Double as the Python function, bit for bit: `search --cli` checks
 /// that the objectives `python3 trials/branin.py` reports equal the in-process ones.
@@ -19,8 +20,11 @@ struct BenchProblem: Sendable {
     var argmin: [String: ParameterValue]
     var spec: TuningSpec
     var function: @Sendable (Assignment) -> Double
-    /// Points and the value problems.py gives there (python3 -c "from problems import PROBLEMS; …", repr).
+    /// Points and the value problems.py (problems_tune.py) gives there (python3 -c "from problems import PROBLEMS; …", repr).
     var references: [(point: [String: ParameterValue], value: Double)]
+
+    /// The Python file that defines it.
+    var source: String { BenchProblems.shared.contains { $0.name == name } ? "problems.py" : "problems_tune.py" }
 
     /// Row label: `hartmann6` or `hartmann6 (N=100)`.
     var label: String { stem == name ? name : "\(name) (N=\(budget))" }
@@ -33,8 +37,11 @@ struct BenchProblem: Sendable {
 }
 
 enum BenchProblems {
-    /// Every problem and budget the peers ran, in SUMMARY.md's order.
-    static let all: [BenchProblem] = [branin, hartmann6(budget: 50, seeds: 20), hartmann6(budget: 100, seeds: 10), rosenbrock4, ackley5, mixed]
+    /// Every problem and budget the peers ran for shared/bench, in SUMMARY.md's order.
+    static let shared: [BenchProblem] = [branin, hartmann6(budget: 50, seeds: 20), hartmann6(budget: 100, seeds: 10), rosenbrock4, ackley5, mixed]
+
+    /// What `tune-bench search` runs and self-checks: the shared five, then tune's own four (StressProblems.swift).
+    static let all: [BenchProblem] = shared + stress
 
     static func spec(budget: Int, params: [ParameterSpec]) -> TuningSpec {
         TuningSpec(goal: .minimize, metricTag: "objective", maxTrials: budget, maxParallelTrials: 1, algorithm: .random, params: params)
@@ -201,8 +208,8 @@ enum BenchProblems {
     // MARK: self-check
 
     /// Evaluates every port at its argmin (must give the optimum within 1e-5, as problems.py's
-    /// rounded optima do) and at the reference points (must match problems.py within 1e-12
-    /// relative). Returns one line per problem; throws naming the first mismatch.
+    /// rounded optima do) and at the reference points (must match problems.py or problems_tune.py
+    /// within 1e-12 relative). Returns one line per problem; throws naming the first mismatch.
     static func selfCheck() throws -> [String] {
         var lines: [String] = []
         var seen = Set<String>()
@@ -224,11 +231,11 @@ enum BenchProblems {
                 let got = problem.evaluate(problem.assignment(point))
                 let error = abs(got - expected) / max(1, abs(expected))
                 guard error <= 1e-12 else {
-                    throw BenchError("self-check \(problem.name): f(\(problem.assignment(point).flags.joined(separator: " "))) = \(got), problems.py gives \(expected)")
+                    throw BenchError("self-check \(problem.name): f(\(problem.assignment(point).flags.joined(separator: " "))) = \(got), \(problem.source) gives \(expected)")
                 }
                 worst = max(worst, error)
             }
-            lines.append("\(problem.name): f(argmin) = \(atArgmin) (optimum \(problem.optimum)); \(problem.references.count) reference points match problems.py (max rel. error \(String(format: "%.1e", worst)))")
+            lines.append("\(problem.name): f(argmin) = \(atArgmin) (optimum \(problem.optimum)); \(problem.references.count) reference points match \(problem.source) (max rel. error \(String(format: "%.1e", worst)))")
         }
         return lines
     }

@@ -3,9 +3,14 @@ import Foundation
 /// The peers' figures (shared/bench/results/<problem>.json, written by run_peers.py) and the
 /// statistics of run_peers.py's `summarize_rows`, `table_header` and `table_row`, ported so that
 /// tune's rows are computed and printed exactly as the peers' are.
+///
+/// Sources/tune-bench/Peers/results/<stem>_P<P>.json (P trials in flight) has the same shape plus
+/// "parallel": P, and may be read while it is still being written: every key but the runs' own
+/// may be absent.
 struct PeerFile: Decodable {
     var problem: String
     var optimum: Double?
+    var parallel: Int?
     var summary: [SummaryRow]
     var runs: [PeerRun]
 
@@ -14,11 +19,29 @@ struct PeerFile: Decodable {
         var budget: Int
         var seed: Int
         var best_so_far: [Double]
+        var opt_seconds_total: Double?
+        var opt_seconds_per_trial: [Double]?
+        var wall_seconds: Double?
+    }
+
+    enum CodingKeys: String, CodingKey { case problem, optimum, parallel, summary, runs }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        problem = try c.decodeIfPresent(String.self, forKey: .problem) ?? ""
+        optimum = try c.decodeIfPresent(Double.self, forKey: .optimum)
+        parallel = try c.decodeIfPresent(Int.self, forKey: .parallel)
+        summary = try c.decodeIfPresent([SummaryRow].self, forKey: .summary) ?? []
+        runs = try c.decodeIfPresent([PeerRun].self, forKey: .runs) ?? []
     }
 
     /// nil when the file is missing; throws when it is there but unreadable.
     static func load(resultsDirectory: String, problem: String) throws -> PeerFile? {
-        let path = resultsDirectory + "/\(problem).json"
+        try load(path: resultsDirectory + "/\(problem).json")
+    }
+
+    /// nil when the file is missing; throws when it is there but unreadable.
+    static func load(path: String) throws -> PeerFile? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         do {
             return try JSONDecoder().decode(PeerFile.self, from: data)

@@ -1,24 +1,36 @@
 import Foundation
 import TuneCore
 
-/// `tune-bench search`: tune's search strategies on the synthetic problems of shared/bench, beside
-/// the peers' results (shared/bench/results/<problem>.json, from run_peers.py).
+/// `tune-bench search`: tune's search strategies on the synthetic problems of shared/bench and on
+/// tune's own four (StressProblems.swift), beside the peers' results.
 ///
-///     tune-bench search [--strategy random|bayes|all] [--seeds N] [--problems a,b] [--out DIR] [--bench-dir DIR]
-///         In process: for each problem, strategy and seed 0..<S (S = the peers' seed count:
-///         20, and 10 for hartmann6 at N=100), N sequential trials of propose(count: 1) →
-///         evaluate the Swift port of the problem → a succeeded observation. Prints each problem's
-///         table in SUMMARY.md's shape with the peers' rows, then one summary table of median
-///         simple regrets. --out DIR writes DIR/<strategy>/<config stem>.json for compare_tune.py.
+///     tune-bench search [--strategy random|bayes|all] [--seeds N] [--problems a,b] [--parallel 1,4,8]
+///                       [--out DIR] [--against DIR [--against-label TEXT]] [--bench-dir DIR] [--peers-dir DIR]
+///         In process: for each P of --parallel (default 1), each problem (the shared five, then
+///         mixed_linlr, hartmann6_skewed, trainlike, embedded20), strategy and seed 0..<S (S = the
+///         peers' seed count: 20 for the shared problems, 10 for hartmann6 at N=100 and tune's
+///         four), N trials with P in flight (ParallelTrials.swift; P = 1 is N sequential
+///         propose(count: 1) → evaluate the Swift port → a succeeded observation). Prints each
+///         (problem, P) table in SUMMARY.md's shape with the peers' rows — shared/bench/results/
+///         <problem>.json for P = 1 on the shared problems, and <peers-dir>/<stem>_P<P>.json
+///         (default Sources/tune-bench/Peers/results; tune's rows alone where there is none) —
+///         then summary tables of median simple regret, and of tune against the best peer of
+///         each row (Mann–Whitney p on final regret).
+///         --out DIR writes DIR/<strategy>/<stem>.json for P = 1 (compare_tune.py reads it) and
+///         DIR/<strategy>/<stem>_P<P>.json for P > 1.
+///         --against DIR reads such files written by another run (a baseline build of tune) and
+///         prints its rows beside tune's, with the Mann–Whitney p of final regret, now vs
+///         baseline; --against-label names it (default: DIR's last component).
 ///     tune-bench search --overhead [--strategy …]
 ///         One propose() on hartmann6 with n = 100, 300, 1000 random observations in the history.
 ///     tune-bench search --cli [--strategy …] [--seeds N] [--out DIR] [--bench-dir DIR]
 ///         End to end: the `tune` built beside tune-bench on configs/branin.yml with
 ///         `python3 trials/branin.py` (SearchCLI.swift).
+///     tune-bench search --ml [--strategy …] [--seeds N] [--problems svc_digits,gbm_cancer] [--bench-dir DIR]
+///         The scikit-learn problems end to end (SearchML.swift).
 ///
 /// `bayes` is the config's default algorithm (ALGORITHM_UNSPECIFIED) through
-/// `TuningSpec.makeStrategy`; while tune has no Bayesian strategy that is random search, and the
-/// note makeStrategy gives is printed.
+/// `TuningSpec.makeStrategy`: tune's Bayesian strategy; a note makeStrategy gives is printed.
 enum SearchBenchmark {
     enum Choice: String, CaseIterable, Sendable {
         case random, bayes
@@ -37,12 +49,20 @@ enum SearchBenchmark {
         /// shared/bench, relative to the current directory (the repository root).
         var benchDir = "../shared/bench"
         var problems: [String]?
+        /// Trials in flight, one pass over the problems each.
+        var parallel: [Int] = [1]
+        /// The peers' figures for tune's problems and for P > 1, relative to the repository root.
+        var peersDir = "Sources/tune-bench/Peers/results"
+        /// A directory another run wrote with --out, and its name in the tables.
+        var against: String?
+        var againstLabel: String?
 
         var resultsDir: String { benchDir + "/results" }
     }
 
     static let usage = """
-        usage: tune-bench search [--strategy random|bayes|all] [--seeds N] [--problems a,b] [--out DIR] [--bench-dir DIR]
+        usage: tune-bench search [--strategy random|bayes|all] [--seeds N] [--problems a,b] [--parallel 1,4,8]
+                                 [--out DIR] [--against DIR [--against-label TEXT]] [--bench-dir DIR] [--peers-dir DIR]
                tune-bench search --overhead [--strategy random|bayes|all]
                tune-bench search --cli [--strategy random|bayes|all] [--seeds N] [--out DIR] [--bench-dir DIR]
                tune-bench search --ml [--strategy random|bayes|all] [--seeds N] [--problems svc_digits,gbm_cancer] [--bench-dir DIR]
@@ -69,6 +89,16 @@ enum SearchBenchmark {
                 options.seeds = n
             case "--out": options.out = try value()
             case "--bench-dir": options.benchDir = try value()
+            case "--peers-dir": options.peersDir = try value()
+            case "--against": options.against = try value()
+            case "--against-label": options.againstLabel = try value()
+            case "--parallel":
+                let v = try value()
+                let counts = v.split(separator: ",").map { Int($0) }
+                guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) > 0 }) else {
+                    throw BenchError("--parallel \(v): expected positive counts separated by commas (1,4,8)\n\(usage)")
+                }
+                options.parallel = counts.map { $0! }.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
             case "--problems":
                 let names = try value().split(separator: ",").map(String.init)
                 let known = Set(BenchProblems.all.flatMap { [$0.name, $0.stem] } + SearchML.problems)
@@ -85,6 +115,9 @@ enum SearchBenchmark {
             default:
                 throw BenchError("unknown argument '\(name)'\n\(usage)")
             }
+        }
+        if options.againstLabel != nil && options.against == nil {
+            throw BenchError("--against-label needs --against DIR\n\(usage)")
         }
         return options
     }
@@ -117,102 +150,84 @@ enum SearchBenchmark {
         return spec
     }
 
-    /// One in-process run: `budget` sequential trials, trial ids 1…N as `tune run` numbers them
-    /// (so a random run here proposes the same points as `tune run` with the same seed).
-    static func runOnce(_ problem: BenchProblem, _ choice: Choice, seed: Int) throws -> (run: RunRecord, note: String?) {
+    /// One in-process run: `budget` trials with `parallel` in flight (ParallelTrials.swift), trial
+    /// ids 1…N as `tune run` numbers them (so a random run here proposes the same points as
+    /// `tune run` with the same seed and maxParallelTrials).
+    static func runOnce(_ problem: BenchProblem, _ choice: Choice, seed: Int, parallel: Int = 1) throws -> (run: RunRecord, note: String?) {
         let (strategy, note) = makeSpec(problem, choice, seed: seed).makeStrategy(seed: UInt64(seed))
-        let clock = ContinuousClock()
-        let start = clock.now
-        var history: [TrialObservation] = []
-        history.reserveCapacity(problem.budget)
-        var values: [Double] = []
-        var proposeSeconds: [Double] = []
-        for id in 1...problem.budget {
-            let t0 = clock.now
-            let proposals = strategy.propose(count: 1, firstTrialId: id, history: history)
-            proposeSeconds.append(seconds(clock.now - t0))
-            guard let point = proposals.first else {
-                throw BenchError("\(choice.label) proposed nothing for trial \(id) of \(problem.label), seed \(seed)")
-            }
-            let value = problem.evaluate(point)
-            values.append(value)
-            history.append(TrialObservation(trialId: id, assignment: point, state: .succeeded, objective: value))
-        }
-        return (RunRecord(seed: seed, values: values, optSecondsPerTrial: proposeSeconds, wallSeconds: seconds(clock.now - start)), note)
-    }
-
-    /// compare_tune.py's input: a JSON list, one entry per seed.
-    static func write(_ runs: [RunRecord], to path: String) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let data = try JSONSerialization.data(withJSONObject: runs.map(\.json), options: [.sortedKeys])
-        try data.write(to: URL(fileURLWithPath: path))
+        let run = try ParallelTrials.run(problem, strategy: strategy, parallel: parallel, label: choice.label, seed: seed)
+        return (run, note)
     }
 
     // MARK: in process
 
     static func runInProcess(_ options: Options) throws {
-        print("self-check: the Swift ports against problems.py")
+        print("self-check: the Swift ports against problems.py and problems_tune.py")
         for line in try BenchProblems.selfCheck() { print("  " + line) }
         print("")
 
         let problems = BenchProblems.all.filter { p in options.problems.map { $0.contains(p.name) || $0.contains(p.stem) } ?? true }
+        let againstLabel = options.againstLabel ?? options.against.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "baseline"
         var notes: [String] = []
-        var summary: [(problem: BenchProblem, peers: [String: SummaryRow], tune: [Choice: SummaryRow])] = []
+        var cases: [SearchCase] = []
         var sanity: [String] = []
-        let peersFound = FileManager.default.fileExists(atPath: options.resultsDir)
-        if !peersFound { print("note: no peer results at \(options.resultsDir) (--bench-dir): printing tune's rows alone\n") }
-
-        for problem in problems {
-            let seeds = options.seeds ?? problem.seeds
-            let peerFile = try PeerFile.load(resultsDirectory: options.resultsDir, problem: problem.name)
-            let peerRows = peerFile?.summary.filter { $0.budget == problem.budget } ?? []
-            var tuneRows: [Choice: SummaryRow] = [:]
-            var lines: [String] = []
-            for choice in options.strategies {
-                let clock = ContinuousClock()
-                let start = clock.now
-                var runs: [RunRecord] = []
-                for seed in 0..<seeds {
-                    let (run, note) = try runOnce(problem, choice, seed: seed)
-                    runs.append(run)
-                    if let note, !notes.contains("\(choice.label): \(note)") { notes.append("\(choice.label): \(note)") }
-                }
-                let elapsed = seconds(clock.now - start)
-                let row = Stats.summarize(peer: choice.label, budget: problem.budget, runs: runs, optimum: problem.optimum)
-                tuneRows[choice] = row
-                if let out = options.out {
-                    try write(runs, to: "\(out)/\(choice.rawValue)/\(problem.stem).json")
-                }
-                var line = "- \(choice.label): \(seeds) seeds in \(PeerTable.fmt(elapsed, 3)) s"
-                if !peerRows.isEmpty {
-                    let rank = (peerRows.map(\.final_median) + [row.final_median]).sorted().firstIndex(of: row.final_median)! + 1
-                    line += "; rank \(rank) of \(peerRows.count + 1) by median final best"
-                }
-                if choice == .random, let peerFile {
-                    let peer = peerFile.finalRegrets(peer: "random", budget: problem.budget)
-                    let mine = runs.map { $0.bestSoFar[problem.budget - 1] - problem.optimum }
-                    if let p = Stats.mannWhitneyP(mine, peer) {
-                        let verdict = p < 0.05 ? "DIFFERENT at 5%" : "no significant difference"
-                        line += "; vs the peers' random (final regret, \(mine.count) vs \(peer.count) seeds): Mann–Whitney p = \(String(format: "%.2f", p)), \(verdict)"
-                        sanity.append("\(problem.label) p = \(String(format: "%.2f", p))")
-                    }
-                }
-                lines.append(line)
-            }
-            print("### \(problem.label) (optimum \(problem.optimum)), N = \(problem.budget)")
-            print("")
-            print(PeerTable.header)
-            for row in peerRows { print(PeerTable.row(problem.name, row)) }
-            for choice in options.strategies { print(PeerTable.row(problem.name, tuneRows[choice]!, label: "**\(choice.label)**")) }
-            print("")
-            for line in lines { print(line) }
-            print("")
-            summary.append((problem, Dictionary(uniqueKeysWithValues: peerRows.map { ($0.peer, $0) }), tuneRows))
-            fflush(nil)  // all streams; a model-based strategy can take minutes per problem: show each table as it is done
+        if !FileManager.default.fileExists(atPath: options.resultsDir) {
+            print("note: no peer results at \(options.resultsDir) (--bench-dir)\n")
+        }
+        if !FileManager.default.fileExists(atPath: options.peersDir) {
+            print("note: no peer results at \(options.peersDir) (--peers-dir)\n")
         }
 
-        printSummary(summary, strategies: options.strategies)
+        for parallel in options.parallel {
+            for problem in problems {
+                let seeds = options.seeds ?? problem.seeds
+                var c = SearchCase(problem: problem, parallel: parallel, peers: try PeerFigures.load(problem, parallel: parallel, options: options))
+                var lines: [String] = []
+                for choice in options.strategies {
+                    let clock = ContinuousClock()
+                    let start = clock.now
+                    var runs: [RunRecord] = []
+                    for seed in 0..<seeds {
+                        let (run, note) = try runOnce(problem, choice, seed: seed, parallel: parallel)
+                        runs.append(run)
+                        if let note, !notes.contains("\(choice.label): \(note)") { notes.append("\(choice.label): \(note)") }
+                    }
+                    let elapsed = seconds(clock.now - start)
+                    let finals = runs.map { $0.bestSoFar[problem.budget - 1] - problem.optimum }
+                    let row = Stats.summarize(peer: choice.label, budget: problem.budget, runs: runs, optimum: problem.optimum)
+                    c.tune[choice] = SearchCase.Result(row: row, finals: finals)
+                    if let out = options.out {
+                        try TuneResultFile.write(runs, parallel: parallel, to: TuneResultFile.path(out, choice, problem, parallel: parallel))
+                    }
+                    if let against = options.against {
+                        let path = TuneResultFile.path(against, choice, problem, parallel: parallel)
+                        if let base = try TuneResultFile.read(path, budget: problem.budget) {
+                            let baseRow = Stats.summarize(peer: "\(choice.label) @\(againstLabel)", budget: problem.budget, runs: base, optimum: problem.optimum)
+                            c.baseline[choice] = SearchCase.Result(row: baseRow, finals: base.map { $0.bestSoFar[problem.budget - 1] - problem.optimum })
+                        } else {
+                            notes.append("no \(path) (--against): \(choice.label) on \(problem.label) at P = \(parallel) has no baseline")
+                        }
+                    }
+                    var line = "- \(choice.label): \(seeds) seeds in \(PeerTable.fmt(elapsed, 3)) s"
+                    if !c.peers.rows.isEmpty {
+                        let rank = (c.peers.rows.map(\.final_median) + [row.final_median]).sorted().firstIndex(of: row.final_median)! + 1
+                        line += "; rank \(rank) of \(c.peers.rows.count + 1) by median final best"
+                    }
+                    if choice == .random, let peer = c.peers.finals["random"], let p = Stats.mannWhitneyP(finals, peer) {
+                        let verdict = p < 0.05 ? "DIFFERENT at 5%" : "no significant difference"
+                        line += "; vs the peers' random (final regret, \(finals.count) vs \(peer.count) seeds): Mann–Whitney p = \(String(format: "%.2f", p)), \(verdict)"
+                        sanity.append("\(problem.label) P=\(parallel) p = \(String(format: "%.2f", p))")
+                    }
+                    for part in SearchReport.comparisons(c, choice, againstLabel: againstLabel) { line += "; " + part }
+                    lines.append(line)
+                }
+                SearchReport.printCase(c, strategies: options.strategies, againstLabel: againstLabel, lines: lines)
+                cases.append(c)
+                fflush(nil)  // all streams; a model-based strategy can take minutes per problem: show each table as it is done
+            }
+        }
+
+        SearchReport.printSummary(cases, strategies: options.strategies, againstLabel: options.against == nil ? nil : againstLabel)
         if !sanity.isEmpty {
             print("")
             print("tune random vs the peers' random, Mann–Whitney U on final regret: " + sanity.joined(separator: ", "))
@@ -220,27 +235,10 @@ enum SearchBenchmark {
         for note in notes { print("note: " + note) }
         if let out = options.out {
             print("")
-            print("wrote \(options.strategies.map { "\(out)/\($0.rawValue)/" }.joined(separator: ", ")); compare with:")
+            print("wrote \(options.strategies.map { "\(out)/\($0.rawValue)/" }.joined(separator: ", ")) (<stem>.json for P = 1, <stem>_P<P>.json beside); P = 1 compares with:")
             for choice in options.strategies {
                 print("  python3 \(options.benchDir)/compare_tune.py \(out)/\(choice.rawValue) --label \(choice.label.replacingOccurrences(of: " ", with: "-"))")
             }
-        }
-    }
-
-    static func printSummary(_ summary: [(problem: BenchProblem, peers: [String: SummaryRow], tune: [Choice: SummaryRow])], strategies: [Choice]) {
-        let titles = PeerTable.peers.map(\.title) + strategies.map(\.label)
-        print("## Median simple regret after N trials (* = lowest in the row)")
-        print("")
-        print("| problem | " + titles.joined(separator: " | ") + " |")
-        print("|---|" + String(repeating: "---|", count: titles.count))
-        for (problem, peers, tune) in summary {
-            let values: [Double?] = PeerTable.peers.map { peers[$0.key]?.regret_median } + strategies.map { tune[$0]?.regret_median }
-            let lowest = values.compactMap { $0 }.min()
-            let cells = values.map { v -> String in
-                guard let v else { return "-" }
-                return PeerTable.fmt(v) + (v == lowest ? " *" : "")
-            }
-            print("| \(problem.label) | " + cells.joined(separator: " | ") + " |")
         }
     }
 

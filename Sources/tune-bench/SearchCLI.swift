@@ -73,7 +73,7 @@ enum SearchCLI {
             summaries.append("\(choice.label) through the CLI: median regret \(PeerTable.fmt(cli)) over \(seeds) seed\(seeds == 1 ? "" : "s") (in process, same seeds: \(PeerTable.fmt(mine))); "
                              + "median wall \(PeerTable.fmt(wall, 3)) s per \(problem.budget)-trial run, \(PeerTable.fmt(wall / Double(problem.budget), 3)) s per trial")
             if let out = options.out {
-                try SearchBenchmark.write(runs, to: "\(out)/cli-\(choice.rawValue)/branin.json")
+                try TuneResultFile.write(runs, parallel: 1, to: "\(out)/cli-\(choice.rawValue)/branin.json")
             }
         }
         print("")

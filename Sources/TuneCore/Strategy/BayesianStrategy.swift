@@ -40,6 +40,8 @@ public struct BayesianStrategy: SearchStrategy {
         var modelPoints = 1500
         /// L-BFGS iterations for the MAP fit.
         var fitIterations = 200
+        /// A learned Kumaraswamy warp per ordinal dimension (`InputWarp`), fitted with the kernel.
+        var inputWarping = true
     }
 
     let options: Options
@@ -115,6 +117,7 @@ public struct BayesianStrategy: SearchStrategy {
     static let designStream: UInt64 = 0xD1CE_5EED_0000_0001
     static let fallbackSalt: UInt64 = 0x5EED_FA11_BAC4_0000
     static let candidateSalt: UInt64 = 0xCA4D_1DA7_E500_0000
+    static let fantasySalt: UInt64 = 0xFA47_A5E5_0000_0000
 
     var fitCache: FitCache { cache }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Maximizes log EI over the encoded space the way Optuna's `optim_mixed.py` does (gp-notes §3.3):
+/// Maximizes an acquisition (log EI, or its fantasy average with trials in flight) over the encoded space the way Optuna's `optim_mixed.py` does (gp-notes §3.3):
 /// score a low-discrepancy set of raw candidates; start local searches from the best one, a
 /// roulette draw of others (probability ∝ EI, computed as exp(logEI − max) so it cannot
 /// underflow to all zeros) and the best observed point; in each, alternate
@@ -11,23 +11,25 @@ import Foundation
 ///    `exhaustiveLevels` (always for categorical), else a neighbour search at ±1, ±2, ±4, … levels,
 /// until a sweep changes nothing.
 struct AcquisitionOptimizer {
-    let gp: GaussianProcess
+    let acquisition: any Acquisition
     let encoding: SearchEncoding
-    /// f*: the best observed standardized value.
-    let best: Double
     var exhaustiveLevels = 16
     var maxSweeps = 8
     var maxGradientSteps = 40
 
-    func value(_ x: [Double]) -> Double {
-        let p = gp.posterior(at: x)
-        return LogEI.value(mean: p.mean, variance: p.variance, best: best)
+    init(acquisition: any Acquisition, encoding: SearchEncoding) {
+        self.acquisition = acquisition
+        self.encoding = encoding
     }
 
-    func valueAndGradient(_ x: [Double]) -> (value: Double, gradient: [Double]) {
-        let p = gp.posteriorWithGradient(at: x)
-        return LogEI.valueAndGradient(mean: p.mean, variance: p.variance, best: best, dMean: p.dMean, dVariance: p.dVariance)
+    /// log EI of `gp` against the incumbent `best`.
+    init(gp: GaussianProcess, encoding: SearchEncoding, best: Double) {
+        self.init(acquisition: ExpectedImprovement(gp: gp, best: best), encoding: encoding)
     }
+
+    func value(_ x: [Double]) -> Double { acquisition.value(x) }
+
+    func valueAndGradient(_ x: [Double]) -> (value: Double, gradient: [Double]) { acquisition.valueAndGradient(x) }
 
     /// Local optima from each start, best first, followed by the raw candidates by value (so a
     /// caller that must skip already-tried points still has somewhere to go).
@@ -75,7 +77,8 @@ struct AcquisitionOptimizer {
 
     /// Projected gradient ascent over `dims` in zᵢ = xᵢ/ℓᵢ coordinates, bounds [0, 1/ℓᵢ].
     private func gradientAscent(_ start: [Double], _ startValue: Double, dims: [Int]) -> ([Double], Double) {
-        let scale = dims.map { gp.parameters.lengthScales[$0] }
+        let lengthScales = acquisition.lengthScales
+        let scale = dims.map { lengthScales[$0] }
         var x = start
         var (v, g) = valueAndGradient(x)
         guard v.isFinite else { return (start, startValue) }

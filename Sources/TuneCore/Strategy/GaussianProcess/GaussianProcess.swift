@@ -13,13 +13,15 @@ import Foundation
 //   L  [n×n] Cholesky factor of K;   α [n] = K⁻¹ y
 //   k* [n]   k(x, X_a) for a query point x;   v = L⁻¹ k*;   w = K⁻¹ k* = L⁻ᵀ v
 //   μ(x) = k*ᵀ α,  var(x) = s − |v|²  (latent f, noise not added; R&W Algorithm 2.1, lines 4–6)
+//   w(x)     the point with each warped coordinate through its learned warp (`InputWarp`); the
+//            kernel only ever sees w(x), so X below is stored warped and queries are warped first
 
 /// A GP posterior with fixed hyperparameters, conditioned on (X, y).
 struct GaussianProcess: Sendable {
     let dimensions: Int
     let isCategorical: [Bool]
     let parameters: KernelParameters
-    /// [n×D] row-major.
+    /// [n×D] row-major, warped (`KernelParameters.warpedRows`).
     private(set) var x: [Double]
     private(set) var y: [Double]
     private(set) var cholesky: Cholesky
@@ -33,6 +35,7 @@ struct GaussianProcess: Sendable {
         let d = isCategorical.count
         let n = y.count
         guard x.count == n * d, n > 0 else { return nil }
+        let x = parameters.warpedRows(x)
         var k = [Double](repeating: 0, count: n * n)
         let rho = parameters.inverseSquaredLengthScales
         let s = parameters.amplitude
@@ -55,8 +58,13 @@ struct GaussianProcess: Sendable {
         self.alpha = cholesky.solve(y)
     }
 
-    /// k(q, X_a) for every a.
+    /// k(q, X_a) for every a (q in the declared unit coordinates).
     func crossCovariance(_ q: [Double]) -> [Double] {
+        covariance(warped: parameters.warped(q))
+    }
+
+    /// k(w, X_a) for every a, w already warped.
+    private func covariance(warped q: [Double]) -> [Double] {
         let n = count, d = dimensions
         let rho = parameters.inverseSquaredLengthScales
         let s = parameters.amplitude
@@ -85,11 +93,36 @@ struct GaussianProcess: Sendable {
     }
 
     /// Posterior mean and variance with their gradients in the ordinal dimensions (zero in the
-    /// categorical ones): ∂μ/∂qᵢ = Σ_a α_a ∂k_a/∂qᵢ, ∂var/∂qᵢ = −2 Σ_a w_a ∂k_a/∂qᵢ, with
-    /// ∂k_a/∂qᵢ = s · dk/d(r²) · 2ρᵢ (qᵢ − X_ai).
+    /// categorical ones): ∂μ/∂qᵢ = Σ_a α_a ∂k_a/∂qᵢ, ∂var/∂qᵢ = −2 Σ_a w_a ∂k_a/∂qᵢ.
     /// - Complexity: O(n D + n²).
-    func posteriorWithGradient(at q: [Double]) -> (mean: Double, variance: Double, dMean: [Double], dVariance: [Double]) {
+    func posteriorWithGradient(at raw: [Double]) -> (mean: Double, variance: Double, dMean: [Double], dVariance: [Double]) {
+        let terms = kernelTerms(at: raw)
+        var mean = 0.0
+        for a in 0..<count { mean += terms.kStar[a] * alpha[a] }
+        let v = cholesky.solveLower(terms.kStar)
+        var explained = 0.0
+        for value in v { explained += value * value }
+        let w = cholesky.solveUpper(v)
+        let dMean = gradient(of: alpha, terms)
+        let variance = parameters.amplitude - explained
+        if variance <= 0 {
+            return (mean, 0, dMean, [Double](repeating: 0, count: dimensions))
+        }
+        return (mean, variance, dMean, gradient(of: w.map { -2 * $0 }, terms))
+    }
+
+    /// What a gradient at one query needs: the query warped, the raw query, k(q, X_a) and
+    /// s · dk/d(r²) at each a.
+    struct KernelTerms {
+        var raw: [Double]
+        var warped: [Double]
+        var kStar: [Double]
+        var slope: [Double]
+    }
+
+    func kernelTerms(at raw: [Double]) -> KernelTerms {
         let n = count, d = dimensions
+        let q = parameters.warped(raw)
         let rho = parameters.inverseSquaredLengthScales
         let s = parameters.amplitude
         var kStar = [Double](repeating: 0, count: n)
@@ -103,31 +136,57 @@ struct GaussianProcess: Sendable {
                 }
             }
         }
-        var mean = 0.0
-        for a in 0..<n { mean += kStar[a] * alpha[a] }
-        let v = cholesky.solveLower(kStar)
-        var explained = 0.0
-        for value in v { explained += value * value }
-        let w = cholesky.solveUpper(v)
-        var dMean = [Double](repeating: 0, count: d)
-        var dVariance = [Double](repeating: 0, count: d)
+        return KernelTerms(raw: raw, warped: q, kStar: kStar, slope: slope)
+    }
+
+    /// ∂/∂qᵢ of Σ_a c_a k(q, X_a), in the declared coordinates: Σ_a c_a · s dk/d(r²) · 2ρᵢ (wᵢ(qᵢ) − X_ai)
+    /// · wᵢ'(qᵢ); zero in categorical dimensions.
+    /// - Complexity: O(n D).
+    func gradient(of c: [Double], _ terms: KernelTerms) -> [Double] {
+        let n = count, d = dimensions
+        let rho = parameters.inverseSquaredLengthScales
+        var out = [Double](repeating: 0, count: d)
         x.withUnsafeBufferPointer { xp in
             for a in 0..<n {
-                let cm = slope[a] * alpha[a]
-                let cv = slope[a] * w[a]
+                let ca = terms.slope[a] * c[a]
+                guard ca != 0 else { continue }
                 let row = a * d
                 for i in 0..<d where !isCategorical[i] {
-                    let g = 2 * rho[i] * (q[i] - xp[row + i])
-                    dMean[i] += cm * g
-                    dVariance[i] -= 2 * cv * g
+                    out[i] += ca * 2 * rho[i] * (terms.warped[i] - xp[row + i])
                 }
             }
         }
-        let variance = parameters.amplitude - explained
-        if variance <= 0 {
-            return (mean, 0, dMean, [Double](repeating: 0, count: d))
+        for (i, warp) in parameters.warps.enumerated() {
+            guard let warp else { continue }
+            out[i] *= warp.withDerivatives(terms.raw[i]).dx
         }
-        return (mean, variance, dMean, dVariance)
+        return out
+    }
+
+    /// The joint posterior of the latent function at `points`: means and the m × m covariance
+    /// (row-major), Σ = K_pp − Vᵀ V with V = L⁻¹ K_Xp.
+    func jointPosterior(at points: [[Double]]) -> (mean: [Double], covariance: [Double]) {
+        let m = points.count
+        let ks = points.map(crossCovariance)
+        let vs = ks.map { cholesky.solveLower($0) }
+        let warpedPoints = points.map(parameters.warped)
+        let rho = parameters.inverseSquaredLengthScales
+        var covariance = [Double](repeating: 0, count: m * m)
+        for i in 0..<m {
+            for j in 0...i {
+                let r2 = warpedPoints[i].withUnsafeBufferPointer { a in
+                    warpedPoints[j].withUnsafeBufferPointer { b in
+                        Matern52.squaredDistance(a.baseAddress!, b.baseAddress!, rho: rho, isCategorical: isCategorical)
+                    }
+                }
+                var c = parameters.amplitude * Matern52.correlation(r2: r2)
+                for a in 0..<count { c -= vs[i][a] * vs[j][a] }
+                covariance[i * m + j] = c
+                covariance[j * m + i] = c
+            }
+        }
+        let means = ks.map { k in zip(k, alpha).reduce(0) { $0 + $1.0 * $1.1 } }
+        return (means, covariance)
     }
 
     /// This posterior further conditioned on `points` observed at `values`, by extending the
@@ -139,10 +198,11 @@ struct GaussianProcess: Sendable {
         let n = count
         let rho = parameters.inverseSquaredLengthScales
         let s = parameters.amplitude
+        let points = points.map(parameters.warped)
         var cross = [Double](repeating: 0, count: m * n)
         var corner = [Double](repeating: 0, count: m * m)
         for (j, p) in points.enumerated() {
-            let k = crossCovariance(p)
+            let k = covariance(warped: p)
             for a in 0..<n { cross[j * n + a] = k[a] }
             for i in 0..<j {
                 let r2 = p.withUnsafeBufferPointer { pp in

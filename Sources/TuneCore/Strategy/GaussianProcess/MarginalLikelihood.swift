@@ -10,19 +10,31 @@ struct MarginalLikelihood {
     let n: Int
     let dimensions: Int
     let isCategorical: [Bool]
+    /// Dimensions with a learned input warp (θ then ends with ln a, ln b of each, in order).
+    let isWarped: [Bool]
     let y: [Double]
-    /// Per dimension, dᵢ² for every pair (row-major n × n, lower triangle used): 1[≠] for categorical.
+    /// Per unwarped dimension, dᵢ² for every pair (row-major n × n, lower triangle used): 1[≠] for
+    /// categorical; empty for warped dimensions, whose differences depend on θ.
     private let squaredDifferences: [[Double]]
+    /// Per warped dimension, the raw coordinates of the n points (empty for the others).
+    private let columns: [[Double]]
 
-    init(x: [Double], y: [Double], isCategorical: [Bool]) {
+    init(x: [Double], y: [Double], isCategorical: [Bool], warped: [Bool]? = nil) {
         let d = isCategorical.count
         let n = y.count
         self.n = n
         self.dimensions = d
         self.isCategorical = isCategorical
+        self.isWarped = (warped ?? Array(repeating: false, count: d)).enumerated().map { $0.element && !isCategorical[$0.offset] }
         self.y = y
-        var table = [[Double]](repeating: [Double](repeating: 0, count: n * n), count: d)
+        var table = [[Double]](repeating: [], count: d)
+        var columns = [[Double]](repeating: [], count: d)
         for i in 0..<d {
+            if isWarped[i] {
+                columns[i] = (0..<n).map { x[$0 * d + i] }
+                continue
+            }
+            table[i] = [Double](repeating: 0, count: n * n)
             for a in 0..<n {
                 for b in 0..<a {
                     let diff = x[a * d + i] - x[b * d + i]
@@ -31,22 +43,44 @@ struct MarginalLikelihood {
             }
         }
         squaredDifferences = table
+        self.columns = columns
+    }
+
+    /// The parameter vector's layout for this likelihood: θ's warp entries follow `isWarped`.
+    func parameters(_ theta: [Double]) -> KernelParameters {
+        KernelParameters(theta: theta, warped: isWarped)
     }
 
     /// −(MLL + log prior) and its gradient in θ; nil where K does not factor without jitter
     /// (the line search then backs off, rather than fitting to a jittered matrix).
     /// - Complexity: O(n³/2 + n² D).
     func negativeLogPosterior(theta: [Double]) -> (value: Double, gradient: [Double])? {
-        let p = KernelParameters(theta: theta)
-        guard p.amplitude.isFinite, p.noiseVariance.isFinite, p.inverseSquaredLengthScales.allSatisfy(\.isFinite) else { return nil }
+        let p = parameters(theta)
+        guard p.amplitude.isFinite, p.noiseVariance.isFinite, p.inverseSquaredLengthScales.allSatisfy(\.isFinite),
+              p.warps.allSatisfy({ $0.map { $0.a.isFinite && $0.b.isFinite && $0.a > 0 && $0.b > 0 } ?? true }) else { return nil }
         let rho = p.inverseSquaredLengthScales
         let s = p.amplitude
         let d = dimensions
         var kf = [Double](repeating: 0, count: n * n)     // K_f lower triangle, then K's diagonal
         var slope = [Double](repeating: 0, count: n * n)  // s · dk/d(r²)
         var r2 = [Double](repeating: 0, count: n * n)
+        // Warped dimensions: w(x), dw/d ln a, dw/d ln b at every point, for this θ.
+        var warpedColumns = [[(value: Double, dx: Double, dLogA: Double, dLogB: Double)]](repeating: [], count: d)
         for i in 0..<d {
             let rhoI = rho[i]
+            if let warp = p.warps[i] {
+                let w = columns[i].map { warp.withDerivatives($0) }
+                guard w.allSatisfy({ $0.value.isFinite && $0.dLogA.isFinite && $0.dLogB.isFinite }) else { return nil }
+                warpedColumns[i] = w
+                for a in 0..<n {
+                    let row = a * n
+                    for b in 0..<a {
+                        let diff = w[a].value - w[b].value
+                        r2[row + b] += rhoI * diff * diff
+                    }
+                }
+                continue
+            }
             squaredDifferences[i].withUnsafeBufferPointer { dp in
                 r2.withUnsafeMutableBufferPointer { rp in
                     for a in 0..<n {
@@ -72,27 +106,48 @@ struct MarginalLikelihood {
         let inverse = factor.inverseLowerTriangle()
 
         // W = α αᵀ − K⁻¹; pairs a > b count twice, which cancels the ½.
-        var w = [Double](repeating: 0, count: n * n)
+        var outer = [Double](repeating: 0, count: n * n)
         var traceW = 0.0
         var gradAmplitude = 0.0
         for a in 0..<n {
             let row = a * n
             for b in 0..<a {
                 let wab = alpha[a] * alpha[b] - inverse[row + b]
-                w[row + b] = wab
+                outer[row + b] = wab
                 gradAmplitude += wab * kf[row + b]
             }
             let waa = alpha[a] * alpha[a] - inverse[row + a]
             traceW += waa
             gradAmplitude += 0.5 * waa * s
         }
-        var gradient = [Double](repeating: 0, count: d + 2)
+        var gradient = [Double](repeating: 0, count: theta.count)
+        var next = d + 2
         for i in 0..<d {
+            if isWarped[i] {
+                // ∂K/∂log ρᵢ = slope · ρᵢ dᵢ², ∂K/∂ln aᵢ = slope · ρᵢ · 2 dᵢ (∂w_a/∂ln a − ∂w_b/∂ln a), same for b.
+                let w = warpedColumns[i]
+                var t = 0.0, ta = 0.0, tb = 0.0
+                for a in 0..<n {
+                    let row = a * n
+                    for b in 0..<a {
+                        let diff = w[a].value - w[b].value
+                        let c = outer[row + b] * slope[row + b]
+                        t += c * diff * diff
+                        ta += c * diff * (w[a].dLogA - w[b].dLogA)
+                        tb += c * diff * (w[a].dLogB - w[b].dLogB)
+                    }
+                }
+                gradient[i] = t * rho[i]
+                gradient[next] = 2 * ta * rho[i]
+                gradient[next + 1] = 2 * tb * rho[i]
+                next += 2
+                continue
+            }
             var t = 0.0
             squaredDifferences[i].withUnsafeBufferPointer { dp in
                 for a in 0..<n {
                     let row = a * n
-                    for b in 0..<a { t += w[row + b] * slope[row + b] * dp[row + b] }
+                    for b in 0..<a { t += outer[row + b] * slope[row + b] * dp[row + b] }
                 }
             }
             gradient[i] = t * rho[i]
@@ -114,7 +169,7 @@ struct MarginalLikelihood {
         for start in starts {
             guard let result = optimizer.minimize(from: start.theta, negativeLogPosterior) else { continue }
             if best == nil || result.value < best!.value {
-                best = (KernelParameters(theta: result.x), result.value)
+                best = (parameters(result.x), result.value)
             }
         }
         return best

@@ -49,6 +49,18 @@ struct SearchEncoding: Sendable {
     var isCategorical: [Bool] { dimensions.map { if case .categorical = $0.kind { true } else { false } } }
     var hasContinuous: Bool { dimensions.contains { $0.kind == .continuous } }
 
+    /// Dimensions that get a learned input warp (`InputWarp`): continuous ones, and INTEGER and
+    /// DISCRETE ones with at least 3 values (with 2, a warp cannot change anything the kernel sees).
+    var isWarpable: [Bool] {
+        dimensions.indices.map { i in
+            switch dimensions[i].kind {
+            case .continuous: true
+            case .integer, .discrete: levels(i) >= 3
+            case .categorical: false
+            }
+        }
+    }
+
     /// Values a non-continuous dimension can take (clamped to Int range for huge integer ranges).
     func levels(_ i: Int) -> Int {
         switch dimensions[i].kind {

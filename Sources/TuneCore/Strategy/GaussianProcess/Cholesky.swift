@@ -118,37 +118,48 @@ struct Cholesky: Sendable {
     func inverseLowerTriangle() -> [Double] {
         var u = [Double](repeating: 0, count: n * n)   // U = L⁻¹, row by row
         var inv = [Double](repeating: 0, count: n * n)
+        let n = n
         l.withUnsafeBufferPointer { lp in
             u.withUnsafeMutableBufferPointer { up in
+                let base = up.baseAddress!
                 for i in 0..<n {
-                    let row = i * n
-                    up[row + i] = 1
+                    let row = base + i * n
+                    row[i] = 1
                     for k in 0..<i {
-                        let c = lp[row + k]
+                        let c = lp[i * n + k]
                         if c == 0 { continue }
-                        let rowK = k * n
-                        for j in 0...k { up[row + j] -= c * up[rowK + j] }
+                        Self.axpy(-c, base + k * n, row, count: k + 1)
                     }
-                    let d = 1 / lp[row + i]
-                    for j in 0...i { up[row + j] *= d }
+                    let d = 1 / lp[i * n + i]
+                    for j in 0...i { row[j] *= d }
                 }
             }
             u.withUnsafeBufferPointer { up in
                 inv.withUnsafeMutableBufferPointer { ip in
                     // (A⁻¹)_ab = Σ_c U_ca U_cb over c ≥ max(a, b): one rank-1 update per row of U.
+                    let uBase = up.baseAddress!, iBase = ip.baseAddress!
                     for c in 0..<n {
-                        let rowC = c * n
+                        let rowC = uBase + c * n
                         for a in 0...c {
-                            let ua = up[rowC + a]
+                            let ua = rowC[a]
                             if ua == 0 { continue }
-                            let rowA = a * n
-                            for b in 0...a { ip[rowA + b] += ua * up[rowC + b] }
+                            Self.axpy(ua, UnsafeMutablePointer(mutating: rowC), iBase + a * n, count: a + 1)
                         }
                     }
                 }
             }
         }
         return inv
+    }
+
+    /// y[0..<count] += a · x[0..<count] (x and y do not overlap), in a form the compiler vectorizes.
+    @inline(__always)
+    private static func axpy(_ a: Double, _ x: UnsafeMutablePointer<Double>, _ y: UnsafeMutablePointer<Double>, count: Int) {
+        var j = 0
+        while j < count {
+            y[j] += a * x[j]
+            j += 1
+        }
     }
 
     /// The factor of [[A, B], [Bᵀ, C]] from this one: L₂₁ᵀ = L⁻¹ B, L₂₂ = chol(C − L₂₁ L₂₁ᵀ)

@@ -60,6 +60,11 @@ struct ObservedData {
     /// Indices of at most `cap` observations: all of them when they fit, else the best quarter
     /// plus an even stride through the rest in trial order. Deterministic.
     func subset(cap: Int) -> [Int] {
+        Self.subset(of: y, cap: cap)
+    }
+
+    /// `subset(cap:)` of any list of GP outputs (larger is better).
+    static func subset(of y: [Double], cap: Int) -> [Int] {
         guard y.count > cap else { return Array(y.indices) }
         let byValue = y.indices.sorted { y[$0] != y[$1] ? y[$0] > y[$1] : $0 < $1 }
         let bestCount = cap / 4

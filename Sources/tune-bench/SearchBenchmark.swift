@@ -247,6 +247,7 @@ enum SearchBenchmark {
     struct OverheadFile: Decodable {
         struct Case: Decodable {
             var sampler: String
+            var problem: String?
             var n: Int
             var suggest_seconds: [Double]?
         }
@@ -254,35 +255,38 @@ enum SearchBenchmark {
     }
 
     static func runOverhead(_ options: Options) throws {
-        let problem = BenchProblems.hartmann6(budget: 50, seeds: 1)
-        let sizes = [100, 300, 1000]
-        // The peers' warm figure: median of the suggestions after the first (SUMMARY.md's column).
-        var peers: [String: [Int: Double]] = ["optuna_gp": [100: 0.06, 300: 0.25, 1000: 3.5]]
-        if let data = FileManager.default.contents(atPath: options.resultsDir + "/overhead_scaling.json"),
-           let file = try? JSONDecoder().decode(OverheadFile.self, from: data) {
+        let hartmann = BenchProblems.hartmann6(budget: 50, seeds: 1)
+        let cases: [(problem: BenchProblem, n: Int)] = [(hartmann, 100), (hartmann, 300), (hartmann, 1000), (BenchProblems.embedded20, 200)]
+        // The peers' warm figure: median of the suggestions after the first (SUMMARY.md's column),
+        // by problem and n; the project's own peer run (Peers/results/overhead_P1.json) wins
+        // over shared/bench's where both have a case: it was measured beside this tune.
+        var peers: [String: [String: Double]] = ["optuna_gp": ["hartmann6/100": 0.06, "hartmann6/300": 0.25, "hartmann6/1000": 3.5]]
+        for path in [options.resultsDir + "/overhead_scaling.json", options.peersDir + "/overhead_P1.json"] {
+            guard let data = FileManager.default.contents(atPath: path),
+                  let file = try? JSONDecoder().decode(OverheadFile.self, from: data) else { continue }
             for c in file.cases {
                 guard let secs = c.suggest_seconds, secs.count > 1 else { continue }
-                peers[c.sampler, default: [:]][c.n] = Stats.median(Array(secs.dropFirst()))
+                peers[c.sampler, default: [:]]["\(c.problem ?? "hartmann6")/\(c.n)"] = Stats.median(Array(secs.dropFirst()))
             }
         }
-        print("suggestion overhead: one propose(count: 1) on hartmann6 with n random observations in the history")
-        print("(first call in this process, then the best of 3 more; peers: median of their warm suggestions, results/overhead_scaling.json)")
+        print("suggestion overhead: one propose(count: 1) with n random observations in the history")
+        print("(first call: a fresh strategy, so the kernel is fitted, as for every new trial; warm: the best of 3 more on the same")
+        print(" history, which reuse the cached fit; peers: median of their warm suggestions, which warm-start their fit)")
         print("")
-        print("| strategy | n observed | first propose s | warm propose s (best of 3) | Optuna GP warm s | skopt GP warm s | Optuna TPE warm s |")
-        print("|---|---|---|---|---|---|---|")
+        print("| strategy | problem | n observed | first propose s | warm propose s (best of 3) | Optuna GP warm s | skopt GP warm s | Optuna TPE warm s |")
+        print("|---|---|---|---|---|---|---|---|")
         let clock = ContinuousClock()
         var notes: [String] = []
         for choice in options.strategies {
-            for n in sizes {
+            for (problem, n) in cases {
                 var spec = makeSpec(problem, choice, seed: 0)
                 spec.maxTrials = n + 1
                 let (strategy, note) = spec.makeStrategy(seed: 0)
                 if let note, !notes.contains("\(choice.label): \(note)") { notes.append("\(choice.label): \(note)") }
                 var rng = SeededGenerator(seed: 20_251_122, stream: UInt64(n))
                 let history = (1...n).map { id -> TrialObservation in
-                    let x = (0..<6).map { _ in rng.nextUnit() }
-                    return TrialObservation(trialId: id, assignment: problem.assignment(BenchProblems.point(x)), state: .succeeded,
-                                            objective: BenchProblems.hartmann6(x))
+                    let point = Assignment(problem.spec.params.map { ($0.name, $0.value(atUnit: rng.nextUnit())) })
+                    return TrialObservation(trialId: id, assignment: point, state: .succeeded, objective: problem.evaluate(point))
                 }
                 func timed() -> Double {
                     let t0 = clock.now
@@ -294,9 +298,10 @@ enum SearchBenchmark {
                 let first = timed()
                 // The peers' cases were cut at 180 s; skip the repetitions when one call already takes a third of it.
                 let warm = first > 60 ? nil : (0..<3).map { _ in timed() }.min()
-                let peerCells = ["optuna_gp", "skopt_gp", "optuna_tpe"].map { PeerTable.fmt(peers[$0]?[n], 3) }
-                print("| \(choice.label) | \(n) | \(PeerTable.fmt(first, 3)) | \(warm.map { PeerTable.fmt($0, 3) } ?? "skipped (first call > 60 s)") | "
-                      + peerCells.joined(separator: " | ") + " |")
+                let key = "\(problem.name)/\(n)"
+                let peerCells = ["optuna_gp", "skopt_gp", "optuna_tpe"].map { PeerTable.fmt(peers[$0]?[key], 3) }
+                print("| \(choice.label) | \(problem.label) (\(problem.spec.params.count) params) | \(n) | \(PeerTable.fmt(first, 3)) | "
+                      + "\(warm.map { PeerTable.fmt($0, 3) } ?? "skipped (first call > 60 s)") | " + peerCells.joined(separator: " | ") + " |")
             }
         }
         for note in notes { print("note: " + note) }

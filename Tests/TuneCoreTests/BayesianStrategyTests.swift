@@ -136,7 +136,7 @@ struct BayesianStrategyTests {
         let next = try #require(strategy.propose(count: 1, firstTrialId: 14, history: withRunning).first)
         #expect(next != alone)
         let dx = (next["x1"]!.number! - alone["x1"]!.number!) / 15, dy = (next["x2"]!.number! - alone["x2"]!.number!) / 15
-        #expect((dx * dx + dy * dy).squareRoot() > 1e-3, "the constant liar moves the next pick away, not next door")
+        #expect((dx * dx + dy * dy).squareRoot() > 1e-3, "a running trial moves the next pick away, not next door")
         let batch = strategy.propose(count: 4, firstTrialId: 13, history: done)
         #expect(Set(batch).count == 4)
     }

@@ -16,9 +16,15 @@ import Foundation
 /// - **Failed trials** are not observations, but the GP is conditioned on each at the *worst*
 ///   observed value (a mild penalty: EI drops around it on the scale of the length scales), and
 ///   their points are never proposed again. Cancelled trials are only never repeated.
-/// - **Running and pending trials**, and earlier picks of the same call, are conditioned on at the
-///   *best* observed value — Optuna 4.8's constant liar (Ginsbourger et al. 2010) — by extending
-///   the Cholesky factor, so parallel proposals spread out.
+/// - **Input warping.** Each ordinal dimension (DOUBLE; INTEGER and DISCRETE with 3 or more
+///   values) passes, after its declared scale, through a learned Kumaraswamy CDF (`InputWarp`)
+///   fitted with the kernel by MAP; the warps are kept when they raise the log posterior by 5
+///   nats or more (`ProposalModel.fit`). A learning rate declared linear, or momentum on
+///   Vizier's nearly linear reverse-log range, is then modelled on the scale it lives on.
+/// - **Running and pending trials**, and earlier picks of the same call, are fantasized: the
+///   acquisition is EI beyond what they will reach, averaged over 64 joint posterior draws of
+///   their outcomes (`FantasyImprovement`, the sequential-greedy q-EI Optuna 5.0 uses), so
+///   parallel proposals are diverse without pretending a running trial is as good as the best.
 /// - **No repeats.** A point in the history (or picked earlier in the call) is never proposed while
 ///   the space has untried points; an exhausted finite space gets fewer proposals.
 public struct BayesianStrategy: SearchStrategy {

@@ -250,7 +250,7 @@ def cmd_run(args):
     for stem in stems:
         name, budget = STEMS[stem]
         if P == 1 and stem in SHARED_STEMS:
-            print(f"skip {stem} P=1: shared/bench/results/{name}.json has it (20 seeds)", flush=True)
+            print(f"skip {stem} P=1: shared/bench/results/{name}.json has it", flush=True)
             continue
         done = set()
         if os.path.exists(agg_path(stem, P)):
@@ -347,6 +347,16 @@ def aggregate(stem, P):
         "Optuna samplers with library defaults (seed only): GPSampler handles RUNNING trials itself (qLogEI with "
         "fantasies in optuna 5.0), TPESampler's constant_liar is True by default in optuna 5.0.",
     ]
+    if P > 1:
+        notes.append(
+            f"Both Optuna samplers count only COMPLETE trials toward their 10 startup trials, so at P={P} trials "
+            f"1..{9 + P} are drawn by their random startup sampler (trial k is asked after k-P completions)."
+        )
+    if stem in SHARED_STEMS:
+        notes.append(
+            f"P=1 for this problem is not rerun: see shared/bench/results/{name}.json (made with torch 2.15.0; "
+            f"this venv has torch {env.get('torch')})."
+        )
     if P == 1:
         notes[0] = "P=1: run_peers.py's sequential ask/tell protocol (run_peers._run_optuna / run_random)."
     else:

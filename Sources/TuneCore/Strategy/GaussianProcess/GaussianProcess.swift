@@ -190,7 +190,8 @@ struct GaussianProcess: Sendable {
     }
 
     /// This posterior further conditioned on `points` observed at `values`, by extending the
-    /// Cholesky factor (Ginsbourger et al. 2010's constant liar / kriging believer; Optuna PR #6430).
+    /// Cholesky factor (Ginsbourger et al. 2010; Optuna PR #6430): failed trials at the worst
+    /// value, and the pending points of `FantasyImprovement`.
     /// Hyperparameters are not refit. nil when the extension cannot be factored.
     func conditioned(on points: [[Double]], values: [Double]) -> GaussianProcess? {
         let m = points.count

@@ -25,8 +25,9 @@ struct FantasyImprovement: Acquisition {
     /// f*⁽ˢ⁾ per fantasy.
     let incumbents: [Double]
 
-    /// Optuna uses 128 quasi-random draws; 64 keeps the cost of an evaluation near that of a
-    /// 64-point dot product per draw with little change in the argmax.
+    /// Optuna uses 128 quasi-random draws. On the training-like benchmark problem at 4 in flight
+    /// (10 seeds) 16, 64 and 128 draws gave median regrets 0.257, 0.257 and 0.252, at 0.09, 0.17
+    /// and 0.37 s a proposal: 64 keeps some margin at a modest cost.
     static let fantasies = 64
 
     var lengthScales: [Double] { extended.parameters.lengthScales }

@@ -52,15 +52,7 @@ struct GaussianProcessTests {
         let data = sampleData(n: 14, d: 4, seed: 3)
         let likelihood = MarginalLikelihood(x: data.x, y: data.y, isCategorical: data.isCategorical)
         for theta in [[0.3, -0.7, 1.2, -0.2, 0.1, -3.0], [1.5, 0.8, -1.0, 0.4, -0.5, -8.0], [0, 0, 0, 0, 0, 0]] {
-            let analytic = try #require(likelihood.negativeLogPosterior(theta: theta))
-            for j in theta.indices {
-                let h = 1e-5
-                var plus = theta, minus = theta
-                plus[j] += h
-                minus[j] -= h
-                let numeric = (likelihood.negativeLogPosterior(theta: plus)!.value - likelihood.negativeLogPosterior(theta: minus)!.value) / (2 * h)
-                #expect(abs(analytic.gradient[j] - numeric) < 1e-5 * max(1, abs(numeric)), "θ[\(j)] = \(theta[j]): \(analytic.gradient[j]) vs \(numeric)")
-            }
+            try expectGradientMatches(likelihood, at: theta)
         }
     }
 

@@ -61,16 +61,7 @@ struct InputWarpTests {
         #expect(likelihood.isWarped == [true, true, false], "a categorical dimension is never warped")
         // θ = [log ρ × 3, log s, log noise, ln a₁, ln b₁, ln a₂, ln b₂]
         for theta in [[0.3, -0.7, 1.2, 0.1, -3.0, 0.4, -1.1, -0.6, 0.5], [1.5, 0.8, -1.0, -0.5, -8.0, -1.5, 1.0, 0, 0]] {
-            let analytic = try #require(likelihood.negativeLogPosterior(theta: theta))
-            #expect(analytic.gradient.count == theta.count)
-            for j in theta.indices {
-                let h = 1e-5
-                var plus = theta, minus = theta
-                plus[j] += h
-                minus[j] -= h
-                let numeric = (likelihood.negativeLogPosterior(theta: plus)!.value - likelihood.negativeLogPosterior(theta: minus)!.value) / (2 * h)
-                #expect(abs(analytic.gradient[j] - numeric) < 1e-5 * max(1, abs(numeric)), "θ[\(j)]: \(analytic.gradient[j]) vs \(numeric)")
-            }
+            try expectGradientMatches(likelihood, at: theta)
         }
     }
 

@@ -1,31 +1,6 @@
 import ArgumentParser
 import Foundation
 import TuneCore
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// Writing to the terminal: results on stdout, diagnostics on stderr.
-enum Console {
-    static func error(_ text: String) {
-        let prefixed = text.hasPrefix("Error:") || text.contains(": error:") ? text : "error: " + text
-        stderr(prefixed)
-    }
-
-    static func note(_ text: String) {
-        stderr("note: " + text)
-    }
-
-    static func stderr(_ text: String) {
-        var line = text.hasSuffix("\n") ? text : text + "\n"
-        line.withUTF8 { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
-    }
-
-    static func out(_ text: String) {
-        var line = text + "\n"
-        line.withUTF8 { _ = write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-    }
-}
 
 /// `--store DIR` (or `$TUNE_STORE`), shared by every command that reads or writes jobs.
 struct StoreOptions: ParsableArguments {

@@ -63,28 +63,18 @@ struct ProbeCommand: ParsableCommand {
         }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tune-probe-\(getpid())-\(Int(Date().timeIntervalSince1970))").path
         let store = JobStore(root: scratch)
-        let strategy = FixedStrategy(points: [point])
-        let header = JobHeader(id: "probe", createTime: Date(), spec: spec, command: command, workingDirectory: setup.directory,
-                               configPath: config, configText: "", seed: 0, strategy: strategy.name)
-        let writer: JournalWriter
-        do {
-            writer = try store.createJob(header)
-        } catch {
-            throw CommandFailure.failed(error.description)
-        }
         if spec.launcherKind == .slurm {
             Console.note("probe runs the trial on this machine, not through Slurm (the config's launcher): to probe on a compute node, run it there, e.g. `srun --pty tune probe …`")
         }
-        Interrupts.install()
+        spec.launcher = nil
+        var probe = JobSession.NewJob(name: "probe", spec: spec, command: command, executable: setup.executable,
+                                      workingDirectory: setup.directory, configPath: config, configText: "", seed: 0)
+        probe.strategy = FixedStrategy(points: [point])
+        let session = try JobSession.create(probe, in: store, notes: { _ in })
         let shown = (command + point.flags).map(ReproduceCommand.shellQuoted).joined(separator: " ")
         Console.stderr("probe: running one trial: \(shown)")
-        let watchdog = Watchdog.start(gracePeriod: 5, warn: { Console.note($0) })
-        defer { watchdog?.stop() }
-        let tuning = TuningRun(job: JobRecord(header: header), store: store, writer: writer, executable: setup.executable,
-                               strategy: strategy, launcher: LocalLauncher(watchdog: watchdog), options: RunOptions(verbose: verbose, gracePeriod: 5),
-                               reporter: ProgressReporter(quiet: true))
-        let outcome = try tuning.run()
-        guard let trial = tuning.job.trial(1) else {
+        let outcome = try session.run(.fresh, options: RunOptions(verbose: verbose, gracePeriod: 5), reporter: ProgressReporter(quiet: true))
+        guard let trial = session.job.trial(1) else {
             throw CommandFailure.failed("the trial did not start")
         }
         try report(trial, spec: spec, folder: store.trialDirectory("probe", trial: 1), outcome: outcome)

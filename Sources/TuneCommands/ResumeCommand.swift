@@ -28,21 +28,10 @@ struct ResumeCommand: ParsableCommand {
     @OptionGroup var runOptions: TrialRunOptions
 
     func run() throws {
-        let store = storeOptions.jobStore
-        let opened = try OpenedJob(job, store: store, runOptions: runOptions)
-        var record = opened.job
+        let session = try JobSession.open(job, in: storeOptions.jobStore, launcher: try runOptions.launcherKind())
+        if let maxTrials { try session.setBudget(maxTrials) }
+        let record = session.job
         let spec = record.spec
-
-        if let maxTrials {
-            guard maxTrials >= record.trials.count, maxTrials >= 1 else {
-                throw CommandFailure.usage("--max-trials \(maxTrials) is below the \(record.trials.count) trials job \(record.id) already has: the budget counts every trial of the job")
-            }
-            if maxTrials != spec.maxTrials {
-                let event = JournalEvent.budgetChanged(maxTrials: maxTrials, time: Date())
-                do { try opened.writer.append(event) } catch { throw CommandFailure.failed(error.description) }
-                record.apply(event)
-            }
-        }
 
         if let reason = record.failureBudgetExceeded {
             throw CommandFailure.failed("job \(record.id) stopped because \(reason). Fix what made them fail (`tune logs \(record.id) --trial N`), run them again with `tune retry \(record.id)`, then `tune resume \(record.id)` goes on")
@@ -66,7 +55,7 @@ struct ResumeCommand: ParsableCommand {
             if new > 0 { parts.append("up to \(new) new") }
             Console.stderr("tune: resuming job \(record.id): \(parts.joined(separator: ", ")) (maxTrials \(record.spec.maxTrials))")
         }
-        try opened.execute(record, plan: .resume, store: store, runOptions: runOptions)
+        try JobExecution.run(session, plan: .resume, options: runOptions.runOptions(for: spec), quiet: runOptions.quiet)
     }
 }
 
@@ -92,9 +81,8 @@ struct RetryCommand: ParsableCommand {
     @OptionGroup var runOptions: TrialRunOptions
 
     func run() throws {
-        let store = storeOptions.jobStore
-        let opened = try OpenedJob(job, store: store, runOptions: runOptions)
-        let record = opened.job
+        let session = try JobSession.open(job, in: storeOptions.jobStore, launcher: try runOptions.launcherKind())
+        let record = session.job
         let chosen: [TrialRecord]
         if let trials {
             chosen = try TrialIdList.parse(trials, in: record, accepted: "trial ids such as 3,7")
@@ -112,7 +100,7 @@ struct RetryCommand: ParsableCommand {
         if !runOptions.quiet {
             Console.stderr("tune: job \(record.id): running trial\(chosen.count == 1 ? "" : "s") \(Self.list(chosen)) again")
         }
-        try opened.execute(record, plan: .retry(chosen.map(\.id)), store: store, runOptions: runOptions)
+        try JobExecution.run(session, plan: .retry(chosen.map(\.id)), options: runOptions.runOptions(for: record.spec), quiet: runOptions.quiet)
     }
 
     static func list(_ trials: [TrialRecord]) -> String {

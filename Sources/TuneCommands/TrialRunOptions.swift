@@ -22,21 +22,19 @@ struct TrialRunOptions: ParsableArguments {
 
     /// The spec with `--launcher` applied (the config's Slurm settings are kept either way).
     func applyingLauncher(to spec: TuningSpec) throws -> TuningSpec {
-        guard let launcher else { return spec }
-        guard let kind = LauncherSpec.Kind(rawValue: launcher.lowercased()) else {
-            throw CommandFailure.usage("--launcher \(launcher): expected local or slurm")
-        }
+        guard let kind = try launcherKind() else { return spec }
         var spec = spec
         spec.launcher = LauncherSpec(kind: kind, slurm: spec.launcher?.slurm ?? SlurmSettings())
         return spec
     }
 
-    /// `--launcher` on `resume`/`retry`: this run's trials go there; the journal keeps the job's own.
-    func applyLauncher(to job: inout JobRecord) throws {
-        let spec = try applyingLauncher(to: job.spec)
-        guard spec.launcherKind != job.spec.launcherKind else { return }
-        Console.note("job \(job.id) was set up for \(job.spec.launcherKind.rawValue) trials: this run starts its trials with --launcher \(spec.launcherKind.rawValue)")
-        job.header.spec = spec
+    /// `--launcher`, checked (on `resume`/`retry` this run's trials go there; the journal keeps the job's own).
+    func launcherKind() throws -> LauncherSpec.Kind? {
+        guard let launcher else { return nil }
+        guard let kind = LauncherSpec.Kind(rawValue: launcher.lowercased()) else {
+            throw CommandFailure.usage("--launcher \(launcher): expected local or slurm")
+        }
+        return kind
     }
 
     /// The run options for a job with this spec: with gpusPerTrial, the GPUs found (a usage error

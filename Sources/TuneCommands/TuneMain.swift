@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TuneCore
 
 /// The `tune` executable's entry point: parse, run, and map every ending onto tune's exit codes
 /// (0 finished, 1 job failed, 2 usage or config error, 130 interrupted).
@@ -12,6 +13,9 @@ public enum TuneMain {
             var command = try Tune.parseAsRoot(arguments)
             try command.run()
             exit(0)
+        } catch let error as SessionError {
+            Console.error(error.message)
+            exit(CommandFailure(error).code)
         } catch let failure as CommandFailure {
             if failure.code == 130 { Console.stderr("tune: " + failure.message) } else { Console.error(failure.message) }
             exit(failure.code)
@@ -52,5 +56,13 @@ struct CommandFailure: Error {
     var code: Int32
 
     static func usage(_ message: String) -> CommandFailure { CommandFailure(message: message, code: 2) }
+
     static func failed(_ message: String) -> CommandFailure { CommandFailure(message: message, code: 1) }
+}
+
+extension CommandFailure {
+    /// A job session's error: a usage error is 2, any other 1.
+    init(_ error: SessionError) {
+        self.init(message: error.message, code: error.kind == .usage ? 2 : 1)
+    }
 }

@@ -22,7 +22,7 @@ struct ValidateCommand: ParsableCommand {
         if let note = strategy.note { Console.note(note) }
         Console.out("\(config): valid")
         Console.out("goal        \(spec.goal.rawValue) \(spec.metricTag) (\(spec.measurementSelection.rawValue))")
-        Console.out("algorithm   \(spec.algorithm.rawValue) → \(strategy.strategy.name)\(spec.seed.map { ", seed \($0)" } ?? "")")
+        Console.out("algorithm   \(spec.algorithm.rawValue) → \(spec.makeScheduler().describe(strategy: strategy.strategy.name))\(spec.seed.map { ", seed \($0)" } ?? "")")
         var trials = "maxTrials \(spec.maxTrials), at most \(spec.maxParallelTrials) at a time"
         if let failed = spec.maxFailedTrials { trials += ", maxFailedTrials \(failed)" }
         Console.out("trials      \(trials)")

@@ -180,7 +180,8 @@ struct HyperbandSchedulerTests {
 
     @Test func rungsAreSharedByTheBrackets() throws {
         let spec = spec(earlyStopping: false, hyperband: Self.resource)
-        let scheduler = HyperbandScheduler(spec: spec, resource: Self.resource, seed: 9)
+        let scheduler = HyperbandScheduler(spec: spec, resource: Self.resource)
+        let sampler = RandomStrategy(spec: spec, seed: 9)
         var builder = JobBuilder(spec: spec)
         // Three configurations at rung 1 (budget 3): one promoted from rung 0, two that started there.
         let zero = (1...60).first { scheduler.bracket(ofConfiguration: $0) == 0 }!
@@ -197,7 +198,8 @@ struct HyperbandSchedulerTests {
 
     @Test func promotesTheTopThirdOfARungThenStartsNewConfigurations() throws {
         let spec = spec(earlyStopping: false, hyperband: Self.resource)
-        let scheduler = HyperbandScheduler(spec: spec, resource: Self.resource, seed: 9)
+        let scheduler = HyperbandScheduler(spec: spec, resource: Self.resource)
+        let sampler = RandomStrategy(spec: spec, seed: 9)
         var builder = JobBuilder(spec: spec)
         // Six bracket-0 configurations completed at rung 0 (budget 1).
         let zeroes = (1...60).filter { scheduler.bracket(ofConfiguration: $0) == 0 }.prefix(6)
@@ -206,28 +208,30 @@ struct HyperbandSchedulerTests {
             builder.trial(x: value, values: [value], placement: ResourcePlacement(configuration: configuration, rung: 0, budget: 1))
         }
         // ⌊6/3⌋ = 2 promotable: the 0.9 one first, then the 0.8 one, each to rung 1 with budget 3.
-        let first = try #require(scheduler.next(job: builder.job))
+        let first = try #require(scheduler.next(job: builder.job, strategy: sampler))
         #expect(first.placement == ResourcePlacement(configuration: zeroes[zeroes.startIndex + 1], rung: 1, budget: 3))
         builder.trial(x: 0.9, values: [0.95, 0.95, 0.95], placement: first.placement)
-        let second = try #require(scheduler.next(job: builder.job))
+        let second = try #require(scheduler.next(job: builder.job, strategy: sampler))
         #expect(second.placement == ResourcePlacement(configuration: zeroes[zeroes.startIndex + 3], rung: 1, budget: 3))
         builder.trial(x: 0.8, values: [0.85, 0.85, 0.85], placement: second.placement)
         // Nothing else promotable (rung 1 has 2 < 3 results): a new configuration, numbered next.
-        let third = try #require(scheduler.next(job: builder.job))
+        let third = try #require(scheduler.next(job: builder.job, strategy: sampler))
         let used = builder.job.trials.compactMap { $0.placement?.configuration }.max()!
-        #expect(third.placement.configuration == used + 1)
-        #expect(third.placement.rung == scheduler.bracket(ofConfiguration: used + 1))
-        #expect(third.placement.budget == Self.resource.rungBudgets[third.placement.rung])
+        let placement = try #require(third.placement)
+        #expect(placement.configuration == used + 1)
+        #expect(placement.rung == scheduler.bracket(ofConfiguration: used + 1))
+        #expect(placement.budget == Self.resource.rungBudgets[placement.rung])
     }
 
     @Test func configurationKIsRandomSearchsTrialK() {
         let spec = spec(earlyStopping: false, hyperband: Self.resource)
-        let scheduler = HyperbandScheduler(spec: spec, resource: Self.resource, seed: 21)
-        let random = RandomStrategy(spec: spec, seed: 21)
+        let scheduler = HyperbandScheduler(spec: spec, resource: Self.resource)
+        let sampler = RandomStrategy(spec: spec, seed: 21)
+        let random = sampler
         var builder = JobBuilder(spec: spec)
         for k in 1...5 {
-            let run = scheduler.next(job: builder.job)!
-            #expect(run.placement.configuration == k)
+            let run = scheduler.next(job: builder.job, strategy: sampler)!
+            #expect(run.placement?.configuration == k)
             #expect(run.assignment == random.propose(count: 1, firstTrialId: k, history: []).first)
             builder.job.apply(.trialCreated(trial: k, parameters: run.assignment.textValues, time: start, placement: run.placement))
         }

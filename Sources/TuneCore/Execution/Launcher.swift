@@ -13,17 +13,22 @@ public struct LaunchRequest: Sendable {
     /// what they start (Slurm's job name, the shared-filesystem check) use them.
     public var trial: Int
     public var trialDirectory: String?
-    /// Where the trial runs (an absolute path); nil: tune's own working directory.
+    /// Where the trial runs (an absolute path) when it has a folder of its own; nil: `commandDirectory`.
     public var workingDirectory: String?
+    /// Where the command was typed (the job's working directory): the command's relative paths are
+    /// relative to it, and the trial runs there unless `workingDirectory` says otherwise. nil:
+    /// tune's own working directory.
+    public var commandDirectory: String?
 
     public init(executable: String, arguments: [String], environment: [String: String], trial: Int = 0, trialDirectory: String? = nil,
-                workingDirectory: String? = nil) {
+                workingDirectory: String? = nil, commandDirectory: String? = nil) {
         self.executable = executable
         self.arguments = arguments
         self.environment = environment
         self.trial = trial
         self.trialDirectory = trialDirectory
         self.workingDirectory = workingDirectory
+        self.commandDirectory = commandDirectory
     }
 }
 
@@ -83,11 +88,18 @@ public protocol Launcher: Sendable {
     /// Before a resume runs trial `trial` of `job` again: stops whatever of its earlier attempt the
     /// launcher's system may still hold (a Slurm job of a tune that was killed). Returns when done.
     func stopLeftovers(job: String, trial: Int)
+    /// Whether the launcher's system gives trials their GPUs itself (Slurm's `--gpus`): then tune
+    /// shares out none of its own.
+    var placesGPUs: Bool { get }
+    /// The system whose queue trials may wait in, for messages (`Slurm`).
+    var queueName: String { get }
 }
 
 extension Launcher {
     public func finish() {}
     public func stopLeftovers(job: String, trial: Int) {}
+    public var placesGPUs: Bool { false }
+    public var queueName: String { "the launcher" }
 }
 
 /// A trial that could not be started.

@@ -40,7 +40,7 @@ public struct LocalLauncher: Launcher {
         // Nothing else tune has open (inherited from whoever started tune) goes to the trial: a
         // trial that outlived tune could otherwise hold its parent's pipes open.
         _ = tune_spawn_close_from(&actions, 3)
-        if let directory = request.workingDirectory {
+        if let directory = request.workingDirectory ?? request.commandDirectory {
             let code = tune_spawn_chdir(&actions, directory)
             if code != 0 {
                 close(outPipe[0]); close(outPipe[1]); close(errPipe[0]); close(errPipe[1])

@@ -89,8 +89,7 @@ public final class ProgressReporter {
     }
 
     private func write(_ text: String) {
-        var text = text
-        text.withUTF8 { _ = Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        Console.write(STDERR_FILENO, text)
     }
 
     private static func terminalWidth() -> UInt16 {

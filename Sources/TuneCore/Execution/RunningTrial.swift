@@ -13,14 +13,8 @@ final class RunningTrial {
     private var logs: [Int32: Int32] = [:]
     private var parsers: [Int32: StdoutMetricParser] = [:]
     private var echoes: [Int32: LineEcho] = [:]
-    /// The files the trial writes metrics to: the cloudml-hypertune file and TensorFlow event files.
-    private var hypertune: HypertuneFileSource
-    /// Counts the writes of the hypertune file (nil: polled only), shared by the run's trials.
-    private let watcher: FileChangeWatch?
-    /// This trial's watch in `watcher`.
-    let hypertuneWatch: Int32?
-    private var hypertuneWrites = 0
-    private var eventFiles: EventFilesSource
+    /// The files the trial writes metrics to: its cloudml-hypertune file and TensorFlow event files.
+    private var sources: [any MetricSource]
     private var lastFilePoll = Date.distantPast
     private var errorTail = LastLine()
 
@@ -30,46 +24,36 @@ final class RunningTrial {
     private(set) var warnings: [String] = []
     /// What is said about the trial in its record when it ends (readings missed).
     private(set) var notes: [String] = []
-    /// Set when tune itself stopped the trial (and why), so its end is recorded as cancelled.
-    var cancelReason: String?
-    /// Set when the trial ran past trialTimeout: it is stopped and recorded as failed for this reason.
-    var timeoutReason: String?
-    /// When a trial sent SIGTERM gets SIGKILL if it is still there.
-    var killAt: Date?
+    /// Set when tune itself stops the trial, and why: it decides how the trial's end is recorded.
+    var stopCause: StopCause?
     /// The GPUs it holds (gpusPerTrial), given back when it ends.
     var gpus: [String] = []
-    /// Set when early stopping stopped the trial: why.
-    var earlyStopReason: String?
     var exit: TrialExit?
 
     init(id: Int, process: any TrialProcess, directory: String, echo: Bool, startTime: Date, watcher: FileChangeWatch? = nil) {
         self.id = id
         self.process = process
         self.startTime = startTime
-        hypertune = HypertuneFileSource(path: directory + "/" + TrialEnvironment.metricFileName)
-        eventFiles = EventFilesSource(root: directory, unfollowedLinks: [TrialFolders.workingDirectoryName])
         for (fd, name, target) in [(process.stdout, "stdout.log", STDOUT_FILENO), (process.stderr, "stderr.log", STDERR_FILENO)] {
             logs[fd] = open(directory + "/" + name, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644)
             parsers[fd] = StdoutMetricParser()
             if echo { echoes[fd] = LineEcho(prefix: "[trial \(id)] ", target: target) }
         }
         // Watched once tune's own logs are open, so that opening them does not wake the loop.
-        self.watcher = watcher
-        hypertuneWatch = watcher?.watch(folder: directory, name: TrialEnvironment.metricFileName)
+        sources = [WatchedHypertuneFile(folder: directory, watcher: watcher),
+                   EventFilesSource(root: directory, unfollowedLinks: [TrialFolders.workingDirectoryName])]
     }
 
     /// The output streams still open.
     var openStreams: [Int32] { Array(logs.keys) }
-    /// The hypertune file's writes counted so far, taken from the watcher.
-    private func countWrites() {
-        if let watcher, let hypertuneWatch { hypertuneWrites += watcher.takeWrites(hypertuneWatch) }
-    }
 
-    /// The metric file was written: read it now, before the trainer can write it again.
-    func metricFileChanged() {
-        countWrites()
-        add(hypertune.poll())
-        takeFileWarnings()
+    /// Reads at once the sources that know of new readings (a metric file was just written), before
+    /// the trainer can write it again.
+    func pollSourcesWithNews() {
+        for index in sources.indices where sources[index].hasNews() {
+            add(sources[index].poll())
+            warnings.append(contentsOf: sources[index].takeWarnings())
+        }
     }
 
     /// The stderr line that explains a failure (the last one, or the error above a usage text), for failure reasons.
@@ -111,30 +95,21 @@ final class RunningTrial {
     func pollFiles(now: Date, interval: TimeInterval) {
         guard now.timeIntervalSince(lastFilePoll) >= interval else { return }
         lastFilePoll = now
-        countWrites()
-        add(hypertune.poll())
-        add(eventFiles.poll())
-        takeFileWarnings()
+        for index in sources.indices { add(sources[index].poll()) }
+        takeSourceWarnings()
     }
 
-    private func takeFileWarnings() {
-        warnings.append(contentsOf: hypertune.takeWarnings())
-        warnings.append(contentsOf: eventFiles.takeWarnings())
+    private func takeSourceWarnings() {
+        for index in sources.indices { warnings.append(contentsOf: sources[index].takeWarnings()) }
     }
 
     /// After the process ended: reads what is left in the pipes, flushes parsers, closes logs.
     func finishOutput() {
         for fd in openStreams { read(fd) }
         for fd in openStreams { closeStream(fd) }
-        add(hypertune.finish())
-        add(eventFiles.finish())
-        takeFileWarnings()
-        countWrites()
-        if let watcher, let hypertuneWatch { watcher.unwatch(hypertuneWatch) }
-        let missed = hypertuneWrites - hypertune.linesRead
-        if missed > 0 {
-            notes.append("\(missed) of its \(hypertuneWrites) cloudml-hypertune reports were not seen: each one replaced the file before tune could read the one before (the trainer makes a new HyperTune() for every report, so the file holds only the latest) — create one HyperTune() and reuse it to keep every report")
-        }
+        for index in sources.indices { add(sources[index].finish()) }
+        takeSourceWarnings()
+        for index in sources.indices { notes.append(contentsOf: sources[index].takeNotes()) }
     }
 
     func takeUnrecorded() -> [MetricReading] {

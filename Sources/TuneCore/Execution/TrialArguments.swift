@@ -27,6 +27,12 @@ public enum TrialArguments {
         return arguments + flags
     }
 
+    /// `--name=value` for each parameter of `spec` the trial has, in the spec's order, with the text
+    /// the journal holds: a trial run again gets byte-identical flags.
+    public static func flags(parameters: [String: String], spec: TuningSpec) -> [String] {
+        spec.params.compactMap { p in parameters[p.name].map { "--\(p.name)=\($0)" } }
+    }
+
     /// Whether `command`'s arguments name the job dir (so it is created before the trial starts).
     public static func namesJobDir(_ command: [String]) -> Bool {
         command.dropFirst().contains { $0.contains("{job_dir}") }

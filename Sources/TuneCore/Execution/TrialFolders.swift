@@ -47,6 +47,31 @@ public struct TrialFolders: Sendable, Equatable {
     }
 }
 
+extension TrialFolders {
+    /// What became of a trial's earlier output when it runs again.
+    enum MoveAside: Equatable {
+        /// Kept under this name beside it (`3.attempt-1`).
+        case moved(String)
+        case nothingThere
+        /// It could not be moved (why): the new attempt writes over it.
+        case failed(String)
+    }
+
+    /// Moves a trial's folder aside before attempt `attempt + 1` (`trials/3` → `trials/3.attempt-1`,
+    /// `3.attempt-1-2` if that name is taken), so the new attempt starts with an empty folder.
+    static func moveAside(_ directory: String, attempt: Int) -> MoveAside {
+        guard FileManager.default.fileExists(atPath: directory) else { return .nothingThere }
+        var suffix = "attempt-\(attempt)"
+        var n = 2
+        while FileManager.default.fileExists(atPath: "\(directory).\(suffix)") {
+            suffix = "attempt-\(attempt)-\(n)"
+            n += 1
+        }
+        guard rename(directory, "\(directory).\(suffix)") == 0 else { return .failed(String(cString: strerror(errno))) }
+        return .moved((directory as NSString).lastPathComponent + "." + suffix)
+    }
+}
+
 extension JobStore {
     /// Where trial `trial` of `job` keeps its files; its checkpoints are shared by every run of one
     /// configuration (Hyperband), else by every attempt of the trial.

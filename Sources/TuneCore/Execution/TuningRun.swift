@@ -3,57 +3,20 @@ import Foundation
 import Glibc
 #endif
 
-/// How a `tune run` behaves beyond the config.
-public struct RunOptions: Sendable {
-    /// Copy every trial's output to the terminal, each line prefixed by its trial.
-    public var verbose: Bool
-    /// Seconds between SIGTERM and SIGKILL when trials are stopped.
-    public var gracePeriod: TimeInterval
-    /// Longest wait for trial output or exits between checks (interrupts, metric files).
-    public var pollInterval: TimeInterval
-    /// How often the cloudml-hypertune file of a running trial is re-read.
-    public var metricFileInterval: TimeInterval
-    /// The GPUs to share out with gpusPerTrial (see `GPUInventory`).
-    public var gpus: [String] = []
-    /// How often a cluster scheduler is asked where the trials stand (Slurm's `squeue`).
-    public var schedulerPollInterval: TimeInterval = 2
-
-    public init(verbose: Bool = false, gracePeriod: TimeInterval = 10, pollInterval: TimeInterval = 0.1, metricFileInterval: TimeInterval = 0.5) {
-        self.verbose = verbose
-        self.gracePeriod = gracePeriod
-        self.pollInterval = pollInterval
-        self.metricFileInterval = metricFileInterval
-    }
-}
-
-/// What a `TuningRun` is asked to do with its job.
-public enum RunPlan: Sendable, Equatable {
-    /// A new job: propose and run trials until the budget is spent.
-    case fresh
-    /// `tune resume`: run again the trials that were interrupted or cancelled, then go on
-    /// proposing until the job has maxTrials trials.
-    case resume
-    /// `tune retry`: run these trials again with their parameters, and nothing else.
-    case retry([Int])
-}
-
-/// How a job run ended.
-public enum JobOutcome: Sendable, Equatable {
-    case succeeded
-    case failed(String)
-    case cancelled(String)
-}
-
-/// Runs a job's trials: asks the strategy for points, launches up to maxParallelTrials trials,
-/// reads their output and metric files while they run, judges each as it ends, and records
-/// every step in the journal before acting on it. Single-threaded: one `poll` loop over every
-/// trial's pipes, so nothing here needs locks.
+/// Runs a job's trials: asks the scheduler (and through it the strategy) what to run, launches up
+/// to maxParallelTrials trials, reads their output and metric files while they run, judges each as
+/// it ends (`TrialEnd`), and records every step in the journal before acting on it.
+/// Single-threaded: one `poll` loop over every trial's pipes, so nothing here needs locks.
+///
+/// The loop holds its decisions behind protocols — `SearchStrategy`, `TrialScheduler`, `Launcher`,
+/// `MetricSource` (in `RunningTrial`) — and never asks which concrete one it holds.
 public final class TuningRun {
     public private(set) var job: JobRecord
     private let store: JobStore
     private let writer: JournalWriter
     private let executable: String
     private let strategy: any SearchStrategy
+    private var scheduler: any TrialScheduler
     private let launcher: any Launcher
     private let baseEnvironment: [String: String]
     private let options: RunOptions
@@ -63,23 +26,30 @@ public final class TuningRun {
     /// Trials to run again before new ones are proposed; `cause` nil when the re-run is journaled already.
     private var reruns: [(trial: Int, cause: RerunCause?)] = []
     private var cancelReason: String?
-    /// The completed trials' objective curves, for the median stopping rule.
-    private var completedCurves: CompletedCurves
-    /// GPUs no running trial holds.
-    private var freeGPUs: [String]
+    private var gpus: GPUPool
+    private var teardown: Teardown
     /// Wakes the loop when a trial's hypertune file is written (nil where inotify is not available).
     private let metricWatch = FileChangeWatch()
     /// A launch found the machine short of descriptors or processes: no more until a trial ends.
     private var launchBlocked = false
     private var announcedShortage = false
+    private var announcedStop = false
+    /// A trial's end that every trial would share (the trial folders are not on the cluster's nodes).
+    private var launcherStop: String?
+    /// Notes about where the metric came from, said once per job.
+    private var announcedNotes = Set<String>()
 
     public init(job: JobRecord, store: JobStore, writer: JournalWriter, executable: String, strategy: any SearchStrategy,
-                launcher: any Launcher = LocalLauncher(), baseEnvironment: [String: String] = ProcessInfo.processInfo.environment,
+                scheduler: (any TrialScheduler)? = nil, launcher: any Launcher = LocalLauncher(),
+                baseEnvironment: [String: String] = ProcessInfo.processInfo.environment,
                 options: RunOptions = RunOptions(), reporter: ProgressReporter = ProgressReporter(), plan: RunPlan = .fresh) {
         self.job = job
         self.plan = plan
-        self.completedCurves = CompletedCurves(job: job)
-        self.freeGPUs = options.gpus
+        var scheduler = scheduler ?? job.spec.makeScheduler()
+        scheduler.learn(fromTrialsOf: job)
+        self.scheduler = scheduler
+        self.gpus = GPUPool(gpus: options.gpus, perTrial: launcher.placesGPUs ? nil : job.spec.gpusPerTrial)
+        self.teardown = Teardown(gracePeriod: options.gracePeriod)
         self.store = store
         self.writer = writer
         self.executable = executable
@@ -97,7 +67,6 @@ public final class TuningRun {
     public func run() throws(StoreError) -> JobOutcome {
         var stopReason: String?
         var handledInterrupts = Interrupts.count
-        var killDeadline: Date?
 
         try prepare()
         do {
@@ -108,16 +77,11 @@ public final class TuningRun {
                         if !running.isEmpty {
                             reporter.note("\(Interrupts.lastSignalName): stopping \(running.count) running trial(s) — SIGTERM now, SIGKILL in \(Int(options.gracePeriod))s; interrupt again to kill them now")
                         }
-                        stopAll(signal: SIGTERM, reason: cancelReason!)
-                        killDeadline = Date().addingTimeInterval(options.gracePeriod)
+                        stopAll(.cancelled(cancelReason!))
                     } else {
-                        stopAll(signal: SIGKILL, reason: cancelReason!)
+                        killAll()
                     }
                     handledInterrupts = Interrupts.count
-                }
-                if let deadline = killDeadline, Date() >= deadline {
-                    stopAll(signal: SIGKILL, reason: cancelReason ?? "stopped")
-                    killDeadline = nil
                 }
                 if cancelReason == nil && stopReason == nil {
                     try launchWhileSlotsFree()
@@ -126,11 +90,11 @@ public final class TuningRun {
                 enforceTimeouts(now: Date())
                 waitForOutput()
                 try collectFinished(stopReason: &stopReason)
-                try trackScheduler()
+                try trackLauncherStatus()
                 reporter.update(job, running: running.count)
             }
         } catch {
-            stopAll(signal: SIGKILL, reason: "tune could not write its journal")
+            killAll(reason: "tune could not write its journal")
             launcher.finish()
             stopLeftovers()
             throw error
@@ -180,77 +144,43 @@ public final class TuningRun {
 
     private func launchWhileSlotsFree() throws(StoreError) {
         launchBlocked = false
-        while running.count < slots && !launchBlocked {
+        while running.count < gpus.slots(maxParallel: spec.maxParallelTrials) && !launchBlocked {
             if !reruns.isEmpty {
                 let next = reruns.removeFirst()
-                try relaunch(next.trial, cause: next.cause)
+                if let trial = job.trial(next.trial) {
+                    if let cause = next.cause { try beginAttempt(of: trial, cause: cause) }
+                    try start(next.trial)
+                }
                 continue
             }
-            guard proposesNew, job.trials.count < spec.maxTrials else { return }
+            guard proposesNew, job.trials.count < spec.maxTrials,
+                  let next = scheduler.next(job: job, strategy: strategy) else { return }
             let nextId = (job.trials.last?.id ?? 0) + 1
-            if let hyperband = strategy as? HyperbandScheduler {
-                guard let run = hyperband.next(job: job) else { return }
-                try record(.trialCreated(trial: nextId, parameters: run.assignment.textValues, time: Date(), placement: run.placement))
-            } else {
-                guard let point = strategy.propose(count: 1, firstTrialId: nextId, history: job.observations).first else { return }
-                try record(.trialCreated(trial: nextId, parameters: point.textValues, time: Date()))
-            }
+            try record(.trialCreated(trial: nextId, parameters: next.assignment.textValues, time: Date(), placement: next.placement))
             try start(nextId)
         }
     }
 
-    /// Trials that may run at once: maxParallelTrials, and with gpusPerTrial no more than the GPUs
-    /// allow (on this machine: Slurm shares out its GPUs itself).
-    var slots: Int {
-        guard let perTrial = spec.gpusPerTrial, spec.launcherKind == .local else { return spec.maxParallelTrials }
-        return min(spec.maxParallelTrials, options.gpus.count / perTrial)
-    }
-
-    /// Runs trial `id` again with its parameters, as a new attempt (journaled unless `cause` is nil).
-    private func relaunch(_ id: Int, cause: RerunCause?) throws(StoreError) {
-        guard let trial = job.trial(id) else { return }
-        if let cause { try beginAttempt(of: trial, cause: cause) }
-        try start(id)
-    }
-
-    /// The trial's `--name=value` flags, and Hyperband's `--<resource>=<budget>` after them.
-    private func flags(of trial: TrialRecord) -> [String]? {
-        guard let assignment = Assignment(textValues: trial.parameters, spec: spec) else { return nil }
-        var flags = assignment.flags
-        if let placement = trial.placement, let resource = spec.hyperband {
-            flags.append("--\(resource.resourceParameter)=\(placement.budget)")
-        }
-        return flags
-    }
-
     /// Moves the trial's earlier output aside (`trials/3` → `trials/3.attempt-1`) and journals the new attempt.
     private func beginAttempt(of trial: TrialRecord, cause: RerunCause) throws(StoreError) {
-        let directory = store.trialDirectory(job.id, trial: trial.id)
         var kept: String?
-        if FileManager.default.fileExists(atPath: directory) {
-            var suffix = "attempt-\(trial.attempt)"
-            var n = 2
-            while FileManager.default.fileExists(atPath: "\(directory).\(suffix)") {
-                suffix = "attempt-\(trial.attempt)-\(n)"
-                n += 1
-            }
-            if rename(directory, "\(directory).\(suffix)") == 0 {
-                kept = "trials/\(trial.id).\(suffix)"
-            } else {
-                reporter.note("trial \(trial.id): cannot move its earlier output aside (\(String(cString: strerror(errno)))); the new attempt writes over it")
-            }
+        switch TrialFolders.moveAside(store.trialDirectory(job.id, trial: trial.id), attempt: trial.attempt) {
+        case .moved(let name): kept = "trials/\(name)"
+        case .nothingThere: break
+        case .failed(let problem):
+            reporter.note("trial \(trial.id): cannot move its earlier output aside (\(problem)); the new attempt writes over it")
         }
         try record(.trialRerun(TrialRerun(trial: trial.id, attempt: trial.attempt + 1, cause: cause, time: Date(), outputFolder: kept)))
     }
 
     private func start(_ id: Int) throws(StoreError) {
         guard let trial = job.trial(id) else { return }
-        guard let flags = flags(of: trial) else {
+        guard trial.assignment != nil else {
             try record(.trialFinished(TrialOutcome(trial: id, state: .failed, time: Date(), reason: "its parameters \(trial.parameters) no longer fit the job's search space")))
             return
         }
+        let additions = scheduler.launchAdditions(for: trial)
         let folders = store.folders(of: trial, in: job.id)
-        let directory = folders.trial
         do {
             try folders.create(jobDir: spec.passesJobDir || TrialArguments.namesJobDir(job.header.command),
                                workingDirectoryLinkingTo: spec.isolatesWorkingDirectory ? job.header.workingDirectory : nil,
@@ -260,29 +190,23 @@ public final class TuningRun {
             return
         }
         var environment = TrialEnvironment.make(base: baseEnvironment, job: job.id, trial: id, folders: folders, attempt: trial.attempt)
-        if let placement = trial.placement {
-            environment["TUNE_RESOURCE"] = String(placement.budget)
-            environment["TUNE_CONFIGURATION"] = String(placement.configuration)
-        }
-        var gpus: [String] = []
-        if let perTrial = spec.gpusPerTrial, spec.launcherKind == .local {
-            // Only called with a slot free, so the pool has enough: no GPU ever serves two trials.
-            gpus = Array(freeGPUs.prefix(perTrial))
-            freeGPUs.removeFirst(gpus.count)
-            environment["CUDA_VISIBLE_DEVICES"] = gpus.joined(separator: ",")
-        }
+        environment.merge(additions.environment) { $1 }
+        let held = gpus.take()
+        if !held.isEmpty { environment["CUDA_VISIBLE_DEVICES"] = held.joined(separator: ",") }
+        let flags = TrialArguments.flags(parameters: trial.parameters, spec: spec) + additions.flags
         let arguments = TrialArguments.make(command: job.header.command, flags: flags, job: job.id, trial: id, folders: folders,
                                             passJobDir: spec.passesJobDir)
         let request = LaunchRequest(executable: executable, arguments: arguments, environment: environment, trial: id,
-                                    trialDirectory: directory,
-                                    workingDirectory: spec.isolatesWorkingDirectory ? folders.workingDirectory : nil)
+                                    trialDirectory: folders.trial,
+                                    workingDirectory: spec.isolatesWorkingDirectory ? folders.workingDirectory : nil,
+                                    commandDirectory: job.header.workingDirectory)
         let process: any TrialProcess
         // Before the spawn: what the trial writes is never older than this.
         let launched = Date()
         do {
             process = try launcher.launch(request)
         } catch {
-            freeGPUs.insert(contentsOf: gpus, at: 0)
+            gpus.putBack(held)
             if error.isResourceShortage, !running.isEmpty {
                 // Out of descriptors or processes for now: the trial waits (still pending) until a
                 // running one ends, rather than failing for want of a pipe.
@@ -298,14 +222,14 @@ public final class TuningRun {
             return
         }
         let now = Date()
-        let runningTrial = RunningTrial(id: id, process: process, directory: directory, echo: options.verbose, startTime: launched,
+        let runningTrial = RunningTrial(id: id, process: process, directory: folders.trial, echo: options.verbose, startTime: launched,
                                         watcher: metricWatch)
-        runningTrial.gpus = gpus
-        // A trial in a scheduler's queue is not running yet: trialTimeout waits for it to start.
+        runningTrial.gpus = held
+        // A trial in a queue is not running yet: trialTimeout waits for it to start.
         runningTrial.runningSince = process.scheduler == nil ? now : nil
         running.append(runningTrial)
-        try record(.trialStarted(trial: id, pid: process.pid, time: now, gpus: gpus.isEmpty ? nil : gpus))
-        try trackScheduler(runningTrial)
+        try record(.trialStarted(trial: id, pid: process.pid, time: now, gpus: held.isEmpty ? nil : held))
+        try trackLauncherStatus(runningTrial)
         if let trial = job.trial(id) { reporter.trialStarted(trial, job: job) }
     }
 
@@ -349,9 +273,7 @@ public final class TuningRun {
                 owners[entry.fd]?.read(entry.fd)
                 if let metricWatch, entry.fd == metricWatch.descriptor {
                     metricWatch.drain()
-                    for trial in running where trial.exit == nil {
-                        if let id = trial.hypertuneWatch, metricWatch.hasWrites(id) { trial.metricFileChanged() }
-                    }
+                    for trial in running where trial.exit == nil { trial.pollSourcesWithNews() }
                 }
             }
         }
@@ -361,36 +283,33 @@ public final class TuningRun {
 
     private func collectFinished(stopReason: inout String?) throws(StoreError) {
         for trial in running {
-            if try flushReadings(trial), trial.exit == nil { applyEarlyStopping(to: trial) }
+            if try flushReadings(trial), trial.exit == nil { askScheduler(about: trial) }
             guard trial.exit == nil, let exit = trial.process.checkExit() else { continue }
             trial.exit = exit
             trial.finishOutput()
             try flushReadings(trial)
             // Whatever the trial left behind in its process group goes with it.
             trial.process.send(SIGKILL)
+            teardown.forget(trial.id)
             try recordEnd(of: trial, exit: exit)
         }
-        for trial in running where trial.exit != nil { freeGPUs.append(contentsOf: trial.gpus) }
+        for trial in running where trial.exit != nil { gpus.release(trial.gpus) }
         running.removeAll { $0.exit != nil }
-        if stopReason == nil { stopReason = schedulerStop ?? job.failureBudgetExceeded }
+        if stopReason == nil { stopReason = launcherStop ?? job.failureBudgetExceeded }
         if let reason = stopReason, !running.isEmpty, !announcedStop {
-            // Trials still waiting in a scheduler's queue have done nothing yet: they are cancelled,
-            // and only the ones already running are waited for.
-            let queued = running.filter { $0.exit == nil && $0.cancelReason == nil && ($0.process.scheduler?.isPending ?? false) }
+            // Trials still waiting in a queue have done nothing yet: they are cancelled, and only the
+            // ones already running are waited for.
+            let queued = running.filter { $0.exit == nil && $0.stopCause == nil && ($0.process.scheduler?.isPending ?? false) }
             for trial in queued {
-                trial.cancelReason = "not started: the job stopped (\(reason)) while the trial waited in Slurm's queue"
+                trial.stopCause = .cancelled("not started: the job stopped (\(reason)) while the trial waited in \(launcher.queueName)'s queue")
                 trial.process.send(SIGTERM)
             }
             let waiting = running.count - queued.count
-            reporter.note("\(reason): launching no more trials" + (queued.isEmpty ? "" : ", cancelling the \(queued.count) still queued in Slurm")
+            reporter.note("\(reason): launching no more trials" + (queued.isEmpty ? "" : ", cancelling the \(queued.count) still queued in \(launcher.queueName)")
                           + (waiting > 0 ? ", waiting for the \(waiting) running" : ""))
             announcedStop = true
         }
     }
-
-    private var announcedStop = false
-    /// A scheduler ended a trial in a way every trial would end (the trial folders are not on its nodes).
-    private var schedulerStop: String?
 
     /// Every trial has ended: whatever they left running outside their process groups goes too.
     private func stopLeftovers() {
@@ -399,23 +318,21 @@ public final class TuningRun {
         reporter.note("stopped \(stopped.count) process\(stopped.count == 1 ? "" : "es") that trials left running outside their process groups (pid\(stopped.count == 1 ? "" : "s") \(stopped.map(String.init).joined(separator: ", ")); a `setsid` daemon?)")
     }
 
-    /// Journals each running trial's scheduler status when it changes (Slurm job id, PENDING →
-    /// RUNNING), so `tune status` shows it; the trial's running time starts when the scheduler runs it.
-    private func trackScheduler() throws(StoreError) {
-        for trial in running where trial.exit == nil { try trackScheduler(trial) }
+    /// Journals each running trial's status in the launcher's queue when it changes (a Slurm job
+    /// id, PENDING → RUNNING), so `tune status` shows it; the trial's running time starts when it runs.
+    private func trackLauncherStatus() throws(StoreError) {
+        for trial in running where trial.exit == nil { try trackLauncherStatus(trial) }
     }
 
-    private func trackScheduler(_ trial: RunningTrial) throws(StoreError) {
+    private func trackLauncherStatus(_ trial: RunningTrial) throws(StoreError) {
         trial.process.observe(schedulerLines: trial.schedulerLines)
         guard let status = trial.process.scheduler else { return }
-        // Running once the scheduler says so, or once the trial reports (squeue may lag or fail).
+        // Running once the queue says so, or once the trial reports (the queue may lag or fail).
         if trial.runningSince == nil, !status.isPending || !trial.readings.isEmpty { trial.runningSince = Date() }
         guard status != trial.journaledScheduler else { return }
         trial.journaledScheduler = status
         try record(.trialScheduled(trial: trial.id, status: status, time: Date()))
     }
-    /// Notes about where the metric came from, said once per job.
-    private var announcedNotes = Set<String>()
 
     /// Journals the readings that arrived; true when there were any.
     @discardableResult
@@ -427,100 +344,74 @@ public final class TuningRun {
         return true
     }
 
-    /// The median stopping rule (`enableTrialEarlyStopping`): a trial that fell behind gets SIGTERM
-    /// (SIGKILL after the grace period) and ends SUCCEEDED with the value it had reached.
-    private func applyEarlyStopping(to trial: RunningTrial) {
-        guard let rule = spec.earlyStoppingRule, trial.earlyStopReason == nil, trial.cancelReason == nil,
-              trial.timeoutReason == nil, let record = job.trial(trial.id) else { return }
-        let readings = record.readings(ofMetric: spec.metricTag)
-        guard let reason = MedianStoppingRule.verdict(readings: readings, completed: completedCurves, rule: rule, goal: spec.goal) else { return }
-        trial.earlyStopReason = reason
-        trial.process.send(SIGTERM)
-        trial.killAt = Date().addingTimeInterval(options.gracePeriod)
+    /// New readings: the scheduler may stop the trial (the median stopping rule). A trial it stops
+    /// gets SIGTERM (SIGKILL after the grace period) and ends SUCCEEDED with the value it had reached.
+    private func askScheduler(about trial: RunningTrial) {
+        guard trial.stopCause == nil, let record = job.trial(trial.id), let reason = scheduler.stopReason(for: record) else { return }
+        stop(trial, .stoppedEarly(reason), now: Date())
         reporter.note("trial \(trial.id) \(reason)")
     }
 
     private func recordEnd(of trial: RunningTrial, exit: TrialExit) throws(StoreError) {
-        var outcome: TrialOutcome
-        var (exitCode, signal): (Int32?, Int32?) = (nil, nil)
-        switch exit {
-        case .exited(let code): exitCode = code
-        case .signaled(let number): signal = number
+        let record = job.trial(trial.id)
+        let facts = TrialEnd.Facts(
+            trial: trial.id, exit: exit, stopCause: trial.stopCause, readings: trial.readings,
+            objectiveReadings: record?.readings(ofMetric: spec.metricTag) ?? [],
+            ranItsCourse: record.map { scheduler.ranItsCourse($0) } ?? false,
+            launcherEnd: trial.process.schedulerEnd(exit: exit, schedulerLines: trial.schedulerLines),
+            lastErrorLine: trial.lastErrorLine, notes: trial.notes, time: Date())
+        let end = TrialEnd.judge(facts, spec: spec) {
+            // No metric: were its event files written somewhere tune does not look?
+            let stray = StrayEventFiles.find(under: job.header.workingDirectory, since: trial.startTime, excluding: [store.root])
+            return stray.isEmpty ? nil : StrayEventFiles.hint(stray, workingDirectory: job.header.workingDirectory)
         }
-        // How a scheduler ended it, unless tune itself stopped it.
-        let stoppedByTune = trial.cancelReason != nil || trial.timeoutReason != nil || trial.earlyStopReason != nil
-        let schedulerEnd = stoppedByTune ? nil : trial.process.schedulerEnd(exit: exit, schedulerLines: trial.schedulerLines)
-        if let reason = trial.cancelReason {
-            outcome = TrialOutcome(trial: trial.id, state: .cancelled, time: Date(), exitCode: exitCode, signal: signal, reason: reason)
-        } else if let reason = trial.timeoutReason {
-            outcome = TrialOutcome(trial: trial.id, state: .failed, time: Date(), exitCode: exitCode, signal: signal, reason: reason)
-        } else if let reason = trial.earlyStopReason, !ranItsCourse(trial, exit: exit) {
-            let readings = job.trial(trial.id)?.readings(ofMetric: spec.metricTag) ?? []
-            let objective = ObjectiveSelection.select(from: readings, tag: readings.last?.tag ?? spec.metricTag, goal: spec.goal, selection: spec.measurementSelection)
-            if let objective, objective.value.isFinite {
-                outcome = TrialOutcome(trial: trial.id, state: .succeeded, time: Date(), finalMetric: objective,
-                                       exitCode: exitCode, signal: signal, reason: reason, stoppedEarly: true)
-            } else {
-                outcome = TrialOutcome(trial: trial.id, state: .failed, time: Date(), exitCode: exitCode, signal: signal,
-                                       reason: reason + "; its last value was not a finite number")
-            }
-        } else if let end = schedulerEnd {
-            outcome = TrialOutcome(trial: trial.id, state: .failed, time: Date(), exitCode: exitCode, signal: signal, reason: end.reason)
-            if end.stopsJob, schedulerStop == nil { schedulerStop = "trial \(trial.id): \(end.reason)" }
-        } else {
-            let verdict = TrialVerdict.judge(exit: exit, readings: trial.readings, spec: spec, lastErrorLine: trial.lastErrorLine)
-            var reason = verdict.reason
-            if verdict.state == .failed, exit == .exited(0), verdict.finalMetric == nil {
-                // No metric: were its event files written somewhere tune does not look?
-                let stray = StrayEventFiles.find(under: job.header.workingDirectory, since: trial.startTime, excluding: [store.root])
-                if !stray.isEmpty { reason = (reason ?? "") + " — " + StrayEventFiles.hint(stray, workingDirectory: job.header.workingDirectory) }
-            }
-            outcome = TrialOutcome(trial: trial.id, state: verdict.state, time: Date(), finalMetric: verdict.finalMetric,
-                                   exitCode: exitCode, signal: signal, reason: reason)
-            if let note = verdict.sourceNote, announcedNotes.insert(note).inserted {
-                reporter.note(note)
-            }
-        }
-        outcome.notes = trial.notes.isEmpty ? nil : trial.notes
+        if let note = end.sourceNote, announcedNotes.insert(note).inserted { reporter.note(note) }
+        if let stop = end.stopsJob, launcherStop == nil { launcherStop = stop }
         for note in trial.notes { reporter.note("trial \(trial.id): \(note)") }
-        try record(.trialFinished(outcome))
+        try self.record(.trialFinished(end.outcome))
         if let finished = job.trial(trial.id) {
-            completedCurves.add(finished)
+            scheduler.learn(from: finished)
             reporter.trialFinished(finished, job: job, running: running.filter { $0.exit == nil }.count)
         }
-        if outcome.state == .failed, trial.timeoutReason == nil, trial.cancelReason == nil {
-            if let schedulerEnd, !schedulerEnd.isInfrastructure { return }
-            try retryIfInfrastructure(trial.id, sign: schedulerEnd?.reason ?? InfrastructureFailure.sign(exit: exit, reason: outcome.reason))
-        }
+        try retryIfInfrastructure(trial.id, sign: end.retrySign)
     }
 
-    /// A trial told to stop early that still exited 0 having got to where completed trials end (it
-    /// ignored SIGTERM, or finished first) ran its whole course: it is judged as any other.
-    private func ranItsCourse(_ trial: RunningTrial, exit: TrialExit) -> Bool {
-        exit == .exited(0) && completedCurves.reachedTypicalEnd(job.trial(trial.id)?.readings(ofMetric: spec.metricTag) ?? [])
-    }
+    // MARK: stopping
 
-    /// trialTimeout: a trial past its limit gets SIGTERM, then SIGKILL after the grace period.
+    /// trialTimeout: a trial past its limit is stopped; any trial past its grace period gets SIGKILL.
     private func enforceTimeouts(now: Date) {
-        for trial in running where trial.exit == nil {
-            if let limit = spec.trialTimeout, trial.timeoutReason == nil, trial.cancelReason == nil,
-               let since = trial.runningSince, now.timeIntervalSince(since) > limit {
-                trial.timeoutReason = "timed out after \(ProgressReporter.duration(limit)) (trialTimeout)"
-                trial.process.send(SIGTERM)
-                trial.killAt = now.addingTimeInterval(options.gracePeriod)
+        if let limit = spec.trialTimeout {
+            for trial in running where trial.exit == nil {
+                guard let since = trial.runningSince, now.timeIntervalSince(since) > limit else { continue }
+                switch trial.stopCause {
+                case .timedOut, .cancelled: continue
+                case .stoppedEarly, nil: stop(trial, .timedOut("timed out after \(ProgressReporter.duration(limit)) (trialTimeout)"), now: now)
+                }
             }
-            if let killAt = trial.killAt, now >= killAt {
-                trial.process.send(SIGKILL)
-                trial.killAt = nil
-            }
+        }
+        for id in teardown.due(now: now) {
+            running.first { $0.id == id && $0.exit == nil }?.process.send(SIGKILL)
         }
     }
 
-    /// Stops every running trial with `signal` (its whole process group).
-    private func stopAll(signal: Int32, reason: String) {
+    /// Starts stopping `trial` for `cause`: SIGTERM now, SIGKILL after the grace period.
+    private func stop(_ trial: RunningTrial, _ cause: StopCause, now: Date) {
+        trial.stopCause = StopCause.raise(trial.stopCause, to: cause)
+        trial.process.send(teardown.begin(trial.id, now: now))
+    }
+
+    /// Starts stopping every running trial for `cause`.
+    private func stopAll(_ cause: StopCause) {
+        let now = Date()
+        for trial in running where trial.exit == nil { stop(trial, cause, now: now) }
+    }
+
+    /// Kills every running trial now (a second interrupt, a journal that cannot be written).
+    private func killAll(reason: String? = nil) {
         for trial in running where trial.exit == nil {
-            if trial.cancelReason == nil { trial.cancelReason = reason }
-            trial.process.send(signal)
+            if let reason { trial.stopCause = StopCause.raise(trial.stopCause, to: .cancelled(reason)) }
+            trial.process.send(SIGKILL)
+            teardown.forget(trial.id)
         }
     }
 

@@ -100,7 +100,6 @@ public final class Watchdog: @unchecked Sendable {
     }
 
     public static func writeToStderr(_ text: String) {
-        var line = "tune: note: " + text + "\n"
-        line.withUTF8 { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        Console.progress(text)
     }
 }

@@ -39,10 +39,17 @@ public protocol MetricSource {
     /// The last poll, after the trial ended: reads everything left, and warns about what can no
     /// longer complete (a record cut short because the writer died).
     mutating func finish() -> [MetricReading]
+    /// After `finish`: what is said in the trial's record about its readings (reports it missed).
+    mutating func takeNotes() -> [String]
+    /// Whether the source knows of new readings now, before its next poll is due (a watched file
+    /// was written): the loop then polls it at once.
+    func hasNews() -> Bool
 }
 
 extension MetricSource {
     public mutating func finish() -> [MetricReading] { poll() }
+    public mutating func takeNotes() -> [String] { [] }
+    public func hasNews() -> Bool { false }
 }
 
 extension MetricReading {

@@ -53,6 +53,8 @@ public struct JobRecord: Sendable, Equatable {
     /// The job whose finished trials warm-started this one (`resumePreviousJobId`), and those trials.
     public var warmStartJob: String?
     public var priorTrials: [PriorTrial] = []
+    /// The prior trials' values typed, decoded once (nil where they do not fit this job's space).
+    public private(set) var priorAssignments: [Assignment?] = []
 
     public init(header: JobHeader) {
         self.header = header
@@ -100,24 +102,6 @@ public struct JobRecord: Sendable, Equatable {
         trialsBestFirst.first { $0.state == .succeeded && $0.finalMetric != nil }
     }
 
-    /// What strategies see: the warm-start trials of an earlier job (with negative ids), then this job's.
-    public var observations: [TrialObservation] {
-        let prior = priorTrials.compactMap { trial -> TrialObservation? in
-            guard let assignment = Assignment(textValues: trial.parameters, spec: spec) else { return nil }
-            return TrialObservation(trialId: -trial.trial, assignment: assignment, state: trial.state,
-                                    objective: trial.state == .succeeded ? trial.objective : nil)
-        }
-        // Built only when a trial was stopped early: it reads every completed trial's curve, and
-        // strategies ask for observations at every proposal.
-        let stopped = trials.contains(where: \.stoppedEarly) ? StoppedTrialValues(job: self) : nil
-        return prior + trials.compactMap { trial in
-            guard let assignment = Assignment(textValues: trial.parameters, spec: spec) else { return nil }
-            var objective = trial.state == .succeeded ? trial.finalMetric?.value : nil
-            if trial.stoppedEarly, objective != nil, let stopped { objective = stopped.value(for: trial) }
-            return TrialObservation(trialId: trial.id, assignment: assignment, state: trial.state, objective: objective)
-        }
-    }
-
     /// Trials the journal shows as started or waiting, though no tune process runs the job:
     /// tune died (SIGKILL, power loss) while they ran.
     public var unfinishedTrials: [TrialRecord] {
@@ -132,6 +116,7 @@ public struct JobRecord: Sendable, Equatable {
         case .trialCreated(let id, let parameters, let time, let placement):
             if trials.last.map({ $0.id < id }) ?? true {
                 var trial = TrialRecord(id: id, parameters: parameters, createTime: time)
+                trial.assignment = Assignment(textValues: parameters, spec: spec)
                 trial.placement = placement
                 trials.append(trial)
             }
@@ -166,6 +151,7 @@ public struct JobRecord: Sendable, Equatable {
         case .warmStart(let job, let trials, _):
             warmStartJob = job
             priorTrials = trials
+            priorAssignments = trials.map { Assignment(textValues: $0.parameters, spec: spec) }
         case .trialScheduled(let id, let status, _):
             update(id) { $0.scheduler = status }
         }

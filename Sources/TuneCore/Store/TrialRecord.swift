@@ -16,8 +16,12 @@ public enum TrialState: String, Sendable, Codable, CaseIterable {
 /// Everything the journal says about one trial, rebuilt by replay.
 public struct TrialRecord: Sendable, Equatable {
     public var id: Int
-    /// Name → value as the trial received it (`--name=value`).
+    /// Name → value as the trial received it (`--name=value`): the journal's exact text, which a
+    /// re-run passes again byte for byte.
     public var parameters: [String: String]
+    /// The same values typed, decoded once when the journal's `trial_created` is read; nil when
+    /// they no longer fit the job's search space.
+    public var assignment: Assignment?
     public var state: TrialState
     public var createTime: Date
     public var startTime: Date?

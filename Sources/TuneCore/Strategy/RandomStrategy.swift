@@ -5,7 +5,8 @@
 public struct RandomStrategy: SearchStrategy {
     public let spec: TuningSpec
     public let seed: UInt64
-    public var name: String { "random search" }
+    public static let displayName = "random search"
+    public var name: String { Self.displayName }
 
     /// Redraws before falling back to enumerating a finite space's untried points.
     static let redraws = 64

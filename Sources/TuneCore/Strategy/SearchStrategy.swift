@@ -35,13 +35,11 @@ extension TuningSpec {
                 return (GridStrategy(grid: grid), nil)
             }
             return (RandomStrategy(spec: self, seed: seed), "GRID_SEARCH needs finite parameters: using random search")
-        case .random:
+        case .random, .hyperband:
+            // Hyperband's new configurations are random search's (its scheduler: `makeScheduler`).
             return (RandomStrategy(spec: self, seed: seed), nil)
         case .unspecified:
             return (BayesianStrategy(spec: self, seed: seed), nil)
-        case .hyperband:
-            let resource = hyperband ?? HyperbandSpec(resourceParameter: "epochs", maxResource: 27)
-            return (HyperbandScheduler(spec: self, resource: resource, seed: seed), nil)
         }
     }
 }

@@ -36,9 +36,13 @@ public final class SlurmLauncher: Launcher, @unchecked Sendable {
 
     public var inAllocation: Bool { queue.allocation != nil }
 
+    /// Slurm gives each trial its GPUs (`--gpus`).
+    public var placesGPUs: Bool { true }
+    public var queueName: String { "Slurm" }
+
     public func launch(_ request: LaunchRequest) throws(LaunchError) -> any TrialProcess {
         let name = SlurmCommandLine.jobName(job: job, trial: request.trial)
-        let directory = FileManager.default.currentDirectoryPath
+        let directory = request.commandDirectory ?? FileManager.default.currentDirectoryPath
         let options = SlurmCommandLine.options(settings: settings, gpusPerTrial: gpusPerTrial, jobName: name,
                                                workingDirectory: request.workingDirectory ?? directory, inAllocation: inAllocation)
         let srun = LaunchRequest(executable: queue.tools.srun,

@@ -5,10 +5,8 @@ public enum ReproduceCommand {
     /// With the store, the trial's placeholders (`{trial_dir}`, …) and `--job-dir` are filled in as
     /// the trial had them; without it they are shown as placeholders.
     public static func line(for trial: TrialRecord, in job: JobRecord, store: JobStore? = nil) -> String {
-        var flags = job.spec.params.compactMap { p in trial.parameters[p.name].map { "--\(p.name)=\($0)" } }
-        if let placement = trial.placement, let resource = job.spec.hyperband {
-            flags.append("--\(resource.resourceParameter)=\(placement.budget)")
-        }
+        let flags = TrialArguments.flags(parameters: trial.parameters, spec: job.spec)
+            + job.spec.makeScheduler().launchAdditions(for: trial).flags
         let words: [String]
         if let store {
             words = TrialArguments.make(command: job.header.command, flags: flags, job: job.id, trial: trial.id,

@@ -13,29 +13,27 @@
 /// configuration again with the next budget (`--epochs=<budget>`); a script that keeps a checkpoint
 /// in `$TUNE_CHECKPOINT_DIR` (one folder per configuration) can continue instead of starting over.
 ///
-/// Configuration k has the hyperparameters random search gives trial k with the same seed.
-/// Stateless like every strategy: the plan comes from the job's trials alone.
-public struct HyperbandScheduler: SearchStrategy {
+/// Configuration k has the hyperparameters the job's strategy proposes for trial k of a history
+/// of the distinct configurations so far (with random search, the config's `HYPERBAND` default:
+/// random search's trial k with the same seed). Stateless: the plan comes from the job's trials alone.
+public struct HyperbandScheduler: TrialScheduler {
     public let spec: TuningSpec
     public let resource: HyperbandSpec
-    let sampler: RandomStrategy
-    public var name: String { "asynchronous Hyperband (random configurations)" }
 
-    /// One run to launch: a configuration's hyperparameters and where it sits.
-    public struct Run: Sendable, Equatable {
-        public var assignment: Assignment
-        public var placement: ResourcePlacement
-    }
-
-    public init(spec: TuningSpec, resource: HyperbandSpec, seed: UInt64) {
+    public init(spec: TuningSpec, resource: HyperbandSpec) {
         self.spec = spec
         self.resource = resource
-        self.sampler = RandomStrategy(spec: spec, seed: seed)
     }
 
-    /// New configurations only (SearchStrategy): `firstTrialId` is read as the configuration number.
-    public func propose(count: Int, firstTrialId: Int, history: [TrialObservation]) -> [Assignment] {
-        sampler.propose(count: count, firstTrialId: firstTrialId, history: history)
+    public func describe(strategy: String) -> String {
+        "asynchronous Hyperband (\(strategy == RandomStrategy.displayName ? "random configurations" : strategy))"
+    }
+
+    /// `--<resource>=<budget>`, and the budget and configuration in the environment.
+    public func launchAdditions(for trial: TrialRecord) -> LaunchAdditions {
+        guard let placement = trial.placement else { return LaunchAdditions() }
+        return LaunchAdditions(flags: ["--\(resource.resourceParameter)=\(placement.budget)"],
+                               environment: ["TUNE_RESOURCE": String(placement.budget), "TUNE_CONFIGURATION": String(placement.configuration)])
     }
 
     var budgets: [Int] { resource.rungBudgets }
@@ -71,7 +69,7 @@ public struct HyperbandScheduler: SearchStrategy {
 
     /// The next run: the best promotion available, else a new configuration; nil when the space
     /// has no new configuration left and nothing can be promoted.
-    public func next(job: JobRecord) -> Run? {
+    public func next(job: JobRecord, strategy: any SearchStrategy) -> ScheduledRun? {
         if let promotion = promotion(job: job) { return promotion }
         let configurations = job.trials.compactMap { $0.placement?.configuration }
         let next = (configurations.max() ?? 0) + 1
@@ -82,9 +80,9 @@ public struct HyperbandScheduler: SearchStrategy {
                 history.append(TrialObservation(trialId: trial.id, assignment: assignment, state: trial.state))
             }
         }
-        guard let assignment = sampler.propose(count: 1, firstTrialId: next, history: history).first else { return nil }
+        guard let assignment = strategy.propose(count: 1, firstTrialId: next, history: history).first else { return nil }
         let start = bracket(ofConfiguration: next)
-        return Run(assignment: assignment, placement: ResourcePlacement(configuration: next, rung: start, budget: budgets[start]))
+        return ScheduledRun(assignment: assignment, placement: ResourcePlacement(configuration: next, rung: start, budget: budgets[start]))
     }
 
     /// ASHA: from the highest rung down, a configuration in the top 1/η of the runs completed at its
@@ -92,7 +90,7 @@ public struct HyperbandScheduler: SearchStrategy {
     /// configuration that started at rung 1 competes there with those promoted from rung 0 (in the
     /// learning-curve benchmark this kept the best configuration far more often than a ladder per
     /// bracket, whose aggressive brackets need η^k configurations of their own to promote once).
-    func promotion(job: JobRecord) -> Run? {
+    func promotion(job: JobRecord) -> ScheduledRun? {
         struct Entry { var trial: TrialRecord; var value: Double }
         var rungs: [Int: [Entry]] = [:]                   // rung → completed runs, every bracket's
         var promoted = Set<[Int]>()                       // [configuration, rung] already run at rung
@@ -115,7 +113,7 @@ public struct HyperbandScheduler: SearchStrategy {
                 let configuration = entry.trial.placement!.configuration
                 guard !promoted.contains([configuration, rung + 1]),
                       let assignment = Assignment(textValues: entry.trial.parameters, spec: spec) else { continue }
-                return Run(assignment: assignment,
+                return ScheduledRun(assignment: assignment,
                            placement: ResourcePlacement(configuration: configuration, rung: rung + 1, budget: budgets[rung + 1]))
             }
         }

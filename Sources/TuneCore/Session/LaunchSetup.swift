@@ -1,20 +1,20 @@
 import Foundation
-import TuneCore
 
 /// Where a job's trials run, checked before anything runs: for Slurm, its commands are found and
 /// `srun --test-only` says the trials' request fits the cluster (a usage error when it does not).
-struct LaunchSetup {
-    var kind: LauncherSpec.Kind
+/// The one place that knows the concrete launchers; the loop sees only `Launcher`.
+public struct LaunchSetup: Sendable {
+    public var kind: LauncherSpec.Kind
     var tools: SlurmTools?
 
-    static func prepare(spec: TuningSpec, store: JobStore) throws -> LaunchSetup {
+    public static func prepare(spec: TuningSpec, store: JobStore,
+                               environment: [String: String] = ProcessInfo.processInfo.environment) throws(SessionError) -> LaunchSetup {
         guard spec.launcherKind == .slurm else { return LaunchSetup(kind: .local) }
-        let environment = ProcessInfo.processInfo.environment
         let tools: SlurmTools
         do {
             tools = try SlurmTools.find(environment: environment)
         } catch {
-            throw CommandFailure.failed(error.message)
+            throw .failed(error.message)
         }
         let settings = spec.launcher?.slurm ?? SlurmSettings()
         do {
@@ -22,10 +22,13 @@ struct LaunchSetup {
                                                  environment: environment, storeRoot: store.root)
             notes.forEach(Console.note)
         } catch {
-            throw CommandFailure.usage(error.message)
+            throw .usage(error.message)
         }
         return LaunchSetup(kind: .slurm, tools: tools)
     }
+
+    /// Words for the job's first line: ` on Slurm`, or nothing on this machine.
+    public var whereTrialsRun: String { kind == .slurm ? " on Slurm" : "" }
 
     func launcher(for job: JobRecord, watchdog: Watchdog?, options: RunOptions) -> any Launcher {
         guard kind == .slurm, let tools else { return LocalLauncher(watchdog: watchdog) }

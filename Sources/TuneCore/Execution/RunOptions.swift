@@ -1,0 +1,45 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How a `tune run` behaves beyond the config.
+public struct RunOptions: Sendable {
+    /// Copy every trial's output to the terminal, each line prefixed by its trial.
+    public var verbose: Bool
+    /// Seconds between SIGTERM and SIGKILL when trials are stopped.
+    public var gracePeriod: TimeInterval
+    /// Longest wait for trial output or exits between checks (interrupts, metric files).
+    public var pollInterval: TimeInterval
+    /// How often the cloudml-hypertune file of a running trial is re-read.
+    public var metricFileInterval: TimeInterval
+    /// The GPUs to share out with gpusPerTrial (see `GPUInventory`).
+    public var gpus: [String] = []
+    /// How often a cluster scheduler is asked where the trials stand (Slurm's `squeue`).
+    public var schedulerPollInterval: TimeInterval = 2
+
+    public init(verbose: Bool = false, gracePeriod: TimeInterval = 10, pollInterval: TimeInterval = 0.1, metricFileInterval: TimeInterval = 0.5) {
+        self.verbose = verbose
+        self.gracePeriod = gracePeriod
+        self.pollInterval = pollInterval
+        self.metricFileInterval = metricFileInterval
+    }
+}
+
+/// What a `TuningRun` is asked to do with its job.
+public enum RunPlan: Sendable, Equatable {
+    /// A new job: propose and run trials until the budget is spent.
+    case fresh
+    /// `tune resume`: run again the trials that were interrupted or cancelled, then go on
+    /// proposing until the job has maxTrials trials.
+    case resume
+    /// `tune retry`: run these trials again with their parameters, and nothing else.
+    case retry([Int])
+}
+
+/// How a job run ended.
+public enum JobOutcome: Sendable, Equatable {
+    case succeeded
+    case failed(String)
+    case cancelled(String)
+}

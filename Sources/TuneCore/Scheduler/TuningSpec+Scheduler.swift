@@ -1,0 +1,12 @@
+extension TuningSpec {
+    /// The scheduler the config asks for: Hyperband, the median stopping rule, or full runs.
+    public func makeScheduler() -> any TrialScheduler {
+        if algorithm == .hyperband {
+            return HyperbandScheduler(spec: self, resource: hyperband ?? HyperbandSpec(resourceParameter: "epochs", maxResource: 27))
+        }
+        if let rule = earlyStoppingRule {
+            return MedianStopping(rule: rule, goal: goal, metricTag: metricTag)
+        }
+        return FullRuns()
+    }
+}

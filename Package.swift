@@ -28,7 +28,9 @@ let package = Package(
         ),
         .executableTarget(name: "tune", dependencies: ["TuneCommands"]),
         .executableTarget(name: "tune-bench", dependencies: ["TuneCore"], path: "Sources/tune-bench", exclude: ["Peers"]),
-        .testTarget(name: "TuneCoreTests", dependencies: ["TuneCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "TuneCommandsTests", dependencies: ["TuneCommands", "TuneCore"]),
+        // What the test targets share: temp folders, scripts, jobs built from journal events.
+        .target(name: "TuneTestSupport", dependencies: ["TuneCore"], path: "Tests/TuneTestSupport"),
+        .testTarget(name: "TuneCoreTests", dependencies: ["TuneCore", "TuneTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "TuneCommandsTests", dependencies: ["TuneCommands", "TuneCore", "TuneTestSupport"]),
     ]
 )

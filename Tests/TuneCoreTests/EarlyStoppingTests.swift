@@ -1,34 +1,9 @@
 import Foundation
 import Testing
 @testable import TuneCore
+import TuneTestSupport
 
-private let start = Date(timeIntervalSince1970: 1_700_000_000)
-
-/// A job built by replaying journal events, as `tune` builds it.
-private struct JobBuilder {
-    var job: JobRecord
-    var nextId = 1
-
-    init(spec: TuningSpec) {
-        job = JobRecord(header: JobHeader(id: "j", createTime: start, spec: spec, command: ["train"], workingDirectory: "/",
-                                          configPath: "c.yml", configText: "", seed: 1, strategy: "test"))
-    }
-
-    /// A finished trial whose objective `acc` took `values` at steps 1, 2, 3, …
-    @discardableResult
-    mutating func trial(x: Double, values: [Double], stoppedEarly: Bool = false, placement: ResourcePlacement? = nil,
-                        seconds: Double = 1, state: TrialState = .succeeded, steps: [Int]? = nil) -> Int {
-        let id = nextId
-        nextId += 1
-        job.apply(.trialCreated(trial: id, parameters: ["x": ParameterValue.format(x)], time: start, placement: placement))
-        job.apply(.trialStarted(trial: id, pid: 1, time: start.addingTimeInterval(Double(id) * 100)))
-        let readings = values.enumerated().map { MetricReading(tag: "acc", value: $1, step: steps?[$0] ?? $0 + 1, source: .stdout) }
-        job.apply(.metrics(trial: id, readings: readings))
-        job.apply(.trialFinished(TrialOutcome(trial: id, state: state, time: start.addingTimeInterval(Double(id) * 100 + seconds),
-                                              finalMetric: state == .succeeded ? readings.last : nil, stoppedEarly: stoppedEarly)))
-        return id
-    }
-}
+private let start = JobBuilder.start
 
 private func spec(earlyStopping: Bool = true, hyperband: HyperbandSpec? = nil) -> TuningSpec {
     var spec = TuningSpec(goal: .maximize, metricTag: "acc", maxTrials: 50, maxParallelTrials: 2,

@@ -37,6 +37,10 @@ struct StrategyCase: Sendable, CustomTestStringConvertible {
         StrategyCase(name: "Bayesian, continuous space", spec: continuousSpec, isRandom: true) {
             BayesianStrategy(spec: continuousSpec, seed: $0)
         },
+        // The architecture article's worked example passes the same suite.
+        StrategyCase(name: "golden-line walk (worked example), continuous space", spec: continuousSpec, isRandom: false) { _ in
+            GoldenLineStrategy(spec: continuousSpec)
+        },
     ]
 }
 

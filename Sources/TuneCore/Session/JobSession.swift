@@ -13,7 +13,8 @@ public final class JobSession {
     /// Where the trials run: checked before a new job is created; for an opened job, when it runs.
     public private(set) var launch: LaunchSetup?
     private let writer: JournalWriter
-    private let lock: JobLock
+    /// Held from creation or opening until `close()` (or the session goes away).
+    private var lock: JobLock?
     private let executable: String
 
     private init(job: JobRecord, store: JobStore, writer: JournalWriter, lock: JobLock, executable: String,
@@ -160,6 +161,11 @@ public final class JobSession {
                           launch: nil)
     }
 
+    /// Lets the job go: another session (or process) may open it. The session runs nothing more.
+    public func close() {
+        lock = nil
+    }
+
     /// `tune resume --max-trials N`: the job's budget becomes `maxTrials` trials in all (journaled).
     public func setBudget(_ maxTrials: Int) throws(SessionError) {
         guard maxTrials >= job.trials.count, maxTrials >= 1 else {
@@ -170,6 +176,7 @@ public final class JobSession {
     }
 
     private func append(_ event: JournalEvent) throws(SessionError) {
+        guard lock != nil else { throw .failed("job \(job.id): its session was closed; open it again to change it") }
         do { try writer.append(event) } catch { throw .failed(error.description) }
         job.apply(event)
     }
@@ -179,6 +186,7 @@ public final class JobSession {
     /// even if tune itself is SIGKILLed. Throws only when the journal cannot be written (the
     /// trials are stopped first; what was journaled before is kept).
     public func run(_ plan: RunPlan, options: RunOptions, reporter: ProgressReporter) throws(SessionError) -> JobOutcome {
+        guard lock != nil else { throw .failed("job \(job.id): its session was closed; open it again to run it") }
         let launch: LaunchSetup
         if let prepared = self.launch { launch = prepared } else { launch = try LaunchSetup.prepare(spec: job.spec, store: store) }
         self.launch = launch

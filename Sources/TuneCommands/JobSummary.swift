@@ -12,7 +12,7 @@ struct JobSummary {
         var counts = "\(job.count(.succeeded)) succeeded"
         if job.count(.failed) > 0 { counts += ", \(job.count(.failed)) failed" }
         if job.count(.cancelled) > 0 { counts += ", \(job.count(.cancelled)) cancelled" }
-        Console.out("Job \(job.id) \(job.state.rawValue): \(job.trials.count) trial\(job.trials.count == 1 ? "" : "s") (\(counts)) in \(ProgressReporter.duration(elapsed))")
+        Console.out("Job \(job.id) \(job.state.rawValue): \(job.trials.count) trial\(job.trials.count == 1 ? "" : "s") (\(counts)) in \(DurationText.format(elapsed))")
         if let best = job.bestTrial, let metric = best.finalMetric {
             Console.out("Best trial \(best.id): \(job.spec.metricTag)=\(MetricReading.display(metric.value)) (step \(metric.step))")
             let params = job.spec.params.compactMap { p in best.parameters[p.name].map { "\(p.name)=\($0)" } }

@@ -83,7 +83,7 @@ struct ProbeCommand: ParsableCommand {
     private func report(_ trial: TrialRecord, spec: TuningSpec, folder: String, outcome: JobOutcome) throws {
         var ended = "the trial \(trial.state == .succeeded ? "succeeded" : "ended: \(trial.state.rawValue)")"
         if let start = trial.startTime, let end = trial.endTime {
-            ended += " after \(ProgressReporter.duration(end.timeIntervalSince(start)))"
+            ended += " after \(DurationText.format(end.timeIntervalSince(start)))"
         }
         if case .cancelled = outcome { ended = "the trial was stopped" }
         Console.out(ended + "; its folder: \(folder)")

@@ -60,7 +60,7 @@ enum StatusView {
         if state.hasPrefix("RUNNING") {
             for trial in running {
                 var text = "trial \(trial.id)"
-                if let start = trial.startTime { text += ", \(ProgressReporter.duration(now.timeIntervalSince(start)))" }
+                if let start = trial.startTime { text += ", \(DurationText.format(now.timeIntervalSince(start)))" }
                 if let scheduler = trial.scheduler { text += ", \(scheduler.summary)" }
                 if let gpus = trial.gpus { text += ", GPU\(gpus.count == 1 ? "" : "s") \(gpus.joined(separator: ","))" }
                 if let latest = trial.readings(ofMetric: spec.metricTag).last {
@@ -72,7 +72,7 @@ enum StatusView {
         let stopped = record.trials.filter(\.stoppedEarly).count
         if let savings = record.trialTimeSavings {
             let share = savings.used + savings.saved > 0 ? Int((100 * savings.saved / (savings.used + savings.saved)).rounded()) : 0
-            var text = "≈ \(ProgressReporter.duration(savings.saved)) of trial time saved (\(share)%), \(ProgressReporter.duration(savings.used)) used"
+            var text = "≈ \(DurationText.format(savings.saved)) of trial time saved (\(share)%), \(DurationText.format(savings.used)) used"
             if spec.hyperband == nil { text = "\(stopped) trial\(stopped == 1 ? "" : "s") stopped early; " + text }
             lines.append(("saved", text + " — estimated \(savings.method)"))
         }
@@ -94,7 +94,7 @@ enum StatusView {
             lines.append(("next", "tune resume \(record.id)"))
         }
         let end = record.endTime ?? now
-        lines.append(("elapsed", ProgressReporter.duration(end.timeIntervalSince(record.header.createTime))))
+        lines.append(("elapsed", DurationText.format(end.timeIntervalSince(record.header.createTime))))
         let width = lines.map(\.0.count).max() ?? 0
         return lines.map { key, value in key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value }
     }

@@ -35,15 +35,22 @@ public enum Console {
         write(STDOUT_FILENO, text + "\n")
     }
 
-    /// Writes `text` as it is (no newline added): the status line's redraws.
-    public static func write(_ descriptor: Int32, _ text: String) {
+    /// Writes `text` to stderr as it is (no newline added): the status line's redraws.
+    public static func draw(_ text: String) {
+        write(STDERR_FILENO, text)
+    }
+
+    static func write(_ descriptor: Int32, _ text: String) {
         var text = text
-        text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let n = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { return }
-            }
+        text.withUTF8 { write(descriptor, UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Writes bytes as they are (a trial's own output, echoed with `--verbose`).
+    static func write(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { return }
         }
     }
 }

@@ -70,16 +70,8 @@ public final class ProgressReporter {
         if let best = job.bestTrial, let metric = best.finalMetric {
             text += " · best \(job.spec.metricTag)=\(MetricReading.display(metric.value)) (trial \(best.id))"
         }
-        text += " · " + Self.duration(Date().timeIntervalSince(startTime))
+        text += " · " + DurationText.format(Date().timeIntervalSince(startTime))
         return text
-    }
-
-    /// `42s`, `3m05s`, `2h01m`.
-    public static func duration(_ seconds: TimeInterval) -> String {
-        let s = Int(seconds.rounded(.down))
-        if s < 60 { return "\(s)s" }
-        if s < 3600 { return String(format: "%dm%02ds", s / 60, s % 60) }
-        return String(format: "%dh%02dm", s / 3600, (s % 3600) / 60)
     }
 
     private func emit(_ line: String) {
@@ -89,7 +81,7 @@ public final class ProgressReporter {
     }
 
     private func write(_ text: String) {
-        Console.write(STDERR_FILENO, text)
+        Console.draw(text)
     }
 
     private static func terminalWidth() -> UInt16 {

@@ -40,7 +40,7 @@ final class RunningTrial {
             if echo { echoes[fd] = LineEcho(prefix: "[trial \(id)] ", target: target) }
         }
         // Watched once tune's own logs are open, so that opening them does not wake the loop.
-        sources = [WatchedHypertuneFile(folder: directory, watcher: watcher),
+        sources = [WatchedHypertuneFile(folder: directory, name: TrialEnvironment.metricFileName, watcher: watcher),
                    EventFilesSource(root: directory, unfollowedLinks: [TrialFolders.workingDirectoryName])]
     }
 
@@ -200,7 +200,7 @@ struct LineEcho {
 
     private mutating func emit() {
         let line = prefix + partial + [0x0A]
-        _ = line.withUnsafeBytes { write(target, $0.baseAddress, $0.count) }
+        line.withUnsafeBytes { Console.write(target, $0) }
         partial.removeAll(keepingCapacity: true)
     }
 }

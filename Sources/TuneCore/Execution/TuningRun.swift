@@ -385,7 +385,7 @@ public final class TuningRun {
                 guard let since = trial.runningSince, now.timeIntervalSince(since) > limit else { continue }
                 switch trial.stopCause {
                 case .timedOut, .cancelled: continue
-                case .stoppedEarly, nil: stop(trial, .timedOut("timed out after \(ProgressReporter.duration(limit)) (trialTimeout)"), now: now)
+                case .stoppedEarly, nil: stop(trial, .timedOut("timed out after \(DurationText.format(limit)) (trialTimeout)"), now: now)
                 }
             }
         }

@@ -9,10 +9,10 @@ struct WatchedHypertuneFile: MetricSource {
     private var writes = 0
     private var notes: [String] = []
 
-    init(folder: String, watcher: FileChangeWatch?) {
-        file = HypertuneFileSource(path: folder + "/" + TrialEnvironment.metricFileName)
+    init(folder: String, name: String, watcher: FileChangeWatch?) {
+        file = HypertuneFileSource(path: folder + "/" + name)
         self.watcher = watcher
-        watch = watcher?.watch(folder: folder, name: TrialEnvironment.metricFileName)
+        watch = watcher?.watch(folder: folder, name: name)
     }
 
     mutating func poll() -> [MetricReading] {

@@ -73,12 +73,12 @@ public struct HTMLReport {
             guard let start = trial.startTime, let end = trial.endTime else { return total }
             return total + end.timeIntervalSince(start)
         }
-        rows.append(("trial time", e(ProgressReporter.duration(used) + " in all")))
+        rows.append(("trial time", e(DurationText.format(used) + " in all")))
         if let savings = job.trialTimeSavings {
-            rows.append(("saved", e("≈ \(ProgressReporter.duration(savings.saved)) of trial time, estimated \(savings.method)")))
+            rows.append(("saved", e("≈ \(DurationText.format(savings.saved)) of trial time, estimated \(savings.method)")))
         }
         let end = job.endTime ?? generated
-        rows.append(("created", e(Self.timestamp(job.header.createTime) + " · elapsed " + ProgressReporter.duration(end.timeIntervalSince(job.header.createTime)))))
+        rows.append(("created", e(Self.timestamp(job.header.createTime) + " · elapsed " + DurationText.format(end.timeIntervalSince(job.header.createTime)))))
         let body = rows.map { "<tr><th>\(e($0.0))</th><td>\($0.1)</td></tr>" }.joined(separator: "\n")
         return "<table class=\"summary\">\n\(body)\n</table>"
     }

@@ -35,7 +35,7 @@ extension JobRecord {
         guard spec.earlyStoppingRule != nil else { return nil }
         let lastSteps = trials.filter { $0.state == .succeeded && !$0.stoppedEarly }
             .compactMap { $0.readings(ofMetric: spec.metricTag).map(\.step).max() }
-        guard let fullCourse = MedianStoppingRule.median(lastSteps.map(Double.init)) else { return nil }
+        guard let fullCourse = lastSteps.map(Double.init).median else { return nil }
         var saved = 0.0
         for (trial, duration) in finished where trial.stoppedEarly {
             guard let step = trial.finalMetric?.step, step > 0, Double(step) < fullCourse else { continue }

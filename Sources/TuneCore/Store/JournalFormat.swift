@@ -8,7 +8,10 @@
 /// | 2 | this release | the spec's `jobDir` and `perTrialWorkingDirectory`; `notes` on `trial_finished` (all optional, so format 1 reads as before) |
 ///
 /// Tests/TuneCoreTests/Fixtures/journals holds a job of each earlier release; OldJournalTests
-/// loads, lists and resumes them.
+/// loads, lists and resumes them. Its releases/<commit>/ holds one job of each kind that a release
+/// wrote (finished, cancelled, stopped trials, Hyperband, SIGKILLed, resumed with attempts), format 2
+/// from 1378230 on; ReleaseJournalTests loads, lists, reports and resumes them, and checks that a
+/// newer format is refused.
 public enum JournalFormat {
     public static let current = 2
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Bayesian optimization: a Gaussian process (Matérn-5/2 ARD, MAP-fitted hyperparameters) models
 /// the objective, and each trial goes where log expected improvement is highest — Optuna 5.0's
-/// `GPSampler` recipe (gp-notes.md), in plain Swift. Cloud ML's `ALGORITHM_UNSPECIFIED`.
+/// `GPSampler` recipe (see Strategies.md in the DocC catalog), in plain Swift. Cloud ML's `ALGORITHM_UNSPECIFIED`.
 ///
 /// A proposal is a function of (spec, seed, history) alone, like every strategy here:
 /// - **Initial design.** Until `initialDesignSize` trials have succeeded with a finite objective

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Maximizes an acquisition (log EI, or its fantasy average with trials in flight) over the encoded space the way Optuna's `optim_mixed.py` does (gp-notes §3.3):
+/// Maximizes an acquisition (log EI, or its fantasy average with trials in flight) over the encoded space the way Optuna's `optim_mixed.py` does (Optuna 5.0, `_gp/optim_mixed.py`):
 /// score a low-discrepancy set of raw candidates; start local searches from the best one, a
 /// roulette draw of others (probability ∝ EI, computed as exp(logEI − max) so it cannot
 /// underflow to all zeros) and the best observed point; in each, alternate

@@ -22,7 +22,7 @@ struct Cholesky: Sendable {
 
     /// Factors the symmetric matrix `a` (row-major n × n; only the lower triangle is read),
     /// retrying with jitter 1e-10·mean(diag), ×10 each time up to 1e-1·mean(diag), the way
-    /// GPy's `jitchol` and GPyTorch escalate (gp-notes §5). nil only when even the largest
+    /// GPy's `jitchol` and GPyTorch escalate (GPy `util/linalg.py: jitchol`, GPyTorch `psd_safe_cholesky`). nil only when even the largest
     /// jitter fails, which takes non-finite entries.
     ///
     /// - Complexity: O(n³/6) multiply-adds per attempt.

@@ -2,7 +2,7 @@ import Foundation
 
 /// Expected improvement of a new point beyond what the trials still in flight will reach,
 /// averaged over fantasies of their outcomes — the sequential-greedy form of q-EI that Optuna
-/// 5.0's GPSampler uses for running trials (gp-notes §6; Wilson et al. 2018, "Maximizing
+/// 5.0's GPSampler uses for running trials (Optuna 5.0, `_gp/acqf.py`; Wilson et al. 2018, "Maximizing
 /// acquisition functions for Bayesian optimization"), computed in closed form per fantasy:
 ///
 ///     fₚ⁽ˢ⁾ = μₚ + Lₚ z⁽ˢ⁾,  z⁽ˢ⁾ ~ N(0, I), s = 1…S    joint posterior draws at the m pending points

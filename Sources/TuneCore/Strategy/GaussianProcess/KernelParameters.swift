@@ -14,7 +14,7 @@ struct KernelParameters: Sendable, Equatable {
     /// One entry per dimension; nil: not warped.
     var warps: [InputWarp?]
 
-    /// Optuna's floor, which doubles as the Cholesky jitter (gp-notes §2.3, §5).
+    /// Optuna's floor, which doubles as the Cholesky jitter (Optuna 5.0, `_gp/gp.py`).
     static let noiseFloor = 1e-6
 
     var dimensions: Int { inverseSquaredLengthScales.count }
@@ -80,7 +80,7 @@ struct KernelParameters: Sendable, Equatable {
 }
 
 /// Optuna 5.0's priors (`optuna/_gp/prior.py`), applied in θ space with no Jacobian term,
-/// as Optuna does (gp-notes §2.3–2.4), and the warps' log-normal prior (`InputWarp`):
+/// as Optuna does (Optuna 5.0, `_gp/prior.py` and `_gp/gp.py`), and the warps' log-normal prior (`InputWarp`):
 /// - ρᵢ: log p = −(0.1/ρᵢ + 0.1 ρᵢ) — peak at ℓ = 1, 10 nats down at ℓ = 0.1 or 10;
 /// - s ~ Gamma(2, rate 1): log p = log s − s;
 /// - σₙ² ~ Gamma(1.1, rate 30): log p = 0.1 log σₙ² − 30 σₙ²;

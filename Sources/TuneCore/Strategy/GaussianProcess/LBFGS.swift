@@ -3,7 +3,7 @@ import Foundation
 /// Limited-memory BFGS (Nocedal & Wright 2006, Algorithm 7.4 two-loop recursion, m = 10 as scipy's
 /// default) with a bisection weak-Wolfe line search (Lewis & Overton 2013), for unconstrained
 /// minimization. The objective returns nil (or a non-finite value) where it cannot be evaluated —
-/// a Cholesky failure in the MLL — and the line search backs off from there (gp-notes §5).
+/// a Cholesky failure in the MLL — and the line search backs off from there (GPy `util/linalg.py: jitchol`, GPyTorch `psd_safe_cholesky`).
 struct LBFGS {
     var memory = 10
     /// Stop when max |gᵢ| falls below this (scipy's `gtol`; Optuna fits with 1e-2).

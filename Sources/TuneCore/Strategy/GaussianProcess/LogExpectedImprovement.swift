@@ -20,7 +20,7 @@ enum LogEI {
     /// - z < −1, t = −z: with the Mills ratio m(t) = Φ(−t)/φ(t) = 1/(t + 1/(t + 2/(t + 3/…)))
     ///   and C(t) = 1/(t + 2/(t + 3/(t + …))), m = 1/(t + C) and h(−t) = φ(t)(1 − t m) = φ(t) m C,
     ///   so log h = −t²/2 − log √(2π) + log m + log C and g = 1/C, with no cancellation and no
-    ///   erfcx (gp-notes §5). The continued fraction is evaluated backward; it converges slowest
+    ///   erfcx (which the `log_h` of Ament et al., NeurIPS 2023, uses). The continued fraction is evaluated backward; it converges slowest
     ///   near t = 1, where 400 terms reach ~1e-15.
     static func logH(_ z: Double) -> (logH: Double, slope: Double, oneMinusZSlope: Double) {
         if z >= -1 {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The MAP objective for the kernel hyperparameters: log marginal likelihood plus Optuna's log
-/// prior, with its analytic gradient in θ = [log ρ, log s, log(σₙ² − floor)] (gp-notes §2.4).
+/// prior, with its analytic gradient in θ = [log ρ, log s, log(σₙ² − floor)] (Optuna 5.0, `_gp/gp.py: fit_kernel_params`).
 ///
 ///     MLL(θ) = −Σ log Lᵢᵢ − ½ yᵀ α                                (R&W eq. 5.8, constant dropped)
 ///     ∂MLL/∂θⱼ = ½ tr((α αᵀ − K⁻¹) ∂K/∂θⱼ)                         (R&W eq. 5.9)
@@ -161,7 +161,7 @@ struct MarginalLikelihood {
     }
 
     /// MAP hyperparameters by L-BFGS from each start in turn, keeping the best; Optuna's
-    /// recipe is one run from the previous fit, falling back to all-ones (gp-notes §2.4).
+    /// recipe is one run from the previous fit, falling back to all-ones (Optuna 5.0, `_gp/gp.py: fit_kernel_params`).
     /// nil when no start could be evaluated.
     func fit(starts: [KernelParameters], maxIterations: Int) -> (parameters: KernelParameters, value: Double)? {
         var best: (parameters: KernelParameters, value: Double)?

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The history as the GP sees it (gp-notes §1.3–1.4, §2.2): succeeded trials with a finite
+/// The history as the GP sees it (Optuna 5.0, `samplers/_gp/sampler.py` and `_gp/gp.py`): succeeded trials with a finite
 /// objective, encoded, plus the encoded points of failed and of running/pending trials.
 ///
 /// Outputs: oriented so smaller is better, standardized (population std, floor 1e-10), warped

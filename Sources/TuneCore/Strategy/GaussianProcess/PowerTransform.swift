@@ -1,6 +1,6 @@
 import Foundation
 
-/// Output warping (HEBO; Cowen-Rivers et al., arXiv 2012.03826; gp-notes §2.2): a monotone power
+/// Output warping (HEBO; Cowen-Rivers et al., arXiv 2012.03826): a monotone power
 /// transform of the objective with λ fitted by maximum likelihood, so that a heavy-tailed or
 /// skewed objective (Rosenbrock's 0…10⁶) looks closer to Gaussian to the GP. Since the transform
 /// is strictly increasing, the argmin and the ordering of the observations are unchanged, and

@@ -1,6 +1,6 @@
 import Foundation
 
-/// How the search space maps into the GP's input space (gp-notes §4, Optuna `_gp/search_space.py`).
+/// How the search space maps into the GP's input space (Optuna `_gp/search_space.py`).
 ///
 /// - DOUBLE: the unit coordinate of its scale warp (linear, log, reverse log), continuous.
 /// - INTEGER: the unit coordinate over [lo − ½, hi + ½] (every integer owns an equal cell), kept

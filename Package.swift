@@ -27,7 +27,12 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "tune", dependencies: ["TuneCommands"]),
-        .executableTarget(name: "tune-bench", dependencies: ["TuneCore"], path: "Sources/tune-bench", exclude: ["Peers"]),
+        .executableTarget(
+            name: "tune-bench",
+            dependencies: ["TuneCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/tune-bench",
+            exclude: ["Peers"]
+        ),
         .testTarget(name: "TuneCoreTests", dependencies: ["TuneCore"], exclude: ["Fixtures"]),
         .testTarget(name: "TuneCommandsTests", dependencies: ["TuneCommands", "TuneCore"]),
     ]

@@ -27,7 +27,12 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "tune", dependencies: ["TuneCommands"]),
-        .executableTarget(name: "tune-bench", dependencies: ["TuneCore"], path: "Sources/tune-bench", exclude: ["Peers"]),
+        .executableTarget(
+            name: "tune-bench",
+            dependencies: ["TuneCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/tune-bench",
+            exclude: ["Peers"]
+        ),
         // What the test targets share: temp folders, scripts, jobs built from journal events.
         .target(name: "TuneTestSupport", dependencies: ["TuneCore"], path: "Tests/TuneTestSupport"),
         .testTarget(name: "TuneCoreTests", dependencies: ["TuneCore", "TuneTestSupport"], exclude: ["Fixtures"]),

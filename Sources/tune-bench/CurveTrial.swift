@@ -1,14 +1,15 @@
 import Foundation
 
 /// `tune-bench curve-trial`: the trial program of the learning-curve benchmark, needing nothing
-/// installed.
+/// installed (options: CurveTrialCommand.swift).
 ///
 ///     tune-bench curve-trial --problem crossing --epochs N [--epoch-seconds S] [--checkpoint] --lr=… --width=… --optimizer=…
 ///
 /// Prints `epoch=<e> val_acc=<value>` for e = 1…N, one flushed line per epoch, sleeping S
 /// seconds (default 0.02) before each: the "training". Options may be given as `--name value` or
 /// `--name=value`; a later one wins, so Hyperband's `--epochs=<budget>` after the hyperparameters
-/// overrides an `--epochs` given earlier.
+/// overrides an `--epochs` given earlier. `--job-dir`, which tune adds when a job passes one, is
+/// accepted and unused.
 ///
 /// `--checkpoint` follows the checkpoint protocol: `$TUNE_CHECKPOINT_DIR` is one folder shared by
 /// every run of a configuration; the trial writes `curve-trial.ckpt` there after each epoch (the
@@ -21,46 +22,11 @@ import Foundation
 enum CurveTrial {
     static let checkpointFile = "curve-trial.ckpt"
 
-    static func main(_ arguments: [String]) -> Int32 {
-        var values: [String: String] = [:]
-        var flags: Set<String> = []
-        var words = arguments[...]
-        while let word = words.popFirst() {
-            guard word.hasPrefix("--") else {
-                fail("unexpected argument '\(word)'")
-                return 2
-            }
-            if let eq = word.firstIndex(of: "=") {
-                values[String(word[word.index(word.startIndex, offsetBy: 2)..<eq])] = String(word[word.index(after: eq)...])
-            } else {
-                let name = String(word.dropFirst(2))
-                if name == "checkpoint" {
-                    flags.insert(name)
-                } else if let next = words.popFirst() {
-                    values[name] = next
-                } else {
-                    fail("--\(name) needs a value")
-                    return 2
-                }
-            }
-        }
-        guard let problem = CurveProblem.named(values["problem"] ?? "crossing") else {
-            fail("--problem \(values["problem"] ?? ""): expected one of \(CurveProblem.all.map(\.name).joined(separator: ", "))")
-            return 2
-        }
-        guard let epochs = values["epochs"].flatMap(Int.init), epochs >= 1 else {
-            fail("--epochs N (a positive integer) is required; got \(values["epochs"] ?? "none")")
-            return 2
-        }
-        let epochSeconds = values["epoch-seconds"].flatMap(Double.init) ?? 0.02
-        guard let config = CurveProblem.Configuration(lr: values["lr"], width: values["width"], optimizer: values["optimizer"]) else {
-            fail("needs --lr=<positive> --width=<integer> --optimizer=<\(CurveProblem.optimizers.map(\.name).joined(separator: "|"))>; got lr=\(values["lr"] ?? "none") width=\(values["width"] ?? "none") optimizer=\(values["optimizer"] ?? "none")")
-            return 2
-        }
-
+    /// Trains `config` for `epochs` epochs (from its checkpoint with `checkpoint`); the exit status.
+    static func run(_ problem: CurveProblem, _ config: CurveProblem.Configuration, epochs: Int, epochSeconds: Double, checkpoint: Bool) -> Int32 {
         var first = 1
         var checkpointPath: String?
-        if flags.contains("checkpoint") {
+        if checkpoint {
             guard let dir = ProcessInfo.processInfo.environment["TUNE_CHECKPOINT_DIR"], !dir.isEmpty else {
                 fail("--checkpoint needs TUNE_CHECKPOINT_DIR in the environment (tune sets it for Hyperband trials)")
                 return 2

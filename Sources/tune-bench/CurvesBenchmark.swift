@@ -1,6 +1,8 @@
 import Foundation
+import TuneCore
 
-/// `tune-bench curves`: early stopping and Hyperband on learning curves, through the real `tune`.
+/// `tune-bench curves`: early stopping and Hyperband on learning curves, through the real `tune`
+/// (options: CurvesCommand.swift).
 ///
 ///     tune-bench curves [--seeds 10] [--epoch-seconds 0.02] [--parallel 4] [--configs 27]
 ///                       [--problem crossing|crossing-noisy|mild] [--hyperband-trials N,…] [--brackets N] [--min-resource N]
@@ -12,7 +14,7 @@ import Foundation
 /// - (b) the same with `enableTrialEarlyStopping: true` (tune's median stopping rule; with
 ///   `--min-trials`/`--start-step` also an `earlyStopping:` block);
 /// - (c) `algorithm: HYPERBAND` over `epochs`, resources 1…27, reduction factor 3, each run
-///   training from scratch;
+///   training from scratch (the rungs are tune's own, `HyperbandSpec.rungBudgets`);
 /// - (d) the same with the trial's `--checkpoint`: a run continues its configuration's
 ///   checkpoint in `$TUNE_CHECKPOINT_DIR`, training only the new epochs.
 ///
@@ -62,78 +64,26 @@ enum CurvesBenchmark {
         var startStep: Int?
         /// hyperbandBrackets for (c) and (d); nil: tune's default.
         var brackets: Int?
+        /// Hyperband's smallest budget.
+        var minResource = 1
         var modes = Mode.allCases
         var keep = false
+
+        /// (c) and (d)'s Hyperband, as tune reads it from their config.
+        var hyperband: HyperbandSpec {
+            HyperbandSpec(resourceParameter: "epochs", minResource: minResource, maxResource: maxResource,
+                          reductionFactor: reductionFactor, brackets: brackets)
+        }
+
+        /// The rung budgets tune runs, smallest first: 1, 3, 9, 27 for 1…27 and η = 3.
+        var rungBudgets: [Int] { hyperband.rungBudgets }
     }
 
     static let maxResource = 27, reductionFactor = 3
-    /// `--min-resource` (default 1): Hyperband's smallest budget. Set once, while parsing the options.
-    nonisolated(unsafe) static var minResource = 1
     /// A true final value below this is a configuration that diverged or never learned (chance is 0.1).
     static let hopeless = 0.2
 
-    static let usage = """
-        usage: tune-bench curves [--seeds 10] [--epoch-seconds 0.02] [--parallel 4] [--configs 27]
-                                 [--problem \(CurveProblem.all.map(\.name).joined(separator: "|"))] [--hyperband-trials N,…] [--brackets N] [--min-resource N]
-                                 [--min-trials N --start-step N] [--modes a,b,c,d] [--keep]
-        """
-
-    static func parse(_ arguments: [String]) throws -> Options {
-        var options = Options()
-        var words = BenchArguments(arguments, usage: usage)
-        while let name = words.next() {
-            func value() throws -> String { try words.value() }
-            func count(minimum: Int = 1) throws -> Int {
-                let v = try value()
-                guard let n = Int(v), n >= minimum else { throw BenchError("\(name) \(v): expected an integer ≥ \(minimum)\n\(usage)") }
-                return n
-            }
-            switch name {
-            case "--seeds": options.seeds = try count()
-            case "--parallel": options.parallel = try count()
-            case "--configs": options.configs = try count()
-            case "--hyperband-trials":
-                let v = try value()
-                let counts = v.split(separator: ",").map { Int($0) }
-                guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) > 0 }) else { throw BenchError("--hyperband-trials \(v): expected positive counts, e.g. 40,69\n\(usage)") }
-                options.hyperbandTrials = counts.compactMap { $0 }
-            case "--min-trials": options.minTrials = try count()
-            case "--brackets": options.brackets = try count()
-            case "--min-resource": minResource = try count()
-            case "--start-step": options.startStep = try count(minimum: 0)
-            case "--epoch-seconds":
-                let v = try value()
-                guard let s = Double(v), s >= 0, s.isFinite else { throw BenchError("--epoch-seconds \(v): expected seconds ≥ 0\n\(usage)") }
-                options.epochSeconds = s
-            case "--problem":
-                let v = try value()
-                guard let p = CurveProblem.named(v) else { throw BenchError("--problem \(v): expected one of \(CurveProblem.all.map(\.name).joined(separator: ", "))") }
-                options.problem = p
-            case "--modes":
-                let v = try value()
-                let modes = v.split(separator: ",").map { Mode(rawValue: String($0)) }
-                guard !modes.isEmpty, modes.allSatisfy({ $0 != nil }) else { throw BenchError("--modes \(v): expected letters among a,b,c,d\n\(usage)") }
-                options.modes = Mode.allCases.filter { modes.contains($0) }
-                if !options.modes.contains(.a) { options.modes.insert(.a, at: 0) }  // the baseline every ratio needs
-            case "--keep": options.keep = true
-            default: throw BenchError("unknown option \(name)\n\(usage)")
-            }
-        }
-        return options
-    }
-
     // MARK: Hyperband's budget
-
-    /// The rung budgets: 27, 9, 3, 1 for 1…27 and η = 3, smallest first.
-    static var rungBudgets: [Int] {
-        var budgets: [Int] = []
-        var b = maxResource
-        while b >= minResource {
-            budgets.insert(b, at: 0)
-            b /= reductionFactor
-        }
-        return budgets
-    }
 
     /// Hyperband's default maxTrials, two budgets:
     /// - the runs successive halving needs to take `configs` configurations from the lowest rung
@@ -145,7 +95,7 @@ enum CurvesBenchmark {
     ///   starts ⌈(s_max + 1)/(s + 1) · η^s⌉ configurations and keeps ⌊n/ηⁱ⌋ at rung i; 69 runs for
     ///   1…27, η = 3), the smallest budget at which every bracket can take a configuration to the
     ///   top: about 45 configurations.
-    static func defaultHyperbandTrials(configs: Int) -> [Int] {
+    static func defaultHyperbandTrials(configs: Int, rungBudgets: [Int]) -> [Int] {
         var halving = 0, n = configs
         for _ in rungBudgets {
             halving += n
@@ -197,8 +147,7 @@ enum CurvesBenchmark {
         var notes: [String] = []
     }
 
-    static func main(_ arguments: [String]) throws {
-        let options = try parse(arguments)
+    static func run(_ options: Options) throws {
         let bench = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
         let tune = URL(fileURLWithPath: bench).deletingLastPathComponent().appendingPathComponent("tune").path
         guard FileManager.default.isExecutableFile(atPath: tune) else {
@@ -208,7 +157,7 @@ enum CurvesBenchmark {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { if !options.keep { try? FileManager.default.removeItem(atPath: folder) } }
 
-        let hyperbandTrials = options.hyperbandTrials ?? defaultHyperbandTrials(configs: options.configs)
+        let hyperbandTrials = options.hyperbandTrials ?? defaultHyperbandTrials(configs: options.configs, rungBudgets: options.rungBudgets)
         var variants: [Variant] = []
         for mode in options.modes {
             if mode.isHyperband {
@@ -225,7 +174,7 @@ enum CurvesBenchmark {
             + "\(options.configs) configurations × \(maxResource) epochs for the baseline, \(options.epochSeconds) s per epoch, "
             + "\(options.parallel) trials at a time; tune: \(tune)")
         for line in options.problem.properties(final: maxResource, group: options.configs) { say("- " + line) }
-        say("- Hyperband: budgets \(rungBudgets.map(String.init).joined(separator: "/")) epochs (η = \(reductionFactor)), maxTrials "
+        say("- Hyperband: budgets \(options.rungBudgets.map(String.init).joined(separator: "/")) epochs (η = \(reductionFactor)), maxTrials "
             + (options.hyperbandTrials == nil
                ? "\(hyperbandTrials[0]) (the runs successive halving needs for \(options.configs) configurations, Σ ⌈\(options.configs)/\(reductionFactor)ⁱ⌉)"
                  + (hyperbandTrials.count > 1 ? " and \(hyperbandTrials[1]) (the runs of one whole synchronous Hyperband iteration)" : "")
@@ -280,7 +229,7 @@ enum CurvesBenchmark {
             if let n = options.startStep { block.append("startStep: \(n)") }
             if !block.isEmpty { lines.append("  earlyStopping: {\(block.joined(separator: ", "))}") }
         case .c, .d:
-            lines += ["  algorithm: HYPERBAND", "  resourceParameter: epochs", "  minResource: \(minResource)",
+            lines += ["  algorithm: HYPERBAND", "  resourceParameter: epochs", "  minResource: \(options.minResource)",
                       "  maxResource: \(maxResource)", "  reductionFactor: \(reductionFactor)"]
             if let brackets = options.brackets { lines.append("  hyperbandBrackets: \(brackets)") }
         }
@@ -421,8 +370,7 @@ enum CurvesBenchmark {
             if mode != .b, t.isTrialStoppedEarly == true { note("trial \(t.trialId) is marked stopped early in mode \(mode.rawValue)") }
             if mode.isHyperband {
                 if let budget = t.budget {
-                    var b = maxResource, allowed: Set<Int> = []
-                    while b >= minResource { allowed.insert(b); b /= reductionFactor }
+                    let allowed = Set(options.rungBudgets)
                     if !allowed.contains(budget) { note("trial \(t.trialId) has budget \(budget), not one of \(allowed.sorted())") }
                     if t.state == "SUCCEEDED", let step = t.finalMetric?.trainingStep, step != budget {
                         note("trial \(t.trialId): budget \(budget) but its last step is \(step)")

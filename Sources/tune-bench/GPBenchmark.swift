@@ -5,7 +5,7 @@ import TuneCore
 /// cache, one proposal), and simple regret after N sequential trials on Branin and Hartmann-6
 /// against random search with the same seeds (median over seeds).
 ///
-///     swift build -c release && .build/release/tune-bench gp [seeds]
+///     swift build -c release && .build/release/tune-bench gp [seeds] [--no-timing] [problem …]   (GPCommand.swift)
 enum GPBenchmark {
     static func branin(_ a: Assignment) -> Double {
         let x1 = a["x1"]!.number!, x2 = a["x2"]!.number!
@@ -73,12 +73,16 @@ enum GPBenchmark {
         ParameterSpec(name: "optimizer", domain: .categorical(["sgd", "adam", "rmsprop"])),
     ])
 
-    static func run(seeds: Int) {
+    /// The problems of `runProblems`, in its order.
+    static let problemNames = ["branin", "hartmann6", "rosenbrock4", "ackley5", "mixed"]
+
+    /// `timing`: the propose() times first; `only`: the problems to run (empty: all).
+    static func run(seeds: Int, timing: Bool, only: [String]) {
         #if DEBUG
         print("note: debug build — build with -c release for meaningful figures")
         #endif
         let clock = ContinuousClock()
-        if CommandLine.arguments.contains("--no-timing") { return runProblems(seeds: seeds) }
+        if !timing { return runProblems(seeds: seeds, only: only) }
         print("propose() time, Hartmann-6 (6-D), fresh strategy, 1 proposal (median of 3):")
         for n in [100, 300, 1000] {
             var rng = SeededGenerator(seed: 7)
@@ -94,10 +98,10 @@ enum GPBenchmark {
             }
             print(String(format: "  n=%-5d %.4f s", n, times.sorted()[1]))
         }
-        runProblems(seeds: seeds)
+        runProblems(seeds: seeds, only: only)
     }
 
-    static func runProblems(seeds: Int) {
+    static func runProblems(seeds: Int, only: [String]) {
         for (name, spec, f, optimum, budget) in [("branin", braninSpec, branin as @Sendable (Assignment) -> Double, 0.397887, 30),
                                                 ("branin", braninSpec, branin, 0.397887, 50),
                                                 ("hartmann6", hartmannSpec, hartmann6, -3.32237, 50),
@@ -105,7 +109,6 @@ enum GPBenchmark {
                                                 ("rosenbrock4", rosenbrockSpec, rosenbrock4, 0, 50),
                                                 ("ackley5", ackleySpec, ackley5, 0, 50),
                                                 ("mixed", mixedSpec, mixed, 0, 50)] {
-            let only = CommandLine.arguments.dropFirst(2).filter { Int($0) == nil && !$0.hasPrefix("-") }
             if !only.isEmpty && !only.contains(name) { continue }
             var bo: [Double] = [], random: [Double] = [], perTrial: [Double] = []
             for seed in 1...seeds {

@@ -64,8 +64,3 @@ enum LaunchThroughput {
         return seconds
     }
 }
-
-struct BenchError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}

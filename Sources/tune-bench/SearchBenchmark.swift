@@ -2,7 +2,7 @@ import Foundation
 import TuneCore
 
 /// `tune-bench search`: tune's search strategies on the synthetic problems of shared/bench and on
-/// tune's own four (StressProblems.swift), beside the peers' results.
+/// tune's own four (StressProblems.swift), beside the peers' results. Options: SearchCommand.swift.
 ///
 ///     tune-bench search [--strategy random|bayes|all] [--seeds N] [--problems a,b] [--parallel 1,4,8]
 ///                       [--out DIR] [--against DIR [--against-label TEXT]] [--bench-dir DIR] [--peers-dir DIR]
@@ -60,70 +60,8 @@ enum SearchBenchmark {
         var resultsDir: String { benchDir + "/results" }
     }
 
-    static let usage = """
-        usage: tune-bench search [--strategy random|bayes|all] [--seeds N] [--problems a,b] [--parallel 1,4,8]
-                                 [--out DIR] [--against DIR [--against-label TEXT]] [--bench-dir DIR] [--peers-dir DIR]
-               tune-bench search --overhead [--strategy random|bayes|all]
-               tune-bench search --cli [--strategy random|bayes|all] [--seeds N] [--out DIR] [--bench-dir DIR]
-               tune-bench search --ml [--strategy random|bayes|all] [--seeds N] [--problems svc_digits,gbm_cancer] [--bench-dir DIR]
-        """
-
-    static func parse(_ arguments: [String]) throws -> Options {
-        var options = Options()
-        var words = BenchArguments(arguments, usage: usage)
-        while let name = words.next() {
-            func value() throws -> String { try words.value() }
-            switch name {
-            case "--strategy":
-                let v = try value()
-                if v == "all" {
-                    options.strategies = Choice.allCases
-                } else if let choice = Choice(rawValue: v) {
-                    options.strategies = [choice]
-                } else {
-                    throw BenchError("--strategy \(v): expected random, bayes or all\n\(usage)")
-                }
-            case "--seeds":
-                let v = try value()
-                guard let n = Int(v), n > 0 else { throw BenchError("--seeds \(v): expected a positive count\n\(usage)") }
-                options.seeds = n
-            case "--out": options.out = try value()
-            case "--bench-dir": options.benchDir = try value()
-            case "--peers-dir": options.peersDir = try value()
-            case "--against": options.against = try value()
-            case "--against-label": options.againstLabel = try value()
-            case "--parallel":
-                let v = try value()
-                let counts = v.split(separator: ",").map { Int($0) }
-                guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) > 0 }) else {
-                    throw BenchError("--parallel \(v): expected positive counts separated by commas (1,4,8)\n\(usage)")
-                }
-                options.parallel = counts.map { $0! }.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
-            case "--problems":
-                let names = try value().split(separator: ",").map(String.init)
-                let known = Set(BenchProblems.all.flatMap { [$0.name, $0.stem] } + SearchML.problems)
-                if let bad = names.first(where: { !known.contains($0) }) {
-                    throw BenchError("--problems: unknown problem '\(bad)'; known: \(BenchProblems.all.map(\.stem).joined(separator: ", "))")
-                }
-                options.problems = names
-            case "--overhead": options.overhead = true
-            case "--cli": options.cli = true
-            case "--ml": options.ml = true
-            case "-h", "--help":
-                print(usage)
-                exit(0)
-            default:
-                throw BenchError("unknown argument '\(name)'\n\(usage)")
-            }
-        }
-        if options.againstLabel != nil && options.against == nil {
-            throw BenchError("--against-label needs --against DIR\n\(usage)")
-        }
-        return options
-    }
-
-    static func main(_ arguments: [String]) throws {
-        let options = try parse(arguments)
+    /// The benchmark `tune-bench search` chose (SearchCommand.swift).
+    static func run(_ options: Options) throws {
         #if DEBUG
         print("note: debug build — build with -c release for meaningful timings")
         #endif

@@ -12,10 +12,7 @@ import TuneCore
 /// give the same objectives (the same strategy, trial ids and function).
 enum SearchCLI {
     static func run(_ options: SearchBenchmark.Options) throws {
-        let tune = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("tune").path
-        guard FileManager.default.isExecutableFile(atPath: tune) else {
-            throw BenchError("no tune beside tune-bench (\(tune)): build both with `swift build -c release`")
-        }
+        let tune = try BenchCommand.tuneBesideBench()
         let bench = URL(fileURLWithPath: options.benchDir).standardizedFileURL.path
         let configPath = bench + "/configs/branin.yml"
         guard let configText = try? String(contentsOfFile: configPath, encoding: .utf8),

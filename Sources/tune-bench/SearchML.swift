@@ -11,10 +11,7 @@ enum SearchML {
     static let problems = ["svc_digits", "gbm_cancer"]
 
     static func run(_ options: SearchBenchmark.Options) throws {
-        let tune = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("tune").path
-        guard FileManager.default.isExecutableFile(atPath: tune) else {
-            throw BenchError("no tune beside tune-bench (\(tune)): build both with `swift build -c release`")
-        }
+        let tune = try BenchCommand.tuneBesideBench()
         let bench = URL(fileURLWithPath: options.benchDir).standardizedFileURL.path
         let seeds = options.seeds ?? 5
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tune-bench-ml-\(getpid())").path

@@ -45,7 +45,7 @@ struct TrialSetup {
     static func warnAboutMetricSpelling(tag: String, command: [String]) {
         let words = command.first == "--" ? Array(command.dropFirst()) : command
         if let warning = ScriptMetricHint.check(tag: tag, command: words, directory: FileManager.default.currentDirectoryPath) {
-            Console.stderr("warning: " + warning)
+            Console.warning(warning)
         }
     }
 }

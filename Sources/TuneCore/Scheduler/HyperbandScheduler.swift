@@ -76,7 +76,7 @@ public struct HyperbandScheduler: TrialScheduler {
         var seen = Set<Assignment>()
         var history: [TrialObservation] = []
         for trial in job.trials {
-            if let assignment = Assignment(textValues: trial.parameters, spec: spec), seen.insert(assignment).inserted {
+            if let assignment = trial.assignment, seen.insert(assignment).inserted {
                 history.append(TrialObservation(trialId: trial.id, assignment: assignment, state: trial.state))
             }
         }
@@ -112,7 +112,7 @@ public struct HyperbandScheduler: TrialScheduler {
             for entry in ranked.prefix(keep) {
                 let configuration = entry.trial.placement!.configuration
                 guard !promoted.contains([configuration, rung + 1]),
-                      let assignment = Assignment(textValues: entry.trial.parameters, spec: spec) else { continue }
+                      let assignment = entry.trial.assignment else { continue }
                 return ScheduledRun(assignment: assignment,
                            placement: ResourcePlacement(configuration: configuration, rung: rung + 1, budget: budgets[rung + 1]))
             }

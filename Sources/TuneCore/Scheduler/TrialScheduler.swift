@@ -69,8 +69,9 @@ extension TrialScheduler {
 }
 
 extension SearchStrategy {
-    /// The strategy's next point for a new trial of `job`, as a full run.
-    func nextFullRun(job: JobRecord) -> ScheduledRun? {
+    /// The strategy's next point for a new trial of `job`, as a full run: what a scheduler that
+    /// does not place runs on a ladder answers in `next(job:strategy:)`.
+    public func nextFullRun(job: JobRecord) -> ScheduledRun? {
         let nextId = (job.trials.last?.id ?? 0) + 1
         return propose(count: 1, firstTrialId: nextId, history: job.observations).first.map { ScheduledRun(assignment: $0) }
     }

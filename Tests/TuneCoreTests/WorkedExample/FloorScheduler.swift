@@ -10,9 +10,7 @@ struct FloorScheduler: TrialScheduler {
     let patience: Int
 
     func next(job: JobRecord, strategy: any SearchStrategy) -> ScheduledRun? {
-        let history = job.observations
-        let nextId = (job.trials.last?.id ?? 0) + 1
-        return strategy.propose(count: 1, firstTrialId: nextId, history: history).first.map { ScheduledRun(assignment: $0) }
+        strategy.nextFullRun(job: job)
     }
 
     func stopReason(for trial: TrialRecord) -> String? {

@@ -47,9 +47,10 @@ enum StatusView {
         var progress = "\(finished)/\(spec.plannedTrials) trials finished: \(record.count(.succeeded)) succeeded, \(record.count(.failed)) failed"
         if record.count(.cancelled) > 0 { progress += ", \(record.count(.cancelled)) cancelled" }
         let running = record.trials.filter { $0.state == .running || $0.state == .pending }
-        let queued = running.filter(\.isWaitingForScheduler).count
+        let waiting = running.filter(\.isWaitingForScheduler)
+        let queued = waiting.count
         if running.count > queued && state.hasPrefix("RUNNING") { progress += ", \(running.count - queued) running" }
-        if queued > 0 && state.hasPrefix("RUNNING") { progress += ", \(queued) pending in Slurm" }
+        if queued > 0 && state.hasPrefix("RUNNING") { progress += ", \(queued) pending in \(waiting.first?.scheduler?.systemName ?? "the queue")" }
         lines.append(("progress", progress))
         if let best = record.bestTrial, let metric = best.finalMetric {
             let params = spec.params.compactMap { p in best.parameters[p.name].map { "\(p.name)=\($0)" } }.joined(separator: " ")

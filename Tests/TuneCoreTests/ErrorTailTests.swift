@@ -85,7 +85,7 @@ import Testing
     }
 
     @Test func schedulerLinesStayApart() {
-        var tail = LastLine()
+        var tail = LastLine(queueLinePrefixes: SlurmProcess.queueLinePrefixes)
         Array((Self.fire + "srun: error: node1: task 0: Exited with exit code 2\nsrun: ").utf8).withUnsafeBytes { tail.consume($0) }
         #expect(tail.line == "ERROR: The function received no value for the required argument: job_dir")
         #expect(tail.schedulerLines == ["srun: error: node1: task 0: Exited with exit code 2"])

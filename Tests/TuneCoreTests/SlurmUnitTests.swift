@@ -127,13 +127,13 @@ struct SlurmUnitTests {
     }
 
     @Test func failureReasonsQuoteTheTrialNotSrun() {
-        var tail = LastLine()
+        var tail = LastLine(queueLinePrefixes: SlurmProcess.queueLinePrefixes)
         for line in ["Traceback (most recent call last):", "ValueError: learning rate must be positive",
                      "srun: error: vm: task 0: Exited with exit code 1", "slurmstepd-vm: error: *** STEP 3.0 ON vm CANCELLED AT x ***", "srun"] {
             Array((line + "\n").utf8).withUnsafeBytes { tail.consume($0) }
         }
         #expect(tail.line == "srun", "a line that is only the word is the trial's")
-        var error = LastLine()
+        var error = LastLine(queueLinePrefixes: SlurmProcess.queueLinePrefixes)
         Array("ValueError: bad\nsrun: error: vm: task 0: Exited with exit code 1\nsrun: ".utf8).withUnsafeBytes { error.consume($0) }
         #expect(error.line == "ValueError: bad")
         #expect(error.schedulerLines == ["srun: error: vm: task 0: Exited with exit code 1"])

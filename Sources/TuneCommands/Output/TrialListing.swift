@@ -12,12 +12,14 @@ struct TrialListing {
         let withReasons = job.trials.contains { $0.failureReason != nil }
         let withAttempts = job.trials.contains { $0.attempt > 1 }
         let withStopped = job.trials.contains { $0.stoppedEarly }
-        let withScheduler = job.trials.contains { $0.scheduler?.jobId != nil }
+        // The launcher's system's own id of each trial (`slurmJob`), when it has them.
+        let system = job.trials.lazy.compactMap { $0.scheduler?.jobId != nil ? $0.scheduler?.system : nil }.first
+        let withScheduler = system != nil
         let resource = job.spec.hyperband?.resourceParameter
         var headers = ["objectiveValue", "trainingStep"] + paramNames
         if let resource { headers += [resource, "configuration", "rung"] }
         headers += ["trialId", "state"]
-        if withScheduler { headers.append("slurmJob") }
+        if let system { headers.append(system + "Job") }
         if withStopped { headers.append("stoppedEarly") }
         if withAttempts { headers.append("attempt") }
         if withReasons { headers.append("reason") }
@@ -70,7 +72,7 @@ struct TrialListing {
             if let reason = trial.failureReason { object["failureReason"] = reason }
             if !trial.notes.isEmpty { object["notes"] = trial.notes }
             if let scheduler = trial.scheduler {
-                // tune's own (the Slurm launcher): the trial's Slurm job as last seen.
+                // Where the launcher's system (Slurm) had the trial, as last seen.
                 var entry: [String: Any] = ["system": scheduler.system]
                 if let id = scheduler.jobId { entry["jobId"] = id }
                 if !trial.state.isFinished {

@@ -1,9 +1,10 @@
 import Foundation
 
 /// Keeps the last lines of a stream (the last `capacity` non-empty ones, at most 300 bytes each),
-/// and apart from them the last lines a cluster scheduler wrote there (`srun: …`,
-/// `slurmstepd-node: …`), so that a failure reason quotes the line that explains the trial's
-/// failure and the launcher can read how the scheduler ended it.
+/// and apart from them the last lines the launcher's system wrote there (lines starting with one of
+/// its `TrialProcess.queueLinePrefixes`: Slurm's `srun: …`, `slurmstepd-node: …`), so that a failure
+/// reason quotes the line that explains the trial's failure and the launcher can read how its
+/// system ended it.
 ///
 /// The quoted `line` is the last line, unless only usage or help boilerplate follows the last
 /// line that reads as an error — python-fire prints `ERROR: …` and then its usage, flags and
@@ -23,16 +24,22 @@ struct LastLine {
     private var current: [UInt8] = []
     private var kept: [Kept] = []
     private(set) var schedulerLines: [String] = []
+    /// How the launcher's system begins its lines (none for a local trial).
+    let queueLinePrefixes: [String]
 
-    static func isSchedulerLine(_ text: String) -> Bool {
-        text.hasPrefix("srun: ") || text.hasPrefix("slurmstepd") || text.hasPrefix(SlurmWrapper.messagePrefix)
+    init(queueLinePrefixes: [String] = []) {
+        self.queueLinePrefixes = queueLinePrefixes
+    }
+
+    func isSchedulerLine(_ text: String) -> Bool {
+        queueLinePrefixes.contains { text.hasPrefix($0) }
     }
 
     mutating func consume(_ bytes: UnsafeRawBufferPointer) {
         for byte in bytes {
             if byte == 0x0A || byte == 0x0D {
                 let text = String(decoding: current, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-                if Self.isSchedulerLine(text) {
+                if isSchedulerLine(text) {
                     schedulerLines.append(text)
                     if schedulerLines.count > 20 { schedulerLines.removeFirst() }
                 } else if !text.isEmpty {
@@ -51,7 +58,7 @@ struct LastLine {
         var lines = kept
         // An unterminated last line counts, unless it may yet become a scheduler's line.
         let text = String(decoding: current, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-        if !text.isEmpty, !Self.isSchedulerLine(text), !"srun: ".hasPrefix(text), !"slurmstepd".hasPrefix(text) {
+        if !text.isEmpty, !isSchedulerLine(text), !queueLinePrefixes.contains(where: { $0.hasPrefix(text) }) {
             lines.append(Kept(text: text, indented: current.first == 0x20 || current.first == 0x09))
         }
         guard let last = lines.last else { return nil }

@@ -72,12 +72,16 @@ public protocol TrialProcess: AnyObject {
     /// While it runs: the scheduler's lines the trial's stderr has shown so far (a launcher may
     /// learn from them where and since when the trial runs).
     func observe(schedulerLines: [String])
+    /// How the lines its system writes on the trial's stderr begin (Slurm's `srun: `): kept apart
+    /// from the trial's own, for `schedulerEnd` and `observe`, and never quoted as the trial's error.
+    var queueLinePrefixes: [String] { get }
 }
 
 extension TrialProcess {
     public var scheduler: SchedulerStatus? { nil }
     public func schedulerEnd(exit: TrialExit, schedulerLines: [String]) -> SchedulerEnd? { nil }
     public func observe(schedulerLines: [String]) {}
+    public var queueLinePrefixes: [String] { [] }
 }
 
 /// The seam between the tuning loop and where trials run: this machine now, a cluster later.

@@ -29,7 +29,7 @@ public final class ProgressReporter {
         if let placement = trial.placement, let resource = job.spec.hyperband {
             params.append("\(resource.resourceParameter)=\(placement.budget) (configuration \(placement.configuration), rung \(placement.rung))")
         }
-        emit("tune: trial \(trial.id) \(trial.scheduler == nil ? "started" : "submitted to Slurm"): \(params.joined(separator: " "))")
+        emit("tune: trial \(trial.id) \(trial.scheduler.map { "submitted to \($0.systemName)" } ?? "started"): \(params.joined(separator: " "))")
     }
 
     func trialFinished(_ trial: TrialRecord, job: JobRecord, running: Int) {

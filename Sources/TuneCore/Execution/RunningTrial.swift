@@ -16,7 +16,7 @@ final class RunningTrial {
     /// The files the trial writes metrics to: its cloudml-hypertune file and TensorFlow event files.
     private var sources: [any MetricSource]
     private var lastFilePoll = Date.distantPast
-    private var errorTail = LastLine()
+    private var errorTail: LastLine
 
     /// Every reading so far, and those not yet written to the journal.
     private(set) var readings: [MetricReading] = []
@@ -34,6 +34,7 @@ final class RunningTrial {
         self.id = id
         self.process = process
         self.startTime = startTime
+        errorTail = LastLine(queueLinePrefixes: process.queueLinePrefixes)
         for (fd, name, target) in [(process.stdout, "stdout.log", STDOUT_FILENO), (process.stderr, "stderr.log", STDERR_FILENO)] {
             logs[fd] = open(directory + "/" + name, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644)
             parsers[fd] = StdoutMetricParser()

@@ -20,6 +20,9 @@ public struct SchedulerStatus: Sendable, Equatable, Codable {
         self.node = node
     }
 
+    /// The system's name for people: `Slurm`.
+    public var systemName: String { system.prefix(1).uppercased() + system.dropFirst() }
+
     /// Still waiting for the scheduler to start it.
     public var isPending: Bool { state == "PENDING" || state == "CONFIGURING" }
 

@@ -68,6 +68,10 @@ public final class SlurmLauncher: Launcher, @unchecked Sendable {
 
 /// One trial's `srun`, seen through Slurm.
 final class SlurmProcess: TrialProcess {
+    /// srun's and slurmstepd's lines on the trial's stderr, and the wrapper's own.
+    static let queueLinePrefixes = ["srun: ", "slurmstepd", SlurmWrapper.messagePrefix]
+    var queueLinePrefixes: [String] { Self.queueLinePrefixes }
+
     private let srun: any TrialProcess
     let name: String
     private let queue: SlurmQueue

@@ -1,0 +1,69 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Trials run again: what a resume or retry starts from, each new attempt (the earlier output
+/// moved aside), and maxTrialRetries.
+extension TuningRun {
+    /// Journals what a resume or retry starts from: trials that were running when tune died are
+    /// recorded as interrupted (and any process of theirs still alive is stopped), and the trials
+    /// to run again are queued.
+    func prepare() throws(StoreError) {
+        guard plan != .fresh else { return }
+        for trial in job.unfinishedTrials {
+            var reason = trial.startTime == nil ? "not started: tune stopped before it could start the trial"
+                                                : "interrupted: tune stopped while the trial ran"
+            if trial.startTime != nil, let pid = trial.pid, StaleTrialProcess.stop(pid: pid, job: job.id, trial: trial.id) {
+                reason += " (its processes, still running, were stopped)"
+            }
+            if trial.scheduler != nil { launcher.stopLeftovers(job: job.id, trial: trial.id) }
+            try record(.trialFinished(TrialOutcome(trial: trial.id, state: .cancelled, time: Date(), reason: reason)))
+        }
+        switch plan {
+        case .fresh:
+            return
+        case .resume:
+            reruns = job.trials.filter { $0.state == .cancelled }.map { ($0.id, .resume) }
+            try record(.jobStateChanged(.running, reason: "resumed", time: Date()))
+        case .retry(let ids):
+            // Journaled at once, so the failure budget no longer counts them while they wait.
+            for id in ids {
+                if let trial = job.trial(id) { try beginAttempt(of: trial, cause: .manual) }
+            }
+            reruns = ids.map { ($0, nil) }
+            try record(.jobStateChanged(.running, reason: "retrying trial\(ids.count == 1 ? "" : "s") \(ids.map(String.init).joined(separator: ", "))", time: Date()))
+        }
+    }
+
+    var proposesNew: Bool {
+        if case .retry = plan { return false }
+        return true
+    }
+
+    /// Moves the trial's earlier output aside (`trials/3` → `trials/3.attempt-1`) and journals the new attempt.
+    func beginAttempt(of trial: TrialRecord, cause: RerunCause) throws(StoreError) {
+        var kept: String?
+        switch TrialFolders.moveAside(store.trialDirectory(job.id, trial: trial.id), attempt: trial.attempt) {
+        case .moved(let name): kept = "trials/\(name)"
+        case .nothingThere: break
+        case .failed(let problem):
+            reporter.note("trial \(trial.id): cannot move its earlier output aside (\(problem)); the new attempt writes over it")
+        }
+        try record(.trialRerun(TrialRerun(trial: trial.id, attempt: trial.attempt + 1, cause: cause, time: Date(), outputFolder: kept)))
+    }
+
+    /// maxTrialRetries: a trial that failed with signs of infrastructure trouble runs again at once
+    /// (a new attempt of the same id), unless the job is being stopped or its retries are spent.
+    func retryIfInfrastructure(_ id: Int, sign: String?) throws(StoreError) {
+        guard let sign, cancelReason == nil, let trial = job.trial(id), trial.state == .failed else { return }
+        let allowed = spec.maxTrialRetries ?? 0
+        guard trial.automaticRetries < allowed else {
+            if allowed > 0 { reporter.note("trial \(id): not retried again, its \(allowed) retr\(allowed == 1 ? "y is" : "ies are") spent (maxTrialRetries)") }
+            return
+        }
+        reporter.note("trial \(id) failed, \(sign): running it again (retry \(trial.automaticRetries + 1) of \(allowed), maxTrialRetries)")
+        try beginAttempt(of: trial, cause: .retry)
+        reruns.insert((id, nil), at: 0)
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Stopping trials, whatever the reason: `Teardown` sends SIGTERM now and SIGKILL after the grace period.
+extension TuningRun {
+    /// trialTimeout: a trial past its limit is stopped; any trial past its grace period gets SIGKILL.
+    func enforceTimeouts(now: Date) {
+        if let limit = spec.trialTimeout {
+            for trial in running where trial.exit == nil {
+                guard let since = trial.runningSince, now.timeIntervalSince(since) > limit else { continue }
+                switch trial.stopCause {
+                case .timedOut, .cancelled: continue
+                case .stoppedEarly, nil: stop(trial, .timedOut("timed out after \(DurationText.format(limit)) (trialTimeout)"), now: now)
+                }
+            }
+        }
+        for id in teardown.due(now: now) {
+            running.first { $0.id == id && $0.exit == nil }?.process.send(SIGKILL)
+        }
+    }
+
+    /// Starts stopping `trial` for `cause`: SIGTERM now, SIGKILL after the grace period.
+    func stop(_ trial: RunningTrial, _ cause: StopCause, now: Date) {
+        trial.stopCause = StopCause.raise(trial.stopCause, to: cause)
+        trial.process.send(teardown.begin(trial.id, now: now))
+    }
+
+    /// Starts stopping every running trial for `cause`.
+    func stopAll(_ cause: StopCause) {
+        let now = Date()
+        for trial in running where trial.exit == nil { stop(trial, cause, now: now) }
+    }
+
+    /// Kills every running trial now (a second interrupt, a journal that cannot be written).
+    func killAll(reason: String? = nil) {
+        for trial in running where trial.exit == nil {
+            if let reason { trial.stopCause = StopCause.raise(trial.stopCause, to: .cancelled(reason)) }
+            trial.process.send(SIGKILL)
+            teardown.forget(trial.id)
+        }
+    }
+}

@@ -8,10 +8,10 @@ struct CollectCommand: ParsableCommand {
         commandName: "collect",
         abstract: "Copy trials' outputs out of the store: the best trial (default), all, or chosen ones.",
         discussion: """
-        Each trial's folder (its output files, stdout.log, stderr.log) is copied to <to>/<job>-<trialId>, as R cloudml's \
-        job_collect() names them. A destination folder that already exists (an earlier collect) is kept as it is, and the \
-        other trials are copied; --overwrite replaces it. Symbolic links are copied as links, never followed.
-        """
+            Each trial's folder (its output files, stdout.log, stderr.log) is copied to <to>/<job>-<trialId>, as R cloudml's \
+            job_collect() names them. A destination folder that already exists (an earlier collect) is kept as it is, and the \
+            other trials are copied; --overwrite replaces it. Symbolic links are copied as links, never followed.
+            """
     )
 
     @Argument(help: "The job name, or `latest`.")
@@ -66,7 +66,9 @@ struct CollectCommand: ParsableCommand {
             copied += 1
         }
         if kept > 0 {
-            Console.note("\(kept) destination folder\(kept == 1 ? "" : "s") already there \(kept == 1 ? "was" : "were") left unchanged: pass --overwrite to replace \(kept == 1 ? "it" : "them") with the store's copy")
+            Console.note(
+                "\(kept) destination folder\(kept == 1 ? "" : "s") already there \(kept == 1 ? "was" : "were") left unchanged: pass --overwrite to replace \(kept == 1 ? "it" : "them") with the store's copy"
+            )
         }
         if copied == 0 && kept == 0 { throw CommandFailure.failed("nothing was copied") }
     }

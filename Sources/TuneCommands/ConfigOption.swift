@@ -10,7 +10,8 @@ enum ConfigOption {
         guard values.count > 1 else { return values.first ?? "" }
         let times = values.count == 2 ? "twice" : "\(values.count) times"
         let named = values.dropLast().joined(separator: ", ") + " and " + values.last!
-        throw ValidationError("""
+        throw ValidationError(
+            """
             --config is given \(times) (\(named)): give one tuning config. If the trial command takes its own --config, \
             put `--` before the command: \(command) --config tuning.yml -- python3 train.py --config …
             """)

@@ -20,8 +20,10 @@ struct JobsCommand: ParsableCommand {
             guard let job = try? store.load(header.id) else { continue }
             let done = job.trials.filter { $0.state.isFinished }.count
             let best = job.bestTrial?.finalMetric.map { "\(job.spec.metricTag)=\(MetricReading.display($0.value))" } ?? "-"
-            table.add([job.id, JobView.state(of: job, store: store), "\(done)/\(job.spec.plannedTrials)", best,
-                       JobView.localTime(job.header.createTime), job.header.command.joined(separator: " ")])
+            table.add([
+                job.id, JobView.state(of: job, store: store), "\(done)/\(job.spec.plannedTrials)", best,
+                JobView.localTime(job.header.createTime), job.header.command.joined(separator: " "),
+            ])
         }
         Console.out(table.render())
     }

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
+import TuneCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import TuneCore
 
 /// `tune logs <job> --trial N [--follow]`: a trial's stdout and stderr.
 struct LogsCommand: ParsableCommand {

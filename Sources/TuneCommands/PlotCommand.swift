@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
+import TuneCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import TuneCore
 
 /// `tune plot <job> [--param NAME]`: the optimization history, or a slice, as a text chart.
 struct PlotCommand: ParsableCommand {
@@ -11,12 +12,12 @@ struct PlotCommand: ParsableCommand {
         commandName: "plot",
         abstract: "Chart a job in the terminal: the objective by trial with the best so far, or by one parameter (--param).",
         discussion: """
-        • succeeded trial, ◦ stopped early, x failed (on the lane under the plot), ─ best so far. \
-        The y axis is logarithmic with --log, and by itself when every objective is > 0 and they span \
-        more than 3 decades. --param NAME plots the objective against that parameter's value: log x \
-        for UNIT_LOG_SCALE, one column per category for CATEGORICAL. The chart fits the terminal \
-        ($COLUMNS, else the terminal's size; 80×20 when stdout is not a terminal).
-        """
+            • succeeded trial, ◦ stopped early, x failed (on the lane under the plot), ─ best so far. \
+            The y axis is logarithmic with --log, and by itself when every objective is > 0 and they span \
+            more than 3 decades. --param NAME plots the objective against that parameter's value: log x \
+            for UNIT_LOG_SCALE, one column per category for CATEGORICAL. The chart fits the terminal \
+            ($COLUMNS, else the terminal's size; 80×20 when stdout is not a terminal).
+            """
     )
 
     @Argument(help: "The job name, or `latest`.")
@@ -47,8 +48,9 @@ struct PlotCommand: ParsableCommand {
         if let param {
             guard let found = record.spec.param(named: param) else {
                 let known = record.spec.params.map(\.name)
-                throw CommandFailure.usage("job \(record.id) has no parameter \(param)"
-                    + (known.isEmpty ? ": it has no parameters" : "; its parameters: " + known.joined(separator: ", ")))
+                throw CommandFailure.usage(
+                    "job \(record.id) has no parameter \(param)"
+                        + (known.isEmpty ? ": it has no parameters" : "; its parameters: " + known.joined(separator: ", ")))
             }
             spec = found
         }

@@ -8,10 +8,10 @@ struct ProbeCommand: ParsableCommand {
         commandName: "probe",
         abstract: "Run one trial and list every metric it reported, from every source, and whether the config's tag matched.",
         discussion: """
-        The trial gets the middle of the search space (the geometric middle of log ranges), or the values given \
-        with --set name=value. It runs in a scratch job store (its folder is printed), not in your jobs. \
-        Exit status: 0 when the trial succeeded and reported the config's metric tag, 1 when not, 2 usage or config error.
-        """
+            The trial gets the middle of the search space (the geometric middle of log ranges), or the values given \
+            with --set name=value. It runs in a scratch job store (its folder is printed), not in your jobs. \
+            Exit status: 0 when the trial succeeded and reported the config's metric tag, 1 when not, 2 usage or config error.
+            """
     )
 
     @Option(name: [.customLong("config"), .customShort("c")], help: ArgumentHelp("The tuning config.", valueName: "file"))
@@ -64,11 +64,13 @@ struct ProbeCommand: ParsableCommand {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tune-probe-\(getpid())-\(Int(Date().timeIntervalSince1970))").path
         let store = JobStore(root: scratch)
         if spec.launcherKind == .slurm {
-            Console.note("probe runs the trial on this machine, not through Slurm (the config's launcher): to probe on a compute node, run it there, e.g. `srun --pty tune probe …`")
+            Console.note(
+                "probe runs the trial on this machine, not through Slurm (the config's launcher): to probe on a compute node, run it there, e.g. `srun --pty tune probe …`")
         }
         spec.launcher = nil
-        var probe = JobSession.NewJob(name: "probe", spec: spec, command: command, executable: setup.executable,
-                                      workingDirectory: setup.directory, configPath: config, configText: "", seed: 0)
+        var probe = JobSession.NewJob(
+            name: "probe", spec: spec, command: command, executable: setup.executable,
+            workingDirectory: setup.directory, configPath: config, configText: "", seed: 0)
         probe.strategy = FixedStrategy(points: [point])
         let session = try JobSession.create(probe, in: store, notes: { _ in })
         let shown = (command + point.flags).map(ReproduceCommand.shellQuoted).joined(separator: " ")

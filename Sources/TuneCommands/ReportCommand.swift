@@ -62,7 +62,8 @@ struct ReportCommand: ParsableCommand {
         var tried: [String] = []
         for words in commands {
             guard let executable = words[0].contains("/") ? words[0] : CommandResolver.onPath(words[0], path: path),
-                  FileManager.default.isExecutableFile(atPath: executable) else { continue }
+                FileManager.default.isExecutableFile(atPath: executable)
+            else { continue }
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = Array(words.dropFirst())
@@ -79,7 +80,8 @@ struct ReportCommand: ParsableCommand {
         }
         let why = tried.isEmpty ? "no $BROWSER is set and there is no \(opener) on PATH" : tried.joined(separator: "; ")
         let host = ProcessInfo.processInfo.hostName
-        Console.stderr("""
+        Console.stderr(
+            """
             tune: could not open a browser (\(why)). The report is \(url.path):
               open \(url.absoluteString) in a web browser on this machine, or copy it to yours first: scp \(ReproduceCommand.shellQuoted(host + ":" + url.path)) .
             """)

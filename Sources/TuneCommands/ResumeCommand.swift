@@ -9,12 +9,12 @@ struct ResumeCommand: ParsableCommand {
         commandName: "resume",
         abstract: "Go on with a job that was stopped (Ctrl-C, SIGTERM, SIGKILL, a crash), or give a finished job more trials.",
         discussion: """
-        Finished trials are kept and the search learns from them. Trials that were running when the job \
-        stopped run again as new attempts of the same trial id (the earlier attempt's folder is kept as \
-        trials/<id>.attempt-<n>). New trials are started until the job has maxTrials trials in all: the \
-        budget counts every trial of the job, across every resume. A grid never repeats a point.
-        The trials run in the folder the job was started in, with the command and config journaled then.
-        """
+            Finished trials are kept and the search learns from them. Trials that were running when the job \
+            stopped run again as new attempts of the same trial id (the earlier attempt's folder is kept as \
+            trials/<id>.attempt-<n>). New trials are started until the job has maxTrials trials in all: the \
+            budget counts every trial of the job, across every resume. A grid never repeats a point.
+            The trials run in the folder the job was started in, with the command and config journaled then.
+            """
     )
 
     @Argument(help: ArgumentHelp("The job: its name, or latest.", valueName: "job"))
@@ -34,7 +34,9 @@ struct ResumeCommand: ParsableCommand {
         let spec = record.spec
 
         if let reason = record.failureBudgetExceeded {
-            throw CommandFailure.failed("job \(record.id) stopped because \(reason). Fix what made them fail (`tune logs \(record.id) --trial N`), run them again with `tune retry \(record.id)`, then `tune resume \(record.id)` goes on")
+            throw CommandFailure.failed(
+                "job \(record.id) stopped because \(reason). Fix what made them fail (`tune logs \(record.id) --trial N`), run them again with `tune retry \(record.id)`, then `tune resume \(record.id)` goes on"
+            )
         }
         let again = record.trials.filter { $0.state == .cancelled || !$0.state.isFinished }.count
         let new = max(0, min(record.spec.plannedTrials, record.spec.maxTrials) - record.trials.count)
@@ -65,9 +67,9 @@ struct RetryCommand: ParsableCommand {
         commandName: "retry",
         abstract: "Run a job's failed trials again, with their original parameters.",
         discussion: """
-        Each runs as a new attempt of the same trial id; the earlier attempt's folder is kept as \
-        trials/<id>.attempt-<n>. Nothing else of the job runs: use `tune resume` for that.
-        """
+            Each runs as a new attempt of the same trial id; the earlier attempt's folder is kept as \
+            trials/<id>.attempt-<n>. Nothing else of the job runs: use `tune resume` for that.
+            """
     )
 
     @Argument(help: ArgumentHelp("The job: its name, or latest.", valueName: "job"))
@@ -88,7 +90,9 @@ struct RetryCommand: ParsableCommand {
             chosen = try TrialIdList.parse(trials, in: record, accepted: "trial ids such as 3,7")
             // With the lock held, a trial the journal shows as running was interrupted.
             for trial in chosen where trial.state == .succeeded {
-                throw CommandFailure.usage("trial \(trial.id) of job \(record.id) SUCCEEDED: retry runs failed or cancelled trials (its failed ones: \(Self.list(record.trials.filter { $0.state == .failed })))")
+                throw CommandFailure.usage(
+                    "trial \(trial.id) of job \(record.id) SUCCEEDED: retry runs failed or cancelled trials (its failed ones: \(Self.list(record.trials.filter { $0.state == .failed })))"
+                )
             }
         } else {
             chosen = record.trials.filter { $0.state == .failed }

@@ -8,12 +8,12 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a tuning job: many trials of a command, each with different --name=value flags (the default command).",
         discussion: """
-        Everything tune does not own is passed to every trial unchanged, before the hyperparameter flags:
-          tune run python3 train.py --epochs 5 --config tuning.yml
-        runs `python3 train.py --epochs 5 --dropout1=0.31 …`. Put `--` before the command when it takes \
-        options that tune also has (--config, --job, -v …).
-        Exit status: 0 the job finished, 1 the job failed, 2 usage or config error, 130 interrupted.
-        """
+            Everything tune does not own is passed to every trial unchanged, before the hyperparameter flags:
+              tune run python3 train.py --epochs 5 --config tuning.yml
+            runs `python3 train.py --epochs 5 --dropout1=0.31 …`. Put `--` before the command when it takes \
+            options that tune also has (--config, --job, -v …).
+            Exit status: 0 the job finished, 1 the job failed, 2 usage or config error, 130 interrupted.
+            """
     )
 
     @Option(name: [.customLong("config"), .customShort("c")], help: ArgumentHelp("The tuning config: Cloud ML Engine's HyperparameterSpec, in YAML or JSON.", valueName: "file"))
@@ -43,12 +43,15 @@ struct RunCommand: ParsableCommand {
         let options = try runOptions.runOptions(for: spec)
         let configText = (try? String(contentsOfFile: config, encoding: .utf8)) ?? ""
         let session = try JobSession.create(
-            JobSession.NewJob(name: job, spec: spec, command: setup.command, executable: setup.executable,
-                              workingDirectory: setup.directory, configPath: config, configText: configText),
+            JobSession.NewJob(
+                name: job, spec: spec, command: setup.command, executable: setup.executable,
+                workingDirectory: setup.directory, configPath: config, configText: configText),
             in: storeOptions.jobStore)
         let header = session.job.header
         if !runOptions.quiet {
-            Console.progress("job \(header.id): \(spec.plannedTrials) trial\(spec.plannedTrials == 1 ? "" : "s") of `\(setup.command.joined(separator: " "))`, \(header.strategy), \(spec.goal.rawValue) \(spec.metricTag), up to \(spec.maxParallelTrials) at a time\(session.launch?.whereTrialsRun ?? "") (seed \(header.seed))")
+            Console.progress(
+                "job \(header.id): \(spec.plannedTrials) trial\(spec.plannedTrials == 1 ? "" : "s") of `\(setup.command.joined(separator: " "))`, \(header.strategy), \(spec.goal.rawValue) \(spec.metricTag), up to \(spec.maxParallelTrials) at a time\(session.launch?.whereTrialsRun ?? "") (seed \(header.seed))"
+            )
         }
         if let warm = session.warmStart {
             var text = "warm start from job \(warm.job): \(warm.trials) finished trial\(warm.trials == 1 ? "" : "s")"

@@ -4,10 +4,16 @@ import TuneCore
 /// What Cloud ML and Vertex trainers expect from their service, asked for on the command line
 /// (`run` and `probe`); the config's `jobDir` and `perTrialWorkingDirectory` say the same.
 struct TrialContractOptions: ParsableArguments {
-    @Option(name: .customLong("job-dir"), help: ArgumentHelp("Give every trial --job-dir=<its folder>/job-dir, as gcloud gives the trainer its job dir (the config's jobDir does the same). The path given is only recorded: each trial's outputs stay in its own folder.", valueName: "path"))
+    @Option(
+        name: .customLong("job-dir"),
+        help: ArgumentHelp(
+            "Give every trial --job-dir=<its folder>/job-dir, as gcloud gives the trainer its job dir (the config's jobDir does the same). The path given is only recorded: each trial's outputs stay in its own folder.",
+            valueName: "path"))
     var jobDir: String?
 
-    @Flag(name: .customLong("per-trial-cwd"), help: "Run each trial in its own working directory, <trial folder>/cwd, which links to every entry of the current one (config: perTrialWorkingDirectory: true).")
+    @Flag(
+        name: .customLong("per-trial-cwd"),
+        help: "Run each trial in its own working directory, <trial folder>/cwd, which links to every entry of the current one (config: perTrialWorkingDirectory: true).")
     var perTrialCwd = false
 
     /// The spec with these options applied, and a note saying where the job dir goes.
@@ -21,7 +27,9 @@ struct TrialContractOptions: ParsableArguments {
         }
         if perTrialCwd { spec.perTrialWorkingDirectory = true }
         if let jobDir = spec.jobDir, !quiet {
-            Console.note("each trial gets --job-dir=<its folder>/\(TrialFolders.jobDirName) (the job dir \(jobDir) is not written to: a trial's outputs stay in its folder, where tune reads them and tune collect copies them)")
+            Console.note(
+                "each trial gets --job-dir=<its folder>/\(TrialFolders.jobDirName) (the job dir \(jobDir) is not written to: a trial's outputs stay in its folder, where tune reads them and tune collect copies them)"
+            )
         }
         return spec
     }

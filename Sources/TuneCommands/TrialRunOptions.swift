@@ -15,7 +15,9 @@ struct TrialRunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("With gpusPerTrial: the GPUs to share out (default: $CUDA_VISIBLE_DEVICES, else nvidia-smi -L).", valueName: "ids"))
     var gpus: String?
 
-    @Option(help: ArgumentHelp("Where trials run: local (this machine) or slurm (a Slurm job per trial, through srun). Default: the config's launcher.type, else local.", valueName: "local|slurm"))
+    @Option(
+        help: ArgumentHelp(
+            "Where trials run: local (this machine) or slurm (a Slurm job per trial, through srun). Default: the config's launcher.type, else local.", valueName: "local|slurm"))
     var launcher: String?
 
     var runOptions: RunOptions { RunOptions(verbose: verbose, gracePeriod: gracePeriod) }
@@ -54,13 +56,17 @@ struct TrialRunOptions: ParsableArguments {
             throw CommandFailure.usage(error.description)
         }
         guard found.ids.count >= perTrial else {
-            let have = found.ids.isEmpty ? "no GPU was found (\(found.source))" : "only \(found.ids.count) GPU\(found.ids.count == 1 ? "" : "s") (\(found.ids.joined(separator: ","))) from \(found.source)"
+            let have =
+                found.ids.isEmpty
+                ? "no GPU was found (\(found.source))" : "only \(found.ids.count) GPU\(found.ids.count == 1 ? "" : "s") (\(found.ids.joined(separator: ","))) from \(found.source)"
             throw CommandFailure.usage("gpusPerTrial is \(perTrial) but \(have): run on a machine with GPUs, name them with --gpus 0,1, or remove gpusPerTrial")
         }
         options.gpus = found.ids
         let slots = found.ids.count / perTrial
         if slots < spec.maxParallelTrials {
-            Console.note("\(found.ids.count) GPU\(found.ids.count == 1 ? "" : "s") (\(found.ids.joined(separator: ","))) at \(perTrial) per trial: \(slots) trial\(slots == 1 ? "" : "s") at a time, not maxParallelTrials \(spec.maxParallelTrials)")
+            Console.note(
+                "\(found.ids.count) GPU\(found.ids.count == 1 ? "" : "s") (\(found.ids.joined(separator: ","))) at \(perTrial) per trial: \(slots) trial\(slots == 1 ? "" : "s") at a time, not maxParallelTrials \(spec.maxParallelTrials)"
+            )
         }
         return options
     }

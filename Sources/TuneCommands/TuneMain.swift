@@ -37,9 +37,9 @@ struct Tune: ParsableCommand {
         commandName: "tune",
         abstract: "Hyperparameter tuning on your own machine, with Cloud ML Engine's tuning config.",
         discussion: """
-        Runs many trials of your training command, each with different --name=value flags, reads the metric \
-        each trial reports, and keeps every trial in a job store (.tune/ here, or --store, or $TUNE_STORE).
-        """,
+            Runs many trials of your training command, each with different --name=value flags, reads the metric \
+            each trial reports, and keeps every trial in a job store (.tune/ here, or --store, or $TUNE_STORE).
+            """,
         version: "0.1.0",
         subcommands: [
             RunCommand.self, ResumeCommand.self, RetryCommand.self, TrialsCommand.self, CollectCommand.self, JobsCommand.self,

@@ -45,7 +45,9 @@ struct ValidateCommand: ParsableCommand {
         if spec.algorithm == .grid, let grid = Grid(spec: spec) {
             if let size = grid.count {
                 let runs = min(size, spec.maxTrials)
-                Console.out("grid        \(size) combination\(size == 1 ? "" : "s") → \(runs) trial\(runs == 1 ? "" : "s")\(size > spec.maxTrials ? " (maxTrials cuts the grid short)" : "")")
+                Console.out(
+                    "grid        \(size) combination\(size == 1 ? "" : "s") → \(runs) trial\(runs == 1 ? "" : "s")\(size > spec.maxTrials ? " (maxTrials cuts the grid short)" : "")"
+                )
             } else {
                 Console.out("grid        more combinations than can be counted")
             }

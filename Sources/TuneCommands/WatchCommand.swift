@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
+import TuneCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import TuneCore
 
 /// `tune watch <job>` (also `tune status <job> --follow`): the status view, kept up to date until the job ends.
 struct WatchCommand: ParsableCommand {
@@ -11,10 +12,10 @@ struct WatchCommand: ParsableCommand {
         commandName: "watch",
         abstract: "Follow a job live: running trials, counts, best so far; ends by itself when the job does.",
         discussion: """
-        On a terminal the view is redrawn in place; otherwise (a file, a pipe) a snapshot is appended \
-        at most every 2 seconds, and a last one when the job ends. Ends when the job is no longer \
-        running (finished, or its tune process is gone), or on Ctrl-C.
-        """
+            On a terminal the view is redrawn in place; otherwise (a file, a pipe) a snapshot is appended \
+            at most every 2 seconds, and a last one when the job ends. Ends when the job is no longer \
+            running (finished, or its tune process is gone), or on Ctrl-C.
+            """
     )
 
     @Argument(help: "The job name, or `latest`.")
@@ -58,8 +59,9 @@ struct JobWatch {
             live = live && record.state == .running
             let now = Date()
             var lines = StatusView.lines(record, store: store, now: now)
-            lines.insert("tune watch \(job) · \(Self.clock(now))"
-                + (live ? " · every \(NiceTicks.label(interval))s, Ctrl-C to stop" : " · the job is no longer running"), at: 0)
+            lines.insert(
+                "tune watch \(job) · \(Self.clock(now))"
+                    + (live ? " · every \(NiceTicks.label(interval))s, Ctrl-C to stop" : " · the job is no longer running"), at: 0)
             if isTerminal {
                 let width = Self.terminalWidth()
                 let text = lines.map { $0.count >= width ? String($0.prefix(max(width - 2, 1))) + "…" : $0 }

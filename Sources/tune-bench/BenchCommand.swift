@@ -20,9 +20,9 @@ struct BenchCommand: ParsableCommand {
         commandName: "tune-bench",
         abstract: "tune's benchmarks (build with -c release for meaningful figures).",
         discussion: """
-        With no subcommand: the journal replay benchmark, then event files (100 MB) and trial launch \
-        throughput (200 trials). search, gp and curves are not part of that run.
-        """,
+            With no subcommand: the journal replay benchmark, then event files (100 MB) and trial launch \
+            throughput (200 trials). search, gp and curves are not part of that run.
+            """,
         subcommands: [
             AllCommand.self, ReplayCommand.self, EventsCommand.self, LaunchCommand.self, SearchCommand.self,
             GPCommand.self, CurvesCommand.self, CurveTrialCommand.self,

@@ -68,8 +68,12 @@ enum BenchProblems {
     // MARK: branin
 
     static func branin(_ x1: Double, _ x2: Double) -> Double {
-        let a = 1.0, b = 5.1 / (4.0 * Double.pi * Double.pi), c = 5.0 / Double.pi
-        let r = 6.0, s = 10.0, t = 1.0 / (8.0 * Double.pi)
+        let a = 1.0
+        let b = 5.1 / (4.0 * Double.pi * Double.pi)
+        let c = 5.0 / Double.pi
+        let r = 6.0
+        let s = 10.0
+        let t = 1.0 / (8.0 * Double.pi)
         let inner = x2 - b * (x1 * x1) + c * x1 - r
         return a * (inner * inner) + s * (1 - t) * cos(x1) + s
     }
@@ -132,7 +136,8 @@ enum BenchProblems {
     static func rosenbrock(_ x: [Double]) -> Double {
         var sum = 0.0
         for i in 0..<(x.count - 1) {
-            let a = x[i + 1] - x[i] * x[i], b = 1.0 - x[i]
+            let a = x[i + 1] - x[i] * x[i]
+            let b = 1.0 - x[i]
             sum += 100.0 * (a * a) + b * b
         }
         return sum
@@ -179,7 +184,9 @@ enum BenchProblems {
     static func mixed(lr: Double, dropout: Double, units: Double, optimizer: String) -> Double {
         let units = units.rounded(.toNearestOrEven)  // Python's round(); units are integral anyway
         let (offset, bestLogLR) = mixedOptimizers[optimizer]!
-        let l = log10(lr) - bestLogLR, d = dropout - 0.25, u = (units - 192) / 64.0
+        let l = log10(lr) - bestLogLR
+        let d = dropout - 0.25
+        let u = (units - 192) / 64.0
         return offset + l * l + 4.0 * (d * d) + 0.5 * (u * u)
     }
 
@@ -190,12 +197,14 @@ enum BenchProblems {
     static let mixed = BenchProblem(
         name: "mixed", stem: "mixed", budget: 50, seeds: 20, optimum: 0,
         argmin: mixedPoint(1e-4, 0.25, 192, "adam"),
-        spec: spec(budget: 50, params: [
-            ParameterSpec(name: "lr", domain: .double(min: 1e-5, max: 1e-1, scale: .log)),
-            linear("dropout", 0, 0.8),
-            ParameterSpec(name: "units", domain: .integer(min: 16, max: 512, scale: .linear)),
-            ParameterSpec(name: "optimizer", domain: .categorical(["sgd", "adam", "rmsprop"])),
-        ]),
+        spec: spec(
+            budget: 50,
+            params: [
+                ParameterSpec(name: "lr", domain: .double(min: 1e-5, max: 1e-1, scale: .log)),
+                linear("dropout", 0, 0.8),
+                ParameterSpec(name: "units", domain: .integer(min: 16, max: 512, scale: .linear)),
+                ParameterSpec(name: "optimizer", domain: .categorical(["sgd", "adam", "rmsprop"])),
+            ]),
         function: { a in
             guard case .categorical(let optimizer)? = a["optimizer"] else { fatalError("mixed: optimizer is not categorical") }
             return mixed(lr: number(a, "lr"), dropout: number(a, "dropout"), units: number(a, "units"), optimizer: optimizer)
@@ -235,7 +244,9 @@ enum BenchProblems {
                 }
                 worst = max(worst, error)
             }
-            lines.append("\(problem.name): f(argmin) = \(atArgmin) (optimum \(problem.optimum)); \(problem.references.count) reference points match \(problem.source) (max rel. error \(String(format: "%.1e", worst)))")
+            lines.append(
+                "\(problem.name): f(argmin) = \(atArgmin) (optimum \(problem.optimum)); \(problem.references.count) reference points match \(problem.source) (max rel. error \(String(format: "%.1e", worst)))"
+            )
         }
         return lines
     }

@@ -66,7 +66,8 @@ enum CurveTrial {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
         let lines = text.split(separator: "\n").map(String.init)
         guard lines.count == 3, lines[0] == "problem=\(problem.name)", lines[1] == "configuration=\(config.text)",
-              lines[2].hasPrefix("epochs="), let done = Int(lines[2].dropFirst("epochs=".count)), done >= 1 else { return nil }
+            lines[2].hasPrefix("epochs="), let done = Int(lines[2].dropFirst("epochs=".count)), done >= 1
+        else { return nil }
         return done
     }
 

@@ -7,9 +7,9 @@ struct CurveTrialCommand: ParsableCommand {
         commandName: "curve-trial",
         abstract: "The learning-curve benchmark's trial: prints `epoch=<e> val_acc=<value>` for e = 1…N, sleeping --epoch-seconds before each.",
         discussion: """
-        Options may be given as --name value or --name=value; a later one wins, so Hyperband's --epochs=<budget> \
-        after the hyperparameters overrides an --epochs given earlier.
-        """
+            Options may be given as --name value or --name=value; a later one wins, so Hyperband's --epochs=<budget> \
+            after the hyperparameters overrides an --epochs given earlier.
+            """
     )
 
     @Option(help: "The curve family (LearningCurves.swift).")
@@ -43,8 +43,9 @@ struct CurveTrialCommand: ParsableCommand {
     func validate() throws {
         guard epochs >= 1 else { throw ValidationError("--epochs \(epochs): expected a positive integer") }
         guard trialConfiguration != nil else {
-            throw ValidationError("needs --lr=<positive> --width=<integer> --optimizer=<\(CurveProblem.optimizers.map(\.name).joined(separator: "|"))>; "
-                                  + "got lr=\(lr ?? "none") width=\(width ?? "none") optimizer=\(optimizer ?? "none")")
+            throw ValidationError(
+                "needs --lr=<positive> --width=<integer> --optimizer=<\(CurveProblem.optimizers.map(\.name).joined(separator: "|"))>; "
+                    + "got lr=\(lr ?? "none") width=\(width ?? "none") optimizer=\(optimizer ?? "none")")
         }
     }
 

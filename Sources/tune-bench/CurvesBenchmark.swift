@@ -71,8 +71,9 @@ enum CurvesBenchmark {
 
         /// (c) and (d)'s Hyperband, as tune reads it from their config.
         var hyperband: HyperbandSpec {
-            HyperbandSpec(resourceParameter: "epochs", minResource: minResource, maxResource: maxResource,
-                          reductionFactor: reductionFactor, brackets: brackets)
+            HyperbandSpec(
+                resourceParameter: "epochs", minResource: minResource, maxResource: maxResource,
+                reductionFactor: reductionFactor, brackets: brackets)
         }
 
         /// The rung budgets tune runs, smallest first: 1, 3, 9, 27 for 1…27 and η = 3.
@@ -96,7 +97,8 @@ enum CurvesBenchmark {
     ///   1…27, η = 3), the smallest budget at which every bracket can take a configuration to the
     ///   top: about 45 configurations.
     static func defaultHyperbandTrials(configs: Int, rungBudgets: [Int]) -> [Int] {
-        var halving = 0, n = configs
+        var halving = 0
+        var n = configs
         for _ in rungBudgets {
             halving += n
             n = (n + reductionFactor - 1) / reductionFactor
@@ -170,15 +172,17 @@ enum CurvesBenchmark {
         #if DEBUG
         say("note: debug build — build with -c release for meaningful figures")
         #endif
-        say("learning-curve benchmark: problem \(options.problem.name) (noise σ \(options.problem.noise)), \(options.seeds) seeds, "
-            + "\(options.configs) configurations × \(maxResource) epochs for the baseline, \(options.epochSeconds) s per epoch, "
-            + "\(options.parallel) trials at a time; tune: \(tune)")
+        say(
+            "learning-curve benchmark: problem \(options.problem.name) (noise σ \(options.problem.noise)), \(options.seeds) seeds, "
+                + "\(options.configs) configurations × \(maxResource) epochs for the baseline, \(options.epochSeconds) s per epoch, "
+                + "\(options.parallel) trials at a time; tune: \(tune)")
         for line in options.problem.properties(final: maxResource, group: options.configs) { say("- " + line) }
-        say("- Hyperband: budgets \(options.rungBudgets.map(String.init).joined(separator: "/")) epochs (η = \(reductionFactor)), maxTrials "
-            + (options.hyperbandTrials == nil
-               ? "\(hyperbandTrials[0]) (the runs successive halving needs for \(options.configs) configurations, Σ ⌈\(options.configs)/\(reductionFactor)ⁱ⌉)"
-                 + (hyperbandTrials.count > 1 ? " and \(hyperbandTrials[1]) (the runs of one whole synchronous Hyperband iteration)" : "")
-               : hyperbandTrials.map(String.init).joined(separator: ", ") + " (--hyperband-trials)"))
+        say(
+            "- Hyperband: budgets \(options.rungBudgets.map(String.init).joined(separator: "/")) epochs (η = \(reductionFactor)), maxTrials "
+                + (options.hyperbandTrials == nil
+                    ? "\(hyperbandTrials[0]) (the runs successive halving needs for \(options.configs) configurations, Σ ⌈\(options.configs)/\(reductionFactor)ⁱ⌉)"
+                        + (hyperbandTrials.count > 1 ? " and \(hyperbandTrials[1]) (the runs of one whole synchronous Hyperband iteration)" : "")
+                    : hyperbandTrials.map(String.init).joined(separator: ", ") + " (--hyperband-trials)"))
         if let dir = ProcessInfo.processInfo.environment["TMPDIR"], !dir.isEmpty { say("- temporary store under \(dir)") }
         if options.keep { say("- keeping \(folder)") }
         say("")
@@ -198,7 +202,10 @@ enum CurvesBenchmark {
                     unavailable[variant] = reason
                     FileHandle.standardError.write(Data("curves: \(variant.title) unavailable: \(reason)\n".utf8))
                 } else {
-                    FileHandle.standardError.write(Data("curves: seed \(seed) \(variant.title): \(run.result.trials) trials, \(PeerTable.fmt(run.result.trialSeconds, 3)) trial-s, \(PeerTable.fmt(run.result.wall, 3)) s\n".utf8))
+                    FileHandle.standardError.write(
+                        Data(
+                            "curves: seed \(seed) \(variant.title): \(run.result.trials) trials, \(PeerTable.fmt(run.result.trialSeconds, 3)) trial-s, \(PeerTable.fmt(run.result.wall, 3)) s\n"
+                                .utf8))
                 }
                 run.result.seed = seed
                 runs.append(run.result)
@@ -216,9 +223,11 @@ enum CurvesBenchmark {
 
     static func config(_ variant: Variant, seed: Int, options: Options) -> String {
         let mode = variant.mode
-        var lines = ["hyperparameters:", "  goal: MAXIMIZE", "  hyperparameterMetricTag: \(CurveProblem.metricTag)",
-                     "  maxTrials: \(variant.hyperbandTrials ?? options.configs)", "  maxParallelTrials: \(options.parallel)",
-                     "  seed: \(seed)"]
+        var lines = [
+            "hyperparameters:", "  goal: MAXIMIZE", "  hyperparameterMetricTag: \(CurveProblem.metricTag)",
+            "  maxTrials: \(variant.hyperbandTrials ?? options.configs)", "  maxParallelTrials: \(options.parallel)",
+            "  seed: \(seed)",
+        ]
         switch mode {
         case .a: lines.append("  algorithm: RANDOM_SEARCH")
         case .b:
@@ -229,15 +238,19 @@ enum CurvesBenchmark {
             if let n = options.startStep { block.append("startStep: \(n)") }
             if !block.isEmpty { lines.append("  earlyStopping: {\(block.joined(separator: ", "))}") }
         case .c, .d:
-            lines += ["  algorithm: HYPERBAND", "  resourceParameter: epochs", "  minResource: \(options.minResource)",
-                      "  maxResource: \(maxResource)", "  reductionFactor: \(reductionFactor)"]
+            lines += [
+                "  algorithm: HYPERBAND", "  resourceParameter: epochs", "  minResource: \(options.minResource)",
+                "  maxResource: \(maxResource)", "  reductionFactor: \(reductionFactor)",
+            ]
             if let brackets = options.brackets { lines.append("  hyperbandBrackets: \(brackets)") }
         }
         return lines.joined(separator: "\n") + "\n" + CurveProblem.paramsYAML(indent: "  ") + "\n"
     }
 
-    static func runOnce(_ variant: Variant, seed: Int, options: Options, tune: String, bench: String,
-                        folder: String, baseline: Baseline?) throws -> (result: Run, baseline: Baseline?) {
+    static func runOnce(
+        _ variant: Variant, seed: Int, options: Options, tune: String, bench: String,
+        folder: String, baseline: Baseline?
+    ) throws -> (result: Run, baseline: Baseline?) {
         let mode = variant.mode
         let job = "curves-\(variant.job)-s\(seed)"
         let configPath = folder + "/\(job).yml"
@@ -261,7 +274,8 @@ enum CurvesBenchmark {
         }
         // An older tune accepts enableTrialEarlyStopping with a note and runs every trial to the end.
         if mode == .b, let text = try? String(contentsOfFile: log, encoding: .utf8),
-           let line = text.split(separator: "\n").first(where: { $0.contains("enableTrialEarlyStopping") && $0.contains("not implemented") }) {
+            let line = text.split(separator: "\n").first(where: { $0.contains("enableTrialEarlyStopping") && $0.contains("not implemented") })
+        {
             run.unavailable = "tune ran the job without early stopping: \(line)"
             return (run, nil)
         }
@@ -293,7 +307,8 @@ enum CurvesBenchmark {
                 } else {
                     objectiveValue = Double(try c.decode(String.self, forKey: .objectiveValue)) ?? .nan
                 }
-                trainingStep = (try? c.decodeIfPresent(String.self, forKey: .trainingStep)).flatMap { $0.flatMap { Int($0) } }
+                trainingStep =
+                    (try? c.decodeIfPresent(String.self, forKey: .trainingStep)).flatMap { $0.flatMap { Int($0) } }
                     ?? (try? c.decodeIfPresent(Int.self, forKey: .trainingStep)) ?? nil
             }
 
@@ -495,22 +510,28 @@ enum CurvesBenchmark {
                 continue
             }
             let stoppedTitle = mode.isHyperband ? "configs not run to 27 | run to 27, by first budget" : "stopped early"
-            say("| seed | trials | configs | \(stoppedTitle) | hopeless run to 27 | epochs run | trial-s | wall s | busy | (a)/this trial-s | pick: config @budget | its objective | its true value | regret | true best: config, value | true best stopped | of true top 3 | (a)'s best stopped |")
+            say(
+                "| seed | trials | configs | \(stoppedTitle) | hopeless run to 27 | epochs run | trial-s | wall s | busy | (a)/this trial-s | pick: config @budget | its objective | its true value | regret | true best: config, value | true best stopped | of true top 3 | (a)'s best stopped |"
+            )
             say("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|" + (mode.isHyperband ? "---|" : ""))
             for r in mine {
                 let ratio = baselineSeconds[r.seed].map { f($0 / r.trialSeconds) } ?? "-"
                 let busy = String(format: "%.0f%%", 100 * r.trialSeconds / (r.wall * Double(options.parallel)))
                 let fromText = Dictionary(grouping: r.fullFrom, by: { $0 }).sorted { $0.key < $1.key }.map { "\($0.value.count)×\($0.key)" }.joined(separator: " ")
-                say("| \(r.seed) | \(r.trials) | \(r.configurations) | \(r.stopped)\(mode.isHyperband ? " | " + (fromText.isEmpty ? "none" : fromText) : "") | \(r.hopelessRunToEnd) | \(r.epochs) | \(PeerTable.fmt(r.trialSeconds, 3)) | \(PeerTable.fmt(r.wall, 3)) | \(busy) | \(ratio) | "
-                      + "\(r.pickConfiguration) @\(r.pickBudget.map(String.init) ?? "?") | \(f(r.pickObserved)) | \(f(r.pickTrue)) | \(f(r.regret)) | "
-                      + "\(r.bestConfiguration), \(f(r.bestTrue)) | \(r.bestStopped ? "yes" : "no") | \(r.topThreeStopped) | \(mode == .a ? "-" : r.baselineBestStopped ? "yes" : "no") |")
+                say(
+                    "| \(r.seed) | \(r.trials) | \(r.configurations) | \(r.stopped)\(mode.isHyperband ? " | " + (fromText.isEmpty ? "none" : fromText) : "") | \(r.hopelessRunToEnd) | \(r.epochs) | \(PeerTable.fmt(r.trialSeconds, 3)) | \(PeerTable.fmt(r.wall, 3)) | \(busy) | \(ratio) | "
+                        + "\(r.pickConfiguration) @\(r.pickBudget.map(String.init) ?? "?") | \(f(r.pickObserved)) | \(f(r.pickTrue)) | \(f(r.regret)) | "
+                        + "\(r.bestConfiguration), \(f(r.bestTrue)) | \(r.bestStopped ? "yes" : "no") | \(r.topThreeStopped) | \(mode == .a ? "-" : r.baselineBestStopped ? "yes" : "no") |"
+                )
             }
             say("")
         }
 
         say("### Summary: medians over \(options.seeds) seed\(options.seeds == 1 ? "" : "s")")
         say("")
-        say("| mode | trial-s | (a)/this trial-s | wall s | configs | hopeless run to 27 | epochs run | true value of pick | regret | mean regret | regret ≤ σ (\(options.problem.noise)) | true best stopped | of true top 3 (mean) | (a)'s best stopped |")
+        say(
+            "| mode | trial-s | (a)/this trial-s | wall s | configs | hopeless run to 27 | epochs run | true value of pick | regret | mean regret | regret ≤ σ (\(options.problem.noise)) | true best stopped | of true top 3 (mean) | (a)'s best stopped |"
+        )
         say("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         var notes: [String] = []
         for variant in variants {
@@ -523,18 +544,21 @@ enum CurvesBenchmark {
             let ratios = mine.compactMap { r in baselineSeconds[r.seed].map { $0 / r.trialSeconds } }
             let n = mine.count
             let within = mine.filter { $0.regret <= options.problem.noise }.count
-            say("| \(variant.title) | \(PeerTable.fmt(Stats.median(mine.map(\.trialSeconds)), 3)) | \(ratios.isEmpty ? "-" : f(Stats.median(ratios))) | "
-                  + "\(PeerTable.fmt(Stats.median(mine.map(\.wall)), 3)) | \(f(Stats.median(mine.map { Double($0.configurations) }))) | \(f(Stats.median(mine.map { Double($0.hopelessRunToEnd) }))) | "
-                  + "\(f(Stats.median(mine.map { Double($0.epochs) }))) | \(f(Stats.median(mine.map(\.pickTrue)))) | \(f(Stats.median(mine.map(\.regret)))) | "
-                  + "\(f(mine.map(\.regret).reduce(0, +) / Double(n))) | \(within)/\(n) | \(mine.filter(\.bestStopped).count)/\(n) | \(PeerTable.fmt(Double(mine.map(\.topThreeStopped).reduce(0, +)) / Double(n), 2)) | "
-                  + "\(mode == .a ? "-" : "\(mine.filter(\.baselineBestStopped).count)/\(n)") |")
+            say(
+                "| \(variant.title) | \(PeerTable.fmt(Stats.median(mine.map(\.trialSeconds)), 3)) | \(ratios.isEmpty ? "-" : f(Stats.median(ratios))) | "
+                    + "\(PeerTable.fmt(Stats.median(mine.map(\.wall)), 3)) | \(f(Stats.median(mine.map { Double($0.configurations) }))) | \(f(Stats.median(mine.map { Double($0.hopelessRunToEnd) }))) | "
+                    + "\(f(Stats.median(mine.map { Double($0.epochs) }))) | \(f(Stats.median(mine.map(\.pickTrue)))) | \(f(Stats.median(mine.map(\.regret)))) | "
+                    + "\(f(mine.map(\.regret).reduce(0, +) / Double(n))) | \(within)/\(n) | \(mine.filter(\.bestStopped).count)/\(n) | \(PeerTable.fmt(Double(mine.map(\.topThreeStopped).reduce(0, +)) / Double(n), 2)) | "
+                    + "\(mode == .a ? "-" : "\(mine.filter(\.baselineBestStopped).count)/\(n)") |")
             for r in mine { for note in r.notes where !notes.contains(note) { notes.append(note) } }
         }
         say("")
-        say("trial-s: Σ(endTime − startTime) over the job's trials; busy: trial-s / (wall × \(options.parallel) slots); (a)/this: the baseline's trial-s of the same seed over this mode's (median of the per-seed ratios); "
-              + "pick: the first SUCCEEDED entry of `tune trials --format json`; true value: its noiseless accuracy at \(maxResource) epochs; "
-              + "regret: the best true value among (a)'s configurations minus the pick's; true best stopped: the truly best configuration the job explored was stopped early (median rule) "
-              + "or never run at \(maxResource) epochs (Hyperband); of true top 3: how many of the job's three truly best configurations were; (a)'s best stopped: the same for (a)'s truly best configuration; run to 27, by first budget: the configurations that reached \(maxResource) epochs, grouped by the budget they started at (their bracket); hopeless run to \(maxResource): configurations run to \(maxResource) epochs whose true value there is below \(hopeless) (diverged or never learned; chance is \(CurveProblem.chance)).")
+        say(
+            "trial-s: Σ(endTime − startTime) over the job's trials; busy: trial-s / (wall × \(options.parallel) slots); (a)/this: the baseline's trial-s of the same seed over this mode's (median of the per-seed ratios); "
+                + "pick: the first SUCCEEDED entry of `tune trials --format json`; true value: its noiseless accuracy at \(maxResource) epochs; "
+                + "regret: the best true value among (a)'s configurations minus the pick's; true best stopped: the truly best configuration the job explored was stopped early (median rule) "
+                + "or never run at \(maxResource) epochs (Hyperband); of true top 3: how many of the job's three truly best configurations were; (a)'s best stopped: the same for (a)'s truly best configuration; run to 27, by first budget: the configurations that reached \(maxResource) epochs, grouped by the budget they started at (their bracket); hopeless run to \(maxResource): configurations run to \(maxResource) epochs whose true value there is below \(hopeless) (diverged or never learned; chance is \(CurveProblem.chance))."
+        )
         if !notes.isEmpty {
             say("")
             say("Anomalies seen in tune's output (\(notes.count)):")
@@ -564,10 +588,14 @@ extension Stats {
             }
             return r
         }
-        let ra = ranks(a), rb = ranks(b)
+        let ra = ranks(a)
+        let rb = ranks(b)
         let n = Double(a.count)
-        let ma = ra.reduce(0, +) / n, mb = rb.reduce(0, +) / n
-        var sab = 0.0, saa = 0.0, sbb = 0.0
+        let ma = ra.reduce(0, +) / n
+        let mb = rb.reduce(0, +) / n
+        var sab = 0.0
+        var saa = 0.0
+        var sbb = 0.0
         for (x, y) in zip(ra, rb) {
             sab += (x - ma) * (y - mb)
             saa += (x - ma) * (x - ma)

@@ -6,11 +6,11 @@ struct CurvesCommand: ParsableCommand {
         commandName: "curves",
         abstract: "Early stopping and Hyperband on learning curves, through the tune built beside tune-bench.",
         discussion: """
-        For each seed, jobs of `tune run -q` whose trials are `tune-bench curve-trial`: (a) random search, \
-        every trial at the full 27 epochs; (b) the same with tune's median stopping rule; (c) Hyperband over \
-        epochs 1…27, η = 3, each run training from scratch; (d) the same with checkpoints. Prints per-seed \
-        tables and a summary of trial-seconds, wall time and the regret of tune's pick.
-        """
+            For each seed, jobs of `tune run -q` whose trials are `tune-bench curve-trial`: (a) random search, \
+            every trial at the full 27 epochs; (b) the same with tune's median stopping rule; (c) Hyperband over \
+            epochs 1…27, η = 3, each run training from scratch; (d) the same with checkpoints. Prints per-seed \
+            tables and a summary of trial-seconds, wall time and the regret of tune's pick.
+            """
     )
 
     @Option(help: "Seeds: jobs of each mode per seed.")
@@ -28,7 +28,10 @@ struct CurvesCommand: ParsableCommand {
     @Option(help: "The curve family (LearningCurves.swift).")
     var problem = CurveProblem.all[0]
 
-    @Option(help: ArgumentHelp("Hyperband's maxTrials, one (c) and (d) job each (default: the runs successive halving needs for --configs configurations, and those of one whole synchronous Hyperband iteration when they differ).", valueName: "N,…"))
+    @Option(
+        help: ArgumentHelp(
+            "Hyperband's maxTrials, one (c) and (d) job each (default: the runs successive halving needs for --configs configurations, and those of one whole synchronous Hyperband iteration when they differ).",
+            valueName: "N,…"))
     var hyperbandTrials: CommaList<Int>?
 
     @Option(help: ArgumentHelp("hyperbandBrackets of (c) and (d) (default: tune's, one per rung).", valueName: "N"))

@@ -22,8 +22,9 @@ enum EventsBenchmark {
         #if DEBUG
         print("note: debug build — build with -c release for meaningful figures")
         #endif
-        print("event files benchmark: \(String(format: "%.1f", megabytesWritten)) MB, \(records) records "
-              + "(\(String(format: "%.1f", Double(bytes.count) / Double(records))) bytes each), best of \(repeats)")
+        print(
+            "event files benchmark: \(String(format: "%.1f", megabytesWritten)) MB, \(records) records "
+                + "(\(String(format: "%.1f", Double(bytes.count) / Double(records))) bytes each), best of \(repeats)")
 
         let clock = ContinuousClock()
         var readBest = Double.infinity
@@ -67,8 +68,9 @@ enum EventsBenchmark {
             plainBest = min(plainBest, seconds(took))
         }
 
-        print("  EventFilesSource:  \(f(readBest, 4)) s  \(f(megabytesWritten / readBest, 0)) MB/s  "
-              + "\(Int(Double(records) / readBest)) records/s  \(readings) readings (\(polls) polls)")
+        print(
+            "  EventFilesSource:  \(f(readBest, 4)) s  \(f(megabytesWritten / readBest, 0)) MB/s  "
+                + "\(Int(Double(records) / readBest)) records/s  \(readings) readings (\(polls) polls)")
         print("  CRC-32C alone:     \(f(crcBest, 4)) s  \(f(megabytesWritten / crcBest, 0)) MB/s  (crc \(String(crc, radix: 16)))")
         print("  read file (Data):  \(f(plainBest, 4)) s  \(f(megabytesWritten / plainBest, 0)) MB/s")
     }
@@ -96,7 +98,9 @@ enum EventsBenchmark {
         var step: Int64 = 0
         var x: UInt64 = 0x9E37_79B9_7F4A_7C15
         func next() -> Float {  // xorshift: values with full mantissas, as real metrics have
-            x ^= x << 13; x ^= x >> 7; x ^= x << 17
+            x ^= x << 13
+            x ^= x >> 7
+            x ^= x << 17
             return Float(x >> 40) / Float(1 << 24)
         }
         while out.count < target {
@@ -125,7 +129,10 @@ enum EventsBenchmark {
 
         private static func varint(_ v: UInt64, _ out: inout [UInt8]) {
             var v = v
-            while v >= 0x80 { out.append(UInt8(v & 0x7F) | 0x80); v >>= 7 }
+            while v >= 0x80 {
+                out.append(UInt8(v & 0x7F) | 0x80)
+                v >>= 7
+            }
             out.append(UInt8(v))
         }
 

@@ -8,16 +8,21 @@ import TuneCore
 ///     swift build -c release && .build/release/tune-bench gp [seeds] [--no-timing] [problem …]   (GPCommand.swift)
 enum GPBenchmark {
     static func branin(_ a: Assignment) -> Double {
-        let x1 = a["x1"]!.number!, x2 = a["x2"]!.number!
-        let b = 5.1 / (4 * Double.pi * Double.pi), c = 5 / Double.pi, t = 1 / (8 * Double.pi)
+        let x1 = a["x1"]!.number!
+        let x2 = a["x2"]!.number!
+        let b = 5.1 / (4 * Double.pi * Double.pi)
+        let c = 5 / Double.pi
+        let t = 1 / (8 * Double.pi)
         let u = x2 - b * x1 * x1 + c * x1 - 6
         return u * u + 10 * (1 - t) * cos(x1) + 10
     }
 
     static let h6Alpha = [1.0, 1.2, 3.0, 3.2]
     static let h6A: [[Double]] = [[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14], [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]]
-    static let h6P: [[Double]] = [[1312, 1696, 5569, 124, 8283, 5886], [2329, 4135, 8307, 3736, 1004, 9991],
-                                  [2348, 1451, 3522, 2883, 3047, 6650], [4047, 8828, 8732, 5743, 1091, 381]]
+    static let h6P: [[Double]] = [
+        [1312, 1696, 5569, 124, 8283, 5886], [2329, 4135, 8307, 3736, 1004, 9991],
+        [2348, 1451, 3522, 2883, 3047, 6650], [4047, 8828, 8732, 5743, 1091, 381],
+    ]
 
     static func hartmann6(_ a: Assignment) -> Double {
         let x = (1...6).map { a["x\($0)"]!.number! }
@@ -30,18 +35,22 @@ enum GPBenchmark {
         return -total
     }
 
-    static let braninSpec = TuningSpec(goal: .minimize, maxTrials: 50, params: [
-        ParameterSpec(name: "x1", domain: .double(min: -5, max: 10, scale: .linear)),
-        ParameterSpec(name: "x2", domain: .double(min: 0, max: 15, scale: .linear)),
-    ])
-    static let hartmannSpec = TuningSpec(goal: .minimize, maxTrials: 50,
-                                         params: (1...6).map { ParameterSpec(name: "x\($0)", domain: .double(min: 0, max: 1, scale: .linear)) })
+    static let braninSpec = TuningSpec(
+        goal: .minimize, maxTrials: 50,
+        params: [
+            ParameterSpec(name: "x1", domain: .double(min: -5, max: 10, scale: .linear)),
+            ParameterSpec(name: "x2", domain: .double(min: 0, max: 15, scale: .linear)),
+        ])
+    static let hartmannSpec = TuningSpec(
+        goal: .minimize, maxTrials: 50,
+        params: (1...6).map { ParameterSpec(name: "x\($0)", domain: .double(min: 0, max: 1, scale: .linear)) })
 
     static func rosenbrock4(_ a: Assignment) -> Double {
         let x = (1...4).map { a["x\($0)"]!.number! }
         var total = 0.0
         for i in 0..<3 {
-            let a = x[i + 1] - x[i] * x[i], b = 1 - x[i]
+            let a = x[i + 1] - x[i] * x[i]
+            let b = 1 - x[i]
             total += 100 * a * a + b * b
         }
         return total
@@ -58,20 +67,26 @@ enum GPBenchmark {
     static func mixed(_ a: Assignment) -> Double {
         let offsets: [String: (Double, Double)] = ["sgd": (0.8, -2), "adam": (0, -4), "rmsprop": (0.3, -3)]
         guard case .categorical(let opt) = a["optimizer"]!, let (offset, bestLog) = offsets[opt] else { return .nan }
-        let lr = log10(a["lr"]!.number!) - bestLog, dropout = a["dropout"]!.number! - 0.25, units = (a["units"]!.number! - 192) / 64
+        let lr = log10(a["lr"]!.number!) - bestLog
+        let dropout = a["dropout"]!.number! - 0.25
+        let units = (a["units"]!.number! - 192) / 64
         return offset + lr * lr + 4 * dropout * dropout + 0.5 * units * units
     }
 
-    static let rosenbrockSpec = TuningSpec(goal: .minimize, maxTrials: 50,
-                                           params: (1...4).map { ParameterSpec(name: "x\($0)", domain: .double(min: -5, max: 10, scale: .linear)) })
-    static let ackleySpec = TuningSpec(goal: .minimize, maxTrials: 50,
-                                       params: (1...5).map { ParameterSpec(name: "x\($0)", domain: .double(min: -32.768, max: 32.768, scale: .linear)) })
-    static let mixedSpec = TuningSpec(goal: .minimize, maxTrials: 50, params: [
-        ParameterSpec(name: "lr", domain: .double(min: 1e-5, max: 1e-1, scale: .log)),
-        ParameterSpec(name: "dropout", domain: .double(min: 0, max: 0.8, scale: .linear)),
-        ParameterSpec(name: "units", domain: .integer(min: 16, max: 512, scale: .linear)),
-        ParameterSpec(name: "optimizer", domain: .categorical(["sgd", "adam", "rmsprop"])),
-    ])
+    static let rosenbrockSpec = TuningSpec(
+        goal: .minimize, maxTrials: 50,
+        params: (1...4).map { ParameterSpec(name: "x\($0)", domain: .double(min: -5, max: 10, scale: .linear)) })
+    static let ackleySpec = TuningSpec(
+        goal: .minimize, maxTrials: 50,
+        params: (1...5).map { ParameterSpec(name: "x\($0)", domain: .double(min: -32.768, max: 32.768, scale: .linear)) })
+    static let mixedSpec = TuningSpec(
+        goal: .minimize, maxTrials: 50,
+        params: [
+            ParameterSpec(name: "lr", domain: .double(min: 1e-5, max: 1e-1, scale: .log)),
+            ParameterSpec(name: "dropout", domain: .double(min: 0, max: 0.8, scale: .linear)),
+            ParameterSpec(name: "units", domain: .integer(min: 16, max: 512, scale: .linear)),
+            ParameterSpec(name: "optimizer", domain: .categorical(["sgd", "adam", "rmsprop"])),
+        ])
 
     /// The problems of `runProblems`, in its order.
     static let problemNames = ["branin", "hartmann6", "rosenbrock4", "ackley5", "mixed"]
@@ -102,23 +117,29 @@ enum GPBenchmark {
     }
 
     static func runProblems(seeds: Int, only: [String]) {
-        for (name, spec, f, optimum, budget) in [("branin", braninSpec, branin as @Sendable (Assignment) -> Double, 0.397887, 30),
-                                                ("branin", braninSpec, branin, 0.397887, 50),
-                                                ("hartmann6", hartmannSpec, hartmann6, -3.32237, 50),
-                                                ("hartmann6", hartmannSpec, hartmann6, -3.32237, 100),
-                                                ("rosenbrock4", rosenbrockSpec, rosenbrock4, 0, 50),
-                                                ("ackley5", ackleySpec, ackley5, 0, 50),
-                                                ("mixed", mixedSpec, mixed, 0, 50)] {
+        for (name, spec, f, optimum, budget) in [
+            ("branin", braninSpec, branin as @Sendable (Assignment) -> Double, 0.397887, 30),
+            ("branin", braninSpec, branin, 0.397887, 50),
+            ("hartmann6", hartmannSpec, hartmann6, -3.32237, 50),
+            ("hartmann6", hartmannSpec, hartmann6, -3.32237, 100),
+            ("rosenbrock4", rosenbrockSpec, rosenbrock4, 0, 50),
+            ("ackley5", ackleySpec, ackley5, 0, 50),
+            ("mixed", mixedSpec, mixed, 0, 50),
+        ] {
             if !only.isEmpty && !only.contains(name) { continue }
-            var bo: [Double] = [], random: [Double] = [], perTrial: [Double] = []
+            var bo: [Double] = []
+            var random: [Double] = []
+            var perTrial: [Double] = []
             for seed in 1...seeds {
                 let (best, time) = optimize(BayesianStrategy(spec: spec, seed: UInt64(seed)), f, budget)
                 bo.append(best - optimum)
                 perTrial.append(time / Double(budget))
                 random.append(optimize(RandomStrategy(spec: spec, seed: UInt64(seed)), f, budget).best - optimum)
             }
-            print(String(format: "%@ N=%d, %d seeds: BO regret median %.3g [%.3g, %.3g], random median %.3g; BO %.4f s/trial",
-                         name, budget, seeds, median(bo), quantile(bo, 0.25), quantile(bo, 0.75), median(random), perTrial.reduce(0, +) / Double(seeds)))
+            print(
+                String(
+                    format: "%@ N=%d, %d seeds: BO regret median %.3g [%.3g, %.3g], random median %.3g; BO %.4f s/trial",
+                    name, budget, seeds, median(bo), quantile(bo, 0.25), quantile(bo, 0.75), median(random), perTrial.reduce(0, +) / Double(seeds)))
         }
     }
 
@@ -142,7 +163,8 @@ enum GPBenchmark {
     static func quantile(_ v: [Double], _ q: Double) -> Double {
         let s = v.sorted()
         let p = q * Double(s.count - 1)
-        let lo = Int(p.rounded(.down)), hi = min(lo + 1, s.count - 1)
+        let lo = Int(p.rounded(.down))
+        let hi = min(lo + 1, s.count - 1)
         return s[lo] + (s[hi] - s[lo]) * (p - Double(lo))
     }
 

@@ -6,11 +6,11 @@ struct GPCommand: ParsableCommand {
         commandName: "gp",
         abstract: "Bayesian-optimization figures: propose() time against history size, and regret against random search.",
         discussion: """
-        propose() time on Hartmann-6 with 100, 300 and 1,000 observations (fresh strategy, median of 3), then \
-        the simple regret after N sequential trials of tune's Bayesian strategy and of random search with the \
-        same seeds (median over seeds) on \(GPBenchmark.problemNames.joined(separator: ", ")). The seed count \
-        and the problem names may come in any order.
-        """
+            propose() time on Hartmann-6 with 100, 300 and 1,000 observations (fresh strategy, median of 3), then \
+            the simple regret after N sequential trials of tune's Bayesian strategy and of random search with the \
+            same seeds (median over seeds) on \(GPBenchmark.problemNames.joined(separator: ", ")). The seed count \
+            and the problem names may come in any order.
+            """
     )
 
     /// A positional word: the seed count or a problem's name.

@@ -88,8 +88,9 @@ struct CurveProblem: Sendable {
         /// doubles, integers, the categorical string); nil when one is missing or invalid.
         init?(lr: String?, width: String?, optimizer: String?) {
             guard let lr = lr.flatMap(Double.init), lr > 0, lr.isFinite,
-                  let width = width.flatMap(Double.init), width >= 1, width.isFinite,
-                  let optimizer, CurveProblem.optimizers.contains(where: { $0.name == optimizer }) else { return nil }
+                let width = width.flatMap(Double.init), width >= 1, width.isFinite,
+                let optimizer, CurveProblem.optimizers.contains(where: { $0.name == optimizer })
+            else { return nil }
             self.init(lr: lr, width: Int(width.rounded()), optimizer: optimizer)
         }
 
@@ -161,31 +162,37 @@ struct CurveProblem: Sendable {
     func properties(count: Int = 20_000, earlyEpochs: [Int] = [1, 3, 9], final: Int, group: Int) -> [String] {
         var g = NoiseGenerator(seed: 0x5EED)
         let configs = (0..<count).map { _ in
-            Configuration(lr: pow(10, -4 + 4 * g.unit()), width: Int(pow(2, 4 + 5 * g.unit()).rounded()),
-                          optimizer: Self.optimizers[Int(g.unit() * 3) % 3].name)
+            Configuration(
+                lr: pow(10, -4 + 4 * g.unit()), width: Int(pow(2, 4 + 5 * g.unit()).rounded()),
+                optimizer: Self.optimizers[Int(g.unit() * 3) % 3].name)
         }
         let last = configs.map { trueValue($0, epoch: final) }
         let diverging = configs.filter { Self.collapseEpoch($0) != nil }.count
         func pct(_ a: Int, _ b: Int) -> String { String(format: "%.0f%%", 100 * Double(a) / Double(max(b, 1))) }
-        var lines = ["\(pct(diverging, count)) of configurations diverge; the true value at epoch \(final) has quartiles "
-                     + Stats.quartileText(last)]
+        var lines = [
+            "\(pct(diverging, count)) of configurations diverge; the true value at epoch \(final) has quartiles "
+                + Stats.quartileText(last)
+        ]
         for early in earlyEpochs {
             let values = configs.map { trueValue($0, epoch: early) }
-            var crossed = 0, pairs = 0
+            var crossed = 0
+            var pairs = 0
             for i in stride(from: 0, to: count - 1, by: 2) where Self.collapseEpoch(configs[i]) == nil && Self.collapseEpoch(configs[i + 1]) == nil {
                 pairs += 1
                 if (values[i] - values[i + 1]) * (last[i] - last[i + 1]) < 0 { crossed += 1 }
             }
-            var behind = 0, groups = 0
+            var behind = 0
+            var groups = 0
             for start in stride(from: 0, through: count - group, by: group) {
                 let range = start..<(start + group)
                 let best = range.max { last[$0] < last[$1] }!
                 groups += 1
                 if range.filter({ values[$0] > values[best] }).count >= group / 2 { behind += 1 }
             }
-            lines.append("epoch \(early) vs \(final): \(pct(crossed, pairs)) of pairs of non-diverging configurations cross, "
-                         + "Spearman ρ \(String(format: "%.2f", Stats.spearman(values, last))), "
-                         + "the best of \(group) is in its bottom half at epoch \(early) in \(pct(behind, groups)) of groups")
+            lines.append(
+                "epoch \(early) vs \(final): \(pct(crossed, pairs)) of pairs of non-diverging configurations cross, "
+                    + "Spearman ρ \(String(format: "%.2f", Stats.spearman(values, last))), "
+                    + "the best of \(group) is in its bottom half at epoch \(early) in \(pct(behind, groups)) of groups")
         }
         return lines
     }

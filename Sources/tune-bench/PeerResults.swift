@@ -82,14 +82,19 @@ struct RunRecord {
 
     var bestSoFar: [Double] {
         var best = Double.infinity
-        return values.map { best = min(best, $0); return best }
+        return values.map {
+            best = min(best, $0)
+            return best
+        }
     }
 
     /// One entry of the list compare_tune.py reads.
     var json: [String: Any] {
-        ["seed": seed, "budget": values.count, "best_so_far": bestSoFar, "values": values,
-         "opt_seconds_total": optSecondsPerTrial.reduce(0, +), "opt_seconds_per_trial": optSecondsPerTrial,
-         "wall_seconds": wallSeconds]
+        [
+            "seed": seed, "budget": values.count, "best_so_far": bestSoFar, "values": values,
+            "opt_seconds_total": optSecondsPerTrial.reduce(0, +), "opt_seconds_per_trial": optSecondsPerTrial,
+            "wall_seconds": wallSeconds,
+        ]
     }
 }
 
@@ -119,15 +124,17 @@ enum Stats {
         let r = quantiles(finals.map { $0 - optimum })
         let half = runs.map { $0.bestSoFar[budget / 2 - 1] - optimum }
         let optTotal = runs.reduce(0) { $0 + $1.optSecondsPerTrial.reduce(0, +) }
-        return SummaryRow(peer: peer, budget: budget, n_seeds: runs.count, final_median: f.median, final_q1: f.q1, final_q3: f.q3,
-                          opt_s_per_trial_mean: optTotal / Double(budget * runs.count),
-                          regret_median: r.median, regret_q1: r.q1, regret_q3: r.q3, regret_half_budget_median: median(half))
+        return SummaryRow(
+            peer: peer, budget: budget, n_seeds: runs.count, final_median: f.median, final_q1: f.q1, final_q3: f.q3,
+            opt_s_per_trial_mean: optTotal / Double(budget * runs.count),
+            regret_median: r.median, regret_q1: r.q1, regret_q3: r.q3, regret_half_budget_median: median(half))
     }
 
     /// Two-sided Mann–Whitney U test (normal approximation with tie and continuity corrections,
     /// as scipy.stats.mannwhitneyu's asymptotic method): the p-value that `a` and `b` come from one distribution.
     static func mannWhitneyP(_ a: [Double], _ b: [Double]) -> Double? {
-        let n1 = Double(a.count), n2 = Double(b.count)
+        let n1 = Double(a.count)
+        let n2 = Double(b.count)
         guard a.count > 0, b.count > 0 else { return nil }
         let all = (a.map { ($0, 0) } + b.map { ($0, 1) }).sorted { $0.0 < $1.0 }
         var ranks = [Double](repeating: 0, count: all.count)

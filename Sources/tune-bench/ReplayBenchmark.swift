@@ -23,9 +23,10 @@ enum ReplayBenchmark {
                 ParameterSpec(name: "optimizer", domain: .categorical(["adam", "sgd", "rmsprop"])),
             ],
             seed: 1)
-        let header = JobHeader(id: "bench", createTime: start, spec: spec, command: ["python3", "train.py"],
-                               workingDirectory: "/home/user/project", configPath: "tuning.yml",
-                               configText: "trainingInput:\n  hyperparameters:\n    goal: MAXIMIZE\n", seed: 1, strategy: "random search")
+        let header = JobHeader(
+            id: "bench", createTime: start, spec: spec, command: ["python3", "train.py"],
+            workingDirectory: "/home/user/project", configPath: "tuning.yml",
+            configText: "trainingInput:\n  hyperparameters:\n    goal: MAXIMIZE\n", seed: 1, strategy: "random search")
 
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tune-bench-\(getpid())").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -47,7 +48,8 @@ enum ReplayBenchmark {
             let job = try Journal.replay(path: path)
             let readings = job.trials.reduce(0) { $0 + $1.readings.count }
             guard read.count == journal.count, skipped == 0, job.trials.count == trialCount, readings == trialCount * readingsPerTrial,
-                  job.count(.succeeded) == trialCount, job.state == .succeeded else {
+                job.count(.succeeded) == trialCount, job.state == .succeeded
+            else {
                 throw BenchError("the journal did not replay as written (\(read.count) events, \(skipped) skipped, \(job.trials.count) trials, \(readings) readings)")
             }
 
@@ -89,8 +91,11 @@ enum ReplayBenchmark {
                 }
             }
             let final = MetricReading(tag: "accuracy", value: rng.nextUnit(), step: readingsPerTrial, source: .stdout)
-            events.append(.trialFinished(TrialOutcome(trial: trial, state: .succeeded, time: t0.addingTimeInterval(59),
-                                                      finalMetric: final, exitCode: 0)))
+            events.append(
+                .trialFinished(
+                    TrialOutcome(
+                        trial: trial, state: .succeeded, time: t0.addingTimeInterval(59),
+                        finalMetric: final, exitCode: 0)))
         }
         events.append(.jobStateChanged(.succeeded, reason: nil, time: start.addingTimeInterval(Double(trialCount + 1) * 60)))
         return events

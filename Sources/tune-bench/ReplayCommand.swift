@@ -20,9 +20,9 @@ struct ReplayCommand: ParsableCommand {
         commandName: "replay",
         abstract: "How long `tune trials` / `tune status` take to load a big job: Journal.replay of a synthetic journal (best of 5).",
         discussion: """
-        Each reading in its own `metrics` event, as a slow trial reporting once per epoch produces, then the \
-        same readings batched to one event per trial.
-        """
+            Each reading in its own `metrics` event, as a slow trial reporting once per epoch produces, then the \
+            same readings batched to one event per trial.
+            """
     )
 
     @OptionGroup var replay: ReplayArguments

@@ -201,7 +201,8 @@ enum SearchBenchmark {
         var peers: [String: [String: Double]] = ["optuna_gp": ["hartmann6/100": 0.06, "hartmann6/300": 0.25, "hartmann6/1000": 3.5]]
         for path in [options.resultsDir + "/overhead_scaling.json", options.peersDir + "/overhead_P1.json"] {
             guard let data = FileManager.default.contents(atPath: path),
-                  let file = try? JSONDecoder().decode(OverheadFile.self, from: data) else { continue }
+                let file = try? JSONDecoder().decode(OverheadFile.self, from: data)
+            else { continue }
             for c in file.cases {
                 guard let secs = c.suggest_seconds, secs.count > 1 else { continue }
                 peers[c.sampler, default: [:]]["\(c.problem ?? "hartmann6")/\(c.n)"] = Stats.median(Array(secs.dropFirst()))
@@ -238,8 +239,9 @@ enum SearchBenchmark {
                 let warm = first > 60 ? nil : (0..<3).map { _ in timed() }.min()
                 let key = "\(problem.name)/\(n)"
                 let peerCells = ["optuna_gp", "skopt_gp", "optuna_tpe"].map { PeerTable.fmt(peers[$0]?[key], 3) }
-                print("| \(choice.label) | \(problem.label) (\(problem.spec.params.count) params) | \(n) | \(PeerTable.fmt(first, 3)) | "
-                      + "\(warm.map { PeerTable.fmt($0, 3) } ?? "skipped (first call > 60 s)") | " + peerCells.joined(separator: " | ") + " |")
+                print(
+                    "| \(choice.label) | \(problem.label) (\(problem.spec.params.count) params) | \(n) | \(PeerTable.fmt(first, 3)) | "
+                        + "\(warm.map { PeerTable.fmt($0, 3) } ?? "skipped (first call > 60 s)") | " + peerCells.joined(separator: " | ") + " |")
             }
         }
         for note in notes { print("note: " + note) }

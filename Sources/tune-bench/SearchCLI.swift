@@ -16,7 +16,8 @@ enum SearchCLI {
         let bench = URL(fileURLWithPath: options.benchDir).standardizedFileURL.path
         let configPath = bench + "/configs/branin.yml"
         guard let configText = try? String(contentsOfFile: configPath, encoding: .utf8),
-              FileManager.default.fileExists(atPath: bench + "/trials/branin.py") else {
+            FileManager.default.fileExists(atPath: bench + "/trials/branin.py")
+        else {
             throw BenchError("no configs/branin.yml and trials/branin.py under \(bench): give the bench folder with --bench-dir")
         }
         let problem = BenchProblems.branin
@@ -40,26 +41,30 @@ enum SearchCLI {
                 let job = "branin-\(choice.rawValue)-s\(seed)"
                 let config = folder + "/\(job).yml"
                 try configCopy(configText, seed: seed, algorithm: choice.algorithm).write(toFile: config, atomically: true, encoding: .utf8)
-                let wall = try execute([tune, "run", "-q", "--config", config, "--store", store, "--job", job, "--", "python3", "trials/branin.py"],
-                                       in: bench, output: folder + "/\(job).run.log")
+                let wall = try execute(
+                    [tune, "run", "-q", "--config", config, "--store", store, "--job", job, "--", "python3", "trials/branin.py"],
+                    in: bench, output: folder + "/\(job).run.log")
                 _ = try execute([tune, "trials", job, "--format", "json", "--store", store], in: bench, output: folder + "/\(job).json")
                 let trials = try readTrials(folder + "/\(job).json", job: job, log: folder + "/\(job).run.log")
                 let trialSeconds = trials.reduce(0) { $0 + $1.seconds }
                 let n = trials.count
-                let run = RunRecord(seed: seed, values: trials.map(\.value),
-                                    optSecondsPerTrial: Array(repeating: max(0, wall - trialSeconds) / Double(max(n, 1)), count: n), wallSeconds: wall)
+                let run = RunRecord(
+                    seed: seed, values: trials.map(\.value),
+                    optSecondsPerTrial: Array(repeating: max(0, wall - trialSeconds) / Double(max(n, 1)), count: n), wallSeconds: wall)
                 runs.append(run)
                 let (inProcess, note) = try SearchBenchmark.runOnce(problem, choice, seed: seed)
                 local.append(inProcess)
                 if let note, !notes.contains("\(choice.label): \(note)") { notes.append("\(choice.label): \(note)") }
                 let same = zip(run.values, inProcess.values).filter { $0 == $1 }.count
-                let sameText = same == n && n == inProcess.values.count
+                let sameText =
+                    same == n && n == inProcess.values.count
                     ? "yes (\(n)/\(n) objectives identical)"
                     : "NO: \(same) of \(n) identical (max |Δ| \(PeerTable.fmt(zip(run.values, inProcess.values).map { abs($0 - $1) }.max())))"
                 let bsf = run.bestSoFar
                 let half = n >= 2 ? PeerTable.fmt(bsf[n / 2 - 1] - problem.optimum) : "-"
-                print("| \(choice.label) | \(seed) | \(n) | \(PeerTable.fmt(bsf.last)) | \(PeerTable.fmt(bsf.last.map { $0 - problem.optimum })) | \(half) | "
-                      + "\(PeerTable.fmt(wall, 3)) | \(PeerTable.fmt(trialSeconds, 3)) | \(PeerTable.fmt((wall - trialSeconds) / Double(max(n, 1)), 3)) | \(sameText) |")
+                print(
+                    "| \(choice.label) | \(seed) | \(n) | \(PeerTable.fmt(bsf.last)) | \(PeerTable.fmt(bsf.last.map { $0 - problem.optimum })) | \(half) | "
+                        + "\(PeerTable.fmt(wall, 3)) | \(PeerTable.fmt(trialSeconds, 3)) | \(PeerTable.fmt((wall - trialSeconds) / Double(max(n, 1)), 3)) | \(sameText) |")
                 guard n == problem.budget else {
                     throw BenchError("\(job): \(n) succeeded trials, expected \(problem.budget); see `tune trials \(job) --store \(store)`")
                 }
@@ -67,8 +72,9 @@ enum SearchCLI {
             let cli = Stats.median(runs.map { $0.bestSoFar[problem.budget - 1] - problem.optimum })
             let mine = Stats.median(local.map { $0.bestSoFar[problem.budget - 1] - problem.optimum })
             let wall = Stats.median(runs.map(\.wallSeconds))
-            summaries.append("\(choice.label) through the CLI: median regret \(PeerTable.fmt(cli)) over \(seeds) seed\(seeds == 1 ? "" : "s") (in process, same seeds: \(PeerTable.fmt(mine))); "
-                             + "median wall \(PeerTable.fmt(wall, 3)) s per \(problem.budget)-trial run, \(PeerTable.fmt(wall / Double(problem.budget), 3)) s per trial")
+            summaries.append(
+                "\(choice.label) through the CLI: median regret \(PeerTable.fmt(cli)) over \(seeds) seed\(seeds == 1 ? "" : "s") (in process, same seeds: \(PeerTable.fmt(mine))); "
+                    + "median wall \(PeerTable.fmt(wall, 3)) s per \(problem.budget)-trial run, \(PeerTable.fmt(wall / Double(problem.budget), 3)) s per trial")
             if let out = options.out {
                 try TuneResultFile.write(runs, parallel: 1, to: "\(out)/cli-\(choice.rawValue)/branin.json")
             }
@@ -94,7 +100,10 @@ enum SearchCLI {
         var indent = ""
         if let h = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "hyperparameters:" }) {
             at = h + 1
-            if let next = lines[at...].first(where: { let t = $0.trimmingCharacters(in: .whitespaces); return !t.isEmpty && !t.hasPrefix("#") }) {
+            if let next = lines[at...].first(where: {
+                let t = $0.trimmingCharacters(in: .whitespaces)
+                return !t.isEmpty && !t.hasPrefix("#")
+            }) {
                 indent = String(next.prefix { $0 == " " })
             }
         }
@@ -148,7 +157,8 @@ enum SearchCLI {
         var trials: [Trial] = []
         for output in outputs {
             guard let id = Int(output.trialId), output.state == "SUCCEEDED", let value = output.finalMetric?.objectiveValue,
-                  let start = output.startTime.flatMap(dates.date(from:)), let end = output.endTime.flatMap(dates.date(from:)) else {
+                let start = output.startTime.flatMap(dates.date(from:)), let end = output.endTime.flatMap(dates.date(from:))
+            else {
                 let tail = (try? String(contentsOfFile: log, encoding: .utf8)).map { String($0.suffix(2000)) } ?? ""
                 throw BenchError("\(job): trial \(output.trialId) is \(output.state) without a usable objective\n\(tail)")
             }
@@ -172,7 +182,8 @@ enum SearchCLI {
         guard let text = try? String(contentsOfFile: results + "/launch_throughput.tsv", encoding: .utf8) else { return nil }
         let rows = text.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
         guard let header = rows.first, let target = header.firstIndex(of: "target"), let parallel = header.firstIndex(of: "parallel"),
-              let count = header.firstIndex(of: "n_trials"), let mean = header.firstIndex(of: "mean_s") else { return nil }
+            let count = header.firstIndex(of: "n_trials"), let mean = header.firstIndex(of: "mean_s")
+        else { return nil }
         for row in rows.dropFirst() where row.count == header.count && row[target] == "branin_py" && row[parallel] == "1" {
             if let n = Double(row[count]), let s = Double(row[mean]), n > 0 { return s / n }
         }

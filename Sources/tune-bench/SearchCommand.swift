@@ -7,23 +7,23 @@ struct SearchCommand: ParsableCommand {
         commandName: "search",
         abstract: "tune's search strategies on the synthetic problems of shared/bench and on tune's own four, beside the peers' results.",
         usage: """
-        tune-bench search [--strategy random|bayes|all] [--seeds N] [--problems a,b] [--parallel 1,4,8]
-                          [--out DIR] [--against DIR [--against-label TEXT]] [--bench-dir DIR] [--peers-dir DIR]
-        tune-bench search --overhead [--strategy random|bayes|all]
-        tune-bench search --cli [--strategy random|bayes|all] [--seeds N] [--out DIR] [--bench-dir DIR]
-        tune-bench search --ml [--strategy random|bayes|all] [--seeds N] [--problems svc_digits,gbm_cancer] [--bench-dir DIR]
-        """,
+            tune-bench search [--strategy random|bayes|all] [--seeds N] [--problems a,b] [--parallel 1,4,8]
+                              [--out DIR] [--against DIR [--against-label TEXT]] [--bench-dir DIR] [--peers-dir DIR]
+            tune-bench search --overhead [--strategy random|bayes|all]
+            tune-bench search --cli [--strategy random|bayes|all] [--seeds N] [--out DIR] [--bench-dir DIR]
+            tune-bench search --ml [--strategy random|bayes|all] [--seeds N] [--problems svc_digits,gbm_cancer] [--bench-dir DIR]
+            """,
         discussion: """
-        In process: for each P of --parallel, each problem, strategy and seed, N trials with P in flight; \
-        prints each (problem, P) table with the peers' rows (<bench-dir>/results/<problem>.json for P = 1 on \
-        the shared problems, <peers-dir>/<stem>_P<P>.json), then summary tables of median simple regret and \
-        of tune against the best peer of each row (Mann–Whitney p on final regret).
-        --overhead: one propose() on hartmann6 with n = 100, 300, 1000 random observations in the history, \
-        and on embedded20 with n = 200.
-        --cli: end to end, the tune built beside tune-bench on configs/branin.yml with `python3 trials/branin.py`.
-        --ml: the scikit-learn problems end to end (SearchML.swift).
-        bayes is the config's default algorithm (ALGORITHM_UNSPECIFIED): tune's Bayesian strategy.
-        """
+            In process: for each P of --parallel, each problem, strategy and seed, N trials with P in flight; \
+            prints each (problem, P) table with the peers' rows (<bench-dir>/results/<problem>.json for P = 1 on \
+            the shared problems, <peers-dir>/<stem>_P<P>.json), then summary tables of median simple regret and \
+            of tune against the best peer of each row (Mann–Whitney p on final regret).
+            --overhead: one propose() on hartmann6 with n = 100, 300, 1000 random observations in the history, \
+            and on embedded20 with n = 200.
+            --cli: end to end, the tune built beside tune-bench on configs/branin.yml with `python3 trials/branin.py`.
+            --ml: the scikit-learn problems end to end (SearchML.swift).
+            bayes is the config's default algorithm (ALGORITHM_UNSPECIFIED): tune's Bayesian strategy.
+            """
     )
 
     /// `--strategy`: one of tune's strategies, or both.
@@ -36,7 +36,9 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "The strategies to run.")
     var strategy: Strategy = .all
 
-    @Option(help: ArgumentHelp("Seeds per problem (default: the peers' count: 20 for the shared problems, 10 for hartmann6 at N = 100 and tune's four; --cli 3, --ml 5).", valueName: "N"))
+    @Option(
+        help: ArgumentHelp(
+            "Seeds per problem (default: the peers' count: 20 for the shared problems, 10 for hartmann6 at N = 100 and tune's four; --cli 3, --ml 5).", valueName: "N"))
     var seeds: Int?
 
     @Option(help: ArgumentHelp("The problems to run (names or stems; default: all; --ml: svc_digits,gbm_cancer).", valueName: "a,b"))
@@ -48,7 +50,9 @@ struct SearchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write DIR/<strategy>/<stem>.json for P = 1 (compare_tune.py reads it) and DIR/<strategy>/<stem>_P<P>.json for P > 1.", valueName: "DIR"))
     var out: String?
 
-    @Option(help: ArgumentHelp("Another run's --out directory (a baseline build of tune): its rows beside tune's, with the Mann–Whitney p of final regret, now vs baseline.", valueName: "DIR"))
+    @Option(
+        help: ArgumentHelp(
+            "Another run's --out directory (a baseline build of tune): its rows beside tune's, with the Mann–Whitney p of final regret, now vs baseline.", valueName: "DIR"))
     var against: String?
 
     @Option(help: ArgumentHelp("The --against run's name in the tables (default: DIR's last component).", valueName: "TEXT"))

@@ -50,9 +50,10 @@ struct PeerFigures {
         }
         for peer in runs.map(\.peer) where finals[peer] == nil {
             let records = runs.filter { $0.peer == peer }.map { run in
-                RunRecord(seed: run.seed, values: run.best_so_far,
-                          optSecondsPerTrial: run.opt_seconds_per_trial ?? [run.opt_seconds_total ?? .nan],
-                          wallSeconds: run.wall_seconds ?? .nan)
+                RunRecord(
+                    seed: run.seed, values: run.best_so_far,
+                    optSecondsPerTrial: run.opt_seconds_per_trial ?? [run.opt_seconds_total ?? .nan],
+                    wallSeconds: run.wall_seconds ?? .nan)
             }
             rows.append(Stats.summarize(peer: peer, budget: budget, runs: records, optimum: problem.optimum))
             finals[peer] = regrets(peer)

@@ -24,9 +24,10 @@ enum SearchML {
             guard let configText = try? String(contentsOfFile: bench + "/configs/\(problem).yml", encoding: .utf8) else {
                 throw BenchError("no configs/\(problem).yml under \(bench): give the bench folder with --bench-dir")
             }
-            let budget = configText.range(of: "maxTrials:").flatMap { r in
-                Int(configText[r.upperBound...].prefix { $0 != "\n" }.trimmingCharacters(in: .whitespaces))
-            } ?? 50
+            let budget =
+                configText.range(of: "maxTrials:").flatMap { r in
+                    Int(configText[r.upperBound...].prefix { $0 != "\n" }.trimmingCharacters(in: .whitespaces))
+                } ?? 50
             print("")
             print("| \(problem) | seed | best | wall s |")
             print("|---|---|---|---|")
@@ -36,8 +37,11 @@ enum SearchML {
                     let job = "\(problem)-\(choice.rawValue)-s\(seed)"
                     let config = folder + "/\(job).yml"
                     try SearchCLI.configCopy(configText, seed: seed, algorithm: choice.algorithm).write(toFile: config, atomically: true, encoding: .utf8)
-                    let wall = try SearchCLI.execute([tune, "run", "-q", "--config", config, "--store", folder + "/store", "--job", job,
-                                                      "--", "python3", "trials/\(problem).py"], in: bench, output: folder + "/\(job).run.log")
+                    let wall = try SearchCLI.execute(
+                        [
+                            tune, "run", "-q", "--config", config, "--store", folder + "/store", "--job", job,
+                            "--", "python3", "trials/\(problem).py",
+                        ], in: bench, output: folder + "/\(job).run.log")
                     _ = try SearchCLI.execute([tune, "trials", job, "--format", "json", "--store", folder + "/store"], in: bench, output: folder + "/\(job).json")
                     let trials = try SearchCLI.readTrials(folder + "/\(job).json", job: job, log: folder + "/\(job).run.log")
                     guard let best = trials.map(\.value).min() else { throw BenchError("\(job): no successful trial") }

@@ -27,7 +27,8 @@ enum SearchReport {
     /// "Mann–Whitney p = 0.03, <a> lower" for two samples of final regret; which is lower goes by the medians.
     static func compare(_ a: [Double], _ b: [Double], _ aName: String, _ bName: String) -> String? {
         guard let pValue = Stats.mannWhitneyP(a, b) else { return nil }
-        let ma = Stats.median(a), mb = Stats.median(b)
+        let ma = Stats.median(a)
+        let mb = Stats.median(b)
         let lower = ma < mb ? "\(aName) lower" : mb < ma ? "\(bName) lower" : "equal medians"
         return "p = \(p(pValue)), \(lower)"
     }
@@ -40,8 +41,9 @@ enum SearchReport {
             parts.append("vs the best peer, \(best.peer) (median regret \(PeerTable.fmt(best.regret_median)); \(mine.finals.count) vs \(theirs.count) seeds): Mann–Whitney \(text)")
         }
         if let base = c.baseline[choice], let text = compare(mine.finals, base.finals, "now", againstLabel) {
-            parts.append("vs \(againstLabel) (median regret \(PeerTable.fmt(base.row.regret_median)) → \(PeerTable.fmt(mine.row.regret_median)); "
-                         + "\(mine.finals.count) vs \(base.finals.count) seeds): Mann–Whitney \(text)")
+            parts.append(
+                "vs \(againstLabel) (median regret \(PeerTable.fmt(base.row.regret_median)) → \(PeerTable.fmt(mine.row.regret_median)); "
+                    + "\(mine.finals.count) vs \(base.finals.count) seeds): Mann–Whitney \(text)")
         }
         return parts
     }
@@ -130,8 +132,9 @@ enum SearchReport {
                         print("| \(c.problem.label) | \(c.parallel) | \(choice.label) | \(PeerTable.fmt(mine.row.regret_median)) | (no file) | - |")
                         continue
                     }
-                    print("| \(c.problem.label) | \(c.parallel) | \(choice.label) | \(PeerTable.fmt(mine.row.regret_median)) | "
-                          + "\(PeerTable.fmt(base.row.regret_median)) | \(compare(mine.finals, base.finals, "now", label) ?? "-") |")
+                    print(
+                        "| \(c.problem.label) | \(c.parallel) | \(choice.label) | \(PeerTable.fmt(mine.row.regret_median)) | "
+                            + "\(PeerTable.fmt(base.row.regret_median)) | \(compare(mine.finals, base.finals, "now", label) ?? "-") |")
                 }
             }
         }

@@ -22,12 +22,14 @@ extension BenchProblems {
     static let mixedLinLR = BenchProblem(
         name: "mixed_linlr", stem: "mixed_linlr", budget: 50, seeds: 10, optimum: 0,
         argmin: mixedPoint(1e-4, 0.25, 192, "adam"),
-        spec: spec(budget: 50, params: [
-            linear("lr", 1e-5, 1e-1),
-            linear("dropout", 0, 0.8),
-            ParameterSpec(name: "units", domain: .integer(min: 16, max: 512, scale: .linear)),
-            ParameterSpec(name: "optimizer", domain: .categorical(["sgd", "adam", "rmsprop"])),
-        ]),
+        spec: spec(
+            budget: 50,
+            params: [
+                linear("lr", 1e-5, 1e-1),
+                linear("dropout", 0, 0.8),
+                ParameterSpec(name: "units", domain: .integer(min: 16, max: 512, scale: .linear)),
+                ParameterSpec(name: "optimizer", domain: .categorical(["sgd", "adam", "rmsprop"])),
+            ]),
         function: mixed.function,
         // f=PROBLEMS['mixed_linlr']['func']; print(repr(f(PROBLEMS['mixed_linlr']['argmin'])),
         //   repr(f({'lr':1e-2,'dropout':0.5,'units':64,'optimizer':'sgd'})), repr(f({'lr':0.05,'dropout':0.7,'units':500,'optimizer':'rmsprop'})))
@@ -66,17 +68,21 @@ extension BenchProblems {
     static let hartmann6Skewed = BenchProblem(
         name: "hartmann6_skewed", stem: "hartmann6_skewed", budget: 50, seeds: 10, optimum: -3.32237,
         argmin: skewedArgmin,
-        spec: spec(budget: 50, params: [
-            linear("a1", 1e-4, 1.0),
-            linear("a2", 1e-4, 1.0),
-            ParameterSpec(name: "m3", domain: .double(min: 0.5, max: 0.9999, scale: .reverseLog)),
-            linear("m4", 0.5, 0.9999),
-            linear("x5", 0.0, 1.0),
-            linear("x6", 0.0, 1.0),
-        ]),
+        spec: spec(
+            budget: 50,
+            params: [
+                linear("a1", 1e-4, 1.0),
+                linear("a2", 1e-4, 1.0),
+                ParameterSpec(name: "m3", domain: .double(min: 0.5, max: 0.9999, scale: .reverseLog)),
+                linear("m4", 0.5, 0.9999),
+                linear("x5", 0.0, 1.0),
+                linear("x6", 0.0, 1.0),
+            ]),
         function: { a in
-            hartmann6([decade(number(a, "a1")), decade(number(a, "a2")), oneMinus(number(a, "m3")), oneMinus(number(a, "m4")),
-                       number(a, "x5"), number(a, "x6")])
+            hartmann6([
+                decade(number(a, "a1")), decade(number(a, "a2")), oneMinus(number(a, "m3")), oneMinus(number(a, "m4")),
+                number(a, "x5"), number(a, "x6"),
+            ])
         },
         // f=PROBLEMS['hartmann6_skewed']['func']; print(repr(f(PROBLEMS['hartmann6_skewed']['argmin'])),
         //   repr(f({'a1':0.01,'a2':0.5,'m3':0.9,'m4':0.99,'x5':0.3,'x6':0.7})), repr(f({'a1':1e-3,'a2':2e-4,'m3':0.99,'m4':0.95,'x5':0.31,'x6':0.66})))
@@ -93,8 +99,10 @@ extension BenchProblems {
 
     /// A training-like surrogate: the step lr / (1 − momentum) scaled with the batch, momentum
     /// alone (best 0.99), weight decay, batch, activation, dropout growing with depth, depth.
-    static func trainlike(lr: Double, weightDecay wd: Double, momentum m: Double, batch: Double, activation: String,
-                          dropout: Double, layers: Double) -> Double {
+    static func trainlike(
+        lr: Double, weightDecay wd: Double, momentum m: Double, batch: Double, activation: String,
+        dropout: Double, layers: Double
+    ) -> Double {
         let layers = layers.rounded(.toNearestOrEven)  // int(round(float(...))); layers are integral anyway
         let step = log10(lr / (1.0 - m)) - log10(batch / 256.0) + 1.0
         let mom = log10(1.0 - m) + 2.0
@@ -106,29 +114,36 @@ extension BenchProblems {
             + 2.0 * (d * d) + 0.08 * (k * k)
     }
 
-    static func trainlikePoint(_ lr: Double, _ wd: Double, _ momentum: Double, _ batch: Int, _ activation: String, _ dropout: Double,
-                               _ layers: Int) -> [String: ParameterValue] {
-        ["lr": .double(lr), "weight_decay": .double(wd), "momentum": .double(momentum),
-         "batch_size": .discrete(batchSizes.first { $0.value == Double(batch) }!), "activation": .categorical(activation),
-         "dropout": .double(dropout), "layers": .integer(layers)]
+    static func trainlikePoint(
+        _ lr: Double, _ wd: Double, _ momentum: Double, _ batch: Int, _ activation: String, _ dropout: Double,
+        _ layers: Int
+    ) -> [String: ParameterValue] {
+        [
+            "lr": .double(lr), "weight_decay": .double(wd), "momentum": .double(momentum),
+            "batch_size": .discrete(batchSizes.first { $0.value == Double(batch) }!), "activation": .categorical(activation),
+            "dropout": .double(dropout), "layers": .integer(layers),
+        ]
     }
 
     static let trainlike = BenchProblem(
         name: "trainlike", stem: "trainlike", budget: 50, seeds: 10, optimum: 0,
         argmin: trainlikePoint(5e-4, 1e-4, 0.99, 128, "gelu", 0.2, 4),
-        spec: spec(budget: 50, params: [
-            ParameterSpec(name: "lr", domain: .double(min: 1e-5, max: 1.0, scale: .log)),
-            ParameterSpec(name: "weight_decay", domain: .double(min: 1e-7, max: 0.1, scale: .log)),
-            ParameterSpec(name: "momentum", domain: .double(min: 0.5, max: 0.9999, scale: .reverseLog)),
-            ParameterSpec(name: "batch_size", domain: .discrete(batchSizes)),
-            ParameterSpec(name: "activation", domain: .categorical(["relu", "gelu", "tanh", "sigmoid"])),
-            linear("dropout", 0.0, 0.7),
-            ParameterSpec(name: "layers", domain: .integer(min: 1, max: 6, scale: .linear)),
-        ]),
+        spec: spec(
+            budget: 50,
+            params: [
+                ParameterSpec(name: "lr", domain: .double(min: 1e-5, max: 1.0, scale: .log)),
+                ParameterSpec(name: "weight_decay", domain: .double(min: 1e-7, max: 0.1, scale: .log)),
+                ParameterSpec(name: "momentum", domain: .double(min: 0.5, max: 0.9999, scale: .reverseLog)),
+                ParameterSpec(name: "batch_size", domain: .discrete(batchSizes)),
+                ParameterSpec(name: "activation", domain: .categorical(["relu", "gelu", "tanh", "sigmoid"])),
+                linear("dropout", 0.0, 0.7),
+                ParameterSpec(name: "layers", domain: .integer(min: 1, max: 6, scale: .linear)),
+            ]),
         function: { a in
             guard case .categorical(let activation)? = a["activation"] else { fatalError("trainlike: activation is not categorical") }
-            return trainlike(lr: number(a, "lr"), weightDecay: number(a, "weight_decay"), momentum: number(a, "momentum"),
-                             batch: number(a, "batch_size"), activation: activation, dropout: number(a, "dropout"), layers: number(a, "layers"))
+            return trainlike(
+                lr: number(a, "lr"), weightDecay: number(a, "weight_decay"), momentum: number(a, "momentum"),
+                batch: number(a, "batch_size"), activation: activation, dropout: number(a, "dropout"), layers: number(a, "layers"))
         },
         // f=PROBLEMS['trainlike']['func']; print(repr(f(PROBLEMS['trainlike']['argmin'])),
         //   repr(f({'lr':1e-3,'weight_decay':1e-5,'momentum':0.9,'batch_size':64,'activation':'relu','dropout':0.1,'layers':2})),

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A plain-text table with columns padded to their widest cell; numbers aligned right.
 struct TextTable {
     var headers: [String]
@@ -32,5 +34,3 @@ struct TextTable {
         return ([line(headers)] + rows.map(line)).joined(separator: "\n")
     }
 }
-
-import Foundation

@@ -32,8 +32,10 @@ struct TrialListing {
             ]
             row += paramNames.map { trial.parameters[$0] ?? "" }
             if resource != nil {
-                row += [trial.placement.map { String($0.budget) } ?? "", trial.placement.map { String($0.configuration) } ?? "",
-                        trial.placement.map { String($0.rung) } ?? ""]
+                row += [
+                    trial.placement.map { String($0.budget) } ?? "", trial.placement.map { String($0.configuration) } ?? "",
+                    trial.placement.map { String($0.rung) } ?? "",
+                ]
             }
             row += [String(trial.id), trial.shownState.rawValue]
             if withScheduler { row.append(trial.scheduler?.jobId ?? "") }
@@ -86,8 +88,10 @@ struct TrialListing {
                 // tune's own: the earlier runs of a resumed or retried trial.
                 object["attempt"] = trial.attempt
                 object["previousAttempts"] = trial.previousAttempts.map { earlier -> [String: Any] in
-                    var entry: [String: Any] = ["attempt": earlier.attempt, "state": earlier.state.rawValue,
-                                                "rerunCause": earlier.rerunCause.rawValue]
+                    var entry: [String: Any] = [
+                        "attempt": earlier.attempt, "state": earlier.state.rawValue,
+                        "rerunCause": earlier.rerunCause.rawValue,
+                    ]
                     if let reason = earlier.reason { entry["failureReason"] = reason }
                     if let folder = earlier.outputFolder { entry["outputFolder"] = folder }
                     return entry
@@ -105,14 +109,20 @@ struct TrialListing {
         if let resource { headers += [resource, "configuration", "rung"] }
         var lines = [headers.map(Self.csvField).joined(separator: ",")]
         for trial in ordered {
-            var row = [String(trial.id), trial.shownState.rawValue,
-                       trial.finalMetric.map { ParameterValue.format($0.value) } ?? "",
-                       trial.finalMetric.map { String($0.step) } ?? ""]
+            var row = [
+                String(trial.id), trial.shownState.rawValue,
+                trial.finalMetric.map { ParameterValue.format($0.value) } ?? "",
+                trial.finalMetric.map { String($0.step) } ?? "",
+            ]
             row += paramNames.map { trial.parameters[$0] ?? "" }
-            row += [trial.startTime.map(Self.timestamp) ?? "", trial.endTime.map(Self.timestamp) ?? "", trial.failureReason ?? "", String(trial.attempt), String(trial.stoppedEarly)]
+            row += [
+                trial.startTime.map(Self.timestamp) ?? "", trial.endTime.map(Self.timestamp) ?? "", trial.failureReason ?? "", String(trial.attempt), String(trial.stoppedEarly),
+            ]
             if resource != nil {
-                row += [trial.placement.map { String($0.budget) } ?? "", trial.placement.map { String($0.configuration) } ?? "",
-                        trial.placement.map { String($0.rung) } ?? ""]
+                row += [
+                    trial.placement.map { String($0.budget) } ?? "", trial.placement.map { String($0.configuration) } ?? "",
+                    trial.placement.map { String($0.rung) } ?? "",
+                ]
             }
             lines.append(row.map(Self.csvField).joined(separator: ","))
         }

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -97,8 +98,9 @@ final class BackgroundCommand {
         open.removeAll()
         // Anything the command left in its process group goes with it.
         process.send(SIGKILL)
-        result = Result(exit: exit,
-                        stdout: String(decoding: output[process.stdout] ?? [], as: UTF8.self),
-                        stderr: String(decoding: output[process.stderr] ?? [], as: UTF8.self))
+        result = Result(
+            exit: exit,
+            stdout: String(decoding: output[process.stdout] ?? [], as: UTF8.self),
+            stderr: String(decoding: output[process.stderr] ?? [], as: UTF8.self))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,8 +9,10 @@ import Glibc
 public enum CommandResolver {
     /// The path to execute for `command`: a path when it has a `/`; else the first match on
     /// `PATH`; else a file of that name in `directory` (so `tune train.sh …` finds `./train.sh`).
-    public static func resolve(_ command: String, in directory: String,
-                               path: String = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin") throws(LaunchError) -> String {
+    public static func resolve(
+        _ command: String, in directory: String,
+        path: String = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    ) throws(LaunchError) -> String {
         guard !command.isEmpty else { throw LaunchError("the trial command is empty: give the script to run, e.g. `tune run ./train.sh --config tuning.yml`") }
         if command.contains("/") {
             let full = command.hasPrefix("/") ? command : directory + "/" + command

@@ -30,7 +30,8 @@ public enum GPUInventory {
     /// missing, fails or hangs (10 s).
     static func nvidiaSMI(environment: [String: String]) -> [String] {
         guard let path = CommandResolver.onPath("nvidia-smi", path: environment["PATH"] ?? "/usr/bin:/bin"),
-              let result = BackgroundCommand.run(path, ["-L"], environment: environment, timeout: 10), result.succeeded else { return [] }
+            let result = BackgroundCommand.run(path, ["-L"], environment: environment, timeout: 10), result.succeeded
+        else { return [] }
         return parse(result.stdout)
     }
 

@@ -20,8 +20,10 @@ public struct LaunchRequest: Sendable {
     /// tune's own working directory.
     public var commandDirectory: String?
 
-    public init(executable: String, arguments: [String], environment: [String: String], trial: Int = 0, trialDirectory: String? = nil,
-                workingDirectory: String? = nil, commandDirectory: String? = nil) {
+    public init(
+        executable: String, arguments: [String], environment: [String: String], trial: Int = 0, trialDirectory: String? = nil,
+        workingDirectory: String? = nil, commandDirectory: String? = nil
+    ) {
         self.executable = executable
         self.arguments = arguments
         self.environment = environment

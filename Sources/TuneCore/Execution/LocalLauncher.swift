@@ -1,5 +1,6 @@
-import Foundation
 import CTuneSupport
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -27,7 +28,8 @@ public struct LocalLauncher: Launcher {
         }
         guard LocalLauncher.makePipe(&errPipe) else {
             let code = errno
-            close(outPipe[0]); close(outPipe[1])
+            close(outPipe[0])
+            close(outPipe[1])
             throw LaunchError("cannot create a pipe: \(String(cString: strerror(code)))", isResourceShortage: LaunchError.isShortage(code))
         }
 
@@ -43,7 +45,10 @@ public struct LocalLauncher: Launcher {
         if let directory = request.workingDirectory ?? request.commandDirectory {
             let code = tune_spawn_chdir(&actions, directory)
             if code != 0 {
-                close(outPipe[0]); close(outPipe[1]); close(errPipe[0]); close(errPipe[1])
+                close(outPipe[0])
+                close(outPipe[1])
+                close(errPipe[0])
+                close(errPipe[1])
                 throw LaunchError("cannot run the trial in \(directory): \(String(cString: strerror(code)))")
             }
         }
@@ -75,9 +80,11 @@ public struct LocalLauncher: Launcher {
         close(outPipe[1])
         close(errPipe[1])
         guard status == 0 else {
-            close(outPipe[0]); close(errPipe[0])
-            throw LaunchError("cannot start \(request.executable): \(String(cString: strerror(status)))",
-                              isResourceShortage: LaunchError.isShortage(status))
+            close(outPipe[0])
+            close(errPipe[0])
+            throw LaunchError(
+                "cannot start \(request.executable): \(String(cString: strerror(status)))",
+                isResourceShortage: LaunchError.isShortage(status))
         }
         for fd in [outPipe[0], errPipe[0]] {
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)

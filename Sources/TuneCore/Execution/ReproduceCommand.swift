@@ -5,13 +5,15 @@ public enum ReproduceCommand {
     /// With the store, the trial's placeholders (`{trial_dir}`, …) and `--job-dir` are filled in as
     /// the trial had them; without it they are shown as placeholders.
     public static func line(for trial: TrialRecord, in job: JobRecord, store: JobStore? = nil) -> String {
-        let flags = TrialArguments.flags(parameters: trial.parameters, spec: job.spec)
+        let flags =
+            TrialArguments.flags(parameters: trial.parameters, spec: job.spec)
             + job.spec.makeScheduler().launchAdditions(for: trial).flags
         let words: [String]
         if let store {
-            words = TrialArguments.make(command: job.header.command, flags: flags, job: job.id, trial: trial.id,
-                                        folders: store.folders(of: trial, in: job.id),
-                                        passJobDir: job.spec.passesJobDir)
+            words = TrialArguments.make(
+                command: job.header.command, flags: flags, job: job.id, trial: trial.id,
+                folders: store.folders(of: trial, in: job.id),
+                passJobDir: job.spec.passesJobDir)
         } else {
             words = job.header.command + (job.spec.passesJobDir ? ["--job-dir={job_dir}"] : []) + flags
         }

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -41,8 +42,10 @@ final class RunningTrial {
             if echo { echoes[fd] = LineEcho(prefix: "[trial \(id)] ", target: target) }
         }
         // Watched once tune's own logs are open, so that opening them does not wake the loop.
-        sources = [WatchedHypertuneFile(folder: directory, name: TrialEnvironment.metricFileName, watcher: watcher),
-                   EventFilesSource(root: directory, unfollowedLinks: [TrialFolders.workingDirectoryName])]
+        sources = [
+            WatchedHypertuneFile(folder: directory, name: TrialEnvironment.metricFileName, watcher: watcher),
+            EventFilesSource(root: directory, unfollowedLinks: [TrialFolders.workingDirectoryName]),
+        ]
     }
 
     /// The output streams still open.
@@ -160,7 +163,8 @@ final class RunningTrial {
     private func warnAboutLongLines(_ fd: Int32) {
         guard let parser = parsers[fd], parser.droppedLines > 0, warnedLongLine.insert(fd).inserted else { return }
         let stream = fd == process.stderr ? "stderr" : "stdout"
-        warnings.append("a line on \(stream) is longer than \(parser.maxLineLength / 1024) KB: not read for metrics (\(stream).log has it whole) — print each metric on a line of its own")
+        warnings.append(
+            "a line on \(stream) is longer than \(parser.maxLineLength / 1024) KB: not read for metrics (\(stream).log has it whole) — print each metric on a line of its own")
     }
 
     private func closeStream(_ fd: Int32) {

@@ -41,7 +41,8 @@ struct TrialEnd: Equatable {
         case .exited(let code): exitCode = code
         case .signaled(let number): signal = number
         }
-        let id = facts.trial, time = facts.time
+        let id = facts.trial
+        let time = facts.time
         // How the launcher's system ended it, unless tune itself stopped it.
         let launcherEnd = facts.stopCause == nil ? facts.launcherEnd : nil
         var end: TrialEnd
@@ -52,19 +53,26 @@ struct TrialEnd: Equatable {
             end = TrialEnd(outcome: TrialOutcome(trial: id, state: .failed, time: time, exitCode: exitCode, signal: signal, reason: reason))
         case .stoppedEarly(let reason) where !(facts.exit == .exited(0) && facts.ranItsCourse):
             let readings = facts.objectiveReadings
-            let objective = ObjectiveSelection.select(from: readings, tag: readings.last?.tag ?? spec.metricTag, goal: spec.goal,
-                                                      selection: spec.measurementSelection)
+            let objective = ObjectiveSelection.select(
+                from: readings, tag: readings.last?.tag ?? spec.metricTag, goal: spec.goal,
+                selection: spec.measurementSelection)
             if let objective, objective.value.isFinite {
-                end = TrialEnd(outcome: TrialOutcome(trial: id, state: .succeeded, time: time, finalMetric: objective,
-                                                     exitCode: exitCode, signal: signal, reason: reason, stoppedEarly: true))
+                end = TrialEnd(
+                    outcome: TrialOutcome(
+                        trial: id, state: .succeeded, time: time, finalMetric: objective,
+                        exitCode: exitCode, signal: signal, reason: reason, stoppedEarly: true))
             } else {
-                end = TrialEnd(outcome: TrialOutcome(trial: id, state: .failed, time: time, exitCode: exitCode, signal: signal,
-                                                     reason: reason + "; its last value was not a finite number"))
+                end = TrialEnd(
+                    outcome: TrialOutcome(
+                        trial: id, state: .failed, time: time, exitCode: exitCode, signal: signal,
+                        reason: reason + "; its last value was not a finite number"))
             }
         default:
             if let launcherEnd {
-                end = TrialEnd(outcome: TrialOutcome(trial: id, state: .failed, time: time, exitCode: exitCode, signal: signal,
-                                                     reason: launcherEnd.reason))
+                end = TrialEnd(
+                    outcome: TrialOutcome(
+                        trial: id, state: .failed, time: time, exitCode: exitCode, signal: signal,
+                        reason: launcherEnd.reason))
                 if launcherEnd.stopsJob { end.stopsJob = "trial \(id): \(launcherEnd.reason)" }
             } else {
                 let verdict = TrialVerdict.judge(exit: facts.exit, readings: facts.readings, spec: spec, lastErrorLine: facts.lastErrorLine)
@@ -72,8 +80,10 @@ struct TrialEnd: Equatable {
                 if verdict.state == .failed, facts.exit == .exited(0), verdict.finalMetric == nil, let hint = strayHint() {
                     reason = (reason ?? "") + " — " + hint
                 }
-                end = TrialEnd(outcome: TrialOutcome(trial: id, state: verdict.state, time: time, finalMetric: verdict.finalMetric,
-                                                     exitCode: exitCode, signal: signal, reason: reason))
+                end = TrialEnd(
+                    outcome: TrialOutcome(
+                        trial: id, state: verdict.state, time: time, finalMetric: verdict.finalMetric,
+                        exitCode: exitCode, signal: signal, reason: reason))
                 end.sourceNote = verdict.sourceNote
             }
         }

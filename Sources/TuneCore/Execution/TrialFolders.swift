@@ -76,7 +76,8 @@ extension JobStore {
     /// Where trial `trial` of `job` keeps its files; its checkpoints are shared by every run of one
     /// configuration (Hyperband), else by every attempt of the trial.
     public func folders(of trial: TrialRecord, in job: String) -> TrialFolders {
-        TrialFolders(trial: trialDirectory(job, trial: trial.id),
-                     checkpoints: checkpointDirectory(job, key: trial.placement?.configuration ?? trial.id))
+        TrialFolders(
+            trial: trialDirectory(job, trial: trial.id),
+            checkpoints: checkpointDirectory(job, key: trial.placement?.configuration ?? trial.id))
     }
 }

@@ -24,14 +24,23 @@ public enum TrialVerdict {
         case .missing:
             return Judgement(state: .failed, reason: missingMetricReason(readings: readings, tag: spec.metricTag))
         case .ambiguous(let choices):
-            return Judgement(state: .failed, reason: "the metric tag '\(spec.metricTag)' is in several event-file runs: \(choices.joined(separator: ", ")) — set hyperparameterMetricTag to one of these")
+            return Judgement(
+                state: .failed,
+                reason: "the metric tag '\(spec.metricTag)' is in several event-file runs: \(choices.joined(separator: ", ")) — set hyperparameterMetricTag to one of these")
         case .found(let tag, let source, let alsoIn):
-            guard let objective = ObjectiveSelection.select(from: match.readings(from: readings), tag: tag, goal: spec.goal,
-                                                            selection: spec.measurementSelection) else {
+            guard
+                let objective = ObjectiveSelection.select(
+                    from: match.readings(from: readings), tag: tag, goal: spec.goal,
+                    selection: spec.measurementSelection)
+            else {
                 return Judgement(state: .failed, reason: missingMetricReason(readings: readings, tag: spec.metricTag))
             }
             guard objective.value.isFinite else {
-                return Judgement(state: .failed, reason: "the metric \(tag) is \(objective.value) at step \(objective.step) in \(sourceName(objective.source)): a NaN or infinite objective cannot be ranked — the training may have diverged")
+                return Judgement(
+                    state: .failed,
+                    reason:
+                        "the metric \(tag) is \(objective.value) at step \(objective.step) in \(sourceName(objective.source)): a NaN or infinite objective cannot be ranked — the training may have diverged"
+                )
             }
             var note: String?
             if !alsoIn.isEmpty {
@@ -39,7 +48,8 @@ public enum TrialVerdict {
                 let shown = tag == spec.metricTag ? "" : " (as '\(tag)')"
                 note = "'\(spec.metricTag)' is reported both in \(sourceName(source))\(shown) and in \(others): the objective comes from \(sourceName(source))"
             } else if tag != spec.metricTag {
-                note = "the metric tag '\(spec.metricTag)' is read from the event-file tag '\(tag)'"
+                note =
+                    "the metric tag '\(spec.metricTag)' is read from the event-file tag '\(tag)'"
                     + MetricTagMatch.why(spec.metricTag, readAs: tag, in: readings)
             }
             return Judgement(state: .succeeded, finalMetric: objective, sourceNote: note)
@@ -58,7 +68,8 @@ public enum TrialVerdict {
         var seen = Set<String>()
         let tags = readings.map(\.tag).filter { seen.insert($0).inserted }
         if tags.isEmpty {
-            return "exited 0 but reported no metric: print a line like `\(tag)=0.97`, report it with cloudml-hypertune, or write it to TensorFlow event files under $TUNE_TRIAL_DIR, as the tag '\(tag)'"
+            return
+                "exited 0 but reported no metric: print a line like `\(tag)=0.97`, report it with cloudml-hypertune, or write it to TensorFlow event files under $TUNE_TRIAL_DIR, as the tag '\(tag)'"
         }
         let shown = tags.prefix(12).joined(separator: ", ") + (tags.count > 12 ? ", …" : "")
         var reason = "exited 0 but never reported the metric '\(tag)'; it reported: \(shown)"
@@ -76,8 +87,10 @@ public enum TrialVerdict {
     }
 
     public static func signalName(_ signal: Int32) -> String {
-        let names: [Int32: String] = [1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 6: "SIGABRT", 7: "SIGBUS",
-                                      8: "SIGFPE", 9: "SIGKILL", 11: "SIGSEGV", 13: "SIGPIPE", 14: "SIGALRM", 15: "SIGTERM"]
+        let names: [Int32: String] = [
+            1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 6: "SIGABRT", 7: "SIGBUS",
+            8: "SIGFPE", 9: "SIGKILL", 11: "SIGSEGV", 13: "SIGPIPE", 14: "SIGALRM", 15: "SIGTERM",
+        ]
         return names[signal].map { "\($0) (signal \(signal))" } ?? "signal \(signal)"
     }
 }

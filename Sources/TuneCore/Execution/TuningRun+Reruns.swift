@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,8 +13,10 @@ extension TuningRun {
     func prepare() throws(StoreError) {
         guard plan != .fresh else { return }
         for trial in job.unfinishedTrials {
-            var reason = trial.startTime == nil ? "not started: tune stopped before it could start the trial"
-                                                : "interrupted: tune stopped while the trial ran"
+            var reason =
+                trial.startTime == nil
+                ? "not started: tune stopped before it could start the trial"
+                : "interrupted: tune stopped while the trial ran"
             if trial.startTime != nil, let pid = trial.pid, StaleTrialProcess.stop(pid: pid, job: job.id, trial: trial.id) {
                 reason += " (its processes, still running, were stopped)"
             }

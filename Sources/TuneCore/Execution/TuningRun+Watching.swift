@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -36,7 +37,9 @@ extension TuningRun {
     func stopLeftovers() {
         let stopped = TrialLeftovers.stop(jobDirectory: store.jobDirectory(job.id))
         guard !stopped.isEmpty else { return }
-        reporter.note("stopped \(stopped.count) process\(stopped.count == 1 ? "" : "es") that trials left running outside their process groups (pid\(stopped.count == 1 ? "" : "s") \(stopped.map(String.init).joined(separator: ", ")); a `setsid` daemon?)")
+        reporter.note(
+            "stopped \(stopped.count) process\(stopped.count == 1 ? "" : "es") that trials left running outside their process groups (pid\(stopped.count == 1 ? "" : "s") \(stopped.map(String.init).joined(separator: ", ")); a `setsid` daemon?)"
+        )
     }
 
     /// Journals each running trial's status in the launcher's queue when it changes (a Slurm job

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -39,10 +40,12 @@ public final class TuningRun {
     /// Notes about where the metric came from, said once per job.
     var announcedNotes = Set<String>()
 
-    public init(job: JobRecord, store: JobStore, writer: JournalWriter, executable: String, strategy: any SearchStrategy,
-                scheduler: (any TrialScheduler)? = nil, launcher: any Launcher = LocalLauncher(),
-                baseEnvironment: [String: String] = ProcessInfo.processInfo.environment,
-                options: RunOptions = RunOptions(), reporter: ProgressReporter = ProgressReporter(), plan: RunPlan = .fresh) {
+    public init(
+        job: JobRecord, store: JobStore, writer: JournalWriter, executable: String, strategy: any SearchStrategy,
+        scheduler: (any TrialScheduler)? = nil, launcher: any Launcher = LocalLauncher(),
+        baseEnvironment: [String: String] = ProcessInfo.processInfo.environment,
+        options: RunOptions = RunOptions(), reporter: ProgressReporter = ProgressReporter(), plan: RunPlan = .fresh
+    ) {
         self.job = job
         self.plan = plan
         var scheduler = scheduler ?? job.spec.makeScheduler()
@@ -75,7 +78,9 @@ public final class TuningRun {
                     if cancelReason == nil {
                         cancelReason = "cancelled by \(Interrupts.lastSignalName)"
                         if !running.isEmpty {
-                            reporter.note("\(Interrupts.lastSignalName): stopping \(running.count) running trial(s) — SIGTERM now, SIGKILL in \(Int(options.gracePeriod))s; interrupt again to kill them now")
+                            reporter.note(
+                                "\(Interrupts.lastSignalName): stopping \(running.count) running trial(s) — SIGTERM now, SIGKILL in \(Int(options.gracePeriod))s; interrupt again to kill them now"
+                            )
                         }
                         stopAll(.cancelled(cancelReason!))
                     } else {
@@ -117,7 +122,8 @@ public final class TuningRun {
                 continue
             }
             guard proposesNew, job.trials.count < spec.maxTrials,
-                  let next = scheduler.next(job: job, strategy: strategy) else { return }
+                let next = scheduler.next(job: job, strategy: strategy)
+            else { return }
             let nextId = (job.trials.last?.id ?? 0) + 1
             try record(.trialCreated(trial: nextId, parameters: next.assignment.textValues, time: Date(), placement: next.placement))
             try start(nextId)
@@ -133,9 +139,10 @@ public final class TuningRun {
         let additions = scheduler.launchAdditions(for: trial)
         let folders = store.folders(of: trial, in: job.id)
         do {
-            try folders.create(jobDir: spec.passesJobDir || TrialArguments.namesJobDir(job.header.command),
-                               workingDirectoryLinkingTo: spec.isolatesWorkingDirectory ? job.header.workingDirectory : nil,
-                               excluding: store.root)
+            try folders.create(
+                jobDir: spec.passesJobDir || TrialArguments.namesJobDir(job.header.command),
+                workingDirectoryLinkingTo: spec.isolatesWorkingDirectory ? job.header.workingDirectory : nil,
+                excluding: store.root)
         } catch {
             try launchFailed(id, reason: error.message)
             return
@@ -145,12 +152,14 @@ public final class TuningRun {
         let held = gpus.take()
         if !held.isEmpty { environment["CUDA_VISIBLE_DEVICES"] = held.joined(separator: ",") }
         let flags = TrialArguments.flags(parameters: trial.parameters, spec: spec) + additions.flags
-        let arguments = TrialArguments.make(command: job.header.command, flags: flags, job: job.id, trial: id, folders: folders,
-                                            passJobDir: spec.passesJobDir)
-        let request = LaunchRequest(executable: executable, arguments: arguments, environment: environment, trial: id,
-                                    trialDirectory: folders.trial,
-                                    workingDirectory: spec.isolatesWorkingDirectory ? folders.workingDirectory : nil,
-                                    commandDirectory: job.header.workingDirectory)
+        let arguments = TrialArguments.make(
+            command: job.header.command, flags: flags, job: job.id, trial: id, folders: folders,
+            passJobDir: spec.passesJobDir)
+        let request = LaunchRequest(
+            executable: executable, arguments: arguments, environment: environment, trial: id,
+            trialDirectory: folders.trial,
+            workingDirectory: spec.isolatesWorkingDirectory ? folders.workingDirectory : nil,
+            commandDirectory: job.header.workingDirectory)
         let process: any TrialProcess
         // Before the spawn: what the trial writes is never older than this.
         let launched = Date()
@@ -173,8 +182,9 @@ public final class TuningRun {
             return
         }
         let now = Date()
-        let runningTrial = RunningTrial(id: id, process: process, directory: folders.trial, echo: options.verbose, startTime: launched,
-                                        watcher: metricWatch)
+        let runningTrial = RunningTrial(
+            id: id, process: process, directory: folders.trial, echo: options.verbose, startTime: launched,
+            watcher: metricWatch)
         runningTrial.gpus = held
         // A trial in a queue is not running yet: trialTimeout waits for it to start.
         runningTrial.runningSince = process.scheduler == nil ? now : nil
@@ -214,8 +224,9 @@ public final class TuningRun {
                 trial.process.send(SIGTERM)
             }
             let waiting = running.count - queued.count
-            reporter.note("\(reason): launching no more trials" + (queued.isEmpty ? "" : ", cancelling the \(queued.count) still queued in \(launcher.queueName)")
-                          + (waiting > 0 ? ", waiting for the \(waiting) running" : ""))
+            reporter.note(
+                "\(reason): launching no more trials" + (queued.isEmpty ? "" : ", cancelling the \(queued.count) still queued in \(launcher.queueName)")
+                    + (waiting > 0 ? ", waiting for the \(waiting) running" : ""))
             announcedStop = true
         }
     }
@@ -254,8 +265,11 @@ public final class TuningRun {
 
     func finishJob(stopReason: String?) throws(StoreError) -> JobOutcome {
         for trial in job.unfinishedTrials {
-            try record(.trialFinished(TrialOutcome(trial: trial.id, state: .cancelled, time: Date(),
-                                                   reason: "not started: the job stopped first")))
+            try record(
+                .trialFinished(
+                    TrialOutcome(
+                        trial: trial.id, state: .cancelled, time: Date(),
+                        reason: "not started: the job stopped first")))
         }
         let outcome: JobOutcome
         if let cancelReason {

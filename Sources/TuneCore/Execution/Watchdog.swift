@@ -1,5 +1,6 @@
 import CTuneSupport
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -56,7 +57,8 @@ public struct HypertuneFileSource: MetricSource, Sendable {
             return []
         }
         guard signature.size <= Self.maxFileSize else {
-            warnOnce(key: "\u{0}too large", "\(path): hypertune metric file is larger than \(Self.maxFileSize >> 20) MB; not read (cloudml-hypertune writes at most 100 short lines)")
+            warnOnce(
+                key: "\u{0}too large", "\(path): hypertune metric file is larger than \(Self.maxFileSize >> 20) MB; not read (cloudml-hypertune writes at most 100 short lines)")
             lastSignature = signature
             return []
         }
@@ -126,7 +128,8 @@ public struct HypertuneFileSource: MetricSource, Sendable {
                 case .number(let number):
                     globalStep = MetricLineScanner.integralStep(number)
                 case .string(let text):
-                    globalStep = Int(text.trimmingCharacters(in: .whitespaces))
+                    globalStep =
+                        Int(text.trimmingCharacters(in: .whitespaces))
                         ?? Double(text.trimmingCharacters(in: .whitespaces)).flatMap(MetricLineScanner.integralStep)
                 default:
                     break

@@ -56,7 +56,7 @@ enum MetricLineScanner {
     static func isNumberBoundary(_ b: UInt8) -> Bool {
         switch b {
         case space, tab, comma, 0x3B /* ; */, 0x29 /* ) */, closeBracket, closeBrace, 0x7C /* | */,
-             newline, carriageReturn, 0x0B, 0x0C:
+            newline, carriageReturn, 0x0B, 0x0C:
             return true
         default:
             return false
@@ -94,8 +94,14 @@ enum MetricLineScanner {
                     if i < n && line[i] >= 0x40 && line[i] <= 0x7E { i += 1 }
                 } else if kind == closeBracket {
                     while i < n {
-                        if line[i] == bell { i += 1; break }
-                        if line[i] == escape && i + 1 < n && line[i + 1] == backslash { i += 2; break }
+                        if line[i] == bell {
+                            i += 1
+                            break
+                        }
+                        if line[i] == escape && i + 1 < n && line[i + 1] == backslash {
+                            i += 2
+                            break
+                        }
                         i += 1
                     }
                 } else if kind >= 0x20 && kind <= 0x2F {

@@ -24,8 +24,9 @@ public struct MetricSummary: Sendable, Equatable {
                 rows[key] = row
             } else {
                 order.append(key)
-                rows[key] = MetricSummary(source: reading.source, tag: reading.tag, count: 1, firstStep: reading.step,
-                                          lastStep: reading.step, lastValue: reading.value)
+                rows[key] = MetricSummary(
+                    source: reading.source, tag: reading.tag, count: 1, firstStep: reading.step,
+                    lastStep: reading.step, lastValue: reading.value)
             }
         }
         let sourceOrder: [MetricSourceKind] = [.stdout, .hypertune, .events]

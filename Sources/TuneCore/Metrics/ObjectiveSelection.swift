@@ -21,7 +21,8 @@ public enum ObjectiveSelection {
                     continue
                 }
                 if goal.isBetter(reading.value, than: current.value)
-                    || (reading.value == current.value && reading.step < current.step) {
+                    || (reading.value == current.value && reading.step < current.step)
+                {
                     best = reading
                 }
             }

@@ -22,7 +22,8 @@ public enum ScriptMetricHint {
             let text = String(decoding: data, as: UTF8.self)
             if quotes(otherName, in: text) && !quotes(name, in: text) {
                 let (old, new) = name.hasSuffix("accuracy") ? (otherName, name) : (name, otherName)
-                return "the config's metric tag is '\(tag)' but \(word) names '\(otherName)' (\(KerasMetricNames.versions(old: old, new: new))): trials that report only '\(otherName)' are read by it"
+                return
+                    "the config's metric tag is '\(tag)' but \(word) names '\(otherName)' (\(KerasMetricNames.versions(old: old, new: new))): trials that report only '\(otherName)' are read by it"
             }
         }
         return nil

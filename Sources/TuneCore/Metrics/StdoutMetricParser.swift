@@ -154,8 +154,9 @@ private struct LineState: Sendable {
         let range = MetricLineScanner.trimmed(line)
         var readAsJSON = false
         if range.count >= 2, line[range.lowerBound] == MetricLineScanner.openBrace,
-           line[range.upperBound - 1] == MetricLineScanner.closeBrace,
-           let members = FlatJSON.parseObject(UnsafeBufferPointer(rebasing: line[range])) {
+            line[range.upperBound - 1] == MetricLineScanner.closeBrace,
+            let members = FlatJSON.parseObject(UnsafeBufferPointer(rebasing: line[range]))
+        {
             readAsJSON = true
             for member in members where !member.key.isEmpty {
                 if case .number(let value) = member.value {

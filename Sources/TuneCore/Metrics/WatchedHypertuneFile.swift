@@ -33,7 +33,9 @@ struct WatchedHypertuneFile: MetricSource {
         if let watcher, let watch { watcher.unwatch(watch) }
         let missed = writes - file.linesRead
         if missed > 0 {
-            notes.append("\(missed) of its \(writes) cloudml-hypertune reports were not seen: each one replaced the file before tune could read the one before (the trainer makes a new HyperTune() for every report, so the file holds only the latest) — create one HyperTune() and reuse it to keep every report")
+            notes.append(
+                "\(missed) of its \(writes) cloudml-hypertune reports were not seen: each one replaced the file before tune could read the one before (the trainer makes a new HyperTune() for every report, so the file holds only the latest) — create one HyperTune() and reuse it to keep every report"
+            )
         }
         return readings
     }

@@ -47,9 +47,11 @@ public struct TerminalChart: Sendable {
     /// Said after the y axis's name in the legend.
     public var note: String?
 
-    public init(title: String, xName: String, yName: String, xScale: XScale, xDomain: ClosedRange<Double>? = nil,
-                logY: Bool = false, points: [Point], failures: [Double] = [], bestLine: [(x: Double, y: Double)] = [],
-                note: String? = nil) {
+    public init(
+        title: String, xName: String, yName: String, xScale: XScale, xDomain: ClosedRange<Double>? = nil,
+        logY: Bool = false, points: [Point], failures: [Double] = [], bestLine: [(x: Double, y: Double)] = [],
+        note: String? = nil
+    ) {
         self.title = title
         self.xName = xName
         self.yName = yName

@@ -17,20 +17,22 @@ public struct HTMLReport {
         let data = ReportData(job: job)
         let e = HTMLEscape.escape
         var html = """
-        <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"/>
-        <meta name="viewport" content="width=device-width, initial-scale=1"/>
-        <title>tune report: \(e(job.id))</title>
-        <style>\(Self.css)</style></head><body>
-        <h1>tune report: \(e(job.id))</h1>
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"/>
+            <meta name="viewport" content="width=device-width, initial-scale=1"/>
+            <title>tune report: \(e(job.id))</title>
+            <style>\(Self.css)</style></head><body>
+            <h1>tune report: \(e(job.id))</h1>
 
-        """
+            """
         html += section("Summary", id: "summary", summary(data))
         html += section("Optimization history", id: "history-section", data.history() + Self.historyKey)
         html += section("Parallel coordinates", id: "parallel-section", data.parallelCoordinates())
         html += section("Slice plots", id: "slices-section", data.slices())
-        html += section("Learning curves", id: "curves-section", data.learningCurves()
-                        + "<p class=\"key\">Dashed lines ending in × were stopped early (or failed); grey lines are trials without a final value.</p>")
+        html += section(
+            "Learning curves", id: "curves-section",
+            data.learningCurves()
+                + "<p class=\"key\">Dashed lines ending in × were stopped early (or failed); grey lines are trials without a final value.</p>")
         html += section("Parameter importance", id: "importance-section", data.importanceTable() + Self.importanceNote)
         html += section("Trials", id: "trials-section", trialsTable())
         html += "<footer>Made by tune at \(e(Self.timestamp(generated))) from the journal of job \(e(job.id)).</footer>\n"
@@ -63,8 +65,12 @@ public struct HTMLReport {
         rows.append(("trials", e(trialText)))
         if let best = job.bestTrial, let metric = best.finalMetric {
             let params = spec.params.compactMap { p in best.parameters[p.name].map { "\(p.name)=\($0)" } }.joined(separator: " ")
-            rows.append(("best trial", e("trial \(best.id): \(spec.metricTag)=\(MetricReading.display(metric.value)) (step \(metric.step))")
-                         + (params.isEmpty ? "" : "<br/><code>\(e(params))</code>")))
+            rows.append(
+                (
+                    "best trial",
+                    e("trial \(best.id): \(spec.metricTag)=\(MetricReading.display(metric.value)) (step \(metric.step))")
+                        + (params.isEmpty ? "" : "<br/><code>\(e(params))</code>")
+                ))
             rows.append(("reproduce", "<code>\(e(ReproduceCommand.line(for: best, in: job)))</code>"))
         } else {
             rows.append(("best trial", "no succeeded trial"))
@@ -99,13 +105,17 @@ public struct HTMLReport {
         var html = "<p class=\"key\">Click a column's header to sort by it.</p><table class=\"trials sortable\"><thead><tr>"
         html += headers.map { "<th>\(e($0))</th>" }.joined() + "</tr></thead><tbody>\n"
         for trial in job.trialsBestFirst {
-            var cells = [String(trial.id), trial.state.rawValue,
-                         trial.finalMetric.map { MetricReading.display($0.value) } ?? "",
-                         trial.finalMetric.map { String($0.step) } ?? ""]
+            var cells = [
+                String(trial.id), trial.state.rawValue,
+                trial.finalMetric.map { MetricReading.display($0.value) } ?? "",
+                trial.finalMetric.map { String($0.step) } ?? "",
+            ]
             cells += spec.params.map { trial.parameters[$0.name] ?? "" }
             if resource != nil {
-                cells += [trial.placement.map { String($0.budget) } ?? "", trial.placement.map { String($0.configuration) } ?? "",
-                          trial.placement.map { String($0.rung) } ?? ""]
+                cells += [
+                    trial.placement.map { String($0.budget) } ?? "", trial.placement.map { String($0.configuration) } ?? "",
+                    trial.placement.map { String($0.rung) } ?? "",
+                ]
             }
             if withStopped { cells.append(trial.stoppedEarly ? "yes" : "") }
             if withAttempts { cells.append(String(trial.attempt)) }

@@ -35,12 +35,16 @@ extension ReportData {
         chart.add("<path class=\"best\" d=\"\(line)\"/>")
         for (trial, value) in succeeded {
             let state = trial.stoppedEarly ? "stopped" : "succeeded"
-            chart.add("<circle class=\"\(state)\" data-trial=\"\(trial.id)\" data-state=\"\(state)\" cx=\"\(n(chart.px(xAxis.fraction(Double(trial.id)))))\" cy=\"\(n(chart.py(objectiveAxis.fraction(value))))\" r=\"\(radius)\"" + (many ? "/>" : "><title>trial \(trial.id): \(HTMLEscape.escape(MetricReading.display(value)))</title></circle>"))
+            chart.add(
+                "<circle class=\"\(state)\" data-trial=\"\(trial.id)\" data-state=\"\(state)\" cx=\"\(n(chart.px(xAxis.fraction(Double(trial.id)))))\" cy=\"\(n(chart.py(objectiveAxis.fraction(value))))\" r=\"\(radius)\""
+                    + (many ? "/>" : "><title>trial \(trial.id): \(HTMLEscape.escape(MetricReading.display(value)))</title></circle>"))
         }
         for trial in unsuccessful {
             let (x, y) = (chart.px(xAxis.fraction(Double(trial.id))), chart.py(0))
             let state = trial.state == .failed ? "failed" : "cancelled"
-            chart.add("<path class=\"\(state)\" data-trial=\"\(trial.id)\" data-state=\"\(state)\" d=\"\(cross(x, y, 3.5))\"" + (many ? "/>" : "><title>trial \(trial.id) \(state)</title></path>"))
+            chart.add(
+                "<path class=\"\(state)\" data-trial=\"\(trial.id)\" data-state=\"\(state)\" d=\"\(cross(x, y, 3.5))\""
+                    + (many ? "/>" : "><title>trial \(trial.id) \(state)</title></path>"))
         }
         return chart.render(label: "\(metric) by trial number", id: "history")
     }
@@ -73,14 +77,19 @@ extension ReportData {
         }
         for (i, axis) in axes.enumerated() {
             let x = chart.left + Double(i) * step
-            var parts = ["<g class=\"axis\" data-param=\"\(HTMLEscape.escape(names[i]))\" data-scale=\"\(axis.scaleName)\">",
-                         "<line x1=\"\(n(x))\" y1=\"\(n(chart.top))\" x2=\"\(n(x))\" y2=\"\(n(chart.bottom))\"/>"]
+            var parts = [
+                "<g class=\"axis\" data-param=\"\(HTMLEscape.escape(names[i]))\" data-scale=\"\(axis.scaleName)\">",
+                "<line x1=\"\(n(x))\" y1=\"\(n(chart.top))\" x2=\"\(n(x))\" y2=\"\(n(chart.bottom))\"/>",
+            ]
             for (f, text) in axis.tickMarks {
                 let y = n(chart.py(f))
-                parts.append("<line x1=\"\(n(x - 3))\" y1=\"\(y)\" x2=\"\(n(x + 3))\" y2=\"\(y)\"/><text class=\"tick\" x=\"\(n(x + 5))\" y=\"\(y)\" dy=\"0.32em\">\(HTMLEscape.escape(text))</text>")
+                parts.append(
+                    "<line x1=\"\(n(x - 3))\" y1=\"\(y)\" x2=\"\(n(x + 3))\" y2=\"\(y)\"/><text class=\"tick\" x=\"\(n(x + 5))\" y=\"\(y)\" dy=\"0.32em\">\(HTMLEscape.escape(text))</text>"
+                )
             }
             let scale = axis.scaleName == "log" ? " (log)" : ""
-            parts.append("<text class=\"label\" x=\"\(n(x))\" y=\"\(n(chart.top - 10))\" text-anchor=\"middle\">\(HTMLEscape.escape(ChartAxis.clip(names[i], to: 18) + scale))</text></g>")
+            parts.append(
+                "<text class=\"label\" x=\"\(n(x))\" y=\"\(n(chart.top - 10))\" text-anchor=\"middle\">\(HTMLEscape.escape(ChartAxis.clip(names[i], to: 18) + scale))</text></g>")
             chart.add(parts.joined())
         }
         var html = chart.render(label: "parallel coordinates of the parameters and \(metric)", id: "parallel")
@@ -151,7 +160,9 @@ extension ReportData {
             if points.count == 1 { d += "h0" }
             let colour = trial.state == .succeeded ? trial.finalMetric.map { color($0.value) } ?? Palette.grey : Palette.grey
             let state = trial.stoppedEarly ? "stopped" : trial.state.rawValue.lowercased()
-            chart.add("<path class=\"curve \(state)\" data-trial=\"\(trial.id)\" data-state=\"\(state)\" stroke=\"\(colour)\" stroke-width=\"\(strokeWidth)\" d=\"\(d)\"><title>trial \(trial.id)</title></path>")
+            chart.add(
+                "<path class=\"curve \(state)\" data-trial=\"\(trial.id)\" data-state=\"\(state)\" stroke=\"\(colour)\" stroke-width=\"\(strokeWidth)\" d=\"\(d)\"><title>trial \(trial.id)</title></path>"
+            )
             if trial.stoppedEarly || trial.state == .failed, let end = points.last {
                 chart.add("<path class=\"cut\" d=\"\(cross(end.0, end.1, 3))\"/>")
             }
@@ -176,17 +187,21 @@ extension ReportData {
         }
         guard importance.isMeaningful else {
             let detail = importance.entries.map { "\($0.parameter): \(groupsText($0))" }.joined(separator: "; ")
-            return Self.none("too few trials per group to estimate importance: with \(succeeded.count) succeeded trials no parameter's median group holds \(needed) trials (\(detail)); numbers from so few would be noise — run more trials")
+            return Self.none(
+                "too few trials per group to estimate importance: with \(succeeded.count) succeeded trials no parameter's median group holds \(needed) trials (\(detail)); numbers from so few would be noise — run more trials"
+            )
         }
         let entries = importance.entries.filter(\.hasEnoughTrials).sorted { $0.share > $1.share }
         var rows = ""
         for entry in entries {
             let percent = entry.share * 100
-            rows += "<tr><td>\(HTMLEscape.escape(entry.parameter))</td><td class=\"bar\"><span style=\"width:\(n(percent * 2))px\"></span></td><td>\(String(format: "%.1f", percent))%</td><td>\(String(format: "%.3f", entry.etaSquared))</td><td>\(HTMLEscape.escape(groupsText(entry)))</td></tr>"
+            rows +=
+                "<tr><td>\(HTMLEscape.escape(entry.parameter))</td><td class=\"bar\"><span style=\"width:\(n(percent * 2))px\"></span></td><td>\(String(format: "%.1f", percent))%</td><td>\(String(format: "%.3f", entry.etaSquared))</td><td>\(HTMLEscape.escape(groupsText(entry)))</td></tr>"
         }
         for entry in importance.entries where !entry.hasEnoughTrials {
             let why = entry.groups < 2 ? "a single value in the succeeded trials" : "too few trials per group (fewer than \(needed))"
-            rows += "<tr class=\"few\"><td>\(HTMLEscape.escape(entry.parameter))</td><td class=\"bar\"></td><td colspan=\"2\">— \(why)</td><td>\(HTMLEscape.escape(groupsText(entry)))</td></tr>"
+            rows +=
+                "<tr class=\"few\"><td>\(HTMLEscape.escape(entry.parameter))</td><td class=\"bar\"></td><td colspan=\"2\">— \(why)</td><td>\(HTMLEscape.escape(groupsText(entry)))</td></tr>"
         }
         return "<table class=\"importance\"><thead><tr><th>parameter</th><th></th><th>share</th><th>η²</th><th>groups</th></tr></thead><tbody>\(rows)</tbody></table>"
     }

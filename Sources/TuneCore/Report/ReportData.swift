@@ -58,7 +58,8 @@ struct ReportData {
     }
 
     static func numericAxis(_ lo: Double, _ hi: Double, log: Bool, seen: [Double]) -> ChartAxis {
-        let low = min(lo, seen.min() ?? lo), high = max(hi, seen.max() ?? hi)
+        let low = min(lo, seen.min() ?? lo)
+        let high = max(hi, seen.max() ?? hi)
         if log && low > 0 { return .numeric(.log(low, high)) }
         return .numeric(.linear(low, high))
     }
@@ -69,8 +70,9 @@ struct ReportData {
     }
 
     var importance: ParameterImportance {
-        ParameterImportance(parameters: params.map(\.name),
-                            values: succeeded.map { entry in params.map { Self.key($0, entry.trial) } },
-                            objectives: succeeded.map(\.value))
+        ParameterImportance(
+            parameters: params.map(\.name),
+            values: succeeded.map { entry in params.map { Self.key($0, entry.trial) } },
+            objectives: succeeded.map(\.value))
     }
 }

@@ -65,8 +65,10 @@ public struct SVGChart: Sendable {
     }
 
     public mutating func xAxis(_ axis: ChartAxis, label: String) {
-        var parts = ["<g class=\"axis x\" data-scale=\"\(axis.scaleName)\">",
-                     "<line x1=\"\(n(left))\" y1=\"\(n(bottom))\" x2=\"\(n(right))\" y2=\"\(n(bottom))\"/>"]
+        var parts = [
+            "<g class=\"axis x\" data-scale=\"\(axis.scaleName)\">",
+            "<line x1=\"\(n(left))\" y1=\"\(n(bottom))\" x2=\"\(n(right))\" y2=\"\(n(bottom))\"/>",
+        ]
         for (f, text) in axis.tickMarks {
             let x = n(px(f))
             parts.append("<line class=\"grid\" x1=\"\(x)\" y1=\"\(n(top))\" x2=\"\(x)\" y2=\"\(n(bottom))\"/>")
@@ -77,8 +79,10 @@ public struct SVGChart: Sendable {
     }
 
     public mutating func yAxis(_ axis: ChartAxis, label: String) {
-        var parts = ["<g class=\"axis y\" data-scale=\"\(axis.scaleName)\">",
-                     "<line x1=\"\(n(left))\" y1=\"\(n(top))\" x2=\"\(n(left))\" y2=\"\(n(bottom))\"/>"]
+        var parts = [
+            "<g class=\"axis y\" data-scale=\"\(axis.scaleName)\">",
+            "<line x1=\"\(n(left))\" y1=\"\(n(top))\" x2=\"\(n(left))\" y2=\"\(n(bottom))\"/>",
+        ]
         for (f, text) in axis.tickMarks {
             let y = n(py(f))
             parts.append("<line class=\"grid\" x1=\"\(n(left))\" y1=\"\(y)\" x2=\"\(n(right))\" y2=\"\(y)\"/>")
@@ -93,11 +97,12 @@ public struct SVGChart: Sendable {
     public mutating func colorLegend(id: String, low: String, high: String, caption: String) {
         let stops = (0...10).map { "<stop offset=\"\($0 * 10)%\" stop-color=\"\(Palette.viridis(Double($0) / 10))\"/>" }.joined()
         let (x, w) = (right - 180, 120.0)
-        add("<g class=\"legend\"><defs><linearGradient id=\"\(id)\">\(stops)</linearGradient></defs>"
-            + "<rect x=\"\(n(x))\" y=\"8\" width=\"\(n(w))\" height=\"10\" fill=\"url(#\(id))\"/>"
-            + "<text x=\"\(n(x - 4))\" y=\"17\" text-anchor=\"end\">\(HTMLEscape.escape(low))</text>"
-            + "<text x=\"\(n(x + w + 4))\" y=\"17\">\(HTMLEscape.escape(high))</text>"
-            + "<text x=\"\(n(x + w / 2))\" y=\"30\" text-anchor=\"middle\">\(HTMLEscape.escape(caption))</text></g>")
+        add(
+            "<g class=\"legend\"><defs><linearGradient id=\"\(id)\">\(stops)</linearGradient></defs>"
+                + "<rect x=\"\(n(x))\" y=\"8\" width=\"\(n(w))\" height=\"10\" fill=\"url(#\(id))\"/>"
+                + "<text x=\"\(n(x - 4))\" y=\"17\" text-anchor=\"end\">\(HTMLEscape.escape(low))</text>"
+                + "<text x=\"\(n(x + w + 4))\" y=\"17\">\(HTMLEscape.escape(high))</text>"
+                + "<text x=\"\(n(x + w / 2))\" y=\"30\" text-anchor=\"middle\">\(HTMLEscape.escape(caption))</text></g>")
     }
 
     public func render(label: String, id: String) -> String {

@@ -32,8 +32,9 @@ public struct HyperbandScheduler: TrialScheduler {
     /// `--<resource>=<budget>`, and the budget and configuration in the environment.
     public func launchAdditions(for trial: TrialRecord) -> LaunchAdditions {
         guard let placement = trial.placement else { return LaunchAdditions() }
-        return LaunchAdditions(flags: ["--\(resource.resourceParameter)=\(placement.budget)"],
-                               environment: ["TUNE_RESOURCE": String(placement.budget), "TUNE_CONFIGURATION": String(placement.configuration)])
+        return LaunchAdditions(
+            flags: ["--\(resource.resourceParameter)=\(placement.budget)"],
+            environment: ["TUNE_RESOURCE": String(placement.budget), "TUNE_CONFIGURATION": String(placement.configuration)])
     }
 
     var budgets: [Int] { resource.rungBudgets }
@@ -91,16 +92,20 @@ public struct HyperbandScheduler: TrialScheduler {
     /// learning-curve benchmark this kept the best configuration far more often than a ladder per
     /// bracket, whose aggressive brackets need η^k configurations of their own to promote once).
     func promotion(job: JobRecord) -> ScheduledRun? {
-        struct Entry { var trial: TrialRecord; var value: Double }
-        var rungs: [Int: [Entry]] = [:]                   // rung → completed runs, every bracket's
-        var promoted = Set<[Int]>()                       // [configuration, rung] already run at rung
+        struct Entry {
+            var trial: TrialRecord
+            var value: Double
+        }
+        var rungs: [Int: [Entry]] = [:]  // rung → completed runs, every bracket's
+        var promoted = Set<[Int]>()  // [configuration, rung] already run at rung
         for trial in job.trials {
             guard let placement = trial.placement else { continue }
             promoted.insert([placement.configuration, placement.rung])
         }
         for trial in job.trials {
             guard let placement = trial.placement, trial.state == .succeeded, !trial.stoppedEarly,
-                  let value = trial.finalMetric?.value, value.isFinite else { continue }
+                let value = trial.finalMetric?.value, value.isFinite
+            else { continue }
             rungs[placement.rung, default: []].append(Entry(trial: trial, value: value))
         }
         let eta = resource.reductionFactor
@@ -112,9 +117,11 @@ public struct HyperbandScheduler: TrialScheduler {
             for entry in ranked.prefix(keep) {
                 let configuration = entry.trial.placement!.configuration
                 guard !promoted.contains([configuration, rung + 1]),
-                      let assignment = entry.trial.assignment else { continue }
-                return ScheduledRun(assignment: assignment,
-                           placement: ResourcePlacement(configuration: configuration, rung: rung + 1, budget: budgets[rung + 1]))
+                    let assignment = entry.trial.assignment
+                else { continue }
+                return ScheduledRun(
+                    assignment: assignment,
+                    placement: ResourcePlacement(configuration: configuration, rung: rung + 1, budget: budgets[rung + 1]))
             }
         }
         return nil

@@ -11,8 +11,10 @@ import Foundation
 /// its step is a tuned number of epochs; a stop needs at least one later report to be possible.
 public enum MedianStoppingRule {
     /// Why the trial should stop now, or nil to let it run.
-    public static func verdict(readings: [MetricReading], completed: CompletedCurves, rule: EarlyStoppingSpec,
-                               goal: Goal) -> String? {
+    public static func verdict(
+        readings: [MetricReading], completed: CompletedCurves, rule: EarlyStoppingSpec,
+        goal: Goal
+    ) -> String? {
         guard let step = readings.map(\.step).max(), step >= rule.startStep else { return nil }
         guard let end = completed.typicalLastStep, !completed.reachedTypicalEnd(readings) else { return nil }
         let means = completed.runningMeans(at: step)
@@ -21,9 +23,11 @@ public enum MedianStoppingRule {
         let finite = values.filter { $0.isFinite }
         let tag = completed.tag
         guard let best = finite.max(by: { goal.isBetter($1, than: $0) }) else {
-            return "stopped early at step \(step) (completed trials ran to step \(end)): \(tag) is \(values.last.map { MetricReading.display($0) } ?? "missing"), while \(means.count) completed trials averaged \(MetricReading.display(median)) (median stopping rule)"
+            return
+                "stopped early at step \(step) (completed trials ran to step \(end)): \(tag) is \(values.last.map { MetricReading.display($0) } ?? "missing"), while \(means.count) completed trials averaged \(MetricReading.display(median)) (median stopping rule)"
         }
         guard goal.isBetter(median, than: best) else { return nil }
-        return "stopped early at step \(step) (completed trials ran to step \(end)): its best \(tag) \(MetricReading.display(best)) is worse than the median \(MetricReading.display(median)) of \(means.count) completed trials' running averages (median stopping rule)"
+        return
+            "stopped early at step \(step) (completed trials ran to step \(end)): its best \(tag) \(MetricReading.display(best)) is worse than the median \(MetricReading.display(median)) of \(means.count) completed trials' running averages (median stopping rule)"
     }
 }

@@ -17,8 +17,10 @@ public final class JobSession {
     private var lock: JobLock?
     private let executable: String
 
-    private init(job: JobRecord, store: JobStore, writer: JournalWriter, lock: JobLock, executable: String,
-                 strategy: any SearchStrategy, scheduler: any TrialScheduler, launch: LaunchSetup?) {
+    private init(
+        job: JobRecord, store: JobStore, writer: JournalWriter, lock: JobLock, executable: String,
+        strategy: any SearchStrategy, scheduler: any TrialScheduler, launch: LaunchSetup?
+    ) {
         self.job = job
         self.store = store
         self.writer = writer
@@ -46,8 +48,10 @@ public final class JobSession {
         public var strategy: (any SearchStrategy)?
         public var scheduler: (any TrialScheduler)?
 
-        public init(name: String? = nil, spec: TuningSpec, command: [String], executable: String, workingDirectory: String,
-                    configPath: String, configText: String, seed: UInt64? = nil) {
+        public init(
+            name: String? = nil, spec: TuningSpec, command: [String], executable: String, workingDirectory: String,
+            configPath: String, configText: String, seed: UInt64? = nil
+        ) {
             self.name = name
             self.spec = spec
             self.command = command
@@ -94,9 +98,10 @@ public final class JobSession {
             do { prior = try WarmStart.priorTrials(from: old, for: spec) } catch { throw .usage(error.description) }
         }
 
-        let header = JobHeader(id: id, createTime: Date(), spec: spec, command: new.command, workingDirectory: new.workingDirectory,
-                               configPath: new.configPath, configText: new.configText, seed: seed,
-                               strategy: scheduler.describe(strategy: strategy!.name))
+        let header = JobHeader(
+            id: id, createTime: Date(), spec: spec, command: new.command, workingDirectory: new.workingDirectory,
+            configPath: new.configPath, configText: new.configText, seed: seed,
+            strategy: scheduler.describe(strategy: strategy!.name))
         var job = JobRecord(header: header)
         let writer: JournalWriter
         do {
@@ -116,8 +121,9 @@ public final class JobSession {
         } catch {
             throw .failed(error.description)
         }
-        let session = JobSession(job: job, store: store, writer: writer, lock: lock, executable: new.executable,
-                                 strategy: strategy!, scheduler: scheduler, launch: launch)
+        let session = JobSession(
+            job: job, store: store, writer: writer, lock: lock, executable: new.executable,
+            strategy: strategy!, scheduler: scheduler, launch: launch)
         if let prior, let previous = spec.resumePreviousJobId {
             session.warmStart = (previous, prior.trials.count, prior.leftOut)
         }
@@ -127,8 +133,10 @@ public final class JobSession {
     /// Opens an existing job to run more of it: its lock first, then its journal, so what is read
     /// cannot change underneath. `launcher`, when given, is where this run's trials go (the journal
     /// keeps the job's own); `notes` hears that it differs.
-    public static func open(_ reference: String, in store: JobStore, launcher: LauncherSpec.Kind? = nil,
-                            notes: (String) -> Void = Console.note) throws(SessionError) -> JobSession {
+    public static func open(
+        _ reference: String, in store: JobStore, launcher: LauncherSpec.Kind? = nil,
+        notes: (String) -> Void = Console.note
+    ) throws(SessionError) -> JobSession {
         let id: String
         do { id = try store.resolve(reference) } catch { throw .usage(error.description) }
         let lock: JobLock
@@ -156,9 +164,10 @@ public final class JobSession {
             notes("job \(job.id) was set up for \(job.spec.launcherKind.rawValue) trials: this run starts its trials with --launcher \(launcher.rawValue)")
             job.header.spec.launcher = LauncherSpec(kind: launcher, slurm: job.spec.launcher?.slurm ?? SlurmSettings())
         }
-        return JobSession(job: job, store: store, writer: writer, lock: lock, executable: executable,
-                          strategy: job.spec.makeStrategy(seed: job.header.seed).strategy, scheduler: job.spec.makeScheduler(),
-                          launch: nil)
+        return JobSession(
+            job: job, store: store, writer: writer, lock: lock, executable: executable,
+            strategy: job.spec.makeStrategy(seed: job.header.seed).strategy, scheduler: job.spec.makeScheduler(),
+            launch: nil)
     }
 
     /// Lets the job go: another session (or process) may open it. The session runs nothing more.
@@ -193,9 +202,10 @@ public final class JobSession {
         Interrupts.install()
         let watchdog = Watchdog.start(gracePeriod: options.gracePeriod, warn: { reporter.note($0) })
         defer { watchdog?.stop() }
-        let tuning = TuningRun(job: job, store: store, writer: writer, executable: executable, strategy: strategy,
-                               scheduler: scheduler, launcher: launch.launcher(for: job, watchdog: watchdog, options: options),
-                               options: options, reporter: reporter, plan: plan)
+        let tuning = TuningRun(
+            job: job, store: store, writer: writer, executable: executable, strategy: strategy,
+            scheduler: scheduler, launcher: launch.launcher(for: job, watchdog: watchdog, options: options),
+            options: options, reporter: reporter, plan: plan)
         defer { job = tuning.job }
         do {
             let outcome = try tuning.run()

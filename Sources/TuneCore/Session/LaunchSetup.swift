@@ -7,8 +7,10 @@ public struct LaunchSetup: Sendable {
     public var kind: LauncherSpec.Kind
     var tools: SlurmTools?
 
-    public static func prepare(spec: TuningSpec, store: JobStore,
-                               environment: [String: String] = ProcessInfo.processInfo.environment) throws(SessionError) -> LaunchSetup {
+    public static func prepare(
+        spec: TuningSpec, store: JobStore,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(SessionError) -> LaunchSetup {
         guard spec.launcherKind == .slurm else { return LaunchSetup(kind: .local) }
         let tools: SlurmTools
         do {
@@ -18,8 +20,9 @@ public struct LaunchSetup: Sendable {
         }
         let settings = spec.launcher?.slurm ?? SlurmSettings()
         do {
-            let notes = try SlurmPreflight.check(settings: settings, gpusPerTrial: spec.gpusPerTrial, tools: tools,
-                                                 environment: environment, storeRoot: store.root)
+            let notes = try SlurmPreflight.check(
+                settings: settings, gpusPerTrial: spec.gpusPerTrial, tools: tools,
+                environment: environment, storeRoot: store.root)
             notes.forEach(Console.note)
         } catch {
             throw .usage(error.message)
@@ -32,8 +35,9 @@ public struct LaunchSetup: Sendable {
 
     func launcher(for job: JobRecord, watchdog: Watchdog?, options: RunOptions) -> any Launcher {
         guard kind == .slurm, let tools else { return LocalLauncher(watchdog: watchdog) }
-        return SlurmLauncher(settings: job.spec.launcher?.slurm ?? SlurmSettings(), gpusPerTrial: job.spec.gpusPerTrial,
-                             job: job.id, tools: tools, environment: ProcessInfo.processInfo.environment,
-                             watchdog: watchdog, pollInterval: options.schedulerPollInterval)
+        return SlurmLauncher(
+            settings: job.spec.launcher?.slurm ?? SlurmSettings(), gpusPerTrial: job.spec.gpusPerTrial,
+            job: job.id, tools: tools, environment: ProcessInfo.processInfo.environment,
+            watchdog: watchdog, pollInterval: options.schedulerPollInterval)
     }
 }

@@ -48,27 +48,36 @@ enum ConfigLimits {
 
     /// A config file's size against `maxBytes`, said for a person.
     static func tooLarge(_ path: String) -> SpecError {
-        SpecError(file: path, message: "\(path) is larger than \(maxBytes >> 20) MB: a tuning config is much smaller",
-                  hint: "check that this is the tuning config and not a data file")
+        SpecError(
+            file: path, message: "\(path) is larger than \(maxBytes >> 20) MB: a tuning config is much smaller",
+            hint: "check that this is the tuning config and not a data file")
     }
 
     /// The first byte of `bytes` that is not UTF-8, as a located error.
     static func notUTF8(_ bytes: [UInt8], file: String) -> SpecError? {
         var iterator = bytes.makeIterator()
         var decoder = UTF8()
-        var offset = 0, line = 1, column = 1
+        var offset = 0
+        var line = 1
+        var column = 1
         while true {
             switch decoder.decode(&iterator) {
             case .scalarValue(let scalar):
                 offset += UTF8.width(scalar)
-                if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
+                if scalar == "\n" {
+                    line += 1
+                    column = 1
+                } else {
+                    column += 1
+                }
             case .emptyInput:
                 return nil
             case .error:
                 let byte = String(bytes[offset], radix: 16, uppercase: true)
-                return SpecError(file: file, line: line, column: column,
-                                 message: "byte 0x\(byte.count == 1 ? "0" + byte : byte) is not UTF-8 text",
-                                 hint: "save the config as UTF-8 (a Latin-1 or UTF-16 file, or a binary file, cannot be read)")
+                return SpecError(
+                    file: file, line: line, column: column,
+                    message: "byte 0x\(byte.count == 1 ? "0" + byte : byte) is not UTF-8 text",
+                    hint: "save the config as UTF-8 (a Latin-1 or UTF-16 file, or a binary file, cannot be read)")
             }
         }
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Durations as configs write them: `90s`, `45m`, `2h`, `1h30m`, `1.5h`, `7200s` (Cloud ML's
 /// style), or a plain number of seconds.
 enum ConfigDuration {
@@ -25,5 +27,3 @@ enum ConfigDuration {
         return total
     }
 }
-
-import Foundation

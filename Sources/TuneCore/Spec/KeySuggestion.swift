@@ -6,7 +6,8 @@ enum KeySuggestion {
         if key.contains("_") || key.contains("-") {
             let camel = camelCased(key)
             if let match = candidates.first(where: { $0.lowercased() == camel.lowercased() })
-                ?? closest(to: camel, among: candidates) {
+                ?? closest(to: camel, among: candidates)
+            {
                 return "Cloud ML keys are camelCase: write '\(match)'"
             }
         }
@@ -41,7 +42,8 @@ enum KeySuggestion {
     /// Optimal string alignment distance: insertions, deletions, substitutions and adjacent
     /// transpositions each cost 1 (`maxTrails` is 1 from `maxTrials`).
     static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previous2 = [Int](repeating: 0, count: b.count + 1)

@@ -56,9 +56,11 @@ public struct SlurmSettings: Sendable, Codable, Equatable {
     /// Passed to `srun` as they are, after tune's own options.
     public var extraArgs: [String]
 
-    public init(partition: String? = nil, timeLimitMinutes: Int? = nil, cpusPerTask: Int? = nil, memory: String? = nil,
-                gres: String? = nil, gpus: String? = nil, account: String? = nil, qos: String? = nil,
-                constraint: String? = nil, extraArgs: [String] = []) {
+    public init(
+        partition: String? = nil, timeLimitMinutes: Int? = nil, cpusPerTask: Int? = nil, memory: String? = nil,
+        gres: String? = nil, gpus: String? = nil, account: String? = nil, qos: String? = nil,
+        constraint: String? = nil, extraArgs: [String] = []
+    ) {
         self.partition = partition
         self.timeLimitMinutes = timeLimitMinutes
         self.cpusPerTask = cpusPerTask

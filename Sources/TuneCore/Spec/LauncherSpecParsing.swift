@@ -25,8 +25,9 @@ extension LauncherSpec {
             let limit = try value.slurmTimeLimit()
             slurm.timeLimitMinutes = limit.minutes
             if !limit.exact {
-                notes.append("launcher.time \(limit.text): Slurm counts time limits in whole minutes, so trials get "
-                             + SlurmSettings.minutesText(limit.minutes))
+                notes.append(
+                    "launcher.time \(limit.text): Slurm counts time limits in whole minutes, so trials get "
+                        + SlurmSettings.minutesText(limit.minutes))
             }
         }
         slurm.cpusPerTask = try mapping["cpusPerTask"]?.integer(atLeast: 1, expected: "a positive integer (CPUs Slurm gives each trial)")
@@ -42,16 +43,18 @@ extension LauncherSpec {
         if let gpusPerTrial, !gpuKeys.isEmpty {
             let given = gpuKeys.map { "\($0.key) \($0.value)" }.joined(separator: " and ")
             let source = gpuKeys.map(\.key).joined(separator: " and ")
-            notes.append("gpusPerTrial \(gpusPerTrial) and \(given): Slurm gets the GPUs from \(source), "
-                         + "so gpusPerTrial only says how many GPUs a local run gives each trial")
+            notes.append(
+                "gpusPerTrial \(gpusPerTrial) and \(given): Slurm gets the GPUs from \(source), "
+                    + "so gpusPerTrial only says how many GPUs a local run gives each trial")
         }
         return launcher
     }
 
     /// A `launcher` key inside `place` (trainingInput or a hyperparameters mapping): it belongs at the top of the file.
     static func misplaced(_ entry: ConfigEntry, inside place: String, beside holder: String) -> SpecError {
-        entry.error("'launcher' belongs at the top level of the file, not inside \(place)",
-                    hint: "move the launcher block out to the top level, beside \(holder)", atKey: true)
+        entry.error(
+            "'launcher' belongs at the top level of the file, not inside \(place)",
+            hint: "move the launcher block out to the top level, beside \(holder)", atKey: true)
     }
 
     /// Fails when `mapping` (the value of `place`) holds a `launcher` key.
@@ -110,7 +113,9 @@ extension SlurmSettings {
 
     /// Whole minutes as tune writes durations: `45m`, `2h`, `1h30m`, `1d2h30m`.
     public static func durationText(minutes: Int) -> String {
-        let days = minutes / 1440, hours = minutes % 1440 / 60, rest = minutes % 60
+        let days = minutes / 1440
+        let hours = minutes % 1440 / 60
+        let rest = minutes % 60
         var text = ""
         if days > 0 { text += "\(days)d" }
         if hours > 0 { text += "\(hours)h" }
@@ -156,7 +161,9 @@ enum SlurmTime {
             guard let number = field(part) else { return nil }
             fields.append(number)
         }
-        let hours, minutes, seconds: Int
+        let hours: Int
+        let minutes: Int
+        let seconds: Int
         switch (days != nil, fields.count) {
         case (false, 1): (hours, minutes, seconds) = (0, fields[0], 0)
         case (false, 2): (hours, minutes, seconds) = (0, fields[0], fields[1])
@@ -190,7 +197,8 @@ extension ConfigEntry {
         let expected = ConfigEntry.listed(names)
         let text = try text(expected: expected)
         if let kind = LauncherSpec.Kind(rawValue: text.lowercased()) { return kind }
-        let hint = KeySuggestion.closest(to: text, among: names).map { "did you mean '\($0)'?" }
+        let hint =
+            KeySuggestion.closest(to: text, among: names).map { "did you mean '\($0)'?" }
             ?? "tune runs trials on this machine (local) or through Slurm's srun (slurm)"
         throw mismatch(expected, hint: hint)
     }
@@ -208,7 +216,8 @@ extension ConfigEntry {
     /// `time`, rounded up to whole minutes (at least 1); `exact` is false when rounding changed it.
     fileprivate func slurmTimeLimit() throws(SpecError) -> (minutes: Int, exact: Bool, text: String) {
         let expected = "a time limit such as 30 (minutes), 2:00:00, 1-12 or 2h"
-        let hint = "Slurm's forms are MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM and D-HH:MM:SS (a plain number is minutes); "
+        let hint =
+            "Slurm's forms are MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM and D-HH:MM:SS (a plain number is minutes); "
             + "tune's are 90s, 45m, 2h and 1h30m"
         let text = try text(expected: expected)
         guard let seconds = SlurmTime.seconds(text) else {
@@ -221,8 +230,10 @@ extension ConfigEntry {
         let milliseconds = (seconds * 1000).rounded()
         let minutes = (milliseconds / 60_000).rounded(.up)
         guard minutes <= Double(SlurmSettings.maxTimeLimitMinutes) else {
-            throw mismatch(expected, hint: "Slurm's longest time limit is \(SlurmSettings.maxTimeLimitMinutes) minutes: "
-                           + "leave time out to take the partition's own limit")
+            throw mismatch(
+                expected,
+                hint: "Slurm's longest time limit is \(SlurmSettings.maxTimeLimitMinutes) minutes: "
+                    + "leave time out to take the partition's own limit")
         }
         let whole = max(1, Int(minutes))
         return (whole, Double(whole) * 60_000 == milliseconds, text)
@@ -282,16 +293,19 @@ extension ConfigEntry {
                 if let previous = arguments.last, previous.hasPrefix("--"), !previous.contains("=") {
                     hint = "if it is the value of \(previous), join them in one entry: \(previous)=\(text)"
                 }
-                throw error(at: node, "extraArgs entry '\(text)' does not start with '-': srun would take it as the command to run",
-                            hint: hint)
+                throw error(
+                    at: node, "extraArgs entry '\(text)' does not start with '-': srun would take it as the command to run",
+                    hint: hint)
             }
             let name = text.prefix { $0 != "=" }
             if name.contains(where: \.isWhitespace) {
                 let option = name.prefix { !$0.isWhitespace }
                 let value = name.drop { !$0.isWhitespace }.drop(while: \.isWhitespace)
                 let joined = option.hasPrefix("--") ? "\(option)=\(value)" : "the long option with '=' (--nodelist=node07)"
-                throw error(at: node, "extraArgs entry '\(text)' has a space before its value: srun gets it as one word, "
-                            + "not as the option \(option)", hint: "write \(joined)")
+                throw error(
+                    at: node,
+                    "extraArgs entry '\(text)' has a space before its value: srun gets it as one word, "
+                        + "not as the option \(option)", hint: "write \(joined)")
             }
             arguments.append(text)
         }

@@ -36,7 +36,8 @@ extension ParameterSpec {
     /// Reads entry `index` (0-based) of `params`.
     static func parse(_ node: Node, index: Int, file: String) throws(SpecError) -> ParsedParameter {
         let unnamed = try ConfigMapping(node, what: "params entry \(index + 1)", file: file)
-        let label = unnamed["parameterName"]?.value.scalarText.flatMap { $0.isEmpty ? nil : $0 }
+        let label =
+            unnamed["parameterName"]?.value.scalarText.flatMap { $0.isEmpty ? nil : $0 }
             ?? "params entry \(index + 1)"
         let mapping = unnamed.prefixed("\(label): ")
         try mapping.rejectUnknownKeys(allowed: SpecKeys.parameter, elsewhere: specKeyHints)
@@ -50,8 +51,9 @@ extension ParameterSpec {
         let typeEntry = try mapping.required("type", hint: "type is DOUBLE, INTEGER, CATEGORICAL or DISCRETE")
         let type = try typeEntry.choice(ParameterType.self)
         for entry in mapping.entries where !["parameterName", "type"].contains(entry.key) && !type.keys.contains(entry.key) {
-            throw entry.error("\(entry.key) does not apply to a \(type.rawValue) parameter",
-                              hint: "a \(type.rawValue) parameter takes \(type.takes)", atKey: true)
+            throw entry.error(
+                "\(entry.key) does not apply to a \(type.rawValue) parameter",
+                hint: "a \(type.rawValue) parameter takes \(type.takes)", atKey: true)
         }
         let scale = try mapping["scaleType"]?.choice(ScaleType.self) ?? .none
 
@@ -65,8 +67,9 @@ extension ParameterSpec {
             domain = .integer(min: try integral(min, in: mapping), max: try integral(max, in: mapping), scale: scale)
         case .categorical:
             if scale != .none, let entry = mapping["scaleType"] {
-                throw entry.error("scaleType \(scale.rawValue) does not apply to a CATEGORICAL parameter",
-                                  hint: "remove it or write NONE", atKey: true)
+                throw entry.error(
+                    "scaleType \(scale.rawValue) does not apply to a CATEGORICAL parameter",
+                    hint: "remove it or write NONE", atKey: true)
             }
             domain = .categorical(try categoricalValues(mapping))
         case .discrete:
@@ -77,9 +80,10 @@ extension ParameterSpec {
     }
 
     /// Where a spec key written inside a parameter belongs.
-    private static let specKeyHints = Dictionary(uniqueKeysWithValues: SpecKeys.spec.map {
-        ($0, "'\($0)' belongs beside params, not inside a parameter")
-    } + [(SpecKeys.launcher, "'launcher' belongs at the top level of the file, not inside a parameter")])
+    private static let specKeyHints = Dictionary(
+        uniqueKeysWithValues: SpecKeys.spec.map {
+            ($0, "'\($0)' belongs beside params, not inside a parameter")
+        } + [(SpecKeys.launcher, "'launcher' belongs at the top level of the file, not inside a parameter")])
 
     /// Letters, digits, `_`, `-` and `.`, not starting with `-`: it becomes `--<name>=<value>`.
     static func isFlagName(_ name: String) -> Bool {
@@ -96,7 +100,8 @@ extension ParameterSpec {
         let needs = "a \(type.rawValue) parameter needs minValue and maxValue"
         let minEntry = try mapping.required("minValue", hint: needs)
         let maxEntry = try mapping.required("maxValue", hint: needs)
-        let min = try minEntry.number(), max = try maxEntry.number()
+        let min = try minEntry.number()
+        let max = try maxEntry.number()
         if min.value > max.value {
             throw minEntry.error("minValue \(min.text) is not below maxValue \(max.text)", atKey: true)
         }
@@ -121,8 +126,9 @@ extension ParameterSpec {
                 throw entry.error(at: node, "categoricalValues must hold strings, got \(node.shown)")
             }
             if let first = values.first(where: { $0.text == text }) {
-                throw entry.error(at: node, "duplicate categorical value '\(text)'",
-                                  hint: first.node.mark.map { "first given at line \($0.line)" })
+                throw entry.error(
+                    at: node, "duplicate categorical value '\(text)'",
+                    hint: first.node.mark.map { "first given at line \($0.line)" })
             }
             values.append((text, node))
         }
@@ -135,12 +141,14 @@ extension ParameterSpec {
         for node in try entry.list() {
             guard let text = node.scalarText, let value = ConfigNumber.double(text) else {
                 let finite = node.scalarText.map(ConfigNumber.isNonFinite) == true ? "finite " : ""
-                throw entry.error(at: node, "discreteValues must hold \(finite)numbers, got \(node.shown)",
-                                  hint: node.scalarText.flatMap { ConfigNumber.problem($0, integer: false) })
+                throw entry.error(
+                    at: node, "discreteValues must hold \(finite)numbers, got \(node.shown)",
+                    hint: node.scalarText.flatMap { ConfigNumber.problem($0, integer: false) })
             }
             if let last = values.last, value <= last.value {
-                throw entry.error(at: node, "discreteValues must increase strictly: \(text) follows \(last.text)",
-                                  hint: "list the values in increasing order, each once")
+                throw entry.error(
+                    at: node, "discreteValues must increase strictly: \(text) follows \(last.text)",
+                    hint: "list the values in increasing order, each once")
             }
             values.append(DiscreteValue(value: value, text: text))
         }

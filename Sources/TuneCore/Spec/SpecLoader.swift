@@ -1,3 +1,5 @@
+import Yams
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Yams
 
 /// Reads a tuning config (YAML or JSON) into a valid `TuningSpec`.
 ///
@@ -42,12 +43,14 @@ public enum SpecLoader {
             throw YAMLErrors.specError(error, text: text, file: file)
         }
         guard let root, !root.isNull else {
-            throw SpecError(file: file, message: "\(file) is empty",
-                            hint: "write a hyperparameter spec: goal, maxTrials, params, …")
+            throw SpecError(
+                file: file, message: "\(file) is empty",
+                hint: "write a hyperparameter spec: goal, maxTrials, params, …")
         }
         guard case .mapping = root else {
-            throw SpecError(file: file, at: root, key: nil,
-                            message: "the config must be a mapping with trainingInput, hyperparameters or the spec's keys (goal, params, …), got \(root.shown)")
+            throw SpecError(
+                file: file, at: root, key: nil,
+                message: "the config must be a mapping with trainingInput, hyperparameters or the spec's keys (goal, params, …), got \(root.shown)")
         }
         let top = try ConfigMapping(root, what: "the config", file: file)
         var ignored: [String] = []
@@ -93,7 +96,8 @@ public enum SpecLoader {
                     throw entry.error("'\(entry.key)' belongs under \(place)", atKey: true)
                 }
                 if !SpecKeys.cloudOnly.contains(entry.key),
-                   let hint = KeySuggestion.hint(for: entry.key, among: [SpecKeys.launcher]) {
+                    let hint = KeySuggestion.hint(for: entry.key, among: [SpecKeys.launcher])
+                {
                     throw entry.error("unknown key '\(entry.key)'", hint: hint, atKey: true)
                 }
                 ignored.append(entry.key)
@@ -112,14 +116,16 @@ public enum SpecLoader {
                     throw inner.error("'\(inner.key)' belongs under trainingInput.hyperparameters", atKey: true)
                 }
                 if !SpecKeys.cloudOnly.contains(inner.key),
-                   let hint = KeySuggestion.hint(for: inner.key, among: [SpecKeys.hyperparameters]) {
+                    let hint = KeySuggestion.hint(for: inner.key, among: [SpecKeys.hyperparameters])
+                {
                     throw inner.error("unknown key '\(inner.key)'", hint: hint, atKey: true)
                 }
                 ignored.append("trainingInput.\(inner.key)")
             }
             guard let hyperparameters = input["hyperparameters"] else {
-                throw input.error(key: SpecKeys.hyperparameters, "trainingInput has no hyperparameters",
-                                  hint: "tune reads the tuning spec from trainingInput.hyperparameters")
+                throw input.error(
+                    key: SpecKeys.hyperparameters, "trainingInput has no hyperparameters",
+                    hint: "tune reads the tuning spec from trainingInput.hyperparameters")
             }
             let mapping = try ConfigMapping(hyperparameters.value, what: "hyperparameters", heldBy: hyperparameters.keyNode, file: top.file)
             try LauncherSpec.rejectMisplaced(in: mapping, inside: "trainingInput.hyperparameters", beside: "trainingInput")
@@ -137,8 +143,9 @@ public enum SpecLoader {
                 throw entry.error("'\(entry.key)' belongs under \(holder)", atKey: true)
             }
             guard SpecKeys.cloudOnly.contains(entry.key) else {
-                throw entry.error("unknown key '\(entry.key)'",
-                                  hint: KeySuggestion.hint(for: entry.key, among: [holder, SpecKeys.trainingInput, SpecKeys.launcher]), atKey: true)
+                throw entry.error(
+                    "unknown key '\(entry.key)'",
+                    hint: KeySuggestion.hint(for: entry.key, among: [holder, SpecKeys.trainingInput, SpecKeys.launcher]), atKey: true)
             }
             ignored.append(entry.key)
         }

@@ -6,9 +6,10 @@ extension TuningSpec {
     static func parse(
         _ mapping: ConfigMapping, suggesting extraKeys: [String] = [], notes: inout [String]
     ) throws(SpecError) -> TuningSpec {
-        let inParameter = Dictionary(uniqueKeysWithValues: SpecKeys.parameter.map {
-            ($0, "'\($0)' belongs inside a params entry")
-        })
+        let inParameter = Dictionary(
+            uniqueKeysWithValues: SpecKeys.parameter.map {
+                ($0, "'\($0)' belongs inside a params entry")
+            })
         try mapping.rejectUnknownKeys(allowed: SpecKeys.spec, alsoSuggesting: extraKeys, elsewhere: inParameter)
 
         var spec = TuningSpec()
@@ -115,14 +116,16 @@ extension TuningSpec {
         let minResource = try mapping["minResource"]?.integer(atLeast: 1, expected: "a positive integer") ?? 1
         let factor = try mapping["reductionFactor"]?.integer(atLeast: 2, expected: "an integer of at least 2 (Hyperband's η; 3 is usual)") ?? 3
         guard minResource < maxResource else {
-            throw maxEntry.error("maxResource \(maxResource) must be above minResource \(minResource)",
-                                 hint: "Hyperband needs a range of budgets to promote configurations through")
+            throw maxEntry.error(
+                "maxResource \(maxResource) must be above minResource \(minResource)",
+                hint: "Hyperband needs a range of budgets to promote configurations through")
         }
         let brackets = try mapping["hyperbandBrackets"]?.integer(atLeast: 1, expected: "a positive integer (1: asynchronous successive halving; one per rung: full Hyperband)")
         let spec = HyperbandSpec(resourceParameter: name, minResource: minResource, maxResource: maxResource, reductionFactor: factor, brackets: brackets)
         guard spec.rungBudgets.count >= 2 else {
-            throw maxEntry.error("minResource \(minResource) to maxResource \(maxResource) with reductionFactor \(factor) gives a single rung",
-                                 hint: "make maxResource at least reductionFactor × minResource")
+            throw maxEntry.error(
+                "minResource \(minResource) to maxResource \(maxResource) with reductionFactor \(factor) gives a single rung",
+                hint: "make maxResource at least reductionFactor × minResource")
         }
         return spec
     }

@@ -8,8 +8,8 @@ enum YAMLErrors {
         }
         switch error {
         case .scanner(let context, let problem, let mark, _),
-             .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
             var message = "invalid YAML: \(problem)"
             if let context, problem.hasPrefix("but ") {
                 // libyaml's composer splits one sentence: "expected a single document" + "but found another".
@@ -24,8 +24,9 @@ enum YAMLErrors {
         case .duplicatedKeysInMapping(let duplicates, let context):
             let key = duplicates.first ?? ""
             let place = secondOccurrence(of: key, after: context.mark, in: text)
-            return SpecError(file: file, line: place.line, column: place.column, key: key,
-                             message: "duplicate key '\(key)'", hint: "first given at line \(context.mark.line)")
+            return SpecError(
+                file: file, line: place.line, column: place.column, key: key,
+                message: "duplicate key '\(key)'", hint: "first given at line \(context.mark.line)")
         default:
             return SpecError(file: file, message: "invalid YAML: \(error)")
         }
@@ -70,11 +71,18 @@ enum YAMLErrors {
     }
 
     private static func position(ofUTF8Offset offset: Int, in text: String) -> (line: Int, column: Int) {
-        var line = 1, column = 1, consumed = 0
+        var line = 1
+        var column = 1
+        var consumed = 0
         for scalar in text.unicodeScalars {
             if consumed >= offset { break }
             consumed += String(scalar).utf8.count
-            if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
+            if scalar == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
         }
         return (line, column)
     }

@@ -35,7 +35,8 @@ extension Node {
         let text = scalar.string
         // Most values have nothing to trim: skip Foundation (a fifth of a 10,000-parameter load).
         guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last,
-              first.properties.isWhitespace || last.properties.isWhitespace else { return text }
+            first.properties.isWhitespace || last.properties.isWhitespace
+        else { return text }
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
@@ -169,8 +170,9 @@ struct ConfigMapping {
                 throw SpecError(file: file, at: keyNode, key: nil, message: "\(prefix)keys must be names, got \(keyNode.shown)")
             }
             if let first = explicitIndex[key].map({ explicit[$0] }) {
-                throw SpecError(file: file, at: keyNode, key: key, message: "\(prefix)duplicate key '\(key)'",
-                                hint: first.keyNode.mark.map { "first given at line \($0.line)" })
+                throw SpecError(
+                    file: file, at: keyNode, key: key, message: "\(prefix)duplicate key '\(key)'",
+                    hint: first.keyNode.mark.map { "first given at line \($0.line)" })
             }
             explicitIndex[key] = explicit.count
             explicit.append(ConfigEntry(key: key, keyNode: keyNode, value: value, file: file, prefix: prefix))
@@ -244,7 +246,8 @@ struct ConfigMapping {
 enum ConfigNumber {
     static func double(_ text: String) -> Double? {
         guard !text.isEmpty, text.allSatisfy({ "0123456789+-.eE".contains($0) }),
-              let value = Double(text), value.isFinite else { return nil }
+            let value = Double(text), value.isFinite
+        else { return nil }
         return value
     }
 

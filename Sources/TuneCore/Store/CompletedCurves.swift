@@ -13,7 +13,8 @@ public struct CompletedCurves: Sendable {
 
         /// The mean of the values reported at steps ≤ `step`; nil when the curve starts later.
         func runningMean(upTo step: Int) -> Double? {
-            var low = 0, high = steps.count
+            var low = 0
+            var high = steps.count
             while low < high {
                 let mid = (low + high) / 2
                 if steps[mid] <= step { low = mid + 1 } else { high = mid }
@@ -40,7 +41,8 @@ public struct CompletedCurves: Sendable {
     /// Adds a trial if it completed its course with an objective, once.
     public mutating func add(_ trial: TrialRecord) {
         guard trial.state == .succeeded, !trial.stoppedEarly, let final = trial.finalMetric?.value, final.isFinite,
-              !included.contains(trial.id) else { return }
+            !included.contains(trial.id)
+        else { return }
         let readings = trial.readings(ofMetric: tag).filter { $0.value.isFinite }.sorted { $0.step < $1.step }
         guard !readings.isEmpty else { return }
         var steps: [Int] = []

@@ -29,8 +29,9 @@ extension JobRecord {
             guard units > 0 else { return nil }
             let perUnit = used / Double(units)
             let full = Double(configurations * resource.maxResource) * perUnit
-            return TrialTimeSavings(used: used, saved: max(0, full - used),
-                                    method: "vs running each of the \(configurations) configurations once at \(resource.resourceParameter)=\(resource.maxResource)")
+            return TrialTimeSavings(
+                used: used, saved: max(0, full - used),
+                method: "vs running each of the \(configurations) configurations once at \(resource.resourceParameter)=\(resource.maxResource)")
         }
         guard spec.earlyStoppingRule != nil else { return nil }
         let lastSteps = trials.filter { $0.state == .succeeded && !$0.stoppedEarly }
@@ -41,7 +42,8 @@ extension JobRecord {
             guard let step = trial.finalMetric?.step, step > 0, Double(step) < fullCourse else { continue }
             saved += duration * (fullCourse / Double(step) - 1)
         }
-        return TrialTimeSavings(used: used, saved: saved,
-                                method: "stopped trials extrapolated to the completed trials' median last step (\(Int(fullCourse)))")
+        return TrialTimeSavings(
+            used: used, saved: saved,
+            method: "stopped trials extrapolated to the completed trials' median last step (\(Int(fullCourse)))")
     }
 }

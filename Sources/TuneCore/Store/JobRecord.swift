@@ -28,8 +28,10 @@ public struct JobHeader: Sendable, Equatable {
     /// The journal format the job was written in (`JournalFormat`); 1 for journals without one.
     public var format: Int
 
-    public init(id: String, createTime: Date, spec: TuningSpec, command: [String], workingDirectory: String,
-                configPath: String, configText: String, seed: UInt64, strategy: String, format: Int = JournalFormat.current) {
+    public init(
+        id: String, createTime: Date, spec: TuningSpec, command: [String], workingDirectory: String,
+        configPath: String, configText: String, seed: UInt64, strategy: String, format: Int = JournalFormat.current
+    ) {
         self.id = id
         self.createTime = createTime
         self.spec = spec

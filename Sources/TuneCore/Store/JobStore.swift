@@ -36,7 +36,8 @@ public struct JobStore: Sendable {
     public static func validate(jobName name: String) throws(StoreError) {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
         guard !name.isEmpty, name.count <= 128, name != "latest", name.allSatisfy(allowed.contains),
-              let first = name.first, first != ".", first != "-" else {
+            let first = name.first, first != ".", first != "-"
+        else {
             throw StoreError.invalidJobName(name)
         }
     }

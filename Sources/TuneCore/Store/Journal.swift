@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -129,7 +130,9 @@ public enum Journal {
             throw StoreError.corrupt("journal \(path) does not start with a job_created event")
         }
         guard header.format <= JournalFormat.current else {
-            throw StoreError.corrupt("job \(header.id) was written by a newer tune (journal format \(header.format); this tune reads formats 1 to \(JournalFormat.current)): run it with that tune or a later one — nothing was changed")
+            throw StoreError.corrupt(
+                "job \(header.id) was written by a newer tune (journal format \(header.format); this tune reads formats 1 to \(JournalFormat.current)): run it with that tune or a later one — nothing was changed"
+            )
         }
         var job = JobRecord(header: header)
         for event in events.dropFirst() { job.apply(event) }

@@ -15,8 +15,10 @@ public struct TrialOutcome: Sendable, Equatable {
     /// journals): readings the trial made that tune could not read in time.
     public var notes: [String]?
 
-    public init(trial: Int, state: TrialState, time: Date, finalMetric: MetricReading? = nil,
-                exitCode: Int32? = nil, signal: Int32? = nil, reason: String? = nil, stoppedEarly: Bool = false, notes: [String]? = nil) {
+    public init(
+        trial: Int, state: TrialState, time: Date, finalMetric: MetricReading? = nil,
+        exitCode: Int32? = nil, signal: Int32? = nil, reason: String? = nil, stoppedEarly: Bool = false, notes: [String]? = nil
+    ) {
         self.trial = trial
         self.state = state
         self.time = time
@@ -166,59 +168,68 @@ extension JournalEvent: Codable {
         }
         switch try c.decode(Kind.self, forKey: .event) {
         case .jobCreated:
-            self = .jobCreated(JobHeader(
-                id: try c.decode(String.self, forKey: .job),
-                createTime: try time(),
-                spec: try c.decode(TuningSpec.self, forKey: .spec),
-                command: try c.decode([String].self, forKey: .command),
-                workingDirectory: try c.decode(String.self, forKey: .directory),
-                configPath: try c.decode(String.self, forKey: .configPath),
-                configText: try c.decode(String.self, forKey: .configText),
-                seed: try c.decode(UInt64.self, forKey: .seed),
-                strategy: try c.decode(String.self, forKey: .strategy),
-                format: try c.decodeIfPresent(Int.self, forKey: .format) ?? 1))
+            self = .jobCreated(
+                JobHeader(
+                    id: try c.decode(String.self, forKey: .job),
+                    createTime: try time(),
+                    spec: try c.decode(TuningSpec.self, forKey: .spec),
+                    command: try c.decode([String].self, forKey: .command),
+                    workingDirectory: try c.decode(String.self, forKey: .directory),
+                    configPath: try c.decode(String.self, forKey: .configPath),
+                    configText: try c.decode(String.self, forKey: .configText),
+                    seed: try c.decode(UInt64.self, forKey: .seed),
+                    strategy: try c.decode(String.self, forKey: .strategy),
+                    format: try c.decodeIfPresent(Int.self, forKey: .format) ?? 1))
         case .trialCreated:
-            self = .trialCreated(trial: try c.decode(Int.self, forKey: .trial),
-                                 parameters: try c.decode([String: String].self, forKey: .parameters),
-                                 time: try time(),
-                                 placement: try c.decodeIfPresent(ResourcePlacement.self, forKey: .placement))
+            self = .trialCreated(
+                trial: try c.decode(Int.self, forKey: .trial),
+                parameters: try c.decode([String: String].self, forKey: .parameters),
+                time: try time(),
+                placement: try c.decodeIfPresent(ResourcePlacement.self, forKey: .placement))
         case .trialStarted:
-            self = .trialStarted(trial: try c.decode(Int.self, forKey: .trial),
-                                 pid: try c.decode(Int32.self, forKey: .pid), time: try time(),
-                                 gpus: try c.decodeIfPresent([String].self, forKey: .gpus))
+            self = .trialStarted(
+                trial: try c.decode(Int.self, forKey: .trial),
+                pid: try c.decode(Int32.self, forKey: .pid), time: try time(),
+                gpus: try c.decodeIfPresent([String].self, forKey: .gpus))
         case .metrics:
-            self = .metrics(trial: try c.decode(Int.self, forKey: .trial),
-                            readings: try c.decode([MetricReading].self, forKey: .readings))
+            self = .metrics(
+                trial: try c.decode(Int.self, forKey: .trial),
+                readings: try c.decode([MetricReading].self, forKey: .readings))
         case .trialFinished:
-            self = .trialFinished(TrialOutcome(
-                trial: try c.decode(Int.self, forKey: .trial),
-                state: try c.decode(TrialState.self, forKey: .state),
-                time: try time(),
-                finalMetric: try c.decodeIfPresent(MetricReading.self, forKey: .finalMetric),
-                exitCode: try c.decodeIfPresent(Int32.self, forKey: .exitCode),
-                signal: try c.decodeIfPresent(Int32.self, forKey: .signal),
-                reason: try c.decodeIfPresent(String.self, forKey: .reason),
-                stoppedEarly: try c.decodeIfPresent(Bool.self, forKey: .stoppedEarly) ?? false,
-                notes: try c.decodeIfPresent([String].self, forKey: .notes)))
+            self = .trialFinished(
+                TrialOutcome(
+                    trial: try c.decode(Int.self, forKey: .trial),
+                    state: try c.decode(TrialState.self, forKey: .state),
+                    time: try time(),
+                    finalMetric: try c.decodeIfPresent(MetricReading.self, forKey: .finalMetric),
+                    exitCode: try c.decodeIfPresent(Int32.self, forKey: .exitCode),
+                    signal: try c.decodeIfPresent(Int32.self, forKey: .signal),
+                    reason: try c.decodeIfPresent(String.self, forKey: .reason),
+                    stoppedEarly: try c.decodeIfPresent(Bool.self, forKey: .stoppedEarly) ?? false,
+                    notes: try c.decodeIfPresent([String].self, forKey: .notes)))
         case .jobState:
-            self = .jobStateChanged(try c.decode(JobState.self, forKey: .state),
-                                    reason: try c.decodeIfPresent(String.self, forKey: .reason),
-                                    time: try time())
+            self = .jobStateChanged(
+                try c.decode(JobState.self, forKey: .state),
+                reason: try c.decodeIfPresent(String.self, forKey: .reason),
+                time: try time())
         case .trialRerun:
-            self = .trialRerun(TrialRerun(
-                trial: try c.decode(Int.self, forKey: .trial),
-                attempt: try c.decode(Int.self, forKey: .attempt),
-                cause: try c.decode(RerunCause.self, forKey: .cause),
-                time: try time(),
-                outputFolder: try c.decodeIfPresent(String.self, forKey: .outputFolder)))
+            self = .trialRerun(
+                TrialRerun(
+                    trial: try c.decode(Int.self, forKey: .trial),
+                    attempt: try c.decode(Int.self, forKey: .attempt),
+                    cause: try c.decode(RerunCause.self, forKey: .cause),
+                    time: try time(),
+                    outputFolder: try c.decodeIfPresent(String.self, forKey: .outputFolder)))
         case .budget:
             self = .budgetChanged(maxTrials: try c.decode(Int.self, forKey: .maxTrials), time: try time())
         case .warmStart:
-            self = .warmStart(job: try c.decode(String.self, forKey: .job),
-                              trials: try c.decode([PriorTrial].self, forKey: .trials), time: try time())
+            self = .warmStart(
+                job: try c.decode(String.self, forKey: .job),
+                trials: try c.decode([PriorTrial].self, forKey: .trials), time: try time())
         case .trialScheduled:
-            self = .trialScheduled(trial: try c.decode(Int.self, forKey: .trial),
-                                   status: try c.decode(SchedulerStatus.self, forKey: .scheduler), time: try time())
+            self = .trialScheduled(
+                trial: try c.decode(Int.self, forKey: .trial),
+                status: try c.decode(SchedulerStatus.self, forKey: .scheduler), time: try time())
         }
     }
 }

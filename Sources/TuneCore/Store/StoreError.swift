@@ -43,7 +43,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             case "/": return "a job name is a folder name, not a path: it cannot contain '/'"
             case " ": return "it contains a space"
             default:
-                let shown = bad.unicodeScalars.allSatisfy { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }
+                let shown =
+                    bad.unicodeScalars.allSatisfy { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }
                     ? bad.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) }.joined(separator: " ")
                     : "'\(bad)'"
                 return "it contains \(shown)"

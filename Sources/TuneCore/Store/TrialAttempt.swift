@@ -44,8 +44,10 @@ public struct TrialAttempt: Sendable, Equatable {
     /// Why the next attempt was made.
     public var rerunCause: RerunCause
 
-    public init(attempt: Int, state: TrialState, startTime: Date?, endTime: Date?, exitCode: Int32?, signal: Int32?,
-                reason: String?, outputFolder: String?, rerunCause: RerunCause) {
+    public init(
+        attempt: Int, state: TrialState, startTime: Date?, endTime: Date?, exitCode: Int32?, signal: Int32?,
+        reason: String?, outputFolder: String?, rerunCause: RerunCause
+    ) {
         self.attempt = attempt
         self.state = state
         self.startTime = startTime

@@ -67,9 +67,10 @@ public struct TrialRecord: Sendable, Equatable {
 
     /// Starts attempt `rerun.attempt`: the current one is kept as a previous attempt.
     mutating func startAttempt(_ rerun: TrialRerun) {
-        previousAttempts.append(TrialAttempt(
-            attempt: attempt, state: state, startTime: startTime, endTime: endTime, exitCode: exitCode,
-            signal: signal, reason: failureReason, outputFolder: rerun.outputFolder, rerunCause: rerun.cause))
+        previousAttempts.append(
+            TrialAttempt(
+                attempt: attempt, state: state, startTime: startTime, endTime: endTime, exitCode: exitCode,
+                signal: signal, reason: failureReason, outputFolder: rerun.outputFolder, rerunCause: rerun.cause))
         attempt = rerun.attempt
         state = .pending
         startTime = nil

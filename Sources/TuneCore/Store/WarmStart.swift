@@ -19,7 +19,9 @@ public enum WarmStart {
             let dropped = oldNames.subtracting(newNames).sorted()
             if !added.isEmpty { parts.append("this config adds \(added.joined(separator: ", "))") }
             if !dropped.isEmpty { parts.append("it had \(dropped.joined(separator: ", ")), which this config lacks") }
-            throw Incompatible(description: "\(why) searched other parameters: \(parts.joined(separator: "; ")). Warm start needs the same parameter names; start cold by removing resumePreviousJobId")
+            throw Incompatible(
+                description:
+                    "\(why) searched other parameters: \(parts.joined(separator: "; ")). Warm start needs the same parameter names; start cold by removing resumePreviousJobId")
         }
         for param in spec.params {
             if let before = oldSpec.param(named: param.name), before.typeName != param.typeName {
@@ -34,8 +36,10 @@ public enum WarmStart {
         }
         var candidates = old.priorTrials
         for trial in old.trials where trial.state == .succeeded || trial.state == .failed {
-            candidates.append(PriorTrial(trial: trial.id, parameters: trial.parameters, state: trial.state,
-                                         objective: trial.state == .succeeded ? trial.finalMetric?.value : nil))
+            candidates.append(
+                PriorTrial(
+                    trial: trial.id, parameters: trial.parameters, state: trial.state,
+                    objective: trial.state == .succeeded ? trial.finalMetric?.value : nil))
         }
         let fitting = candidates.filter { Assignment(textValues: $0.parameters, spec: spec) != nil }
         return (fitting, candidates.count - fitting.count)

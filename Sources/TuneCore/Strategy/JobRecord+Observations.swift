@@ -4,17 +4,19 @@ extension JobRecord {
     public var observations: [TrialObservation] {
         let prior = zip(priorTrials, priorAssignments).compactMap { trial, assignment -> TrialObservation? in
             guard let assignment else { return nil }
-            return TrialObservation(trialId: -trial.trial, assignment: assignment, state: trial.state,
-                                    objective: trial.state == .succeeded ? trial.objective : nil)
+            return TrialObservation(
+                trialId: -trial.trial, assignment: assignment, state: trial.state,
+                objective: trial.state == .succeeded ? trial.objective : nil)
         }
         // Built only when a trial was stopped early: it reads every completed trial's curve, and
         // strategies ask for observations at every proposal.
         let stopped = trials.contains(where: \.stoppedEarly) ? StoppedTrialValues(job: self) : nil
-        return prior + trials.compactMap { trial in
-            guard let assignment = trial.assignment else { return nil }
-            var objective = trial.state == .succeeded ? trial.finalMetric?.value : nil
-            if trial.stoppedEarly, objective != nil, let stopped { objective = stopped.value(for: trial) }
-            return TrialObservation(trialId: trial.id, assignment: assignment, state: trial.state, objective: objective)
-        }
+        return prior
+            + trials.compactMap { trial in
+                guard let assignment = trial.assignment else { return nil }
+                var objective = trial.state == .succeeded ? trial.finalMetric?.value : nil
+                if trial.stoppedEarly, objective != nil, let stopped { objective = stopped.value(for: trial) }
+                return TrialObservation(trialId: trial.id, assignment: assignment, state: trial.state, objective: objective)
+            }
     }
 }

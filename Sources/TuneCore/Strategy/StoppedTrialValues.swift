@@ -17,7 +17,8 @@ struct StoppedTrialValues {
     func value(for trial: TrialRecord) -> Double? {
         let readings = trial.readings(ofMetric: completed.tag).filter { $0.value.isFinite }
         guard let step = readings.map(\.step).max(),
-              let best = readings.map(\.value).max(by: { goal.isBetter($1, than: $0) }) else {
+            let best = readings.map(\.value).max(by: { goal.isBetter($1, than: $0) })
+        else {
             return finals.first ?? trial.finalMetric?.value
         }
         let means = completed.runningMeans(at: step)
@@ -26,7 +27,8 @@ struct StoppedTrialValues {
         let ahead = means.reduce(0.0) { $0 + (goal.isBetter(best, than: $1) ? 1 : best == $1 ? 0.5 : 0) }
         let quantile = ahead / Double(means.count)
         let position = quantile * Double(finals.count - 1)
-        let low = Int(position.rounded(.down)), high = min(low + 1, finals.count - 1)
+        let low = Int(position.rounded(.down))
+        let high = min(low + 1, finals.count - 1)
         let fraction = position - Double(low)
         return finals[low] + (finals[high] - finals[low]) * fraction
     }

@@ -8,8 +8,10 @@ public enum SlurmCommandLine {
     /// srun's options for a trial. Inside an allocation a trial is a job step: partition, account,
     /// QOS and constraint belong to the allocation, and `--exact` keeps each step to its own CPUs
     /// so that maxParallelTrials steps run side by side.
-    public static func options(settings: SlurmSettings, gpusPerTrial: Int?, jobName: String, workingDirectory: String,
-                               inAllocation: Bool) -> [String] {
+    public static func options(
+        settings: SlurmSettings, gpusPerTrial: Int?, jobName: String, workingDirectory: String,
+        inAllocation: Bool
+    ) -> [String] {
         var options = ["--job-name=\(jobName)", "--chdir=\(workingDirectory)", "--ntasks=1", "--nodes=1"]
         if inAllocation {
             options.append("--exact")
@@ -32,10 +34,12 @@ public enum SlurmCommandLine {
     /// `workingDirectory` is where the command was typed (its paths are relative to it); the trial
     /// runs in the request's own working directory when it has one.
     static func arguments(for request: LaunchRequest, options: [String], workingDirectory: String) -> [String] {
-        ["srun"] + options + SlurmWrapper.command(trialDirectory: request.trialDirectory ?? workingDirectory,
-                                                  workingDirectory: request.workingDirectory ?? workingDirectory,
-                                                  program: program(of: request, workingDirectory: workingDirectory),
-                                                  arguments: Array(request.arguments.dropFirst()))
+        ["srun"] + options
+            + SlurmWrapper.command(
+                trialDirectory: request.trialDirectory ?? workingDirectory,
+                workingDirectory: request.workingDirectory ?? workingDirectory,
+                program: program(of: request, workingDirectory: workingDirectory),
+                arguments: Array(request.arguments.dropFirst()))
     }
 
     /// What the node executes: a command found on this machine's PATH is named as typed, so the

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,8 +20,10 @@ public final class SlurmLauncher: Launcher, @unchecked Sendable {
     private let watchdog: Watchdog?
 
     /// `environment` is tune's (for the helper commands); `pollInterval` is how often `squeue` runs.
-    public init(settings: SlurmSettings, gpusPerTrial: Int?, job: String, tools: SlurmTools, environment: [String: String],
-                watchdog: Watchdog?, pollInterval: TimeInterval = 2) {
+    public init(
+        settings: SlurmSettings, gpusPerTrial: Int?, job: String, tools: SlurmTools, environment: [String: String],
+        watchdog: Watchdog?, pollInterval: TimeInterval = 2
+    ) {
         self.settings = settings
         self.gpusPerTrial = gpusPerTrial
         self.job = job
@@ -43,11 +46,13 @@ public final class SlurmLauncher: Launcher, @unchecked Sendable {
     public func launch(_ request: LaunchRequest) throws(LaunchError) -> any TrialProcess {
         let name = SlurmCommandLine.jobName(job: job, trial: request.trial)
         let directory = request.commandDirectory ?? FileManager.default.currentDirectoryPath
-        let options = SlurmCommandLine.options(settings: settings, gpusPerTrial: gpusPerTrial, jobName: name,
-                                               workingDirectory: request.workingDirectory ?? directory, inAllocation: inAllocation)
-        let srun = LaunchRequest(executable: queue.tools.srun,
-                                 arguments: SlurmCommandLine.arguments(for: request, options: options, workingDirectory: directory),
-                                 environment: request.environment, trial: request.trial, trialDirectory: request.trialDirectory)
+        let options = SlurmCommandLine.options(
+            settings: settings, gpusPerTrial: gpusPerTrial, jobName: name,
+            workingDirectory: request.workingDirectory ?? directory, inAllocation: inAllocation)
+        let srun = LaunchRequest(
+            executable: queue.tools.srun,
+            arguments: SlurmCommandLine.arguments(for: request, options: options, workingDirectory: directory),
+            environment: request.environment, trial: request.trial, trialDirectory: request.trialDirectory)
         let process = try LocalLauncher(watchdog: watchdog).launch(srun)
         queue.watch(name)
         return SlurmProcess(srun: process, name: name, queue: queue, settings: settings)
@@ -151,10 +156,13 @@ final class SlurmProcess: TrialProcess {
     func schedulerEnd(exit: TrialExit, schedulerLines: [String]) -> SchedulerEnd? {
         let lines = schedulerLines
         if exit == .exited(SlurmWrapper.failureExitCode),
-           let line = lines.last(where: { $0.hasPrefix(SlurmWrapper.messagePrefix) }) {
+            let line = lines.last(where: { $0.hasPrefix(SlurmWrapper.messagePrefix) })
+        {
             let message = String(line.dropFirst(SlurmWrapper.messagePrefix.count))
-            return SchedulerEnd(reason: "\(message): the job store must be on a file system the compute nodes share — put it there with --store (or TUNE_STORE), e.g. under your home or project folder",
-                                stopsJob: true)
+            return SchedulerEnd(
+                reason:
+                    "\(message): the job store must be on a file system the compute nodes share — put it there with --store (or TUNE_STORE), e.g. under your home or project folder",
+                stopsJob: true)
         }
         if let line = lines.last(where: { $0.contains("Unable to allocate resources") }) {
             let message = line.components(separatedBy: "Unable to allocate resources:").last?.trimmingCharacters(in: .whitespaces) ?? line
@@ -162,7 +170,8 @@ final class SlurmProcess: TrialProcess {
         }
         let state = queue.status(of: name)
         if let jobId = state?.jobId, exit != .exited(0) || !lines.filter({ $0.contains("error") || $0.contains("***") }).isEmpty,
-           let end = queue.finalState(of: jobId), let judged = SlurmEndState.judge(state: end.state, reason: end.reason, settings: settings, node: state?.node) {
+            let end = queue.finalState(of: jobId), let judged = SlurmEndState.judge(state: end.state, reason: end.reason, settings: settings, node: state?.node)
+        {
             return judged
         }
         return SlurmEndState.judge(lines: lines, settings: settings, node: state?.node)

@@ -1,5 +1,6 @@
-import Foundation
 import CTuneSupport
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,21 +11,29 @@ public enum SlurmPreflight {
     /// `srun --test-only` with the trials' options: Slurm says whether (and when) it could run one,
     /// without running it. Throws Slurm's refusal; returns notes for the user. Skipped inside an
     /// allocation, where trials are steps of resources already granted.
-    public static func check(settings: SlurmSettings, gpusPerTrial: Int?, tools: SlurmTools, environment: [String: String],
-                             storeRoot: String) throws(LaunchError) -> [String] {
+    public static func check(
+        settings: SlurmSettings, gpusPerTrial: Int?, tools: SlurmTools, environment: [String: String],
+        storeRoot: String
+    ) throws(LaunchError) -> [String] {
         var notes: [String] = []
         if let allocation = SlurmLauncher.allocation(in: environment) {
-            let ignored = [("partition", settings.partition), ("account", settings.account), ("qos", settings.qos),
-                           ("constraint", settings.constraint)].compactMap { $0.1 == nil ? nil : "launcher.\($0.0)" }
-            notes.append("inside Slurm allocation \(allocation): each trial runs as a job step of it"
-                         + (ignored.isEmpty ? "" : " (\(ignored.joined(separator: ", ")) belong\(ignored.count == 1 ? "s" : "") to the allocation and \(ignored.count == 1 ? "is" : "are") not used)"))
+            let ignored = [
+                ("partition", settings.partition), ("account", settings.account), ("qos", settings.qos),
+                ("constraint", settings.constraint),
+            ].compactMap { $0.1 == nil ? nil : "launcher.\($0.0)" }
+            notes.append(
+                "inside Slurm allocation \(allocation): each trial runs as a job step of it"
+                    + (ignored.isEmpty
+                        ? "" : " (\(ignored.joined(separator: ", ")) belong\(ignored.count == 1 ? "s" : "") to the allocation and \(ignored.count == 1 ? "is" : "are") not used)"))
             if environment["SLURM_STEP_ID"] != nil {
-                notes.append("tune itself runs as a job step (started with srun?): its trials' steps need room beside it — start tune from the salloc shell or the sbatch script instead")
+                notes.append(
+                    "tune itself runs as a job step (started with srun?): its trials' steps need room beside it — start tune from the salloc shell or the sbatch script instead")
             }
             return notes
         }
-        let options = SlurmCommandLine.options(settings: settings, gpusPerTrial: gpusPerTrial, jobName: "tune-check",
-                                               workingDirectory: FileManager.default.currentDirectoryPath, inAllocation: false)
+        let options = SlurmCommandLine.options(
+            settings: settings, gpusPerTrial: gpusPerTrial, jobName: "tune-check",
+            workingDirectory: FileManager.default.currentDirectoryPath, inAllocation: false)
         let arguments = ["--test-only"] + options + ["true"]
         guard let result = BackgroundCommand.run(tools.srun, arguments, environment: environment, timeout: 30) else {
             throw LaunchError("cannot run \(tools.srun)")
@@ -37,7 +46,9 @@ public enum SlurmPreflight {
             let message = lines.map { $0.replacingOccurrences(of: "srun: error: ", with: "").replacingOccurrences(of: "allocation failure: ", with: "") }
             var seen = Set<String>()
             let said = message.filter { seen.insert($0).inserted && $0 != "No error" }.joined(separator: "; ")
-            throw LaunchError("Slurm cannot run the trials as configured: \(said.isEmpty ? "srun --test-only failed" : said) (checked with `srun \(arguments.joined(separator: " "))`) — fix the launcher block (partition, time, cpusPerTask, mem, gres/gpus) to fit the cluster (`sinfo -o '%P %l %c %m %G'` shows what it has)")
+            throw LaunchError(
+                "Slurm cannot run the trials as configured: \(said.isEmpty ? "srun --test-only failed" : said) (checked with `srun \(arguments.joined(separator: " "))`) — fix the launcher block (partition, time, cpusPerTask, mem, gres/gpus) to fit the cluster (`sinfo -o '%P %l %c %m %G'` shows what it has)"
+            )
         }
         if let note = sharedFilesystemNote(storeRoot: storeRoot, settings: settings, tools: tools, environment: environment) {
             notes.append(note)
@@ -73,6 +84,7 @@ public enum SlurmPreflight {
         let short = name.split(separator: ".").first.map(String.init) ?? name
         let nodes = result.stdout.split(whereSeparator: { $0 == "\n" || $0 == "," }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard nodes.contains(where: { $0 != short && $0 != name }) else { return nil }
-        return "the job store \(storeRoot) is on a local file system, and Slurm's nodes (\(nodes.joined(separator: ","))) may not see it: each trial checks on its node, and the job stops at the first that cannot find its folder — put the store on a shared file system with --store"
+        return
+            "the job store \(storeRoot) is on a local file system, and Slurm's nodes (\(nodes.joined(separator: ","))) may not see it: each trial checks on its node, and the job stops at the first that cannot find its folder — put the store on a shared file system with --store"
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,7 +19,9 @@ public struct SlurmTools: Sendable {
         let found = names.map { CommandResolver.onPath($0, path: path) }
         let missing = zip(names, found).filter { $0.1 == nil }.map(\.0)
         guard missing.isEmpty else {
-            throw LaunchError("the Slurm launcher needs \(missing.joined(separator: ", ")) on the PATH, and \(missing.count == 1 ? "it is" : "they are") not there: run tune on a Slurm login node (or `module load slurm`), or run trials here with --launcher local")
+            throw LaunchError(
+                "the Slurm launcher needs \(missing.joined(separator: ", ")) on the PATH, and \(missing.count == 1 ? "it is" : "they are") not there: run tune on a Slurm login node (or `module load slurm`), or run trials here with --launcher local"
+            )
         }
         return SlurmTools(srun: found[0]!, squeue: found[1]!, scancel: found[2]!, scontrol: found[3]!, sinfo: found[4]!)
     }
@@ -149,12 +152,14 @@ final class SlurmQueue {
 
     func endState(of jobId: String) -> (state: String, reason: String?)? {
         guard allocation == nil, !jobId.contains("."),
-              let result = BackgroundCommand.run(tools.scontrol, ["show", "job", jobId, "--oneliner"], environment: environment, timeout: 10),
-              result.succeeded else { return nil }
-        let fields = Dictionary(result.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { field -> (String, String)? in
-            guard let equals = field.firstIndex(of: "=") else { return nil }
-            return (String(field[..<equals]), String(field[field.index(after: equals)...]))
-        }, uniquingKeysWith: { first, _ in first })
+            let result = BackgroundCommand.run(tools.scontrol, ["show", "job", jobId, "--oneliner"], environment: environment, timeout: 10),
+            result.succeeded
+        else { return nil }
+        let fields = Dictionary(
+            result.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { field -> (String, String)? in
+                guard let equals = field.firstIndex(of: "=") else { return nil }
+                return (String(field[..<equals]), String(field[field.index(after: equals)...]))
+            }, uniquingKeysWith: { first, _ in first })
         guard let state = fields["JobState"] else { return nil }
         return (state, fields["Reason"])
     }

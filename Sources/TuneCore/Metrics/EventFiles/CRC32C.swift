@@ -28,7 +28,8 @@ public enum CRC32C {
         var i = 0
         while count &- i >= 8 {
             let word = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: i, as: UInt64.self)) ^ UInt64(c)
-            c = t[7 &* 256 &+ Int(truncatingIfNeeded: word & 0xFF)]
+            c =
+                t[7 &* 256 &+ Int(truncatingIfNeeded: word & 0xFF)]
                 ^ t[6 &* 256 &+ Int(truncatingIfNeeded: (word &>> 8) & 0xFF)]
                 ^ t[5 &* 256 &+ Int(truncatingIfNeeded: (word &>> 16) & 0xFF)]
                 ^ t[4 &* 256 &+ Int(truncatingIfNeeded: (word &>> 24) & 0xFF)]

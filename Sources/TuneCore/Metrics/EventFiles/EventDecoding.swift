@@ -12,8 +12,10 @@
 enum EventDecoding {
     /// Appends the readings in `record` to `readings`. Throws when the bytes are not a well-formed
     /// Event; the caller then drops what this call appended.
-    static func decode(_ record: UnsafeRawBufferPointer, tags: inout TagTable,
-                       into readings: inout [MetricReading]) throws(ProtoError) {
+    static func decode(
+        _ record: UnsafeRawBufferPointer, tags: inout TagTable,
+        into readings: inout [MetricReading]
+    ) throws(ProtoError) {
         // First pass: the step (and the whole message's framing checked).
         var step: Int64 = 0
         var hasSummary = false
@@ -41,8 +43,10 @@ enum EventDecoding {
         }
     }
 
-    private static func decodeSummary(_ summary: inout ProtoReader, step: Int, tags: inout TagTable,
-                                      into readings: inout [MetricReading]) throws(ProtoError) {
+    private static func decodeSummary(
+        _ summary: inout ProtoReader, step: Int, tags: inout TagTable,
+        into readings: inout [MetricReading]
+    ) throws(ProtoError) {
         while !summary.isAtEnd {
             let (field, wire) = try summary.readKey()
             if field == 1 && wire == WireType.lengthDelimited {
@@ -56,11 +60,16 @@ enum EventDecoding {
 
     /// Which member of Summary.Value's `value` oneof was set (the last one written wins).
     private enum Payload {
-        case none, simple(Float), tensor(ProtoReader), other
+        case none
+        case simple(Float)
+        case tensor(ProtoReader)
+        case other
     }
 
-    private static func decodeValue(_ value: inout ProtoReader, step: Int, tags: inout TagTable,
-                                    into readings: inout [MetricReading]) throws(ProtoError) {
+    private static func decodeValue(
+        _ value: inout ProtoReader, step: Int, tags: inout TagTable,
+        into readings: inout [MetricReading]
+    ) throws(ProtoError) {
         var tag: ProtoReader?
         var metadata: ProtoReader?
         var payload = Payload.none

@@ -84,8 +84,9 @@ enum EventFileFinder {
                 if status.isRegularFile {
                     if isEventFile { found.append(Found(run: run, path: path)) }
                 } else if status.isDirectory, depth < maxDepth, visited.insert(status.id).inserted {
-                    walk(folder: path, run: run.isEmpty ? entry.name : run + "/" + entry.name, depth: depth + 1,
-                         unfollowed: unfollowed, visited: &visited, found: &found)
+                    walk(
+                        folder: path, run: run.isEmpty ? entry.name : run + "/" + entry.name, depth: depth + 1,
+                        unfollowed: unfollowed, visited: &visited, found: &found)
                 }
             case .other:
                 continue

@@ -74,8 +74,9 @@ struct EventFileReader: Sendable {
                 filled += got
             }
             let atEnd = start + filled >= fileEnd
-            let (consumed, stop) = parse(UnsafeRawBufferPointer(start: buffer, count: filled), at: start,
-                                         readings: &readings, warnings: &warnings)
+            let (consumed, stop) = parse(
+                UnsafeRawBufferPointer(start: buffer, count: filled), at: start,
+                readings: &readings, warnings: &warnings)
             start += consumed
             filled -= consumed
             offset = start
@@ -117,8 +118,10 @@ struct EventFileReader: Sendable {
 
     /// Decodes the complete records in `bytes` (which start at file position `position`); returns
     /// how many bytes were used up and why it stopped.
-    private mutating func parse(_ bytes: UnsafeRawBufferPointer, at position: Int,
-                                readings: inout [MetricReading], warnings: inout [String]) -> (Int, Stop) {
+    private mutating func parse(
+        _ bytes: UnsafeRawBufferPointer, at position: Int,
+        readings: inout [MetricReading], warnings: inout [String]
+    ) -> (Int, Stop) {
         let frame = TFRecord.headerSize + TFRecord.footerSize
         guard let base = bytes.baseAddress else { return (0, .need(TFRecord.headerSize)) }
         let count = bytes.count
@@ -137,7 +140,10 @@ struct EventFileReader: Sendable {
             }
             guard lengthField <= UInt64(Self.maxRecordInMemory) else {
                 // While resynchronising, a position is taken only once its data checks out too.
-                if resyncing { p += 1; continue }
+                if resyncing {
+                    p += 1
+                    continue
+                }
                 let total = lengthField > UInt64(Int.max - frame) ? Int.max : Int(lengthField) + frame
                 return (p, .skip(total))
             }
@@ -146,7 +152,10 @@ struct EventFileReader: Sendable {
             let data = base + p + TFRecord.headerSize
             let dataCRC = UInt32(littleEndian: data.loadUnaligned(fromByteOffset: length, as: UInt32.self))
             guard CRC32C.masked(CRC32C.update(0, data, length)) == dataCRC else {
-                if resyncing { p += 1; continue }
+                if resyncing {
+                    p += 1
+                    continue
+                }
                 warn("record at offset \(position + p) has a bad checksum; skipped", &warnings)
                 p += length + frame
                 continue

@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 
 /// TensorFlow event files that a trial wrote where tune does not read them: under the job's
 /// working directory but outside the trial's folder (a trainer with a fixed `logs/` or
@@ -24,8 +25,10 @@ public enum StrayEventFiles {
         return found
     }
 
-    private static func walk(_ folder: String, relative: String, depth: Int, cutoff: Double, skipped: Set<String>,
-                             budget: inout Int, found: inout [String], limit: Int) {
+    private static func walk(
+        _ folder: String, relative: String, depth: Int, cutoff: Double, skipped: Set<String>,
+        budget: inout Int, found: inout [String], limit: Int
+    ) {
         guard found.count < limit, budget > 0, !skipped.contains(folder), let entries = DirectoryEntries.list(folder) else { return }
         var folders: [(String, String)] = []
         for entry in entries.prefix(budget) where found.count < limit {
@@ -55,6 +58,7 @@ public enum StrayEventFiles {
     /// What a failure reason adds when the trial's metric is missing and these files were found.
     public static func hint(_ files: [String], workingDirectory: String) -> String {
         let listed = files.map { "\($0)" }.joined(separator: ", ")
-        return "TensorFlow event files were written during the trial outside its folder, in \(workingDirectory): \(listed); tune reads event files only under the trial's folder — have the trainer write them under $TUNE_TRIAL_DIR, $AIP_TENSORBOARD_LOG_DIR or its --job-dir (set jobDir in the config or pass --job-dir to tune run), or give the path with {trial_dir} in the trial's arguments (e.g. --logdir={trial_dir}/logs)"
+        return
+            "TensorFlow event files were written during the trial outside its folder, in \(workingDirectory): \(listed); tune reads event files only under the trial's folder — have the trainer write them under $TUNE_TRIAL_DIR, $AIP_TENSORBOARD_LOG_DIR or its --job-dir (set jobDir in the config or pass --job-dir to tune run), or give the path with {trial_dir} in the trial's arguments (e.g. --logdir={trial_dir}/logs)"
     }
 }

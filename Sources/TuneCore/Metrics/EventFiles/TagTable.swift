@@ -39,13 +39,22 @@ struct TagTable: Sendable {
         if count > 0 {
             var guess = last &+ 1
             if guess >= count { guess = 0 }
-            if matches(guess, bytes) { last = guess; return guess }
+            if matches(guess, bytes) {
+                last = guess
+                return guess
+            }
             if last >= 0, matches(last, bytes) { return last }
         }
         let hash = Self.hash(bytes)
         if let first = byHash[hash] {
-            if matches(first, bytes) { last = first; return first }
-            for i in collisions where matches(i, bytes) { last = i; return i }
+            if matches(first, bytes) {
+                last = first
+                return first
+            }
+            for i in collisions where matches(i, bytes) {
+                last = i
+                return i
+            }
             collisions.append(count)
         } else {
             byHash[hash] = count

@@ -97,8 +97,11 @@ struct TensorScalar {
         case DataType.half, DataType.bfloat16:
             var bits: UInt16?
             if let content {
-                if content.count == 2 { bits = UInt16(content.base.load(fromByteOffset: content.position, as: UInt8.self))
-                    | UInt16(content.base.load(fromByteOffset: content.position + 1, as: UInt8.self)) << 8 }
+                if content.count == 2 {
+                    bits =
+                        UInt16(content.base.load(fromByteOffset: content.position, as: UInt8.self))
+                        | UInt16(content.base.load(fromByteOffset: content.position + 1, as: UInt8.self)) << 8
+                }
             } else if let halfVal {
                 bits = UInt16(truncatingIfNeeded: halfVal)
             }
@@ -143,7 +146,10 @@ struct TensorScalar {
                     elements = overflow ? -1 : product
                 }
             } else if field == 3 && wire == WireType.varint {
-                if try shape.readVarint() != 0 { elements = -1; rank = -1 }
+                if try shape.readVarint() != 0 {
+                    elements = -1
+                    rank = -1
+                }
             } else {
                 try shape.skip(field: field, wire: wire)
             }

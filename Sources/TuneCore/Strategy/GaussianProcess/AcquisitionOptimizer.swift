@@ -33,8 +33,10 @@ struct AcquisitionOptimizer {
 
     /// Local optima from each start, best first, followed by the raw candidates by value (so a
     /// caller that must skip already-tried points still has somewhere to go).
-    func maximize(candidates: [[Double]], observedBest: [Double]?, starts: Int,
-                  generator: inout SeededGenerator) -> [(x: [Double], value: Double)] {
+    func maximize(
+        candidates: [[Double]], observedBest: [Double]?, starts: Int,
+        generator: inout SeededGenerator
+    ) -> [(x: [Double], value: Double)] {
         let scores = candidates.map(value)
         guard let top = scores.indices.max(by: { scores[$0] < scores[$1] }) else { return [] }
         var startIndices = [top]
@@ -48,7 +50,10 @@ struct AcquisitionOptimizer {
             var pick = weights.lastIndex { $0 > 0 }!
             for (i, w) in weights.enumerated() where w > 0 {
                 r -= w
-                if r < 0 { pick = i; break }
+                if r < 0 {
+                    pick = i
+                    break
+                }
             }
             startIndices.append(pick)
             weights[pick] = 0
@@ -63,7 +68,8 @@ struct AcquisitionOptimizer {
     }
 
     func localSearch(from start: [Double], value startValue: Double) -> (x: [Double], value: Double) {
-        var x = start, v = startValue
+        var x = start
+        var v = startValue
         let continuous = encoding.dimensions.indices.filter { encoding.dimensions[$0].kind == .continuous }
         let discrete = encoding.dimensions.indices.filter { encoding.dimensions[$0].kind != .continuous }
         for _ in 0..<maxSweeps {
@@ -105,7 +111,8 @@ struct AcquisitionOptimizer {
                 if tv.isFinite, tv >= v + 1e-4 * predicted {
                     // Barzilai–Borwein step for the next iteration, from s and the gradient change.
                     let tgz = dims.indices.map { tg[dims[$0]] * scale[$0] }
-                    var ss = 0.0, sy = 0.0
+                    var ss = 0.0
+                    var sy = 0.0
                     for (j, i) in dims.enumerated() {
                         let sj = (trial[i] - x[i]) / scale[j]
                         ss += sj * sj
@@ -113,7 +120,10 @@ struct AcquisitionOptimizer {
                     }
                     step = sy < 0 ? min(max(ss / -sy, 1e-8), 1e4) : min(step * 2, 1e4)
                     let improvement = tv - v
-                    x = trial; v = tv; g = tg; gz = tgz
+                    x = trial
+                    v = tv
+                    g = tg
+                    gz = tgz
                     accepted = improvement > 1e-12
                     break
                 }
@@ -126,7 +136,8 @@ struct AcquisitionOptimizer {
 
     /// Best level of one non-continuous dimension, the others fixed.
     private func searchLevels(_ start: [Double], _ startValue: Double, dim i: Int) -> ([Double], Double) {
-        var x = start, v = startValue
+        var x = start
+        var v = startValue
         let levels = encoding.levels(i)
         var current = encoding.level(of: x[i], in: i)
         let isCategorical: Bool = if case .categorical = encoding.dimensions[i].kind { true } else { false }
@@ -135,7 +146,10 @@ struct AcquisitionOptimizer {
                 var trial = x
                 trial[i] = encoding.coordinate(level: k, of: i)
                 let tv = value(trial)
-                if tv > v { x = trial; v = tv }
+                if tv > v {
+                    x = trial
+                    v = tv
+                }
             }
             return (x, v)
         }
@@ -153,7 +167,9 @@ struct AcquisitionOptimizer {
                 step *= 2
             }
             guard let move = bestMove else { break }
-            current = move.0; x = move.1; v = move.2
+            current = move.0
+            x = move.1
+            v = move.2
         }
         return (x, v)
     }

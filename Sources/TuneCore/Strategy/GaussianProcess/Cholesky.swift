@@ -116,7 +116,7 @@ struct Cholesky: Sendable {
     /// A⁻¹ (lower triangle and diagonal filled, row-major), as L⁻ᵀ L⁻¹; only the MLL gradient
     /// needs it (the trace term of R&W eq. 5.9). - Complexity: O(n³/3).
     func inverseLowerTriangle() -> [Double] {
-        var u = [Double](repeating: 0, count: n * n)   // U = L⁻¹, row by row
+        var u = [Double](repeating: 0, count: n * n)  // U = L⁻¹, row by row
         var inv = [Double](repeating: 0, count: n * n)
         let n = n
         l.withUnsafeBufferPointer { lp in
@@ -137,7 +137,8 @@ struct Cholesky: Sendable {
             u.withUnsafeBufferPointer { up in
                 inv.withUnsafeMutableBufferPointer { ip in
                     // (A⁻¹)_ab = Σ_c U_ca U_cb over c ≥ max(a, b): one rank-1 update per row of U.
-                    let uBase = up.baseAddress!, iBase = ip.baseAddress!
+                    let uBase = up.baseAddress!
+                    let iBase = ip.baseAddress!
                     for c in 0..<n {
                         let rowC = uBase + c * n
                         for a in 0...c {

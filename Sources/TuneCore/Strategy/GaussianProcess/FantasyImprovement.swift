@@ -38,7 +38,8 @@ struct FantasyImprovement: Acquisition {
         guard m > 0 else { return nil }
         let joint = gp.jointPosterior(at: pending)
         guard let factor = Cholesky(joint.covariance, n: m),
-              let extended = gp.conditioned(on: pending, values: joint.mean) else { return nil }
+            let extended = gp.conditioned(on: pending, values: joint.mean)
+        else { return nil }
         let l = factor.l
         var weights: [[Double]] = []
         var incumbents: [Double] = []

@@ -65,7 +65,8 @@ struct GaussianProcess: Sendable {
 
     /// k(w, X_a) for every a, w already warped.
     private func covariance(warped q: [Double]) -> [Double] {
-        let n = count, d = dimensions
+        let n = count
+        let d = dimensions
         let rho = parameters.inverseSquaredLengthScales
         let s = parameters.amplitude
         var k = [Double](repeating: 0, count: n)
@@ -121,7 +122,8 @@ struct GaussianProcess: Sendable {
     }
 
     func kernelTerms(at raw: [Double]) -> KernelTerms {
-        let n = count, d = dimensions
+        let n = count
+        let d = dimensions
         let q = parameters.warped(raw)
         let rho = parameters.inverseSquaredLengthScales
         let s = parameters.amplitude
@@ -143,7 +145,8 @@ struct GaussianProcess: Sendable {
     /// · wᵢ'(qᵢ); zero in categorical dimensions.
     /// - Complexity: O(n D).
     func gradient(of c: [Double], _ terms: KernelTerms) -> [Double] {
-        let n = count, d = dimensions
+        let n = count
+        let d = dimensions
         let rho = parameters.inverseSquaredLengthScales
         var out = [Double](repeating: 0, count: d)
         x.withUnsafeBufferPointer { xp in

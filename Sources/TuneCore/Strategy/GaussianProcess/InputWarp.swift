@@ -63,7 +63,8 @@ struct InputWarp: Sendable, Equatable {
 
     /// The warp's log prior (constants dropped) and its gradient in (ln a, ln b).
     var logPrior: (value: Double, dLogA: Double, dLogB: Double) {
-        let la = log(a), lb = log(b)
+        let la = log(a)
+        let lb = log(b)
         let v = Self.priorLogVariance
         return (-(la * la + lb * lb) / (2 * v), -la / v, -lb / v)
     }

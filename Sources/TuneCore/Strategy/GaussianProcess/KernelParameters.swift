@@ -26,8 +26,9 @@ struct KernelParameters: Sendable, Equatable {
 
     /// Optuna's default start: ρ = 1, s = 1, σₙ² = 1; identity warps on the warped dimensions.
     static func defaults(dimensions: Int, warped: [Bool]? = nil) -> KernelParameters {
-        KernelParameters(inverseSquaredLengthScales: Array(repeating: 1, count: dimensions), amplitude: 1, noiseVariance: 1,
-                         warps: (warped ?? Array(repeating: false, count: dimensions)).map { $0 ? .identity : nil })
+        KernelParameters(
+            inverseSquaredLengthScales: Array(repeating: 1, count: dimensions), amplitude: 1, noiseVariance: 1,
+            warps: (warped ?? Array(repeating: false, count: dimensions)).map { $0 ? .identity : nil })
     }
 
     init(inverseSquaredLengthScales: [Double], amplitude: Double, noiseVariance: Double, warps: [InputWarp?]? = nil) {
@@ -73,7 +74,10 @@ struct KernelParameters: Sendable, Equatable {
         for (i, warp) in warps.enumerated() {
             guard let warp else { continue }
             var row = i
-            while row < out.count { out[row] = warp(x[row]); row += d }
+            while row < out.count {
+                out[row] = warp(x[row])
+                row += d
+            }
         }
         return out
     }

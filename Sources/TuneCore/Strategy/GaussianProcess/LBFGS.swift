@@ -21,9 +21,13 @@ struct LBFGS {
 
     func minimize(from start: [Double], _ f: ([Double]) -> (value: Double, gradient: [Double])?) -> Result? {
         guard let first = f(start), first.value.isFinite, first.gradient.allSatisfy(\.isFinite) else { return nil }
-        var x = start, fx = first.value, g = first.gradient
+        var x = start
+        var fx = first.value
+        var g = first.gradient
         var evaluations = 1
-        var sHistory: [[Double]] = [], yHistory: [[Double]] = [], rhoHistory: [Double] = []
+        var sHistory: [[Double]] = []
+        var yHistory: [[Double]] = []
+        var rhoHistory: [Double] = []
         var iteration = 0
         while iteration < maxIterations, evaluations < maxEvaluations {
             if g.map(abs).max() ?? 0 < gradientTolerance { break }
@@ -51,13 +55,17 @@ struct LBFGS {
             var slope = dot(g, direction)
             if !(slope < 0) {
                 // Not a descent direction (curvature went bad): restart from steepest descent.
-                sHistory.removeAll(); yHistory.removeAll(); rhoHistory.removeAll()
+                sHistory.removeAll()
+                yHistory.removeAll()
+                rhoHistory.removeAll()
                 let scale = 1 / max(g.map(abs).max() ?? 1, 1e-12)
                 direction = g.map { -$0 * scale }
                 slope = dot(g, direction)
             }
             // Weak Wolfe by bisection/doubling.
-            var step = 1.0, low = 0.0, high = Double.infinity
+            var step = 1.0
+            var low = 0.0
+            var high = Double.infinity
             var accepted: (x: [Double], value: Double, gradient: [Double])?
             var lowPoint: (x: [Double], value: Double, gradient: [Double])?
             for _ in 0..<30 where evaluations < maxEvaluations {
@@ -82,11 +90,17 @@ struct LBFGS {
             let yDiff = zip(next.gradient, g).map { $0 - $1 }
             let sy = dot(s, yDiff)
             let improvement = fx - next.value
-            x = next.x; fx = next.value; g = next.gradient
+            x = next.x
+            fx = next.value
+            g = next.gradient
             if sy > 1e-10 {
-                sHistory.append(s); yHistory.append(yDiff); rhoHistory.append(1 / sy)
+                sHistory.append(s)
+                yHistory.append(yDiff)
+                rhoHistory.append(1 / sy)
                 if sHistory.count > memory {
-                    sHistory.removeFirst(); yHistory.removeFirst(); rhoHistory.removeFirst()
+                    sHistory.removeFirst()
+                    yHistory.removeFirst()
+                    rhoHistory.removeFirst()
                 }
             }
             if improvement <= 1e-12 * max(1, abs(fx)) { break }

@@ -38,8 +38,8 @@ enum LogEI {
             tail = Double(k) / (t + tail)
             k -= 1
         }
-        let c = 1 / (t + tail)        // C(t) = T₁
-        let m = 1 / (t + c)           // Mills ratio
+        let c = 1 / (t + tail)  // C(t) = T₁
+        let m = 1 / (t + c)  // Mills ratio
         let logH = -0.5 * t * t - logSqrt2Pi + log(m) + log(c)
         return (logH, 1 / c, 1 + t / c)
     }
@@ -52,8 +52,10 @@ enum LogEI {
 
     /// log EI and its gradient, from the posterior's: d logEI/dμ = g/σ, d logEI/dσ = (1 − z g)/σ,
     /// dσ = dvar / (2σ).
-    static func valueAndGradient(mean: Double, variance: Double, best: Double,
-                                 dMean: [Double], dVariance: [Double]) -> (value: Double, gradient: [Double]) {
+    static func valueAndGradient(
+        mean: Double, variance: Double, best: Double,
+        dMean: [Double], dVariance: [Double]
+    ) -> (value: Double, gradient: [Double]) {
         let sigma = (max(variance, 0) + varianceGuard).squareRoot()
         let z = (mean - best) / sigma
         let h = logH(z)

@@ -57,11 +57,12 @@ struct MarginalLikelihood {
     func negativeLogPosterior(theta: [Double]) -> (value: Double, gradient: [Double])? {
         let p = parameters(theta)
         guard p.amplitude.isFinite, p.noiseVariance.isFinite, p.inverseSquaredLengthScales.allSatisfy(\.isFinite),
-              p.warps.allSatisfy({ $0.map { $0.a.isFinite && $0.b.isFinite && $0.a > 0 && $0.b > 0 } ?? true }) else { return nil }
+            p.warps.allSatisfy({ $0.map { $0.a.isFinite && $0.b.isFinite && $0.a > 0 && $0.b > 0 } ?? true })
+        else { return nil }
         let rho = p.inverseSquaredLengthScales
         let s = p.amplitude
         let d = dimensions
-        var kf = [Double](repeating: 0, count: n * n)     // K_f lower triangle, then K's diagonal
+        var kf = [Double](repeating: 0, count: n * n)  // K_f lower triangle, then K's diagonal
         var slope = [Double](repeating: 0, count: n * n)  // s · dk/d(r²)
         var r2 = [Double](repeating: 0, count: n * n)
         // Warped dimensions: w(x), dw/d ln a, dw/d ln b at every point, for this θ.
@@ -126,7 +127,9 @@ struct MarginalLikelihood {
             if isWarped[i] {
                 // ∂K/∂log ρᵢ = slope · ρᵢ dᵢ², ∂K/∂ln aᵢ = slope · ρᵢ · 2 dᵢ (∂w_a/∂ln a − ∂w_b/∂ln a), same for b.
                 let w = warpedColumns[i]
-                var t = 0.0, ta = 0.0, tb = 0.0
+                var t = 0.0
+                var ta = 0.0
+                var tb = 0.0
                 for a in 0..<n {
                     let row = a * n
                     for b in 0..<a {

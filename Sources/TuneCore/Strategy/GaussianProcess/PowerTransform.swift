@@ -66,7 +66,8 @@ struct PowerTransform: Sendable, Equatable {
     /// The profile log-likelihood of λ (constants dropped); −∞ where ψ is degenerate.
     static func logLikelihood(_ values: [Double], family: Family, lambda: Double) -> Double {
         let n = Double(values.count)
-        var mean = 0.0, jacobian = 0.0
+        var mean = 0.0
+        var jacobian = 0.0
         var t = [Double](repeating: 0, count: values.count)
         for (i, x) in values.enumerated() {
             switch family {
@@ -94,27 +95,40 @@ struct PowerTransform: Sendable, Equatable {
         if family == .boxCox, !values.allSatisfy({ $0 > 0 }) { return nil }
         let f = { (l: Double) in logLikelihood(values, family: family, lambda: l) }
         // Coarse grid, then golden section inside the best cell's neighbours.
-        let lo = lambdaRange.lowerBound, hi = lambdaRange.upperBound
+        let lo = lambdaRange.lowerBound
+        let hi = lambdaRange.upperBound
         let steps = 24
         let h = (hi - lo) / Double(steps)
-        var bestK = 0, bestValue = -Double.infinity
+        var bestK = 0
+        var bestValue = -Double.infinity
         for k in 0...steps {
             let v = f(lo + Double(k) * h)
-            if v > bestValue { bestValue = v; bestK = k }
+            if v > bestValue {
+                bestValue = v
+                bestK = k
+            }
         }
         guard bestValue.isFinite else { return nil }
         var a = lo + Double(max(bestK - 1, 0)) * h
         var b = lo + Double(min(bestK + 1, steps)) * h
         let ratio = (5.0.squareRoot() - 1) / 2
-        var c = b - ratio * (b - a), d = a + ratio * (b - a)
-        var fc = f(c), fd = f(d)
+        var c = b - ratio * (b - a)
+        var d = a + ratio * (b - a)
+        var fc = f(c)
+        var fd = f(d)
         for _ in 0..<40 where b - a > 1e-6 {
             if fc >= fd {
-                b = d; d = c; fd = fc
-                c = b - ratio * (b - a); fc = f(c)
+                b = d
+                d = c
+                fd = fc
+                c = b - ratio * (b - a)
+                fc = f(c)
             } else {
-                a = c; c = d; fc = fd
-                d = a + ratio * (b - a); fd = f(d)
+                a = c
+                c = d
+                fc = fd
+                d = a + ratio * (b - a)
+                fd = f(d)
             }
         }
         let lambda = fc >= fd ? c : d

@@ -30,8 +30,11 @@ struct ProposalModel {
         }
 
         let modelIndices = data.subset(cap: options.modelPoints)
-        guard var gp = GaussianProcess(x: modelIndices.flatMap { data.x[$0] }, y: modelIndices.map { data.y[$0] },
-                                       isCategorical: isCategorical, parameters: parameters) else { return nil }
+        guard
+            var gp = GaussianProcess(
+                x: modelIndices.flatMap { data.x[$0] }, y: modelIndices.map { data.y[$0] },
+                isCategorical: isCategorical, parameters: parameters)
+        else { return nil }
         let worst = data.y.min() ?? 0
         let best = data.y[bestIndex]
         if let conditioned = gp.conditioned(on: data.failed, values: data.failed.map { _ in worst }) { gp = conditioned }
@@ -71,11 +74,13 @@ struct ProposalModel {
         // measured on the points it saw.
         let d = encoding.count
         let rows = ObservedData.subset(of: y, cap: Self.warpFitPoints)
-        let xs = rows.flatMap { x[($0 * d)..<($0 * d + d)] }, ys = rows.map { y[$0] }
+        let xs = rows.flatMap { x[($0 * d)..<($0 * d + d)] }
+        let ys = rows.map { y[$0] }
         let warped = MarginalLikelihood(x: xs, y: ys, isCategorical: isCategorical, warped: warpable)
         guard let before = warped.negativeLogPosterior(theta: start.theta)?.value,
-              let warpedFit = warped.fit(starts: [start], maxIterations: options.fitIterations),
-              before - warpedFit.value >= Self.warpEvidence else { return unwarped }
+            let warpedFit = warped.fit(starts: [start], maxIterations: options.fitIterations),
+            before - warpedFit.value >= Self.warpEvidence
+        else { return unwarped }
         return warpedFit.parameters
     }
 
@@ -85,7 +90,8 @@ struct ProposalModel {
         let options = strategy.options
         var generator = SeededGenerator(seed: strategy.seed ^ BayesianStrategy.candidateSalt, stream: UInt64(truncatingIfNeeded: trialId))
         let sequence = KroneckerSequence(dimension: encoding.count, generator: &generator)
-        let candidateCount = observations <= options.fitPoints
+        let candidateCount =
+            observations <= options.fitPoints
             ? options.candidates
             : max(options.candidates / 4, options.candidates * options.fitPoints / observations)
         // Half the candidates are even in the declared unit cube, half even in the warped space
@@ -100,7 +106,8 @@ struct ProposalModel {
             return encoding.fromUnitCube(u)
         }
         var fantasyGenerator = SeededGenerator(seed: strategy.seed ^ BayesianStrategy.fantasySalt, stream: UInt64(truncatingIfNeeded: trialId))
-        let acquisition: any Acquisition = FantasyImprovement(gp: gp, pending: pending, best: best, generator: &fantasyGenerator)
+        let acquisition: any Acquisition =
+            FantasyImprovement(gp: gp, pending: pending, best: best, generator: &fantasyGenerator)
             ?? ExpectedImprovement(gp: gp, best: best)
         let optimizer = AcquisitionOptimizer(acquisition: acquisition, encoding: encoding)
         let ranked = optimizer.maximize(candidates: candidates, observedBest: bestPoint, starts: options.starts, generator: &generator)

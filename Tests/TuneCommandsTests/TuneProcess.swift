@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TuneTestSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -47,24 +48,21 @@ enum TuneBinary {
 
 /// A fresh temporary folder for one test: tune runs in `dir`, its store is `dir/.tune`.
 /// Captured output goes to a sibling folder, so `dir` holds only what the test and tune put there.
+/// The folder is a `TemporaryFolder`, removed with everything in it when the sandbox goes away.
 final class Sandbox: @unchecked Sendable {
+    private let folder: TemporaryFolder
     let root: URL
     let dir: URL
     private let io: URL
     private var counter = 0
 
     init() throws {
-        root = FileManager.default.temporaryDirectory
-            .appendingPathComponent("tune-e2e-\(UUID().uuidString.prefix(8))", isDirectory: true)
-            .resolvingSymlinksInPath()
+        folder = try TemporaryFolder("tune-e2e")
+        root = URL(fileURLWithPath: folder.path, isDirectory: true)
         dir = root.appendingPathComponent("work", isDirectory: true)
         io = root.appendingPathComponent("io", isDirectory: true)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: io, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: root)
     }
 
     /// Absolute path of `name` inside `dir`.
@@ -73,20 +71,16 @@ final class Sandbox: @unchecked Sendable {
     /// The default job store.
     var store: String { path(".tune") }
 
+    /// Writes `name` inside `dir` (its folders made as needed); its path.
     @discardableResult
     func write(_ name: String, _ text: String) throws -> String {
-        let target = path(name)
-        try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: URL(fileURLWithPath: target))
-        return target
+        try folder.write("work/" + name, text)
     }
 
     /// A POSIX sh trial script, made executable.
     @discardableResult
     func script(_ name: String, _ body: String) throws -> String {
-        let target = try write(name, "#!/bin/sh\n" + body + (body.hasSuffix("\n") ? "" : "\n"))
-        chmod(target, 0o755)
-        return target
+        try folder.script("work/" + name, body)
     }
 
     func read(_ name: String) -> String? {

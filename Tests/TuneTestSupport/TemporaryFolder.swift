@@ -25,16 +25,26 @@ public final class TemporaryFolder: @unchecked Sendable {
     /// Writes a file (its folders made as needed); its path.
     @discardableResult
     public func write(_ name: String, _ text: String) throws -> String {
+        try writeData(name, Data(text.utf8))
+    }
+
+    /// Writes `bytes` as the whole file (its folders made as needed); its path.
+    @discardableResult
+    public func write(_ name: String, _ bytes: [UInt8]) throws -> String {
+        try writeData(name, Data(bytes))
+    }
+
+    private func writeData(_ name: String, _ data: Data) throws -> String {
         let file = path(name)
         try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+        try data.write(to: URL(fileURLWithPath: file))
         return file
     }
 
-    /// An executable `/bin/sh` script with `body`; its path.
+    /// An executable `/bin/sh` script with `body` (a line end added if it has none); its path.
     @discardableResult
     public func script(_ name: String, _ body: String) throws -> String {
-        let file = try write(name, "#!/bin/sh\n" + body + "\n")
+        let file = try write(name, "#!/bin/sh\n" + body + (body.hasSuffix("\n") ? "" : "\n"))
         chmod(file, 0o755)
         return file
     }

@@ -9,7 +9,7 @@ import Testing
 
 /// The configs mutations start from: the examples, and every shape and type written by hand.
 private let seedConfigs: [String] = {
-    let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let repository = Fixtures.repository
     let examples = ["Examples/synthetic/tuning.yml", "Examples/synthetic/tuning-grid.yml", "Examples/keras-mnist/tuning.yml",
                     "Examples/keras-tensorboard/tuning.yml", "Examples/pytorch-tensorboard/tuning.yml"]
     let files = examples.compactMap { try? String(contentsOf: repository.appendingPathComponent($0), encoding: .utf8) }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TuneCore
+import TuneTestSupport
 
 /// The Slurm launcher's parts that need no cluster: the srun command line, the on-node check (run
 /// by a real `sh`), how Slurm's own lines and job states are read, and the journaled status.
@@ -66,10 +67,10 @@ struct SlurmUnitTests {
     }
 
     @Test func theWrapperRunsTheTrialOnlyWhereItsFolderIs() throws {
-        let dir = try ScratchDirectory()
-        let job = dir.file("store/job")
+        let dir = try TemporaryFolder("tune-slurm")
+        let job = dir.path("store/job")
         try FileManager.default.createDirectory(atPath: job + "/trials/1", withIntermediateDirectories: true)
-        let work = dir.file("work with space")
+        let work = dir.path("work with space")
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
 
         // No journal beside the trials: this is not the store tune writes (another machine's disk).
@@ -83,9 +84,9 @@ struct SlurmUnitTests {
         #expect(result.out == "\(work)\n--x=1|a b\n", "runs in the working directory with the arguments intact: \(result)")
         #expect(result.err.hasPrefix("tune-slurm: started: job ? step ? node "), "says where it runs: \(result.err)")
 
-        result = try runWrapper(trialDirectory: job + "/trials/1", workingDirectory: dir.file("gone"), ["/bin/echo", "ran"])
+        result = try runWrapper(trialDirectory: job + "/trials/1", workingDirectory: dir.path("gone"), ["/bin/echo", "ran"])
         #expect(result.status == SlurmWrapper.failureExitCode)
-        #expect(result.err.contains("cannot enter the working directory \(dir.file("gone"))"), "\(result.err)")
+        #expect(result.err.contains("cannot enter the working directory \(dir.path("gone"))"), "\(result.err)")
     }
 
     @Test func theStartedLineGivesTheJobOrStepAndTheNode() {
@@ -159,15 +160,9 @@ struct SlurmUnitTests {
 @Suite("Slurm queue and checks, with fake commands")
 struct SlurmFakeCommandTests {
     /// A folder of executable scripts named like Slurm's commands.
-    static func fakeTools(_ dir: ScratchDirectory, squeue: String = "exit 0", sinfo: String = "exit 0") throws -> SlurmTools {
-        func script(_ name: String, _ body: String) throws -> String {
-            let path = dir.file(name)
-            try ("#!/bin/sh\n" + body + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-            chmod(path, 0o755)
-            return path
-        }
-        return SlurmTools(srun: try script("srun", "exit 1"), squeue: try script("squeue", squeue), scancel: try script("scancel", "exit 0"),
-                          scontrol: try script("scontrol", "exit 1"), sinfo: try script("sinfo", sinfo))
+    static func fakeTools(_ dir: TemporaryFolder, squeue: String = "exit 0", sinfo: String = "exit 0") throws -> SlurmTools {
+        SlurmTools(srun: try dir.script("srun", "exit 1"), squeue: try dir.script("squeue", squeue), scancel: try dir.script("scancel", "exit 0"),
+                   scontrol: try dir.script("scontrol", "exit 1"), sinfo: try dir.script("sinfo", sinfo))
     }
 
     /// Ticks until the background squeue has answered (a few ms).
@@ -179,7 +174,7 @@ struct SlurmFakeCommandTests {
     }
 
     @Test func squeueRowsUpdateTheTrialsItWatches() throws {
-        let dir = try ScratchDirectory()
+        let dir = try TemporaryFolder("tune-slurm")
         let tools = try Self.fakeTools(dir, squeue: """
             echo '41|tune-j-1|RUNNING|None|n7'
             echo '42|tune-j-2|PENDING|Resources|'
@@ -199,7 +194,7 @@ struct SlurmFakeCommandTests {
     }
 
     @Test func stepsListedByTheAllocationAreRunning() throws {
-        let dir = try ScratchDirectory()
+        let dir = try TemporaryFolder("tune-slurm")
         let tools = try Self.fakeTools(dir, squeue: """
             [ "$3" = --jobs=77 ] || exit 3
             echo '77.0|tune-j-1|n7'
@@ -213,7 +208,7 @@ struct SlurmFakeCommandTests {
     }
 
     @Test func aStoreOnALocalDiskIsNotedWhenOtherNodesRunTheTrials() throws {
-        let dir = try ScratchDirectory()
+        let dir = try TemporaryFolder("tune-slurm")
         var system = utsname()
         uname(&system)
         let host = withUnsafeBytes(of: system.nodename) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
@@ -222,7 +217,9 @@ struct SlurmFakeCommandTests {
                                                        environment: ProcessInfo.processInfo.environment)
         #expect(note?.contains("the job store /dev/shm/tune-store is on a local file system") == true, "\(String(describing: note))")
         #expect(note?.contains("node01,node02") == true)
-        let alone = try Self.fakeTools(try ScratchDirectory(), sinfo: "echo '\(host)'")
+        // A folder of its own, held while the check runs (the scripts go with the folder).
+        let aloneFolder = try TemporaryFolder("tune-slurm")
+        let alone = try Self.fakeTools(aloneFolder, sinfo: "echo '\(host)'")
         #expect(SlurmPreflight.sharedFilesystemNote(storeRoot: "/dev/shm/tune-store", settings: SlurmSettings(), tools: alone,
                                                     environment: ProcessInfo.processInfo.environment) == nil,
                 "a one-node cluster on this machine sees its disk")

@@ -1,26 +1,13 @@
 import Foundation
 import Testing
 @testable import TuneCore
+import TuneTestSupport
 
 private func render(_ readings: [MetricReading]) -> [String] {
     readings.map { reading in
         let value = reading.value.isNaN ? "nan" : "\(reading.value)"
         return "\(reading.tag)=\(value)@\(reading.step)"
     }
-}
-
-/// A fresh directory per test, removed at the end.
-private final class TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("tune-hypertune-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
 }
 
 /// One line as cloudml-hypertune 0.1.0.dev6 writes it (`json.dumps(body, sort_keys=True)`).
@@ -42,9 +29,7 @@ private func rewrite(_ path: String, lines: [String]) throws {
 
 @Suite("HypertuneFileSource")
 struct HypertuneFileSourceTests {
-    static let fixturePath = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/hypertune/output.metric").path
+    static let fixturePath = Fixtures.path("hypertune/output.metric")
 
     @Test func readsTheRealPackagesFile() {
         var source = HypertuneFileSource(path: Self.fixturePath)
@@ -64,7 +49,7 @@ struct HypertuneFileSourceTests {
     }
 
     @Test func missingFileIsNotAnError() throws {
-        let dir = try TemporaryDirectory()
+        let dir = try TemporaryFolder("tune-hypertune")
         var source = HypertuneFileSource(path: dir.path("absent/output.metrics"))
         #expect(source.poll().isEmpty)
         #expect(source.poll().isEmpty)
@@ -72,7 +57,7 @@ struct HypertuneFileSourceTests {
     }
 
     @Test func rewritesBetweenPollsGiveOnlyNewReadings() throws {
-        let dir = try TemporaryDirectory()
+        let dir = try TemporaryFolder("tune-hypertune")
         let path = dir.path("output.metrics")
         var source = HypertuneFileSource(path: path)
         #expect(source.poll().isEmpty)
@@ -104,7 +89,7 @@ struct HypertuneFileSourceTests {
         // The fixture's lines, as the package wrote them one report at a time.
         let lines = try String(contentsOfFile: Self.fixturePath, encoding: .utf8)
             .split(separator: "\n").map(String.init)
-        let dir = try TemporaryDirectory()
+        let dir = try TemporaryFolder("tune-hypertune")
         let path = dir.path("output.metric")
         var source = HypertuneFileSource(path: path)
         var all: [MetricReading] = []
@@ -119,7 +104,7 @@ struct HypertuneFileSourceTests {
     }
 
     @Test func malformedLineGivesOneWarningAndOtherLinesAreRead() throws {
-        let dir = try TemporaryDirectory()
+        let dir = try TemporaryFolder("tune-hypertune")
         let path = dir.path("output.metrics")
         var source = HypertuneFileSource(path: path)
         let good1 = packageLine(tag: "acc", value: "0.5", step: 1, timestamp: 1.5)
@@ -147,7 +132,7 @@ struct HypertuneFileSourceTests {
         "{\"acc\": [0.5]}",
     ])
     func badLine(line: String) throws {
-        let dir = try TemporaryDirectory()
+        let dir = try TemporaryFolder("tune-hypertune")
         let path = dir.path("output.metrics")
         try rewrite(path, lines: [line, "{\"loss\": 0.25, \"global_step\": 4}"])
         var source = HypertuneFileSource(path: path)
@@ -158,7 +143,7 @@ struct HypertuneFileSourceTests {
     }
 
     @Test func numbersAndStringsAreBothValues() throws {
-        let dir = try TemporaryDirectory()
+        let dir = try TemporaryFolder("tune-hypertune")
         let path = dir.path("output.metrics")
         try rewrite(path, lines: [
             "{\"a\": 0.5, \"global_step\": 7, \"timestamp\": 1}",
@@ -171,7 +156,7 @@ struct HypertuneFileSourceTests {
     }
 
     @Test func unterminatedLastLineIsReadWhenComplete() throws {
-        let dir = try TemporaryDirectory()
+        let dir = try TemporaryFolder("tune-hypertune")
         let path = dir.path("output.metrics")
         var source = HypertuneFileSource(path: path)
         let line = packageLine(tag: "acc", value: "0.5", step: 1, timestamp: 1.5)
@@ -186,15 +171,15 @@ struct HypertuneFileSourceTests {
     }
 
     @Test func directoryGivesOneWarning() throws {
-        let dir = try TemporaryDirectory()
-        var source = HypertuneFileSource(path: dir.url.path)
+        let dir = try TemporaryFolder("tune-hypertune")
+        var source = HypertuneFileSource(path: dir.path)
         #expect(source.poll().isEmpty)
         #expect(source.poll().isEmpty)
         #expect(source.takeWarnings().count == 1)
     }
 
     @Test func invalidUTF8DoesNotCrash() throws {
-        let dir = try TemporaryDirectory()
+        let dir = try TemporaryFolder("tune-hypertune")
         let path = dir.path("output.metrics")
         var bytes: [UInt8] = [0xFF, 0xFE, 0x0A]
         bytes += Array("{\"acc\": \"0.5\", \"trial\": \"".utf8) + [0xC3, 0x28] + Array("\"}\n".utf8)

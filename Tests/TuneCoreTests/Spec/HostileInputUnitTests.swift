@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TuneCore
+import TuneTestSupport
 
 // Issue 5, hostile input, at the library level: configs that must be refused quickly and clearly,
 // bounds at the edge of Double and Int, objectives that are not numbers, lines too long to read,
@@ -128,11 +129,8 @@ struct HostileConfigTests {
     }
 
     @Test func oversizedFileIsRefusedUnread() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tune-big-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("c.yml").path
-        try Data(repeating: 0x23, count: ConfigLimits.maxBytes + 1).write(to: URL(fileURLWithPath: path))
+        let folder = try TemporaryFolder("tune-big")
+        let path = try folder.write("c.yml", [UInt8](repeating: 0x23, count: ConfigLimits.maxBytes + 1))
         let error = try #require(throws: SpecError.self) { try SpecLoader.load(path: path) }
         #expect(error.description.contains("is larger than 16 MB"), "\(error)")
         #expect(error.hint?.contains("not a data file") == true)

@@ -4,6 +4,7 @@ import Testing
 import Glibc
 #endif
 @testable import TuneCore
+import TuneTestSupport
 
 @Suite("Trial arguments, environment and working directory")
 struct TrialArgumentsTests {
@@ -42,11 +43,11 @@ struct TrialArgumentsTests {
     }
 
     @Test func workingDirectoryLinksEveryEntryButTheStore() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("twd-\(UUID().uuidString.prefix(8))").path
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let folder = try TemporaryFolder("twd")
+        let root = folder.path
         let work = root + "/work"
-        for folder in ["/data", "/.tune/j/trials/1", "/trainer"] {
-            try FileManager.default.createDirectory(atPath: work + folder, withIntermediateDirectories: true)
+        for entry in ["/data", "/.tune/j/trials/1", "/trainer"] {
+            try FileManager.default.createDirectory(atPath: work + entry, withIntermediateDirectories: true)
         }
         try Data("x".utf8).write(to: URL(fileURLWithPath: work + "/train.py"))
         let cwd = work + "/.tune/j/trials/1/cwd"
@@ -64,8 +65,8 @@ struct TrialArgumentsTests {
     }
 
     @Test func eventFilesBehindTheWorkingDirectorysLinksAreNotTheTrials() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("twe-\(UUID().uuidString.prefix(8))").path
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let folder = try TemporaryFolder("twe")
+        let root = folder.path
         try FileManager.default.createDirectory(atPath: root + "/work/logs", withIntermediateDirectories: true)
         try Data().write(to: URL(fileURLWithPath: root + "/work/logs/events.out.tfevents.1.old"))
         let trial = root + "/trial"
@@ -78,9 +79,8 @@ struct TrialArgumentsTests {
     }
 
     @Test func fileChangeWatchCountsEveryWrite() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("fcw-\(UUID().uuidString.prefix(8))").path
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let folder = try TemporaryFolder("fcw")
+        let root = folder.path
         try FileManager.default.createDirectory(atPath: root + "/other-trial", withIntermediateDirectories: true)
         let watcher = try #require(FileChangeWatch())
         let watch = try #require(watcher.watch(folder: root, name: "m"))

@@ -1,23 +1,10 @@
 import Foundation
 import Testing
 import TuneCore
+import TuneTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// A fresh directory per test, removed at the end.
-final class ScratchDirectory: Sendable {
-    let path: String
-
-    init(_ label: String = "journal") throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("tune-\(label)-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    func file(_ name: String) -> String { path + "/" + name }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
 
 /// Times that survive the journal's seconds-since-1970 Double exactly.
 private func t(_ seconds: Double) -> Date { Date(timeIntervalSince1970: 1_700_000_000 + seconds) }
@@ -86,8 +73,8 @@ struct JournalTests {
     ]
 
     @Test func everyEventRoundTrips() throws {
-        let dir = try ScratchDirectory()
-        let path = dir.file("journal.jsonl")
+        let dir = try TemporaryFolder("tune-journal")
+        let path = dir.path("journal.jsonl")
         try write(Self.plainEvents, to: path)
 
         let (events, skipped) = try Journal.read(path: path)
@@ -101,8 +88,8 @@ struct JournalTests {
     }
 
     @Test func nonFiniteMetricValuesRoundTrip() throws {
-        let dir = try ScratchDirectory()
-        let path = dir.file("journal.jsonl")
+        let dir = try TemporaryFolder("tune-journal")
+        let path = dir.path("journal.jsonl")
         let readings = [reading(.nan, step: 1), reading(.infinity, step: 2), reading(-.infinity, step: 3),
                         reading(0.1 + 0.2, step: 4), reading(-0.0, step: 5), reading(.leastNonzeroMagnitude, step: 6),
                         reading(.greatestFiniteMagnitude, step: 7)]
@@ -126,8 +113,8 @@ struct JournalTests {
     }
 
     @Test func tornLastLineIsIgnoredAndDoesNotMerge() throws {
-        let dir = try ScratchDirectory()
-        let path = dir.file("journal.jsonl")
+        let dir = try TemporaryFolder("tune-journal")
+        let path = dir.path("journal.jsonl")
         let first = Array(Self.plainEvents.prefix(4))
         try write(first, to: path)
 
@@ -155,8 +142,8 @@ struct JournalTests {
     }
 
     @Test func writerOnAFileEndingInANewlineAddsNoBlankLine() throws {
-        let dir = try ScratchDirectory()
-        let path = dir.file("journal.jsonl")
+        let dir = try TemporaryFolder("tune-journal")
+        let path = dir.path("journal.jsonl")
         try write(Array(Self.plainEvents.prefix(2)), to: path)
         try write(Array(Self.plainEvents[2..<4]), to: path)
         let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -165,8 +152,8 @@ struct JournalTests {
     }
 
     @Test func corruptLineInTheMiddleIsSkippedAndCounted() throws {
-        let dir = try ScratchDirectory()
-        let path = dir.file("journal.jsonl")
+        let dir = try TemporaryFolder("tune-journal")
+        let path = dir.path("journal.jsonl")
         try write(Array(Self.plainEvents.prefix(3)), to: path)
         try appendRaw("{\"event\":\"metrics\",\"trial\":garbage\n", to: path)
         try appendRaw("{\"event\":\"no_such_event\",\"trial\":1}\n", to: path)
@@ -179,29 +166,29 @@ struct JournalTests {
     }
 
     @Test func aJournalMustStartWithItsHeader() throws {
-        let dir = try ScratchDirectory()
-        let path = dir.file("journal.jsonl")
+        let dir = try TemporaryFolder("tune-journal")
+        let path = dir.path("journal.jsonl")
         try write([.trialCreated(trial: 1, parameters: [:], time: t(1))], to: path)
         #expect(throws: StoreError.self) { try Journal.replay(path: path) }
         #expect(Journal.readHeader(path: path) == nil)
-        #expect(throws: StoreError.self) { try Journal.read(path: dir.file("missing.jsonl")) }
+        #expect(throws: StoreError.self) { try Journal.read(path: dir.path("missing.jsonl")) }
     }
 
     /// The format is in the header: written as the current one, read as 1 where an earlier
     /// release wrote none, and a newer one is refused without touching the file.
     @Test func theFormatIsVersioned() throws {
-        let dir = try ScratchDirectory()
-        let path = dir.file("journal.jsonl")
+        let dir = try TemporaryFolder("tune-journal")
+        let path = dir.path("journal.jsonl")
         try write(Self.plainEvents, to: path)
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.split(separator: "\n").first?.contains("\"format\":\(JournalFormat.current)") == true)
         #expect(try Journal.replay(path: path).header.format == JournalFormat.current)
 
-        let old = dir.file("old.jsonl")
+        let old = dir.path("old.jsonl")
         try Data(text.replacingOccurrences(of: ",\"format\":\(JournalFormat.current)", with: "").utf8).write(to: URL(fileURLWithPath: old))
         #expect(try Journal.replay(path: old).header.format == 1)
 
-        let newer = dir.file("newer.jsonl")
+        let newer = dir.path("newer.jsonl")
         let future = text.replacingOccurrences(of: "\"format\":\(JournalFormat.current)", with: "\"format\":\(JournalFormat.current + 1)")
         try Data(future.utf8).write(to: URL(fileURLWithPath: newer))
         #expect {
@@ -213,14 +200,14 @@ struct JournalTests {
     }
 
     @Test func readHeaderReadsOnlyTheFirstEvent() throws {
-        let dir = try ScratchDirectory()
-        let path = dir.file("journal.jsonl")
+        let dir = try TemporaryFolder("tune-journal")
+        let path = dir.path("journal.jsonl")
         try write(Self.plainEvents, to: path)
         #expect(Journal.readHeader(path: path) == header())
         // A header line longer than one read chunk.
         var big = header(id: "big")
         big.configText = String(repeating: "# a long comment line\n", count: 10_000)
-        let bigPath = dir.file("big.jsonl")
+        let bigPath = dir.path("big.jsonl")
         try write([.jobCreated(big)], to: bigPath)
         #expect(Journal.readHeader(path: bigPath) == big)
     }
@@ -251,8 +238,8 @@ struct JobRecordTests {
     }
 
     static func replay(_ events: [JournalEvent]) throws -> JobRecord {
-        let dir = try ScratchDirectory()
-        let path = dir.file("journal.jsonl")
+        let dir = try TemporaryFolder("tune-journal")
+        let path = dir.path("journal.jsonl")
         try write(events, to: path)
         return try Journal.replay(path: path)
     }
@@ -340,7 +327,7 @@ struct JobRecordTests {
 @Suite("JobStore")
 struct JobStoreTests {
     @Test func createJobTwiceFails() throws {
-        let dir = try ScratchDirectory("store")
+        let dir = try TemporaryFolder("tune-store")
         let store = JobStore(root: dir.path + "/nested/.tune")
         _ = try store.createJob(header(id: "exp1"))
         #expect(throws: StoreError.jobExists(name: "exp1", store: store.root)) {
@@ -364,7 +351,7 @@ struct JobStoreTests {
     }
 
     @Test func latestIsTheNewestByCreateTime() throws {
-        let dir = try ScratchDirectory("store")
+        let dir = try TemporaryFolder("tune-store")
         let store = JobStore(root: dir.path)
         #expect(throws: StoreError.noSuchJob(name: "latest", store: store.root, known: [])) { try store.resolve("latest") }
 
@@ -373,7 +360,7 @@ struct JobStoreTests {
         _ = try store.createJob(header(id: "a-new", created: t(300)))
         _ = try store.createJob(header(id: "c-mid", created: t(200)))
         // Not a job: a stray folder without a journal is left out.
-        try FileManager.default.createDirectory(atPath: dir.file("stray"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir.path("stray"), withIntermediateDirectories: true)
 
         #expect(try store.resolve("latest") == "a-new")
         #expect(try store.resolve("c-mid") == "c-mid")
@@ -385,7 +372,7 @@ struct JobStoreTests {
     }
 
     @Test func generatedIdFormat() throws {
-        let dir = try ScratchDirectory("store")
+        let dir = try TemporaryFolder("tune-store")
         let store = JobStore(root: dir.path)
         let now = Date(timeIntervalSince1970: 1_763_827_530.5)
         let id = store.generateJobId(now: now)
@@ -421,8 +408,8 @@ struct JobStoreTests {
 @Suite("JobLock")
 struct JobLockTests {
     @Test func secondLockFailsWhileHeld() throws {
-        let dir = try ScratchDirectory("lock")
-        let path = dir.file("lock")
+        let dir = try TemporaryFolder("tune-lock")
+        let path = dir.path("lock")
         #expect(JobLock.holder(path: path) == nil) // no file yet
 
         var lock: JobLock? = try JobLock(path: path, job: "exp1")
@@ -439,7 +426,7 @@ struct JobLockTests {
     }
 
     @Test func storeReportsTheRunner() throws {
-        let dir = try ScratchDirectory("lock")
+        let dir = try TemporaryFolder("tune-lock")
         let store = JobStore(root: dir.path)
         _ = try store.createJob(header(id: "exp1"))
         #expect(store.runnerPid("exp1") == nil)
@@ -468,8 +455,8 @@ private final class WriterStatus: @unchecked Sendable {
 @Suite("Reading while a job is written")
 struct ConcurrentReadTests {
     @Test func readerSeesAConsistentJobWhileAWriterAppends() throws {
-        let dir = try ScratchDirectory("concurrent")
-        let path = dir.file("journal.jsonl")
+        let dir = try TemporaryFolder("tune-concurrent")
+        let path = dir.path("journal.jsonl")
         try write([.jobCreated(header())], to: path)
         let trials = 300
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TuneCore
+import TuneTestSupport
 
 /// The spec every shape below describes.
 private let expectedSpec = TuningSpec(
@@ -584,20 +585,17 @@ struct SpecLoaderErrorTests {
 struct SpecLoaderFileTests {
     @Test("reads a file and names it as given")
     func readsFile() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tune-spec-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("tuning.yml").path
-        try Data(specBody.utf8).write(to: URL(fileURLWithPath: path))
+        let folder = try TemporaryFolder("tune-spec")
+        let path = try folder.write("tuning.yml", specBody)
         #expect(try SpecLoader.load(path: path).spec == expectedSpec)
 
-        try Data("maxTrails: 3\n".utf8).write(to: URL(fileURLWithPath: path))
+        try folder.write("tuning.yml", "maxTrails: 3\n")
         #expect(throws: SpecError(file: path, line: 1, column: 1, key: "maxTrails", message: "unknown key 'maxTrails'",
                                   hint: "did you mean 'maxTrials'?")) {
             try SpecLoader.load(path: path)
         }
 
-        try Data([0x67, 0x6F, 0xC3, 0x28]).write(to: URL(fileURLWithPath: path))
+        try folder.write("tuning.yml", [0x67, 0x6F, 0xC3, 0x28])
         #expect(throws: SpecError(file: path, line: 1, column: 3, message: "byte 0xC3 is not UTF-8 text",
                                   hint: "save the config as UTF-8 (a Latin-1 or UTF-16 file, or a binary file, cannot be read)")) {
             try SpecLoader.load(path: path)

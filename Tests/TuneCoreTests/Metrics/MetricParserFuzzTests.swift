@@ -5,8 +5,8 @@ import Testing
 // Property tests of every metric parser, with fixed seeds and a bounded number of cases (about a
 // second in all): printed lines (StdoutMetricParser and MetricLineScanner), the cloudml-hypertune
 // file (HypertuneFileSource and FlatJSON), and TensorFlow event files (EventFileReader and
-// EventDecoding). Random bytes never crash them; well-formed input reads back exactly what was
-// written; damaged event files are reported as warnings.
+// EventDecoding; those properties are in EventFiles/EventFileFuzzTests.swift). Random bytes never
+// crash them; well-formed input reads back exactly what was written.
 
 /// The same reading, with NaN equal to NaN and -0.0 told from 0.0.
 private func same(_ a: (String, Double), _ b: (String, Double)) -> Bool {
@@ -197,87 +197,6 @@ struct MetricParserFuzzTests {
             #expect(warnings.allSatisfy { $0.hasPrefix("/nonexistent/hypertune.metric:") })
             // Read again: nothing is reported twice.
             #expect(content.withUnsafeBufferPointer { source.read(contents: $0) }.isEmpty)
-        }
-    }
-}
-
-@Suite("Event file properties")
-struct EventFileFuzzTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/events")
-
-    /// A temporary folder for one test.
-    final class Folder {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tune-events-fuzz-\(UUID().uuidString)")
-        init() throws { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
-        deinit { try? FileManager.default.removeItem(at: url) }
-    }
-
-    struct Key: Hashable { var tag: String; var step: Int; var bits: UInt64 }
-
-    static func read(_ bytes: [UInt8], in folder: Folder) throws -> (readings: [Key], warnings: [String]) {
-        let path = folder.url.appendingPathComponent("events.out.tfevents.1.fuzz").path
-        // Plain write(2): Data.write syncs to disk, which makes hundreds of cases slow.
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        try #require(fd >= 0)
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        close(fd)
-        try #require(written == bytes.count)
-        var reader = EventFileReader(path: path, run: "")
-        var readings: [MetricReading] = []
-        var warnings: [String] = []
-        reader.read(budget: .max, readings: &readings, warnings: &warnings)
-        reader.warnIfCutShort(warnings: &warnings)
-        return (readings.map { Key(tag: $0.tag, step: $0.step, bits: $0.value.bitPattern) }, warnings)
-    }
-
-    @Test(.timeLimit(.minutes(1)), arguments: ["tf2/events.out.tfevents.1795372014.vm.8230.0.v2",
-                                               "tensorboardx/events.out.tfevents.1795372018.vm",
-                                               "pytorch/events.out.tfevents.1795372018.vm.8230.1"])
-    func damageIsWarnedAndNeverInventsReadings(fixture: String) throws {
-        let original = try [UInt8](Data(contentsOf: Self.fixtures.appendingPathComponent(fixture)))
-        let folder = try Folder()
-        let clean = try Self.read(original, in: folder)
-        try #require(!clean.readings.isEmpty && clean.warnings.isEmpty, "\(clean.warnings)")
-        let known = Set(clean.readings)
-        var rng = SeededGenerator(seed: 16)
-        for round in 0..<150 {
-            var bytes = original
-            let kind = rng.next() % 4
-            switch kind {
-            case 0:  // one byte changed: every byte is under a checksum
-                let at = Int(rng.next() % UInt64(bytes.count))
-                bytes[at] ^= UInt8(truncatingIfNeeded: rng.next() % 255 + 1)
-            case 1:  // cut short
-                bytes = Array(bytes.prefix(Int(rng.next() % UInt64(bytes.count))))
-            case 2:  // garbage appended
-                bytes += (0..<(rng.next() % 64 + 1)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
-            default:  // a run of bytes overwritten
-                let at = Int(rng.next() % UInt64(bytes.count))
-                for i in at..<min(bytes.count, at + Int(rng.next() % 40) + 1) { bytes[i] = UInt8(truncatingIfNeeded: rng.next()) }
-            }
-            let damaged = try Self.read(bytes, in: folder)
-            #expect(damaged.readings.allSatisfy(known.contains), "round \(round): a reading the file never held")
-            if kind != 1 && bytes != original {
-                #expect(!damaged.warnings.isEmpty, "round \(round) (kind \(kind)): damage goes unreported")
-            }
-            #expect(damaged.warnings.count <= EventFileReader.maxWarnings + 1)
-            #expect(damaged.warnings.allSatisfy { $0.contains("events.out.tfevents.1.fuzz") }, "\(damaged.warnings)")
-        }
-    }
-
-    @Test(.timeLimit(.minutes(1)))
-    func randomBytesNeverCrashTheReaderOrTheDecoder() throws {
-        let folder = try Folder()
-        var rng = SeededGenerator(seed: 17)
-        let frame = { (payload: [UInt8]) in TFRecord.frame(payload) }
-        for _ in 0..<300 {
-            let payload = (0..<(rng.next() % 200)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
-            // Valid framing around random data reaches the protobuf decoder; bare random bytes the framing.
-            let bytes = rng.next() % 2 == 0 ? frame(payload) + frame(Array(payload.reversed())) : payload
-            _ = try Self.read(bytes, in: folder)
-            var tags = TagTable(run: "")
-            var readings: [MetricReading] = []
-            _ = payload.withUnsafeBytes { try? EventDecoding.decode($0, tags: &tags, into: &readings) }
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TuneCore
+import TuneTestSupport
 
 private func render(_ readings: [MetricReading]) -> [String] {
     readings.map { "\($0.tag)=\($0.value)@\($0.step)" }
@@ -9,8 +10,8 @@ private func render(_ readings: [MetricReading]) -> [String] {
 private let fileName = "events.out.tfevents.1700000000.host.123.0"
 
 /// A source over `folder` that searches the folder again on every poll.
-private func source(_ folder: EventTestFolder) -> EventFilesSource {
-    var source = EventFilesSource(root: folder.root)
+private func source(_ folder: TemporaryFolder) -> EventFilesSource {
+    var source = EventFilesSource(root: folder.path)
     source.rescanInterval = .zero
     source.rescanCostFactor = 0
     return source
@@ -64,7 +65,7 @@ struct EventFilesTests {
     // MARK: Scalar encodings
 
     @Test func simpleValues() throws {
-        let folder = try EventTestFolder()
+        let folder = try TemporaryFolder("tune-events")
         try folder.write(fileName, EventProto.file([
             EventProto.fileVersion(),
             EventProto.event(step: 1, values: [EventProto.simpleValue(tag: "loss", 0.5), EventProto.simpleValue(tag: "accuracy", 0.25)]),
@@ -80,7 +81,7 @@ struct EventFilesTests {
     }
 
     @Test func tensorFloatValDoubleValAndUnpacked() throws {
-        let folder = try EventTestFolder()
+        let folder = try TemporaryFolder("tune-events")
         let scalars = EventProto.metadata(plugin: "scalars", dataClass: 1)
         try folder.write(fileName, EventProto.file([
             EventProto.event(step: 1, values: [
@@ -95,7 +96,7 @@ struct EventFilesTests {
     }
 
     @Test func tensorContentPacked() throws {
-        let folder = try EventTestFolder()
+        let folder = try TemporaryFolder("tune-events")
         let scalars = EventProto.metadata(plugin: "scalars")
         try folder.write(fileName, EventProto.file([
             EventProto.event(step: 7, values: [
@@ -108,7 +109,7 @@ struct EventFilesTests {
     }
 
     @Test func integerAndHalfTensors() throws {
-        let folder = try EventTestFolder()
+        let folder = try TemporaryFolder("tune-events")
         let scalars = EventProto.metadata(plugin: "scalars")
         try folder.write(fileName, EventProto.file([
             EventProto.event(step: 1, values: [
@@ -124,7 +125,7 @@ struct EventFilesTests {
     }
 
     @Test func metadataOnlyOnTheFirstEventOfATag() throws {
-        let folder = try EventTestFolder()
+        let folder = try TemporaryFolder("tune-events")
         try folder.write(fileName, EventProto.file([
             EventProto.fileVersion(),
             EventProto.event(step: 0, values: [EventProto.tf2Scalar(tag: "epoch_loss", 1.0, first: true)]),
@@ -137,7 +138,7 @@ struct EventFilesTests {
     }
 
     @Test func tensorsWithoutMetadataCountWhenRankZeroNumbers() throws {
-        let folder = try EventTestFolder()
+        let folder = try TemporaryFolder("tune-events")
         try folder.write(fileName, EventProto.file([
             EventProto.event(step: 3, values: [
                 EventProto.tensorValue(tag: "bare", tensor: EventProto.tensor(dtype: .float, floats: [0.5])),
@@ -151,7 +152,7 @@ struct EventFilesTests {
     }
 
     @Test func dataClassScalarWithoutPluginName() throws {
-        let folder = try EventTestFolder()
+        let folder = try TemporaryFolder("tune-events")
         try folder.write(fileName, EventProto.file([
             EventProto.event(step: 1, values: [
                 EventProto.tensorValue(tag: "x", tensor: EventProto.tensor(dtype: .double, dims: [1], doubles: [4]),
@@ -163,7 +164,7 @@ struct EventFilesTests {
     }
 
     @Test func nonScalarPluginsAreIgnored() throws {
-        let folder = try EventTestFolder()
+        let folder = try TemporaryFolder("tune-events")
         let histogram = EventProto.tensor(dtype: .double, dims: [2, 3], doubles: [0, 1, 5, 1, 2, 7])
         try folder.write(fileName, EventProto.file([
             EventProto.event(step: 1, values: [
@@ -190,7 +191,7 @@ struct EventFilesTests {
 
     @Test func pluginIsRememberedPerFile() throws {
         // The same tag in another run's file has its own metadata.
-        let folder = try EventTestFolder()
+        let folder = try TemporaryFolder("tune-events")
         try folder.write("a/" + fileName, EventProto.file([
             EventProto.event(step: 1, values: [EventProto.tensorValue(tag: "x", tensor: EventProto.tensor(dtype: .float, floats: [1]),
                                                                       metadata: EventProto.metadata(plugin: "histograms"))]),
@@ -203,7 +204,7 @@ struct EventFilesTests {
     }
 
     @Test func stepsAreTheEventsAndLargeStepsKept() throws {
-        let folder = try EventTestFolder()
+        let folder = try TemporaryFolder("tune-events")
         try folder.write(fileName, EventProto.file([
             EventProto.event(step: Int64.max, values: [EventProto.simpleValue(tag: "a", 1)]),
             EventProto.event(step: -5, values: [EventProto.simpleValue(tag: "a", 2)]),
@@ -230,7 +231,7 @@ struct EventFilesTests {
         summary.varintField(3, 1)
         event.bytesField(5, summary.bytes)
         event.varintField(20, 1)
-        let folder = try EventTestFolder()
+        let folder = try TemporaryFolder("tune-events")
         try folder.write(fileName, TFRecord.frame(event.bytes))
         var events = source(folder)
         #expect(render(events.poll()) == ["loss=0.5@9"])
@@ -240,7 +241,7 @@ struct EventFilesTests {
     // MARK: Runs
 
     @Test func runsAreFoldersRelativeToTheRoot() throws {
-        let folder = try EventTestFolder()
+        let folder = try TemporaryFolder("tune-events")
         let one = { (tag: String, v: Float) in EventProto.file([EventProto.event(step: 1, values: [EventProto.simpleValue(tag: tag, v)])]) }
         try folder.write("train/" + fileName, one("epoch_accuracy", 0.5))
         try folder.write("validation/events.out.tfevents.1.host", one("epoch_accuracy", 0.25))
@@ -254,7 +255,7 @@ struct EventFilesTests {
     }
 
     @Test func severalFilesInAFolderAreOneRun() throws {
-        let folder = try EventTestFolder()
+        let folder = try TemporaryFolder("tune-events")
         try folder.write("train/events.out.tfevents.1.host", EventProto.file([EventProto.event(step: 1, values: [EventProto.simpleValue(tag: "loss", 1)])]))
         try folder.write("train/events.out.tfevents.2.host", EventProto.file([EventProto.event(step: 2, values: [EventProto.simpleValue(tag: "loss", 2)])]))
         var events = source(folder)
@@ -262,9 +263,9 @@ struct EventFilesTests {
     }
 
     @Test func symlinkLoopsEndTheWalk() throws {
-        let folder = try EventTestFolder()
+        let folder = try TemporaryFolder("tune-events")
         try folder.write("train/" + fileName, EventProto.file([EventProto.event(step: 1, values: [EventProto.simpleValue(tag: "loss", 1)])]))
-        try FileManager.default.createSymbolicLink(atPath: folder.path("train/up"), withDestinationPath: folder.root)
+        try FileManager.default.createSymbolicLink(atPath: folder.path("train/up"), withDestinationPath: folder.path)
         try FileManager.default.createSymbolicLink(atPath: folder.path("self"), withDestinationPath: ".")
         var events = source(folder)
         #expect(render(events.poll()) == ["train/loss=1.0@1"])
@@ -273,7 +274,7 @@ struct EventFilesTests {
     // MARK: Incremental reading
 
     @Test func aRecordWrittenInTwoHalvesIsReadOnceWhenComplete() throws {
-        let folder = try EventTestFolder()
+        let folder = try TemporaryFolder("tune-events")
         let first = TFRecord.frame(EventProto.event(step: 1, values: [EventProto.simpleValue(tag: "loss", 1)]))
         let second = TFRecord.frame(EventProto.event(step: 2, values: [EventProto.simpleValue(tag: "loss", 2)]))
         try folder.write(fileName, first + second.prefix(5))
@@ -291,7 +292,7 @@ struct EventFilesTests {
 
     @Test func everyByteBoundary() throws {
         // Appending one byte at a time gives each reading exactly once.
-        let folder = try EventTestFolder()
+        let folder = try TemporaryFolder("tune-events")
         let bytes = EventProto.file((1...3).map { EventProto.event(step: Int64($0), values: [EventProto.tf2Scalar(tag: "acc", Float($0), first: $0 == 1)]) })
         try folder.write(fileName, [])
         var events = source(folder)
@@ -306,7 +307,7 @@ struct EventFilesTests {
     }
 
     @Test func filesAppearingBetweenPolls() throws {
-        let folder = try EventTestFolder()
+        let folder = try TemporaryFolder("tune-events")
         var events = source(folder)
         #expect(events.poll().isEmpty)
         try folder.write("train/" + fileName, EventProto.file([EventProto.event(step: 1, values: [EventProto.simpleValue(tag: "loss", 1)])]))
@@ -316,8 +317,8 @@ struct EventFilesTests {
     }
 
     @Test func finishSearchesAgainEvenWithinTheInterval() throws {
-        let folder = try EventTestFolder()
-        var events = EventFilesSource(root: folder.root)  // the default interval of a second
+        let folder = try TemporaryFolder("tune-events")
+        var events = EventFilesSource(root: folder.path)  // the default interval of a second
         #expect(events.poll().isEmpty)
         try folder.write(fileName, EventProto.file([EventProto.event(step: 1, values: [EventProto.simpleValue(tag: "loss", 1)])]))
         #expect(events.poll().isEmpty)  // not searched again yet
@@ -330,7 +331,7 @@ struct EventFilesTests {
         #expect(missing.finish().isEmpty)
         #expect(missing.takeWarnings().isEmpty)
 
-        let folder = try EventTestFolder()
+        let folder = try TemporaryFolder("tune-events")
         try folder.write(fileName, [])
         var events = source(folder)
         #expect(events.poll().isEmpty)
@@ -353,7 +354,7 @@ struct EventFilesTests {
     @Test func aFlippedPayloadByteSkipsThatRecordOnly() throws {
         var (bytes, offsets) = Self.threeRecords()
         bytes[offsets[1] + 20] ^= 0x10
-        let folder = try EventTestFolder()
+        let folder = try TemporaryFolder("tune-events")
         try folder.write(fileName, bytes)
         var events = source(folder)
         #expect(render(events.poll()) == ["loss=1.0@1", "loss=3.0@3"])
@@ -366,7 +367,7 @@ struct EventFilesTests {
     @Test func aFlippedLengthByteResynchronises() throws {
         var (bytes, offsets) = Self.threeRecords()
         bytes[offsets[1]] ^= 0x01
-        let folder = try EventTestFolder()
+        let folder = try TemporaryFolder("tune-events")
         try folder.write(fileName, bytes)
         var events = source(folder)
         #expect(render(events.poll()) == ["loss=1.0@1", "loss=3.0@3"])
@@ -382,7 +383,7 @@ struct EventFilesTests {
         let (good, _) = Self.threeRecords()
         var bad = TFRecord.frame(EventProto.event(step: 4, values: [EventProto.simpleValue(tag: "loss", 4)]))
         bad[3] ^= 0x40
-        let folder = try EventTestFolder()
+        let folder = try TemporaryFolder("tune-events")
         try folder.write(fileName, good + bad)
         var events = source(folder)
         #expect(render(events.poll()) == ["loss=1.0@1", "loss=2.0@2", "loss=3.0@3"])
@@ -397,7 +398,7 @@ struct EventFilesTests {
 
     @Test func aTruncatedFileWarnsAtFinish() throws {
         let (bytes, offsets) = Self.threeRecords()
-        let folder = try EventTestFolder()
+        let folder = try TemporaryFolder("tune-events")
         try folder.write(fileName, Array(bytes.dropLast(3)))
         var events = source(folder)
         #expect(render(events.poll()) == ["loss=1.0@1", "loss=2.0@2"])
@@ -412,7 +413,7 @@ struct EventFilesTests {
 
     @Test func aFileThatShrinksIsReadAgain() throws {
         let (bytes, _) = Self.threeRecords()
-        let folder = try EventTestFolder()
+        let folder = try TemporaryFolder("tune-events")
         try folder.write(fileName, bytes)
         var events = source(folder)
         #expect(events.poll().count == 3)
@@ -425,7 +426,7 @@ struct EventFilesTests {
 
     @Test func aReplacedFileIsReadAgain() throws {
         let (bytes, _) = Self.threeRecords()
-        let folder = try EventTestFolder()
+        let folder = try TemporaryFolder("tune-events")
         try folder.write(fileName, bytes)
         var events = source(folder)
         #expect(events.poll().count == 3)
@@ -437,7 +438,7 @@ struct EventFilesTests {
     }
 
     @Test func malformedProtobufInsideAValidRecord() throws {
-        let folder = try EventTestFolder()
+        let folder = try TemporaryFolder("tune-events")
         var truncatedVarint = ProtoWriter()
         truncatedVarint.doubleField(1, 1)
         truncatedVarint.bytes += [0x10, 0xFF, 0xFF]  // step: a varint that never ends
@@ -470,7 +471,7 @@ struct EventFilesTests {
     @Test func aRecordTooLongToHoldIsSkippedByItsLength() throws {
         // A record header claiming 70 MiB (more than is ever held in memory), its bytes a sparse
         // hole, then a good record: the long one is skipped without being read.
-        let folder = try EventTestFolder()
+        let folder = try TemporaryFolder("tune-events")
         let length = 70 << 20
         var header = ProtoWriter()
         header.fixed64(UInt64(length))
@@ -491,7 +492,7 @@ struct EventFilesTests {
 
     @Test func aRecordLongerThanAChunkIsRead() throws {
         // A 5 MiB value (a big text summary) in a record longer than the 4 MiB chunk, between scalars.
-        let folder = try EventTestFolder()
+        let folder = try TemporaryFolder("tune-events")
         let big = EventProto.tensorValue(tag: "log", tensor: EventProto.tensor(dtype: .string, content: [UInt8](repeating: 0x41, count: 5 << 20)),
                                          metadata: EventProto.metadata(plugin: "text"))
         try folder.write(fileName, EventProto.file([
@@ -505,7 +506,7 @@ struct EventFilesTests {
     }
 
     @Test func garbageFileEndsQuickly() throws {
-        let folder = try EventTestFolder()
+        let folder = try TemporaryFolder("tune-events")
         var rng = SystemRandomNumberGenerator()
         var bytes = [UInt8](repeating: 0, count: 1 << 20)
         for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255, using: &rng) }
@@ -538,7 +539,7 @@ struct EventFilesTests {
             state ^= state << 13; state ^= state >> 7; state ^= state << 17
             return Int(state % UInt64(bound))
         }
-        let folder = try EventTestFolder()
+        let folder = try TemporaryFolder("tune-events")
         for round in 0..<300 {
             var bytes: [UInt8]
             if round % 2 == 0 {
@@ -568,7 +569,7 @@ struct EventFilesTests {
             record[record.count - 1] ^= 0xFF
             bytes += record
         }
-        let folder = try EventTestFolder()
+        let folder = try TemporaryFolder("tune-events")
         try folder.write(fileName, bytes)
         var events = source(folder)
         #expect(events.poll().isEmpty)

@@ -1,5 +1,6 @@
 import Foundation
 import TuneCore
+import TuneTestSupport
 
 /// Protobuf wire format, written by hand: enough to build Event messages byte by byte.
 struct ProtoWriter {
@@ -194,26 +195,8 @@ enum EventProto {
     }
 }
 
-/// Writes and appends to files in a fresh folder, removed at the end.
-final class EventTestFolder {
-    let root: String
-
-    init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("tune-events-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: root) }
-
-    func path(_ relative: String) -> String { root + "/" + relative }
-
-    /// Writes `bytes` as the whole file (making its folder).
-    func write(_ relative: String, _ bytes: [UInt8]) throws {
-        let url = URL(fileURLWithPath: path(relative))
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(bytes).write(to: url)
-    }
-
+/// Event files change in place as a writer appends to them: the same inode, never a new file.
+extension TemporaryFolder {
     /// Appends `bytes` to the file, in place (same inode), as a writer does.
     func append(_ relative: String, _ bytes: [UInt8]) throws {
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path(relative)))

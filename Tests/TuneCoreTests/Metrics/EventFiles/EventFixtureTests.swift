@@ -1,13 +1,13 @@
 import Foundation
 import Testing
 import TuneCore
+import TuneTestSupport
 
 /// Event files written by the real writers (make_fixtures.sh regenerates them), read by tune and
 /// compared with what TensorBoard's own reader found in them (expected.json).
 @Suite("Event files from real writers")
 struct EventFixtureTests {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/events").path
+    static let folder = Fixtures.path("events")
 
     struct Reading: Hashable, Comparable, CustomStringConvertible {
         var tag: String
@@ -98,9 +98,8 @@ struct EventFixtureTests {
         let source = try FileManager.default.contentsOfDirectory(atPath: Self.folder + "/pytorch")
             .first { $0.hasPrefix("events.out.tfevents.") }.map { Self.folder + "/pytorch/" + $0 }
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: try #require(source))))
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tune-growing-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let folder = try TemporaryFolder("tune-growing")
+        let root = folder.path
         let path = root + "/events.out.tfevents.123.host"
         FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try #require(FileHandle(forWritingAtPath: path))

@@ -12,8 +12,9 @@ enum MLPython {
     static let installed: Bool = {
         let root = TuneBinary.repository.path
         guard FileManager.default.isExecutableFile(atPath: python),
-              let stamp = FileManager.default.contents(atPath: root + "/.build-python/.requirements"),
-              let wanted = FileManager.default.contents(atPath: root + "/.ci/python-requirements.txt") else { return false }
+            let stamp = FileManager.default.contents(atPath: root + "/.build-python/.requirements"),
+            let wanted = FileManager.default.contents(atPath: root + "/.ci/python-requirements.txt")
+        else { return false }
         return stamp == wanted
     }()
 
@@ -24,8 +25,10 @@ enum MLPython {
     /// tune's environment: the environment's `python` first on PATH, as after `activate`.
     static func environment(_ extra: [String: String] = [:]) -> [String: String] {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return ["PATH": bin + ":" + path, "VIRTUAL_ENV": TuneBinary.repository.appendingPathComponent(".build-python").path,
-                "TF_CPP_MIN_LOG_LEVEL": "2"].merging(extra) { $1 }
+        return [
+            "PATH": bin + ":" + path, "VIRTUAL_ENV": TuneBinary.repository.appendingPathComponent(".build-python").path,
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+        ].merging(extra) { $1 }
     }
 }
 
@@ -72,7 +75,8 @@ struct CloudTrainerExampleTests {
         var found = Set<String>()
         for line in journal.split(separator: "\n") {
             guard let event = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  event["event"] as? String == "trial_finished", let metric = event["finalMetric"] as? [String: Any] else { continue }
+                event["event"] as? String == "trial_finished", let metric = event["finalMetric"] as? [String: Any]
+            else { continue }
             found.insert("\(metric["source"] as? String ?? "?") \(metric["tag"] as? String ?? "?")")
         }
         return found
@@ -90,7 +94,9 @@ struct CloudTrainerExampleTests {
     /// Cloud ML's `master` with no cluster), Keras under `tf.distribute.MultiWorkerMirroredStrategy`.
     @Test func tfConfigIsOneLocalReplicaForTensorFlow() async throws {
         let sandbox = try Sandbox()
-        try sandbox.write("check.py", """
+        try sandbox.write(
+            "check.py",
+            """
             import json, os, sys
             import tensorflow as tf
             config = tf.estimator.RunConfig(model_dir=os.environ["TUNE_TRIAL_DIR"] + "/m")
@@ -106,8 +112,9 @@ struct CloudTrainerExampleTests {
             print("loss=%s trial=%s" % (history.history["loss"][-1], trial))
             """)
         try sandbox.write("c.yml", config(maxTrials: 2, parallel: 2, tag: "loss", goal: "MINIMIZE"))
-        let run = try await Self.tune(sandbox, ["run", "python", "check.py", "--config", "c.yml", "--job", "tfc"],
-                                      env: MLPython.environment(), timeout: 300)
+        let run = try await Self.tune(
+            sandbox, ["run", "python", "check.py", "--config", "c.yml", "--job", "tfc"],
+            env: MLPython.environment(), timeout: 300)
         try #require(run.status == 0, "\(run)")
         for trial in try await Self.succeeded(sandbox, "tfc", count: 2) {
             let id = try #require(trial["trialId"] as? String)
@@ -119,10 +126,14 @@ struct CloudTrainerExampleTests {
     /// written under `--output_dir={job_dir}`, a placeholder tune fills in.
     @Test func tfEstimatorTrainer() async throws {
         let sandbox = try await Self.example("cloudml-estimator")
-        let run = try await Self.tune(sandbox, ["run", "--config", "hptuning_config.yaml", "--job", "est", "--",
-                                          "python", "-m", "trainer.task", "--train_data_paths=data/taxi-train.csv",
-                                          "--eval_data_paths=data/taxi-valid.csv", "--train_steps=200", "--output_dir={job_dir}"],
-                                         env: MLPython.environment(), timeout: 600)
+        let run = try await Self.tune(
+            sandbox,
+            [
+                "run", "--config", "hptuning_config.yaml", "--job", "est", "--",
+                "python", "-m", "trainer.task", "--train_data_paths=data/taxi-train.csv",
+                "--eval_data_paths=data/taxi-valid.csv", "--train_steps=200", "--output_dir={job_dir}",
+            ],
+            env: MLPython.environment(), timeout: 600)
         try #require(run.status == 0, "\(run)")
         let trials = try await Self.succeeded(sandbox, "est", count: 6)
         #expect(try Self.objectiveSources(sandbox, "est") == ["events job-dir/eval/average_loss"], "the eval summaries, not the log line")
@@ -137,9 +148,13 @@ struct CloudTrainerExampleTests {
     /// TensorFlow 1-era config (`epoch_acc`): the validation run's `epoch_accuracy` is the objective.
     @Test func tf2KerasTrainer() async throws {
         let sandbox = try await Self.example("cloudml-keras")
-        let run = try await Self.tune(sandbox, ["run", "--config", "hptuning_config.yaml", "--job-dir", "gs://bucket/census", "--job", "keras", "--",
-                                          "python", "-m", "trainer.task", "--num-epochs", "3"],
-                                         env: MLPython.environment(["TMPDIR": sandbox.path("data")]), timeout: 600)
+        let run = try await Self.tune(
+            sandbox,
+            [
+                "run", "--config", "hptuning_config.yaml", "--job-dir", "gs://bucket/census", "--job", "keras", "--",
+                "python", "-m", "trainer.task", "--num-epochs", "3",
+            ],
+            env: MLPython.environment(["TMPDIR": sandbox.path("data")]), timeout: 600)
         try #require(run.status == 0, "\(run)")
         let trials = try await Self.succeeded(sandbox, "keras", count: 4)
         #expect(run.stderr.contains("'job-dir/keras_tensorboard/validation/epoch_accuracy'"), "\(run.stderr)")
@@ -153,8 +168,9 @@ struct CloudTrainerExampleTests {
     /// current directory: with --per-trial-cwd each trial's model is its own.
     @Test func pytorchHypertuneTrainer() async throws {
         let sandbox = try await Self.example("cloudml-pytorch")
-        let run = try await Self.tune(sandbox, ["run", "--config", "hptuning_config.yaml", "--per-trial-cwd", "--job", "torch", "--", "python", "task.py"],
-                                         env: MLPython.environment(), timeout: 600)
+        let run = try await Self.tune(
+            sandbox, ["run", "--config", "hptuning_config.yaml", "--per-trial-cwd", "--job", "torch", "--", "python", "task.py"],
+            env: MLPython.environment(), timeout: 600)
         try #require(run.status == 0, "\(run)")
         let trials = try await Self.succeeded(sandbox, "torch", count: 10)
         #expect(try Self.objectiveSources(sandbox, "torch") == ["hypertune my_accuracy_tag"])
@@ -171,10 +187,14 @@ struct CloudTrainerExampleTests {
     /// scikit-learn under python-fire, reporting through cloudml-hypertune.
     @Test func sklearnHypertuneTrainer() async throws {
         let sandbox = try await Self.example("cloudml-sklearn")
-        let run = try await Self.tune(sandbox, ["run", "--config", "hptuning_config.yaml", "--job", "sk", "--", "python", "train.py",
-                                          "--training_dataset_path", "data/training.csv", "--validation_dataset_path", "data/validation.csv",
-                                          "--hptune", "True"],
-                                         env: MLPython.environment(), timeout: 300)
+        let run = try await Self.tune(
+            sandbox,
+            [
+                "run", "--config", "hptuning_config.yaml", "--job", "sk", "--", "python", "train.py",
+                "--training_dataset_path", "data/training.csv", "--validation_dataset_path", "data/validation.csv",
+                "--hptune", "True",
+            ],
+            env: MLPython.environment(), timeout: 300)
         try #require(run.status == 0, "\(run)")
         _ = try await Self.succeeded(sandbox, "sk", count: 4)
         #expect(try Self.objectiveSources(sandbox, "sk") == ["hypertune accuracy"], "the hypertune file, not the `Model accuracy:` line")
@@ -185,9 +205,13 @@ struct CloudTrainerExampleTests {
     @Test func sklearnVertexTrainerSavesItsModelInAIPModelDir() async throws {
         let sandbox = try await Self.example("cloudml-sklearn-news")
         let url = "file://" + sandbox.path("data/NewsAggregatorDataset.zip")
-        let run = try await Self.tune(sandbox, ["run", "--config", "hptuning_config.yaml", "--per-trial-cwd", "--job", "news", "--",
-                                          "python3", "task.py", "--dataset-url=" + url],
-                                         env: MLPython.environment(), timeout: 300)
+        let run = try await Self.tune(
+            sandbox,
+            [
+                "run", "--config", "hptuning_config.yaml", "--per-trial-cwd", "--job", "news", "--",
+                "python3", "task.py", "--dataset-url=" + url,
+            ],
+            env: MLPython.environment(), timeout: 300)
         try #require(run.status == 0, "\(run)")
         let trials = try await Self.succeeded(sandbox, "news", count: 6)
         #expect(try Self.objectiveSources(sandbox, "news") == ["hypertune accuracy"])
@@ -195,8 +219,9 @@ struct CloudTrainerExampleTests {
             let id = try #require(trial["trialId"] as? String)
             #expect(sandbox.exists(".tune/news/trials/\(id)/model/model.pkl"), "trial \(id) saved its model in $AIP_MODEL_DIR")
         }
-        #expect(sandbox.list(".").filter { $0.hasPrefix("NewsAggregatorDataset") || $0.hasPrefix("newsCorpora") }.isEmpty,
-                "the data each trial unpacks stays in its own folder: \(sandbox.list("."))")
+        #expect(
+            sandbox.list(".").filter { $0.hasPrefix("NewsAggregatorDataset") || $0.hasPrefix("newsCorpora") }.isEmpty,
+            "the data each trial unpacks stays in its own folder: \(sandbox.list("."))")
         let best = try await Self.collectBest(sandbox, "news", best: trials[0])
         #expect(sandbox.exists(best + "/model/model.pkl"))
     }

@@ -11,7 +11,9 @@ struct CollectTests {
 
     @Test func allAfterBestCopiesTheMissingTrialsAndKeepsTheBest() async throws {
         let sandbox = try Sandbox()
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             echo "$TUNE_TRIAL_ID" > "$TUNE_TRIAL_DIR/model.txt"
             echo "acc=0.$TUNE_TRIAL_ID"
             """)
@@ -51,7 +53,9 @@ struct CollectTests {
         try sandbox.write("data/labels.csv", "a,b\n")
         // The trial's folder gets a cwd/ of absolute links to the working tree (as
         // perTrialWorkingDirectory makes it), a relative link, a dangling one and a file it wrote.
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             mkdir -p "$TUNE_TRIAL_DIR/cwd"
             ln -s "\(data)" "$TUNE_TRIAL_DIR/cwd/data"
             ln -s "\(data)/labels.csv" "$TUNE_TRIAL_DIR/cwd/labels.csv"

@@ -37,7 +37,9 @@ struct EventMetricTests {
         #expect(objective(trial) == 0.421875, "validation/epoch_accuracy's last value: \(trial)")
         #expect(run.stderr.contains("read from the event-file tag 'logs/validation/epoch_accuracy'") && run.stderr.contains("the evaluation run is used"), "\(run)")
 
-        try sandbox.script("two.sh", """
+        try sandbox.script(
+            "two.sh",
+            """
             mkdir -p "$TUNE_TRIAL_DIR/a" "$TUNE_TRIAL_DIR/b"
             cp -R '\(Self.fixtures)/keras/train/.' "$TUNE_TRIAL_DIR/a/"
             cp -R '\(Self.fixtures)/keras/train/.' "$TUNE_TRIAL_DIR/b/"
@@ -70,7 +72,9 @@ struct EventMetricTests {
 
     @Test func eventFilesWinOverPrintedLinesAndTuneSaysSo() async throws {
         let sandbox = try Sandbox()
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             echo acc=0.99
             cp '\(Self.fixtures)'/tf1/events.out.tfevents.* "$TUNE_TRIAL_DIR/"
             """)
@@ -92,7 +96,9 @@ struct EventMetricTests {
         let path = Self.fixtures + "/pytorch/" + file
         let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int
         let gate = sandbox.path("gate")
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             out="$TUNE_TRIAL_DIR/events.out.tfevents.1.host"
             head -c \(size / 2) '\(path)' > "$out"
             while [ ! -f '\(gate)' ]; do sleep 0.05; done
@@ -147,7 +153,10 @@ struct EventMetricTests {
         try sandbox.write("c.yml", config(maxTrials: 1, tag: "acc"))
         let run = try await sandbox.tune(["python3", "train.py", "--config", "c.yml", "--job", "w"])
         #expect(run.status == 0, "\(run)")
-        #expect(run.stderr.contains("warning: the config's metric tag is 'acc' but train.py names 'accuracy' (TensorFlow 2's Keras (tf.keras, Keras 3) logs 'accuracy' where TensorFlow 1's Keras logged 'acc')"), "\(run)")
+        #expect(
+            run.stderr.contains(
+                "warning: the config's metric tag is 'acc' but train.py names 'accuracy' (TensorFlow 2's Keras (tf.keras, Keras 3) logs 'accuracy' where TensorFlow 1's Keras logged 'acc')"
+            ), "\(run)")
         #expect(!run.stderr.contains("Keras 2"), "Keras 2.3+ already logs accuracy: \(run)")
         let validate = try await sandbox.tune(["validate", "c.yml", "python3", "train.py"])
         #expect(validate.status == 0, "\(validate)")

@@ -7,8 +7,10 @@ struct ExampleTests {
     @Test func syntheticExampleRunsListsCollects() async throws {
         let sandbox = try Sandbox()
         let example = TuneBinary.repository.appendingPathComponent("Examples/synthetic")
-        let run = try await sandbox.tune([example.appendingPathComponent("train.sh").path,
-                                          "--config", example.appendingPathComponent("tuning.yml").path])
+        let run = try await sandbox.tune([
+            example.appendingPathComponent("train.sh").path,
+            "--config", example.appendingPathComponent("tuning.yml").path,
+        ])
         try #require(run.status == 0, "\(run)")
 
         let jobs = sandbox.list(".tune")
@@ -58,8 +60,11 @@ struct ExampleTests {
     @Test func hyperbandExampleContinuesFromCheckpoints() async throws {
         let sandbox = try Sandbox()
         let example = TuneBinary.repository.appendingPathComponent("Examples/hyperband")
-        let run = try await sandbox.tune(["run", "python3", example.appendingPathComponent("train.py").path, "--epoch_seconds", "0",
-                                          "--config", example.appendingPathComponent("tuning.yml").path, "--job", "hb", "-q"], timeout: 120)
+        let run = try await sandbox.tune(
+            [
+                "run", "python3", example.appendingPathComponent("train.py").path, "--epoch_seconds", "0",
+                "--config", example.appendingPathComponent("tuning.yml").path, "--job", "hb", "-q",
+            ], timeout: 120)
         try #require(run.status == 0, "\(run)")
         let trials = try await trialsJSON(sandbox, "hb")
         #expect(trials.count == 40)

@@ -42,7 +42,9 @@ struct FailureTests {
         let sandbox = try Sandbox()
         // Odd trials fail: 1 fails, 2 succeeds, 3 fails → 2 failures reach maxFailedTrials 2
         // (Cloud ML: "the number of failed trials that need to be seen before failing the job").
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             if [ $((TUNE_TRIAL_ID % 2)) -eq 1 ]; then echo "odd trial $TUNE_TRIAL_ID" >&2; exit 1; fi
             echo acc=0.5
             """)
@@ -63,7 +65,9 @@ struct FailureTests {
 
     @Test func failuresWithinBudgetStillSucceed() async throws {
         let sandbox = try Sandbox()
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             if [ "$TUNE_TRIAL_ID" = 2 ]; then exit 1; fi
             echo acc=0.5
             """)
@@ -81,7 +85,9 @@ struct TrialTimeoutTests {
     @Test func trialPastItsTimeoutIsStoppedAndFails() async throws {
         let sandbox = try Sandbox()
         let pids = sandbox.path("pids.txt")
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             if [ "$TUNE_TRIAL_ID" = 2 ]; then echo acc=0.5; exit 0; fi
             trap '' TERM
             sleep 90 &

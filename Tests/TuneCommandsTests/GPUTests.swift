@@ -10,7 +10,9 @@ struct GPUTests {
         let sandbox = try Sandbox()
         let lines = (0..<count).map { "echo \"GPU \($0): NVIDIA H100 80GB HBM3 (UUID: GPU-\($0)aa)\"" }.joined(separator: "\n")
         try sandbox.script("bin/nvidia-smi", "[ \"$1\" = -L ] || exit 2\n" + lines)
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             start=$(date +%s.%N)
             sleep 0.2
             echo "$TUNE_TRIAL_ID $CUDA_VISIBLE_DEVICES $start $(date +%s.%N)" >> '\(sandbox.path("gpus.txt"))'
@@ -42,8 +44,9 @@ struct GPUTests {
     @Test func eachTrialGetsAGPUOfItsOwnAndParallelismIsCapped() async throws {
         let sandbox = try Self.machine(gpus: 3)
         try sandbox.write("c.yml", config(maxTrials: 9, parallel: 4, extra: "gpusPerTrial: 1"))
-        let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", "g"],
-                                         env: ["PATH": sandbox.path("bin") + ":" + Self.path, "CUDA_VISIBLE_DEVICES": ""])
+        let run = try await sandbox.tune(
+            ["./train.sh", "--config", "c.yml", "--job", "g"],
+            env: ["PATH": sandbox.path("bin") + ":" + Self.path, "CUDA_VISIBLE_DEVICES": ""])
         #expect(run.status == 0, "\(run)")
         #expect(run.stderr.contains("3 GPUs (0,1,2) at 1 per trial: 3 trials at a time, not maxParallelTrials 4"), "\(run)")
         let runs = Self.runs(sandbox)
@@ -70,8 +73,9 @@ struct GPUTests {
     @Test func cudaVisibleDevicesIsWhatTuneSharesOut() async throws {
         let sandbox = try Self.machine(gpus: 8)
         try sandbox.write("c.yml", config(maxTrials: 4, parallel: 2, extra: "gpusPerTrial: 1"))
-        let run = try await sandbox.tune(["./train.sh", "--config", "c.yml"],
-                                         env: ["PATH": sandbox.path("bin") + ":" + Self.path, "CUDA_VISIBLE_DEVICES": "5,6"])
+        let run = try await sandbox.tune(
+            ["./train.sh", "--config", "c.yml"],
+            env: ["PATH": sandbox.path("bin") + ":" + Self.path, "CUDA_VISIBLE_DEVICES": "5,6"])
         #expect(run.status == 0, "\(run)")
         #expect(Set(Self.runs(sandbox).flatMap(\.gpus)).isSubset(of: ["5", "6"]))
     }
@@ -81,8 +85,9 @@ struct GPUTests {
         let sandbox = try Self.machine(gpus: 0)
         try sandbox.write("c.yml", config(maxTrials: 2, extra: "gpusPerTrial: 1"))
         // The fake nvidia-smi lists no GPU; /bin has none.
-        let run = try await sandbox.tune(["./train.sh", "--config", "c.yml"],
-                                         env: ["PATH": sandbox.path("bin") + ":/usr/bin:/bin", "CUDA_VISIBLE_DEVICES": visible])
+        let run = try await sandbox.tune(
+            ["./train.sh", "--config", "c.yml"],
+            env: ["PATH": sandbox.path("bin") + ":/usr/bin:/bin", "CUDA_VISIBLE_DEVICES": visible])
         #expect(run.status == 2, "\(run)")
         #expect(run.stderr.contains("gpusPerTrial is 1 but \(message)"), "\(run)")
         #expect(run.stderr.contains("--gpus"), "says what to do: \(run)")
@@ -92,8 +97,9 @@ struct GPUTests {
     @Test func tooFewGPUsForOneTrial() async throws {
         let sandbox = try Self.machine(gpus: 1)
         try sandbox.write("c.yml", config(maxTrials: 2, extra: "gpusPerTrial: 2"))
-        let run = try await sandbox.tune(["./train.sh", "--config", "c.yml"],
-                                         env: ["PATH": sandbox.path("bin") + ":" + Self.path, "CUDA_VISIBLE_DEVICES": ""])
+        let run = try await sandbox.tune(
+            ["./train.sh", "--config", "c.yml"],
+            env: ["PATH": sandbox.path("bin") + ":" + Self.path, "CUDA_VISIBLE_DEVICES": ""])
         #expect(run.status == 2, "\(run)")
         #expect(run.stderr.contains("gpusPerTrial is 2 but only 1 GPU (0) from nvidia-smi -L"), "\(run)")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -36,20 +37,28 @@ struct HostileInputTests {
         ConfigCase("a YAML scalar", "hello\n", says: ["c.yml:1:1", "must be a mapping"]),
         ConfigCase("billion laughs", billionLaughs() + params, says: ["c.yml:7:", "aliases repeat more than 1000000 values", "write the repeated values out"]),
         ConfigCase("alias bomb as a mapping key", billionLaughs() + "? *a8\n: 1\n", says: ["aliases repeat more than"]),
-        ConfigCase("huge number", "params: [{parameterName: x, type: DOUBLE, minValue: 0, maxValue: 1e999}]\n",
-                   says: ["c.yml:1:", "maxValue must be a number, got '1e999'", "beyond the largest number"]),
-        ConfigCase("huge integer", "maxTrials: 123456789012345678901234567890\n" + params,
-                   says: ["c.yml:1:12", "maxTrials must be a positive integer", "beyond the largest integer"]),
-        ConfigCase("NaN bound", "params: [{parameterName: x, type: DOUBLE, minValue: .nan, maxValue: 1}]\n",
-                   says: ["c.yml:1:", "x: minValue must be a finite number, got '.nan'"]),
-        ConfigCase("infinite bound", "params: [{parameterName: x, type: DOUBLE, minValue: 0, maxValue: .inf}]\n",
-                   says: ["x: maxValue must be a finite number, got '.inf'", "write a finite number"]),
-        ConfigCase("duplicate parameter names", "params:\n  - {parameterName: x, type: DOUBLE, minValue: 0, maxValue: 1}\n  - {parameterName: x, type: INTEGER, minValue: 0, maxValue: 1}\n",
-                   says: ["c.yml:3:", "duplicate parameter name 'x'", "first defined at line 2"]),
-        ConfigCase("non-UTF-8 bytes", bytes: Array("goal: MAXIMIZE  # caf".utf8) + [0xE9] + Array("\n".utf8) + Array(params.utf8),
-                   says: ["c.yml:1:22: error: byte 0xE9 is not UTF-8 text", "save the config as UTF-8"]),
-        ConfigCase("a binary file", bytes: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52],
-                   says: ["c.yml:1:1: error: byte 0x89 is not UTF-8"]),
+        ConfigCase(
+            "huge number", "params: [{parameterName: x, type: DOUBLE, minValue: 0, maxValue: 1e999}]\n",
+            says: ["c.yml:1:", "maxValue must be a number, got '1e999'", "beyond the largest number"]),
+        ConfigCase(
+            "huge integer", "maxTrials: 123456789012345678901234567890\n" + params,
+            says: ["c.yml:1:12", "maxTrials must be a positive integer", "beyond the largest integer"]),
+        ConfigCase(
+            "NaN bound", "params: [{parameterName: x, type: DOUBLE, minValue: .nan, maxValue: 1}]\n",
+            says: ["c.yml:1:", "x: minValue must be a finite number, got '.nan'"]),
+        ConfigCase(
+            "infinite bound", "params: [{parameterName: x, type: DOUBLE, minValue: 0, maxValue: .inf}]\n",
+            says: ["x: maxValue must be a finite number, got '.inf'", "write a finite number"]),
+        ConfigCase(
+            "duplicate parameter names",
+            "params:\n  - {parameterName: x, type: DOUBLE, minValue: 0, maxValue: 1}\n  - {parameterName: x, type: INTEGER, minValue: 0, maxValue: 1}\n",
+            says: ["c.yml:3:", "duplicate parameter name 'x'", "first defined at line 2"]),
+        ConfigCase(
+            "non-UTF-8 bytes", bytes: Array("goal: MAXIMIZE  # caf".utf8) + [0xE9] + Array("\n".utf8) + Array(params.utf8),
+            says: ["c.yml:1:22: error: byte 0xE9 is not UTF-8 text", "save the config as UTF-8"]),
+        ConfigCase(
+            "a binary file", bytes: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52],
+            says: ["c.yml:1:1: error: byte 0x89 is not UTF-8"]),
     ]
 
     /// Nothing in the working folder but what the test put there: no store, no job.
@@ -99,16 +108,21 @@ struct HostileInputTests {
     }
 
     static let outputCases: [OutputCase] = [
-        OutputCase(name: "20 MB without a line end", script: "head -c 20000000 /dev/zero | tr '\\000' a\necho\necho acc=0.5",
-                   state: "SUCCEEDED", objective: 0.5, warning: "a line on stdout is longer than 64 KB"),
-        OutputCase(name: "binary garbage", script: "head -c 3000000 /dev/urandom\nhead -c 300000 /dev/urandom >&2\necho\necho acc=0.5",
-                   state: "SUCCEEDED", objective: 0.5),
-        OutputCase(name: "10 MB lines", script: "for i in 1 2; do printf 'acc=0.9 '; head -c 10000000 /dev/zero | tr '\\000' x; echo; done\necho acc=0.5",
-                   state: "SUCCEEDED", objective: 0.5, warning: "not read for metrics"),
-        OutputCase(name: "NaN objective", script: "echo acc=0.3\necho acc=nan", state: "FAILED",
-                   reason: "the metric acc is nan at step 2 in the trial's output: a NaN or infinite objective cannot be ranked"),
-        OutputCase(name: "infinite objective", script: "echo '{\"acc\": 0.3, \"step\": 1}'\necho 'acc=-inf step=3'", state: "FAILED",
-                   reason: "the metric acc is -inf at step 3"),
+        OutputCase(
+            name: "20 MB without a line end", script: "head -c 20000000 /dev/zero | tr '\\000' a\necho\necho acc=0.5",
+            state: "SUCCEEDED", objective: 0.5, warning: "a line on stdout is longer than 64 KB"),
+        OutputCase(
+            name: "binary garbage", script: "head -c 3000000 /dev/urandom\nhead -c 300000 /dev/urandom >&2\necho\necho acc=0.5",
+            state: "SUCCEEDED", objective: 0.5),
+        OutputCase(
+            name: "10 MB lines", script: "for i in 1 2; do printf 'acc=0.9 '; head -c 10000000 /dev/zero | tr '\\000' x; echo; done\necho acc=0.5",
+            state: "SUCCEEDED", objective: 0.5, warning: "not read for metrics"),
+        OutputCase(
+            name: "NaN objective", script: "echo acc=0.3\necho acc=nan", state: "FAILED",
+            reason: "the metric acc is nan at step 2 in the trial's output: a NaN or infinite objective cannot be ranked"),
+        OutputCase(
+            name: "infinite objective", script: "echo '{\"acc\": 0.3, \"step\": 1}'\necho 'acc=-inf step=3'", state: "FAILED",
+            reason: "the metric acc is -inf at step 3"),
         OutputCase(name: "infinite objective on stderr", script: "echo acc=inf >&2", state: "FAILED", reason: "the metric acc is inf at step 1"),
         OutputCase(name: "NaN, then a number", script: "echo acc=nan\necho acc=0.7", state: "SUCCEEDED", objective: 0.7),
     ]
@@ -189,8 +203,9 @@ struct HostileInputTests {
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         let status = process.terminationReason == .exit ? process.terminationStatus : 128 + process.terminationStatus
-        return TuneOutcome(arguments: arguments, status: status, stdout: "", stderr: stderr, timedOut: false,
-                           elapsed: Date().timeIntervalSince(started))
+        return TuneOutcome(
+            arguments: arguments, status: status, stdout: "", stderr: stderr, timedOut: false,
+            elapsed: Date().timeIntervalSince(started))
     }
 
     @Test func fullDiskStopsTheJobWithAnErrorAndTheJournalStillReplays() async throws {
@@ -235,10 +250,12 @@ struct HostileInputTests {
 
     // MARK: job names
 
-    @Test("a job name that is a path, or has spaces, is refused and creates nothing", arguments: [
-        ("a/b", "cannot contain '/'"), ("..", "starts with '.'"), ("../escape", "cannot contain '/'"),
-        ("my job", "contains a space"), ("", "is empty"), ("-rf", "starts with '-'"),
-    ])
+    @Test(
+        "a job name that is a path, or has spaces, is refused and creates nothing",
+        arguments: [
+            ("a/b", "cannot contain '/'"), ("..", "starts with '.'"), ("../escape", "cannot contain '/'"),
+            ("my job", "contains a space"), ("", "is empty"), ("-rf", "starts with '-'"),
+        ])
     func badJobName(name: String, reason: String) async throws {
         let sandbox = try Sandbox()
         try sandbox.script("train.sh", "echo acc=0.5")

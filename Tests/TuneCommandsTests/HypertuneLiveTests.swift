@@ -23,7 +23,9 @@ struct HypertuneLiveTests {
     @Test(.enabled(if: hypertuneInstalled, "needs `pip install cloudml-hypertune` (.ci/run installs it)"))
     func reportsReachTune() async throws {
         let sandbox = try Sandbox()
-        try sandbox.write("train.py", """
+        try sandbox.write(
+            "train.py",
+            """
             import argparse, time
             import hypertune
             parser = argparse.ArgumentParser()
@@ -35,13 +37,17 @@ struct HypertuneLiveTests {
                     hyperparameter_metric_tag="val_accuracy", metric_value=0.5 + step * 0.05 + args.lr, global_step=step)
                 time.sleep(0.05)
             """)
-        try sandbox.write("c.yml", config(maxTrials: 2, tag: "val_accuracy", params: """
-              - parameterName: lr
-                type: DOUBLE
-                minValue: 0.001
-                maxValue: 0.01
-                scaleType: UNIT_LOG_SCALE
-            """))
+        try sandbox.write(
+            "c.yml",
+            config(
+                maxTrials: 2, tag: "val_accuracy",
+                params: """
+                      - parameterName: lr
+                        type: DOUBLE
+                        minValue: 0.001
+                        maxValue: 0.01
+                        scaleType: UNIT_LOG_SCALE
+                    """))
         let run = try await sandbox.tune(["python3", "train.py", "--config", "c.yml", "--job", "hpt"])
         try #require(run.status == 0, "\(run)")
         for trial in try await trialsJSON(sandbox, "hpt") {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,7 +15,9 @@ struct LiveTests {
         // the readers run, however slow the machine.
         let gate1 = sandbox.path("gate1")
         let gate = sandbox.path("gate")
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             echo "hello from trial $TUNE_TRIAL_ID"
             if [ "$TUNE_TRIAL_ID" = 1 ]; then while [ ! -f '\(gate1)' ]; do sleep 0.05; done; fi
             if [ "$TUNE_TRIAL_ID" -gt 1 ]; then while [ ! -f '\(gate)' ]; do sleep 0.05; done; fi
@@ -59,7 +62,9 @@ struct LiveTests {
         // Many short trials, each with many readings: the journal grows all the time. Trials past
         // the 12th wait for the test's fifth read, so reads certainly overlap the run.
         let gate = sandbox.path("gate")
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             if [ "$TUNE_TRIAL_ID" -gt 12 ]; then while [ ! -f '\(gate)' ]; do sleep 0.02; done; fi
             i=1
             while [ $i -le 40 ]; do echo "acc=0.$i step=$i"; i=$((i + 1)); done
@@ -97,7 +102,9 @@ struct LiveTests {
     @Test func interruptCancelsTheJobAndKillsTheTrialsProcesses() async throws {
         let sandbox = try Sandbox()
         let pids = sandbox.path("pids.txt")
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             echo "epoch 1: acc=0.1"
             sleep 30 &
             echo "$$ $!" > '\(pids).tmp' && mv '\(pids).tmp' '\(pids)'
@@ -136,7 +143,9 @@ struct LiveTests {
     func stubbornTrialIsKilled(secondInterrupt: Bool) async throws {
         let sandbox = try Sandbox()
         let pids = sandbox.path("pids.txt")
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             trap '' TERM
             sleep 30 &
             echo "$$ $!" > '\(pids).tmp' && mv '\(pids).tmp' '\(pids)'

@@ -23,7 +23,9 @@ struct OldJournalTests {
         let journal = sandbox.store + "/old/journal.jsonl"
         let text = try #require(sandbox.read(journal))
         try Data(text.replacingOccurrences(of: Self.recordedDirectory, with: sandbox.dir.path).utf8).write(to: URL(fileURLWithPath: journal))
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             if [ "$TUNE_TRIAL_ID" = 3 ] && [ ! -f go ]; then sleep 300; fi
             echo "epoch=1 acc=0.$TUNE_TRIAL_ID"
             """)

@@ -6,20 +6,26 @@ import Testing
 struct OutputTests {
     /// Trial 2 fails with a comma in its error line; others succeed with acc=0.<id>.
     static func mixedJob(_ sandbox: Sandbox, job: String) async throws {
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             echo "$TUNE_TRIAL_ID" > "$TUNE_TRIAL_DIR/out.txt"
             if [ "$TUNE_TRIAL_ID" = 2 ]; then echo 'oops, "bad" input' >&2; exit 1; fi
             echo "acc=0.$TUNE_TRIAL_ID"
             """)
-        try sandbox.write("c.yml", config(maxTrials: 3, params: """
-              - parameterName: x
-                type: DOUBLE
-                minValue: 0.0
-                maxValue: 1.0
-              - parameterName: kind
-                type: CATEGORICAL
-                categoricalValues: ["a,b", "c"]
-            """))
+        try sandbox.write(
+            "c.yml",
+            config(
+                maxTrials: 3,
+                params: """
+                      - parameterName: x
+                        type: DOUBLE
+                        minValue: 0.0
+                        maxValue: 1.0
+                      - parameterName: kind
+                        type: CATEGORICAL
+                        categoricalValues: ["a,b", "c"]
+                    """))
         let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", job])
         try #require(run.status == 0, "\(run)")
     }
@@ -30,8 +36,9 @@ struct OutputTests {
         let trials = try await trialsJSON(sandbox, "shape")
         try #require(trials.count == 3)
         let raw = try await sandbox.tune(["trials", "shape", "--format", "json"])
-        #expect(raw.stdout.range(of: #""isTrialStoppedEarly"\s*:\s*false"#, options: .regularExpression) != nil,
-                "a JSON boolean, not 0: \(raw.stdout)")
+        #expect(
+            raw.stdout.range(of: #""isTrialStoppedEarly"\s*:\s*false"#, options: .regularExpression) != nil,
+            "a JSON boolean, not 0: \(raw.stdout)")
         #expect(trials.map { $0["trialId"] as? String } == ["3", "1", "2"], "best first, failed last")
         let timestamps = ISO8601DateFormatter()
         timestamps.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
@@ -62,25 +69,41 @@ struct OutputTests {
 
     /// Minimal RFC 4180 reading.
     static func csvRows(_ text: String) -> [[String]] {
-        var rows: [[String]] = [], row: [String] = [], field = ""
+        var rows: [[String]] = []
+        var row: [String] = []
+        var field = ""
         var quoted = false
         var chars = Array(text)[...]
         while let c = chars.popFirst() {
             if quoted {
                 if c == "\"" {
-                    if chars.first == "\"" { field.append("\""); chars.removeFirst() } else { quoted = false }
-                } else { field.append(c) }
+                    if chars.first == "\"" {
+                        field.append("\"")
+                        chars.removeFirst()
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.append(c)
+                }
             } else if c == "\"" {
                 quoted = true
             } else if c == "," {
-                row.append(field); field = ""
+                row.append(field)
+                field = ""
             } else if c == "\n" {
-                row.append(field); rows.append(row); row = []; field = ""
+                row.append(field)
+                rows.append(row)
+                row = []
+                field = ""
             } else {
                 field.append(c)
             }
         }
-        if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
+        if !field.isEmpty || !row.isEmpty {
+            row.append(field)
+            rows.append(row)
+        }
         return rows
     }
 
@@ -177,8 +200,9 @@ struct OutputTests {
         try sandbox.write("c.yml", config(maxTrials: 1))
         let viaEnv = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", "e"], env: ["TUNE_STORE": "envstore"])
         #expect(viaEnv.status == 0, "\(viaEnv)")
-        let viaOption = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", "o", "--store", "optstore"],
-                                               env: ["TUNE_STORE": "envstore"])
+        let viaOption = try await sandbox.tune(
+            ["./train.sh", "--config", "c.yml", "--job", "o", "--store", "optstore"],
+            env: ["TUNE_STORE": "envstore"])
         #expect(viaOption.status == 0, "\(viaOption)")
         #expect(sandbox.list("envstore") == ["e"])
         #expect(sandbox.list("optstore") == ["o"])
@@ -213,11 +237,15 @@ struct OutputTests {
     func configShapesAllRun(_ file: String) async throws {
         let sandbox = try Sandbox()
         try sandbox.script("train.sh", "echo loss=0.$TUNE_TRIAL_ID")
-        try sandbox.write("gcloud.yml", "trainingInput:\n  scaleTier: BASIC\n  region: us-central1\n  hyperparameters:\n"
-                          + Self.indented(Self.spec, by: 4) + "\n")
+        try sandbox.write(
+            "gcloud.yml",
+            "trainingInput:\n  scaleTier: BASIC\n  region: us-central1\n  hyperparameters:\n"
+                + Self.indented(Self.spec, by: 4) + "\n")
         try sandbox.write("hyperparameters.yml", "hyperparameters:\n" + Self.indented(Self.spec, by: 2) + "\n")
         try sandbox.write("bare.yml", Self.spec + "\n")
-        try sandbox.write("config.json", """
+        try sandbox.write(
+            "config.json",
+            """
             {"trainingInput": {"hyperparameters": {"goal": "MINIMIZE", "hyperparameterMetricTag": "loss",
               "maxTrials": 2, "maxParallelTrials": 2, "algorithm": "RANDOM_SEARCH",
               "params": [{"parameterName": "x", "type": "INTEGER", "minValue": 1, "maxValue": 9}]}}}

@@ -6,7 +6,9 @@ import Testing
 struct PlotWatchTests {
     @Test func plotHistorySliceAndRefusals() async throws {
         let sandbox = try Sandbox()
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             for a in "$@"; do case $a in --x=*) x=${a#--x=};; esac; done
             if [ "$TUNE_TRIAL_ID" = 3 ]; then echo boom >&2; exit 1; fi
             echo "acc=$x"
@@ -55,7 +57,9 @@ struct PlotWatchTests {
     @Test func watchFollowsARunningJobAndEndsWithIt() async throws {
         let sandbox = try Sandbox()
         let gate = sandbox.path("gate")
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             echo "acc=0.$TUNE_TRIAL_ID step=1"
             while [ ! -f '\(gate)' ]; do sleep 0.05; done
             echo "acc=0.$((TUNE_TRIAL_ID + 5)) step=2"

@@ -83,7 +83,8 @@ struct ProtocolTests {
             #expect(env["CLOUD_ML_TRIAL_ID"] == "\(id)")
             let trialDir = try #require(env["TUNE_TRIAL_DIR"])
             #expect(trialDir.hasPrefix("/"), "absolute: \(trialDir)")
-            #expect(URL(fileURLWithPath: trialDir).resolvingSymlinksInPath().path
+            #expect(
+                URL(fileURLWithPath: trialDir).resolvingSymlinksInPath().path
                     == URL(fileURLWithPath: folder).resolvingSymlinksInPath().path)
             let metricFile = try #require(env["CLOUD_ML_HP_METRIC_FILE"])
             #expect(metricFile.hasPrefix(trialDir + "/"), "metric file inside the trial folder: \(metricFile)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -27,8 +28,9 @@ struct ReleaseJournalTests {
         try FileManager.default.copyItem(atPath: "\(journals)/releases/\(release)/\(kind)", toPath: sandbox.store + "/" + kind)
         let journal = sandbox.store + "/\(kind)/journal.jsonl"
         let text = try #require(sandbox.read(journal))
-        try #require(text.hasPrefix("{") && text.split(separator: "\n").first?.contains("\"format\":2") == true,
-                     "a job_created event declaring journal format 2: \(text.prefix(200))")
+        try #require(
+            text.hasPrefix("{") && text.split(separator: "\n").first?.contains("\"format\":2") == true,
+            "a job_created event declaring journal format 2: \(text.prefix(200))")
         try #require(text.contains("\"directory\":\"\(recordedBase)/\(kind)\""))
         try Data(text.replacingOccurrences(of: "\(recordedBase)/\(kind)", with: sandbox.dir.path).utf8)
             .write(to: URL(fileURLWithPath: journal))
@@ -43,8 +45,10 @@ struct ReleaseJournalTests {
 
     /// `tune jobs` lists the job with its state and `finished/planned` trials; `tune status` shows
     /// it; `tune report` writes HTML with a row for each trial, in its state.
-    static func listsShowsAndReports(_ sandbox: Sandbox, _ job: String, state: String, trials: [Int: String], planned: Int,
-                                     sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    static func listsShowsAndReports(
+        _ sandbox: Sandbox, _ job: String, state: String, trials: [Int: String], planned: Int,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
         let jobs = try await sandbox.tune(["jobs"])
         #expect(jobs.status == 0, "\(jobs)", sourceLocation: sourceLocation)
         let line = jobs.stdout.split(separator: "\n").first { $0.hasPrefix(job + " ") }.map(String.init) ?? ""
@@ -63,8 +67,9 @@ struct ReleaseJournalTests {
         #expect(html.hasPrefix("<!DOCTYPE html>") || html.lowercased().hasPrefix("<!doctype html>"), "\(html.prefix(100))", sourceLocation: sourceLocation)
         #expect(html.components(separatedBy: "<tr class=\"").count - 1 >= trials.count, sourceLocation: sourceLocation)
         for (id, trialState) in trials {
-            #expect(html.contains("<tr class=\"\(trialState.lowercased())\" data-trial=\"\(id)\">"),
-                    "the report's row of trial \(id) (\(trialState))", sourceLocation: sourceLocation)
+            #expect(
+                html.contains("<tr class=\"\(trialState.lowercased())\" data-trial=\"\(id)\">"),
+                "the report's row of trial \(id) (\(trialState))", sourceLocation: sourceLocation)
         }
     }
 
@@ -226,8 +231,9 @@ struct ReleaseJournalTests {
         #expect(best.first?["trialId"] as? String == "10", "best first: the best at the largest budget")
 
         // Resumed with 6 more runs: new configurations numbered on from 10, promotions continue.
-        let resume = try await sandbox.tune(["resume", "hyperband", "--max-trials", "20", "--grace-period", "1"],
-                                            env: ["EPOCH_SECONDS": "0.005"])
+        let resume = try await sandbox.tune(
+            ["resume", "hyperband", "--max-trials", "20", "--grace-period", "1"],
+            env: ["EPOCH_SECONDS": "0.005"])
         try #require(resume.status == 0, "\(resume)")
         let after = byId(try await trialsJSON(sandbox, "hyperband"))
         #expect(after.count == 20, "\(after)")
@@ -259,8 +265,9 @@ struct ReleaseJournalTests {
         #expect(before.count == 2, "\(before)")
         #expect(before[1]?["state"] as? String == "SUCCEEDED" && objective(before[1] ?? [:]) == 1.25, "\(before[1] ?? [:])")
         let interrupted = try #require(before[2])
-        #expect(interrupted["state"] as? String == "RUNNING" && interrupted["finalMetric"] == nil && interrupted["endTime"] == nil,
-                "tune was SIGKILLed while trial 2 ran: the journal ends at its start: \(interrupted)")
+        #expect(
+            interrupted["state"] as? String == "RUNNING" && interrupted["finalMetric"] == nil && interrupted["endTime"] == nil,
+            "tune was SIGKILLed while trial 2 ran: the journal ends at its start: \(interrupted)")
         #expect(hyperparameters(interrupted) == ["x": "0.8792256060033302"])
         // No tune holds the job: it shows as INTERRUPTED.
         try await Self.listsShowsAndReports(sandbox, "killed", state: "INTERRUPTED", trials: Self.states(before), planned: 3)
@@ -339,8 +346,10 @@ struct ReleaseJournalTests {
         let newer = Data(text.replacingOccurrences(of: "\"format\":2", with: "\"format\":99").utf8)
         try newer.write(to: URL(fileURLWithPath: journal))
 
-        for arguments in [["trials", "finished", "--format", "json"], ["resume", "finished"], ["resume", "finished", "--max-trials", "9"],
-                          ["retry", "finished"], ["status", "finished"], ["report", "finished"]] {
+        for arguments in [
+            ["trials", "finished", "--format", "json"], ["resume", "finished"], ["resume", "finished", "--max-trials", "9"],
+            ["retry", "finished"], ["status", "finished"], ["report", "finished"],
+        ] {
             let result = try await sandbox.tune(arguments + (arguments[0] == "resume" || arguments[0] == "retry" ? ["--grace-period", "1"] : []))
             #expect(result.status != 0 && !result.timedOut, "\(result)")
             #expect(result.stderr.contains("journal format 99") && result.stderr.contains("newer tune"), "names the format and says a newer tune is needed: \(result)")

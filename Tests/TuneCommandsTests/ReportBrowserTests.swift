@@ -31,7 +31,8 @@ struct ReportBrowserTests {
             "--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND",
             "--user-data-dir=\(profile)", "--window-size=1280,2400", png.map { "--screenshot=\($0)" } ?? "--dump-dom", "file://\(page)",
         ]
-        let out = URL(fileURLWithPath: profile + ".out"), err = URL(fileURLWithPath: profile + ".err")
+        let out = URL(fileURLWithPath: profile + ".out")
+        let err = URL(fileURLWithPath: profile + ".err")
         FileManager.default.createFile(atPath: out.path, contents: nil)
         FileManager.default.createFile(atPath: err.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: out)

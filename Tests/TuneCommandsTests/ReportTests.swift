@@ -21,7 +21,9 @@ struct ReportTests {
 
     /// 6 trials printing acc at steps 1…3; trials 3 and 6 fail after their readings.
     static func job(_ sandbox: Sandbox, failing: String = "[ $((TUNE_TRIAL_ID % 3)) -eq 0 ]") async throws -> TuneOutcome {
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             for s in 1 2 3; do echo "step=$s acc=0.$TUNE_TRIAL_ID$s"; done
             if \(failing); then echo boom >&2; exit 1; fi
             """)
@@ -32,7 +34,8 @@ struct ReportTests {
     /// The text of `<svg id="id" …>…</svg>`.
     static func svg(_ id: String, in html: String) -> String? {
         guard let start = html.range(of: "<svg id=\"\(id)\""),
-              let end = html.range(of: "</svg>", range: start.upperBound..<html.endIndex) else { return nil }
+            let end = html.range(of: "</svg>", range: start.upperBound..<html.endIndex)
+        else { return nil }
         return String(html[start.lowerBound..<end.upperBound])
     }
 
@@ -137,8 +140,9 @@ struct ReportTests {
         // $BROWSER is tried first, with %s standing for the URL.
         let opened = sandbox.path("opened.txt")
         try sandbox.script("bin/mybrowser", "echo \"$1 $2\" > '\(opened)'")
-        let browser = try await sandbox.tune(["report", "rep", "--open"],
-                                             env: bare.merging(["PATH": sandbox.path("bin"), "BROWSER": "nobrowser:mybrowser --new-tab %s"]) { $1 })
+        let browser = try await sandbox.tune(
+            ["report", "rep", "--open"],
+            env: bare.merging(["PATH": sandbox.path("bin"), "BROWSER": "nobrowser:mybrowser --new-tab %s"]) { $1 })
         #expect(browser.status == 0, "\(browser)")
         #expect(sandbox.read(opened) == "--new-tab file://\(report)\n", "\(browser)")
         #expect(!browser.stderr.contains("could not open"), "\(browser)")

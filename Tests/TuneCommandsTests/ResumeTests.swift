@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,12 +11,16 @@ struct ResumeTests {
     /// A grid job over x = 1…8 whose trials log every start and every finish to side files, so a
     /// test can tell which ran and whether a finished trial ever ran twice.
     static func gridJob(_ sandbox: Sandbox, maxTrials: Int, parallel: Int, extra: String = "") throws {
-        try sandbox.write("grid.yml", config(maxTrials: maxTrials, parallel: parallel, tag: "score", algorithm: "GRID_SEARCH", extra: extra, params: """
-              - parameterName: x
-                type: INTEGER
-                minValue: 1
-                maxValue: 8
-            """))
+        try sandbox.write(
+            "grid.yml",
+            config(
+                maxTrials: maxTrials, parallel: parallel, tag: "score", algorithm: "GRID_SEARCH", extra: extra,
+                params: """
+                      - parameterName: x
+                        type: INTEGER
+                        minValue: 1
+                        maxValue: 8
+                    """))
     }
 
     @Test func sigkilledJobResumesWithoutRunningAFinishedTrialTwice() async throws {
@@ -23,7 +28,9 @@ struct ResumeTests {
         let gate = sandbox.path("gate")
         // Trials 3 and 4 (first attempt) hold until the gate opens, which it never does: tune is
         // SIGKILLed while they run. Each writes its pid, so the test can check none survives.
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             x=${1#--x=}
             echo "$TUNE_TRIAL_ID $TUNE_TRIAL_ATTEMPT $x" >> '\(sandbox.path("started.txt"))'
             echo $$ > "$TUNE_TRIAL_DIR/pid"
@@ -43,7 +50,9 @@ struct ResumeTests {
         try #require(bothHeld, "trials 3 and 4 started: \(tune.stderrSoFar)")
         tune.signal(SIGKILL)
         _ = await tune.finish()
-        let held = [3, 4].flatMap { id in ["pid", "child.pid"].compactMap { Int32(sandbox.read(".tune/g/trials/\(id)/\($0)")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") } }
+        let held = [3, 4].flatMap { id in
+            ["pid", "child.pid"].compactMap { Int32(sandbox.read(".tune/g/trials/\(id)/\($0)")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") }
+        }
         #expect(held.count == 4)
 
         let status = try await sandbox.tune(["status", "g"])
@@ -82,7 +91,9 @@ struct ResumeTests {
         let sandbox = try Sandbox()
         let gate = sandbox.path("gate")
         // Attempt 1 holds (with a child) until tune is gone; attempt 2 finishes.
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             if [ "$TUNE_TRIAL_ATTEMPT" = 1 ]; then
               sleep 300 &
               echo "$$ $!" > "$TUNE_TRIAL_DIR/pids"
@@ -118,7 +129,9 @@ struct ResumeTests {
     @Test func interruptedJobSaysHowToResumeAndKeepsItsBudget() async throws {
         let sandbox = try Sandbox()
         let gate = sandbox.path("gate")
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             if [ "$TUNE_TRIAL_ID" = 2 ] && [ "$TUNE_TRIAL_ATTEMPT" = 1 ]; then
               while [ ! -f '\(gate)' ]; do sleep 0.05; done
             fi
@@ -150,7 +163,9 @@ struct ResumeTests {
 
     @Test func maxTrialsRaisesTheBudgetOfAFinishedJob() async throws {
         let sandbox = try Sandbox()
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             x=${1#--x=}
             echo "$x" >> '\(sandbox.path("finished.txt"))'
             echo "score=$x"
@@ -183,7 +198,9 @@ struct ResumeTests {
 
     @Test func bayesianResumeLearnsFromTheWholeHistory() async throws {
         let sandbox = try Sandbox()
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             x=${1#--x=}
             echo "acc=$(awk "BEGIN { print -($x - 0.3) * ($x - 0.3) }")"
             """)
@@ -203,7 +220,9 @@ struct ResumeTests {
     @Test func retryRerunsFailedTrialsWithTheirParameters() async throws {
         let sandbox = try Sandbox()
         // Trials 2 and 3 fail on their first attempt only.
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             x=${1#--x=}
             if [ "$TUNE_TRIAL_ATTEMPT" = 1 ] && { [ "$TUNE_TRIAL_ID" = 2 ] || [ "$TUNE_TRIAL_ID" = 3 ]; }; then
               echo "flaky failure" >&2; exit 3
@@ -240,7 +259,9 @@ struct ResumeTests {
     @Test func aJobStoppedByMaxFailedTrialsGoesOnAfterRetry() async throws {
         let sandbox = try Sandbox()
         // Every first attempt fails until the "fixed" file exists.
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             if [ ! -f '\(sandbox.path("fixed"))' ]; then echo "missing data" >&2; exit 1; fi
             echo "acc=0.$TUNE_TRIAL_ID"
             """)
@@ -270,7 +291,9 @@ struct ResumeTests {
         let sandbox = try Sandbox()
         // Trial 2 is SIGKILLed from outside on its first attempt (as the OOM killer would);
         // trial 3 is always killed; trial 4 exits 1, its own bug, which is not retried.
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             case "$TUNE_TRIAL_ID:$TUNE_TRIAL_ATTEMPT" in
               2:1|3:*) kill -KILL $$ ;;
               4:*) echo "bug" >&2; exit 1 ;;
@@ -293,7 +316,9 @@ struct ResumeTests {
 
     @Test func resumePreviousJobIdWarmStartsANewJob() async throws {
         let sandbox = try Sandbox()
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             x=${1#--x=}
             echo "score=$x"
             """)
@@ -310,12 +335,16 @@ struct ResumeTests {
         #expect(status.stdout.contains("3 trials of job old"), "\(status)")
 
         // Another parameter name: refused, nothing created.
-        try sandbox.write("other.yml", config(maxTrials: 2, tag: "score", extra: "resumePreviousJobId: old", params: """
-              - parameterName: y
-                type: INTEGER
-                minValue: 1
-                maxValue: 8
-            """))
+        try sandbox.write(
+            "other.yml",
+            config(
+                maxTrials: 2, tag: "score", extra: "resumePreviousJobId: old",
+                params: """
+                      - parameterName: y
+                        type: INTEGER
+                        minValue: 1
+                        maxValue: 8
+                    """))
         let other = try await sandbox.tune(["./train.sh", "--config", "other.yml", "--job", "other"])
         #expect(other.status == 2, "\(other)")
         #expect(other.stderr.contains("resumePreviousJobId: job old searched other parameters: this config adds y; it had x"), "\(other)")
@@ -336,7 +365,9 @@ struct ResumeTests {
     @Test func aRunningJobCannotBeResumedTwice() async throws {
         let sandbox = try Sandbox()
         let gate = sandbox.path("gate")
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             while [ ! -f '\(gate)' ]; do sleep 0.05; done
             echo acc=0.5
             """)

@@ -7,16 +7,24 @@ struct SchedulingTests {
     /// The most trials running at the same moment, from `start <id> <ns>` / `end <id> <ns>` lines.
     static func maxOverlap(_ log: String) -> (max: Int, starts: Int, ends: Int) {
         var events: [(time: Int, delta: Int)] = []
-        var starts = 0, ends = 0
+        var starts = 0
+        var ends = 0
         for line in log.split(separator: "\n") {
             let parts = line.split(separator: " ")
             guard parts.count == 3, let time = Int(parts[2]) else { continue }
-            if parts[0] == "start" { events.append((time, 1)); starts += 1 }
-            if parts[0] == "end" { events.append((time, -1)); ends += 1 }
+            if parts[0] == "start" {
+                events.append((time, 1))
+                starts += 1
+            }
+            if parts[0] == "end" {
+                events.append((time, -1))
+                ends += 1
+            }
         }
         // At equal times an end comes first: touching intervals do not overlap.
         events.sort { $0.time != $1.time ? $0.time < $1.time : $0.delta < $1.delta }
-        var current = 0, most = 0
+        var current = 0
+        var most = 0
         for event in events {
             current += event.delta
             most = max(most, current)
@@ -26,7 +34,9 @@ struct SchedulingTests {
 
     static func intervalScript(_ sandbox: Sandbox, seconds: String) throws {
         let log = sandbox.path("events.log")
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             echo "start $TUNE_TRIAL_ID $(date +%s%N)" >> '\(log)'
             sleep \(seconds)
             echo "end $TUNE_TRIAL_ID $(date +%s%N)" >> '\(log)'
@@ -88,7 +98,9 @@ struct SchedulingTests {
 
     @Test func validateShowsTheLauncher() async throws {
         let sandbox = try Sandbox()
-        try sandbox.write("slurm.yml", """
+        try sandbox.write(
+            "slurm.yml",
+            """
             launcher:
               type: slurm
               partition: gpu
@@ -101,10 +113,12 @@ struct SchedulingTests {
             """)
         let validate = try await sandbox.tune(["validate", "slurm.yml"])
         #expect(validate.status == 0, "\(validate)")
-        #expect(validate.stdout.contains("\nlauncher    slurm (partition gpu, time 2m, 4 CPUs, mem 16G, gres gpu:1, extra --exclude=node07)\n"),
-                "\(validate)")
-        #expect(validate.stderr.contains("note: launcher.time 90s: Slurm counts time limits in whole minutes, so trials get 2 minutes"),
-                "\(validate)")
+        #expect(
+            validate.stdout.contains("\nlauncher    slurm (partition gpu, time 2m, 4 CPUs, mem 16G, gres gpu:1, extra --exclude=node07)\n"),
+            "\(validate)")
+        #expect(
+            validate.stderr.contains("note: launcher.time 90s: Slurm counts time limits in whole minutes, so trials get 2 minutes"),
+            "\(validate)")
 
         try sandbox.write("bad.yml", "launcher:\n  type: slurm\n  mem: 16GB\n" + config(maxTrials: 2))
         let bad = try await sandbox.tune(["validate", "bad.yml"])
@@ -156,7 +170,9 @@ struct SchedulingTests {
     /// search, and a repeat of the job proposes the same trials.
     @Test func defaultAlgorithmIsBayesianAndBeatsRandomOnABowl() async throws {
         let sandbox = try Sandbox()
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             for arg in "$@"; do case "$arg" in --x=*) x=${arg#*=} ;; --y=*) y=${arg#*=} ;; esac; done
             awk -v x="$x" -v y="$y" 'BEGIN { printf "loss=%.10f\\n", (x - 0.3) ^ 2 + (y + 0.2) ^ 2 }'
             """)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -27,13 +28,16 @@ struct SlurmTests {
     static let fixtures = TuneBinary.repository.appendingPathComponent("Tests/TuneCoreTests/Fixtures/events").path
 
     /// The config of these tests: `launcher:` at the top, Slurm settings under it.
-    static func slurmConfig(maxTrials: Int, parallel: Int, algorithm: String = "GRID_SEARCH", launcher: String = "",
-                            extra: String = "", params: String = """
-                              - parameterName: x
-                                type: INTEGER
-                                minValue: 1
-                                maxValue: 6
-                            """) -> String {
+    static func slurmConfig(
+        maxTrials: Int, parallel: Int, algorithm: String = "GRID_SEARCH", launcher: String = "",
+        extra: String = "",
+        params: String = """
+          - parameterName: x
+            type: INTEGER
+            minValue: 1
+            maxValue: 6
+        """
+    ) -> String {
         config(maxTrials: maxTrials, parallel: parallel, algorithm: algorithm, extra: extra, params: params) + """
             launcher:
               type: slurm
@@ -60,7 +64,9 @@ struct SlurmTests {
         let sandbox = try await Self.sandbox()
         let job = Self.jobName("six")
         // Odd x print the metric; even x write it to TensorFlow event files (a real writer's file).
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             x=${1#--x=}
             echo "$x $SLURM_JOB_ID $SLURM_JOB_NAME $(pwd)" >> '\(sandbox.path("jobs.txt"))'
             sleep 1
@@ -99,18 +105,27 @@ struct SlurmTests {
         let sandbox = try await Self.sandbox()
         let example = TuneBinary.repository.appendingPathComponent("Examples/synthetic")
         let job = Self.jobName("ex")
-        let run = try await sandbox.tune([example.appendingPathComponent("train.sh").path, "--config",
-                                          example.appendingPathComponent("tuning-slurm.yml").path, "--job", job], timeout: 150)
+        let run = try await sandbox.tune(
+            [
+                example.appendingPathComponent("train.sh").path, "--config",
+                example.appendingPathComponent("tuning-slurm.yml").path, "--job", job,
+            ], timeout: 150)
         #expect(run.status == 0, "\(run)")
-        let local = try await sandbox.tune([example.appendingPathComponent("train.sh").path, "--config",
-                                            example.appendingPathComponent("tuning.yml").path, "--job", "local"], timeout: 150)
+        let local = try await sandbox.tune(
+            [
+                example.appendingPathComponent("train.sh").path, "--config",
+                example.appendingPathComponent("tuning.yml").path, "--job", "local",
+            ], timeout: 150)
         #expect(local.status == 0, "\(local)")
-        let onSlurm = try await trialsJSON(sandbox, job), here = try await trialsJSON(sandbox, "local")
+        let onSlurm = try await trialsJSON(sandbox, job)
+        let here = try await trialsJSON(sandbox, "local")
         #expect(onSlurm.count == 12 && onSlurm.allSatisfy { $0["state"] as? String == "SUCCEEDED" && $0["scheduler"] != nil }, "\(onSlurm)")
         // The same seed gives the same trials and the same results wherever they run.
-        let key = { (trials: [[String: Any]]) in trials.map { trial in
-            hyperparameters(trial).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + " \(objective(trial) ?? -1)"
-        }.sorted() }
+        let key = { (trials: [[String: Any]]) in
+            trials.map { trial in
+                hyperparameters(trial).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + " \(objective(trial) ?? -1)"
+            }.sorted()
+        }
         #expect(key(onSlurm) == key(here))
         #expect(sandbox.exists(".tune/\(job)/trials/1/model.txt"), "the trial wrote its model into its folder from the node")
     }
@@ -119,7 +134,9 @@ struct SlurmTests {
     func statusShowsSlurmJobsAndCtrlCLeavesNoJobBehind() async throws {
         let sandbox = try await Self.sandbox()
         let job = Self.jobName("int")
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             trap 'echo "$TUNE_TRIAL_ID" >> "\(sandbox.path("terminated.txt"))"; exit 143' TERM
             echo acc=0.5
             sleep 300 &
@@ -148,9 +165,10 @@ struct SlurmTests {
         #expect(run.stderr.contains("tune resume \(job)"), "\(run)")
         // The running trials were asked to stop (SIGTERM through scancel), and nothing is left in Slurm.
         // (Which two Slurm started first is Slurm's choice: the ones status showed running.)
-        let runningTrials = Set(status.split(separator: "\n").filter { $0.hasPrefix("running ") }.compactMap {
-            $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst(2).first.map { String($0.dropLast()) }
-        })
+        let runningTrials = Set(
+            status.split(separator: "\n").filter { $0.hasPrefix("running ") }.compactMap {
+                $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst(2).first.map { String($0.dropLast()) }
+            })
         #expect(runningTrials.count == 2, "\(status)")
         let terminated = Set((sandbox.read("terminated.txt") ?? "").split(separator: "\n").map(String.init))
         #expect(terminated == runningTrials, "\(terminated) \(status)")
@@ -165,21 +183,28 @@ struct SlurmTests {
     func trialTimeoutStopsTheSlurmJobAndCountsOnlyRunningTime() async throws {
         let sandbox = try await Self.sandbox()
         let job = Self.jobName("to")
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             trap 'echo "$TUNE_TRIAL_ID" >> "\(sandbox.path("terminated.txt"))"; exit 143' TERM
             echo "$TUNE_TRIAL_ID $(date +%s.%N)" >> '\(sandbox.path("started.txt"))'
             echo acc=0.5
             sleep 300 &
             wait
             """)
-        try sandbox.write("c.yml", Self.slurmConfig(maxTrials: 2, parallel: 2, launcher: "  cpusPerTask: \(SlurmCluster.cpus)",
-                                                    extra: "trialTimeout: 4s"))
+        try sandbox.write(
+            "c.yml",
+            Self.slurmConfig(
+                maxTrials: 2, parallel: 2, launcher: "  cpusPerTask: \(SlurmCluster.cpus)",
+                extra: "trialTimeout: 4s"))
         let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", job], timeout: 120)
         #expect(run.status == 1, "\(run)")
         let trials = try await trialsJSON(sandbox, job)
-        #expect(trials.count == 2 && trials.allSatisfy {
-            $0["state"] as? String == "FAILED" && ($0["failureReason"] as? String)?.hasPrefix("timed out after 4s (trialTimeout)") == true
-        }, "both ran their own 4 s, the second after waiting for the first: \(trials)")
+        #expect(
+            trials.count == 2
+                && trials.allSatisfy {
+                    $0["state"] as? String == "FAILED" && ($0["failureReason"] as? String)?.hasPrefix("timed out after 4s (trialTimeout)") == true
+                }, "both ran their own 4 s, the second after waiting for the first: \(trials)")
         #expect(Set((sandbox.read("terminated.txt") ?? "").split(separator: "\n")) == ["1", "2"], "each got SIGTERM")
         let starts = (sandbox.read("started.txt") ?? "").split(separator: "\n").compactMap { Double($0.split(separator: " ").last ?? "") }
         #expect(starts.count == 2 && abs(starts[1] - starts[0]) >= 4, "the second started only when the first had stopped: \(starts)")
@@ -192,7 +217,9 @@ struct SlurmTests {
     func earlyStoppingStopsTheSlurmJob() async throws {
         let sandbox = try await Self.sandbox()
         let job = Self.jobName("es")
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             x=${1#--x=}
             trap 'echo "$TUNE_TRIAL_ID" >> "\(sandbox.path("terminated.txt"))"; exit 143' TERM
             steps=3; [ "$x" = 3 ] && steps=60
@@ -203,15 +230,20 @@ struct SlurmTests {
               i=$((i + 1))
             done
             """)
-        try sandbox.write("c.yml", Self.slurmConfig(maxTrials: 3, parallel: 1, extra: """
-            enableTrialEarlyStopping: true
-            earlyStopping: {minTrials: 2, startStep: 2}
-            """, params: """
-              - parameterName: x
-                type: INTEGER
-                minValue: 1
-                maxValue: 3
-            """))
+        try sandbox.write(
+            "c.yml",
+            Self.slurmConfig(
+                maxTrials: 3, parallel: 1,
+                extra: """
+                    enableTrialEarlyStopping: true
+                    earlyStopping: {minTrials: 2, startStep: 2}
+                    """,
+                params: """
+                      - parameterName: x
+                        type: INTEGER
+                        minValue: 1
+                        maxValue: 3
+                    """))
         let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", job], timeout: 90)
         #expect(run.status == 0, "\(run)")
         let trial = try #require(byId(try await trialsJSON(sandbox, job))[3])
@@ -230,7 +262,9 @@ struct SlurmTests {
         let sandbox = try await Self.sandbox()
         let job = Self.jobName("mf")
         let go = sandbox.path("go")
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             if mkdir '\(sandbox.path("first"))' 2>/dev/null; then
               echo "$TUNE_TRIAL_ID" > '\(sandbox.path("first-trial"))'
               i=0; while [ ! -e '\(go)' ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
@@ -238,8 +272,11 @@ struct SlurmTests {
             fi
             echo acc=1
             """)
-        try sandbox.write("c.yml", Self.slurmConfig(maxTrials: 3, parallel: 3, launcher: "  cpusPerTask: \(SlurmCluster.cpus)",
-                                                    extra: "maxFailedTrials: 1"))
+        try sandbox.write(
+            "c.yml",
+            Self.slurmConfig(
+                maxTrials: 3, parallel: 3, launcher: "  cpusPerTask: \(SlurmCluster.cpus)",
+                extra: "maxFailedTrials: 1"))
         let tune = try sandbox.start(["./train.sh", "--config", "c.yml", "--job", job])
         var queued: [String] = []
         let waiting = await sandbox.waitUntil(timeout: 60) {
@@ -268,7 +305,9 @@ struct SlurmTests {
     func aKilledTuneLeavesNoSlurmJobAndResumes() async throws {
         let sandbox = try await Self.sandbox()
         let job = Self.jobName("kill")
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             echo "$TUNE_TRIAL_ID $TUNE_TRIAL_ATTEMPT" >> '\(sandbox.path("starts.txt"))'
             [ "$TUNE_TRIAL_ATTEMPT" = 1 ] && sleep 120
             echo acc=0.${1#--x=}
@@ -291,7 +330,9 @@ struct SlurmTests {
     func aTrialOverItsSlurmTimeLimitIsRecordedWithThatReason() async throws {
         let sandbox = try await Self.sandbox()
         let job = Self.jobName("tl")
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             echo acc=0.5
             sleep 400
             echo acc=0.9
@@ -311,16 +352,21 @@ struct SlurmTests {
     func insideAnAllocationTrialsRunAsJobSteps() async throws {
         let sandbox = try await Self.sandbox()
         let job = Self.jobName("alloc")
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             echo "$SLURM_JOB_ID $SLURM_STEP_ID" >> '\(sandbox.path("steps.txt"))'
             sleep 1
             echo acc=0.${1#--x=}
             """)
         try sandbox.write("c.yml", Self.slurmConfig(maxTrials: 4, parallel: 2, launcher: "  cpusPerTask: 1"))
         // salloc runs tune here with SLURM_JOB_ID set to the allocation it was granted.
-        let run = try await sandbox.tune(["--ntasks=2", "--job-name=tune-alloc-\(job)", TuneBinary.path,
-                                          "run", "./train.sh", "--config", "c.yml", "--job", job],
-                                         env: ["TUNE_STORE": sandbox.path(".tune")], timeout: 120, through: "salloc")
+        let run = try await sandbox.tune(
+            [
+                "--ntasks=2", "--job-name=tune-alloc-\(job)", TuneBinary.path,
+                "run", "./train.sh", "--config", "c.yml", "--job", job,
+            ],
+            env: ["TUNE_STORE": sandbox.path(".tune")], timeout: 120, through: "salloc")
         #expect(run.status == 0, "\(run)")
         #expect(run.stderr.contains("each trial runs as a job step of it"), "\(run)")
         let lines = (sandbox.read("steps.txt") ?? "").split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
@@ -337,13 +383,18 @@ struct SlurmTests {
     func aPreemptedTrialIsRetriedAsInfrastructureTrouble() async throws {
         let sandbox = try await Self.sandbox()
         let job = Self.jobName("pre")
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             echo "attempt $TUNE_TRIAL_ATTEMPT" >> '\(sandbox.path("attempts.txt"))'
             sleep 6
             echo acc=0.7
             """)
-        try sandbox.write("c.yml", Self.slurmConfig(maxTrials: 1, parallel: 1, launcher: "  cpusPerTask: \(SlurmCluster.cpus)",
-                                                    extra: "maxTrialRetries: 1"))
+        try sandbox.write(
+            "c.yml",
+            Self.slurmConfig(
+                maxTrials: 1, parallel: 1, launcher: "  cpusPerTask: \(SlurmCluster.cpus)",
+                extra: "maxTrialRetries: 1"))
         let tune = try sandbox.start(["./train.sh", "--config", "c.yml", "--job", job])
         let started = await sandbox.waitUntil(timeout: 60) { (sandbox.read("attempts.txt") ?? "").contains("attempt 1") }
         try #require(started, "\(tune.stderrSoFar)")
@@ -363,7 +414,9 @@ struct SlurmTests {
     func aTrialOnAFailedNodeIsRetried() async throws {
         let sandbox = try await Self.sandbox()
         let job = Self.jobName("nf")
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             echo "attempt $TUNE_TRIAL_ATTEMPT" >> '\(sandbox.path("attempts.txt"))'
             echo acc=0.6
             sleep 5
@@ -428,10 +481,13 @@ struct SlurmTests {
         }
         let hidden = sandbox.path("hidden")
         try FileManager.default.createDirectory(atPath: hidden, withIntermediateDirectories: true)
-        let run = try await sandbox.tune(["--mount", "sh", "-c",
-                                          "mount -t tmpfs none '\(hidden)' && exec \"$0\" \"$@\"", TuneBinary.path,
-                                          "run", "./train.sh", "--config", "c.yml", "--job", job, "--store", hidden + "/store"],
-                                         timeout: 90, through: "unshare")
+        let run = try await sandbox.tune(
+            [
+                "--mount", "sh", "-c",
+                "mount -t tmpfs none '\(hidden)' && exec \"$0\" \"$@\"", TuneBinary.path,
+                "run", "./train.sh", "--config", "c.yml", "--job", job, "--store", hidden + "/store",
+            ],
+            timeout: 90, through: "unshare")
         #expect(run.status == 1, "\(run)")
         #expect(run.stderr.contains("is not on node") && run.stderr.contains("must be on a file system the compute nodes share"), "\(run)")
         #expect(run.stdout.contains("Job \(job) FAILED: 1 trial (0 succeeded, 1 failed)"), "the job stopped at the first trial: \(run)")
@@ -471,7 +527,10 @@ enum SlurmCluster {
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-        guard (try? process.run()) != nil else { lastStatus = -1; return "" }
+        guard (try? process.run()) != nil else {
+            lastStatus = -1
+            return ""
+        }
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(10_000) }
         if process.isRunning { process.terminate() }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -28,14 +29,20 @@ struct StoppingTests {
         """
 
     /// A HYPERBAND job over 1…9 epochs of the curve script, each run logged to runs.txt.
-    static func hyperbandJob(_ job: String, maxTrials: Int, parallel: Int, epochSeconds: String,
-                             extra: String) async throws -> (Sandbox, TuneOutcome) {
+    static func hyperbandJob(
+        _ job: String, maxTrials: Int, parallel: Int, epochSeconds: String,
+        extra: String
+    ) async throws -> (Sandbox, TuneOutcome) {
         let sandbox = try Sandbox()
         try sandbox.script("curve.sh", curve)
-        try sandbox.write("h.yml", config(maxTrials: maxTrials, parallel: parallel, algorithm: "HYPERBAND",
-                                          extra: "resourceParameter: epochs\nminResource: 1\nmaxResource: 9\n" + extra))
-        let run = try await sandbox.tune(["./curve.sh", "--config", "h.yml", "--job", job],
-                                         env: ["RUNS": sandbox.path("runs.txt"), "EPOCH_SECONDS": epochSeconds])
+        try sandbox.write(
+            "h.yml",
+            config(
+                maxTrials: maxTrials, parallel: parallel, algorithm: "HYPERBAND",
+                extra: "resourceParameter: epochs\nminResource: 1\nmaxResource: 9\n" + extra))
+        let run = try await sandbox.tune(
+            ["./curve.sh", "--config", "h.yml", "--job", job],
+            env: ["RUNS": sandbox.path("runs.txt"), "EPOCH_SECONDS": epochSeconds])
         return (sandbox, run)
     }
 
@@ -43,14 +50,19 @@ struct StoppingTests {
         let sandbox = try Sandbox()
         try sandbox.script("curve.sh", Self.curve)
         // One at a time, in this order: three complete, then 0.1 falls behind, 0.95 stays ahead.
-        try sandbox.write("c.yml", config(maxTrials: 5, parallel: 1, algorithm: "GRID_SEARCH", extra: """
-            enableTrialEarlyStopping: true
-            earlyStopping: {minTrials: 3, startStep: 2}
-            """, params: """
-              - parameterName: x
-                type: CATEGORICAL
-                categoricalValues: ["0.9", "0.8", "0.85", "0.1", "0.95"]
-            """))
+        try sandbox.write(
+            "c.yml",
+            config(
+                maxTrials: 5, parallel: 1, algorithm: "GRID_SEARCH",
+                extra: """
+                    enableTrialEarlyStopping: true
+                    earlyStopping: {minTrials: 3, startStep: 2}
+                    """,
+                params: """
+                      - parameterName: x
+                        type: CATEGORICAL
+                        categoricalValues: ["0.9", "0.8", "0.85", "0.1", "0.95"]
+                    """))
         let run = try await sandbox.tune(["./curve.sh", "--config", "c.yml", "--job", "m"], env: ["RUNS": sandbox.path("runs.txt")])
         #expect(run.status == 0, "\(run)")
         #expect(run.stderr.contains("trial 4 stopped early at step 2"), "\(run)")
@@ -72,8 +84,9 @@ struct StoppingTests {
     }
 
     @Test func hyperbandRunsRungsWithTheirBudgetsAndPromotesTheBest() async throws {
-        let (sandbox, run) = try await Self.hyperbandJob("h", maxTrials: 20, parallel: 1, epochSeconds: "0.005",
-                                                         extra: "reductionFactor: 3\nhyperbandBrackets: 1\nseed: 5")
+        let (sandbox, run) = try await Self.hyperbandJob(
+            "h", maxTrials: 20, parallel: 1, epochSeconds: "0.005",
+            extra: "reductionFactor: 3\nhyperbandBrackets: 1\nseed: 5")
         #expect(run.status == 0, "\(run)")
         let trials = try await trialsJSON(sandbox, "h")
         #expect(trials.count == 20)
@@ -81,7 +94,7 @@ struct StoppingTests {
         #expect(runs.count == 20)
         // Every run got --epochs=<its rung's budget>, after its hyperparameter flags.
         let budgets = [0: 1, 1: 3, 2: 9]
-        var rungOf: [Int: [Int: Double]] = [:]           // rung → configuration → value
+        var rungOf: [Int: [Int: Double]] = [:]  // rung → configuration → value
         for trial in trials {
             let configuration = try #require(trial["configuration"] as? Int, "\(trial)")
             let rung = try #require(trial["rung"] as? Int)
@@ -177,7 +190,8 @@ struct StoppingTests {
     func badStoppingConfigIsRefused(extra: String, message: String) async throws {
         let sandbox = try Sandbox()
         try sandbox.script("train.sh", "echo acc=1")
-        let text = config(maxTrials: 3, algorithm: "RANDOM_SEARCH", extra: extra).replacingOccurrences(of: "algorithm: RANDOM_SEARCH\n", with: extra.contains("algorithm:") ? "" : "algorithm: RANDOM_SEARCH\n")
+        let text = config(maxTrials: 3, algorithm: "RANDOM_SEARCH", extra: extra).replacingOccurrences(
+            of: "algorithm: RANDOM_SEARCH\n", with: extra.contains("algorithm:") ? "" : "algorithm: RANDOM_SEARCH\n")
         try sandbox.write("c.yml", text)
         let run = try await sandbox.tune(["./train.sh", "--config", "c.yml"])
         #expect(run.status == 2, "\(run)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -113,7 +114,9 @@ struct TeardownTests {
     @Test func normalEndLeavesNoWatchdog() async throws {
         let sandbox = try Sandbox()
         let gate = sandbox.path("gate")
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             sleep 300 &
             echo $! > "$TUNE_TRIAL_DIR/pids"
             while [ ! -f '\(gate)' ]; do sleep 0.02; done
@@ -140,7 +143,9 @@ struct TeardownTests {
     /// The same daemon of another store's job of the same name is left alone.
     @Test func setsidDaemonsOfTrialsAreStoppedWhenTheJobEnds() async throws {
         let sandbox = try Sandbox()
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             setsid sh -c 'echo $$ > "$TUNE_TRIAL_DIR/daemon"; exec sleep 300' < /dev/null > /dev/null 2>&1 &
             while [ ! -s "$TUNE_TRIAL_DIR/daemon" ]; do sleep 0.02; done
             echo acc=0.5
@@ -177,7 +182,9 @@ struct TeardownTests {
     @Test func jobGoesOnWithoutItsWatchdog() async throws {
         let sandbox = try Sandbox()
         let gate = sandbox.path("gate")
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             while [ ! -f '\(gate)' ]; do sleep 0.02; done
             echo acc=0.$TUNE_TRIAL_ID
             """)
@@ -210,8 +217,10 @@ struct TeardownTests {
     }
 
     /// Waits until each trial wrote its pids; returns them all.
-    static func trialPids(_ sandbox: Sandbox, job: String, trials: [Int], tune: RunningTune,
-                          sourceLocation: SourceLocation = #_sourceLocation) async throws -> [Int32] {
+    static func trialPids(
+        _ sandbox: Sandbox, job: String, trials: [Int], tune: RunningTune,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> [Int32] {
         let files = trials.map { ".tune/\(job)/trials/\($0)/pids" }
         let ready = await sandbox.waitUntil { files.allSatisfy(sandbox.exists) }
         try #require(ready, "the trials wrote their pids: \(tune.stderrSoFar)", sourceLocation: sourceLocation)
@@ -232,10 +241,12 @@ struct TeardownTests {
     /// /proc/<pid>/stat, parsed.
     static func stat(_ pid: Int32) -> Stat? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")") else { return nil }
+            let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")")
+        else { return nil }
         let fields = text[text.index(after: close)...].split(separator: " ")
         guard fields.count > 4, let state = fields[0].first, let parent = Int32(fields[1]), let group = Int32(fields[2]),
-              let session = Int32(fields[3]) else { return nil }
+            let session = Int32(fields[3])
+        else { return nil }
         return Stat(pid: pid, name: String(text[text.index(after: open)..<close]), state: state, parent: parent, group: group, session: session)
     }
 

@@ -18,7 +18,9 @@ struct TrainerContractTests {
     @Test func configJobDirPlaceholdersAndVertexFolders() async throws {
         let sandbox = try Sandbox()
         try sandbox.script("train.sh", Self.recorder)
-        try sandbox.write("job.yaml", """
+        try sandbox.write(
+            "job.yaml",
+            """
             trainingInput:
               scaleTier: BASIC
               jobDir: gs://my-bucket/census
@@ -33,14 +35,17 @@ struct TrainerContractTests {
                     minValue: 0.001
                     maxValue: 0.1
             """)
-        let run = try await sandbox.tune(["run", "./train.sh", "--out={trial_dir}/m.bin", "--name=run-{job_id}-{trial_id}",
-                                          "{unknown}", "--config", "job.yaml", "--job", "jd"])
+        let run = try await sandbox.tune([
+            "run", "./train.sh", "--out={trial_dir}/m.bin", "--name=run-{job_id}-{trial_id}",
+            "{unknown}", "--config", "job.yaml", "--job", "jd",
+        ])
         try #require(run.status == 0, "\(run)")
         #expect(run.stderr.contains("--job-dir=<its folder>/job-dir"), "says where the job dir is: \(run.stderr)")
         #expect(!run.stderr.contains("trainingInput.jobDir"), "jobDir is no longer an ignored cloud-only key: \(run.stderr)")
         // The reproduce line is what the best trial ran: placeholders and --job-dir filled in.
         let reproduce = try #require(run.stdout.split(separator: "\n").first { $0.contains("reproduce:") }, "\(run)")
-        #expect(reproduce.contains("--out=\(sandbox.path(".tune/jd/trials/"))") && reproduce.contains("--name=run-jd-")
+        #expect(
+            reproduce.contains("--out=\(sandbox.path(".tune/jd/trials/"))") && reproduce.contains("--name=run-jd-")
                 && reproduce.contains("--job-dir=\(sandbox.path(".tune/jd/trials/"))") && !reproduce.contains("{trial_dir}"), "\(reproduce)")
         for id in 1...2 {
             let folder = sandbox.path(".tune/jd/trials/\(id)")
@@ -92,7 +97,9 @@ struct TrainerContractTests {
     /// them can be probed.
     @Test func probeGivesTheJobDirAndTheWorkingDirectory() async throws {
         let sandbox = try Sandbox()
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             case "$*" in *--job-dir=*/job-dir*) ;; *) echo "train.sh: error: the following arguments are required: --job-dir" >&2; exit 2;; esac
             [ "$(pwd -P)" = "$TUNE_TRIAL_DIR/cwd" ] || { echo "not in its own folder: $(pwd -P)" >&2; exit 3; }
             echo acc=0.5
@@ -107,7 +114,9 @@ struct TrainerContractTests {
     @Test func perTrialWorkingDirectoryKeepsCwdFilesApartAndCollectsThem() async throws {
         let sandbox = try Sandbox()
         try sandbox.write("data/input.txt", "shared data\n")
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             cat data/input.txt > seen.txt
             echo "model of trial $TUNE_TRIAL_ID" > model.pth
             pwd -P > where.txt
@@ -141,7 +150,9 @@ struct TrainerContractTests {
     @Test func perTrialCwdFlagRunsPythonModulesFromTheSharedTree() async throws {
         let sandbox = try Sandbox()
         try sandbox.write("trainer/__init__.py", "")
-        try sandbox.write("trainer/task.py", """
+        try sandbox.write(
+            "trainer/task.py",
+            """
             import argparse, os
             p = argparse.ArgumentParser()
             p.add_argument("--x", type=float)
@@ -176,9 +187,12 @@ struct TrainerContractTests {
     @Test func eventFilesWrittenOutsideTheTrialFolderAreNamedInTheReason() async throws {
         let sandbox = try Sandbox()
         try sandbox.write("logs/old/events.out.tfevents.1.old", "written before the job")
-        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)],
-                                              ofItemAtPath: sandbox.path("logs/old/events.out.tfevents.1.old"))
-        try sandbox.script("train.sh", """
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSinceNow: -3600)],
+            ofItemAtPath: sandbox.path("logs/old/events.out.tfevents.1.old"))
+        try sandbox.script(
+            "train.sh",
+            """
             mkdir -p logs/train
             printf 'x' > "logs/train/events.out.tfevents.$TUNE_TRIAL_ID.host"
             """)
@@ -197,21 +211,28 @@ struct TrainerContractTests {
     /// even when each trial's last epoch differs (60, 50, 40, …: a tuned number of epochs).
     @Test func theMedianRuleNeverStopsATrialAtItsFinalReport() async throws {
         let sandbox = try Sandbox()
-        try sandbox.script("train.sh", """
+        try sandbox.script(
+            "train.sh",
+            """
             x=${1#--x=}
             sleep 0.1
             echo "epoch=$((10 * (7 - TUNE_TRIAL_ID))) acc=$x"
             sleep 0.6
             echo saved > "$TUNE_TRIAL_DIR/model.txt"
             """)
-        try sandbox.write("c.yml", config(maxTrials: 6, parallel: 2, algorithm: "GRID_SEARCH", extra: """
-            enableTrialEarlyStopping: true
-            earlyStopping: {minTrials: 1, startStep: 0}
-            """, params: """
-              - parameterName: x
-                type: CATEGORICAL
-                categoricalValues: ["0.9", "0.8", "0.1", "0.2", "0.15", "0.05"]
-            """))
+        try sandbox.write(
+            "c.yml",
+            config(
+                maxTrials: 6, parallel: 2, algorithm: "GRID_SEARCH",
+                extra: """
+                    enableTrialEarlyStopping: true
+                    earlyStopping: {minTrials: 1, startStep: 0}
+                    """,
+                params: """
+                      - parameterName: x
+                        type: CATEGORICAL
+                        categoricalValues: ["0.9", "0.8", "0.1", "0.2", "0.15", "0.05"]
+                    """))
         let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", "once", "--grace-period", "5"])
         #expect(run.status == 0, "\(run)")
         #expect(!run.stderr.contains("stopped early"), "\(run.stderr)")
@@ -227,7 +248,9 @@ struct TrainerContractTests {
     @Test(.enabled(if: hypertuneInstalled, "needs `pip install cloudml-hypertune` (.ci/run installs it)"))
     func everyRewriteOfTheHypertuneFileIsSeenOrCounted() async throws {
         let sandbox = try Sandbox()
-        try sandbox.write("train.py", """
+        try sandbox.write(
+            "train.py",
+            """
             import argparse, os, time
             import hypertune
             p = argparse.ArgumentParser()

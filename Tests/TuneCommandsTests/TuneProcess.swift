@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TuneTestSupport
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -98,8 +99,10 @@ final class Sandbox: @unchecked Sendable {
 
     /// Runs tune to its end (killed, and the test failed, past `timeout`).
     /// `through`: a command (on PATH) that runs tune itself, such as `salloc`; `arguments` are then its.
-    func tune(_ arguments: [String], env: [String: String] = [:], timeout: TimeInterval = 60, through: String? = nil,
-              sourceLocation: SourceLocation = #_sourceLocation) async throws -> TuneOutcome {
+    func tune(
+        _ arguments: [String], env: [String: String] = [:], timeout: TimeInterval = 60, through: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> TuneOutcome {
         let running = try start(arguments, env: env, through: through)
         return await running.finish(timeout: timeout, sourceLocation: sourceLocation)
     }
@@ -205,8 +208,10 @@ final class RunningTune: @unchecked Sendable {
 // MARK: reading tune's output
 
 /// `tune trials <job> --format json`, parsed.
-func trialsJSON(_ sandbox: Sandbox, _ job: String, extra: [String] = [],
-                sourceLocation: SourceLocation = #_sourceLocation) async throws -> [[String: Any]] {
+func trialsJSON(
+    _ sandbox: Sandbox, _ job: String, extra: [String] = [],
+    sourceLocation: SourceLocation = #_sourceLocation
+) async throws -> [[String: Any]] {
     let result = try await sandbox.tune(["trials", job, "--format", "json"] + extra, sourceLocation: sourceLocation)
     try #require(result.status == 0, "\(result)", sourceLocation: sourceLocation)
     let parsed = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
@@ -239,7 +244,8 @@ func trainingStep(_ trial: [String: Any]) -> String? {
 func isAlive(_ pid: Int32) -> Bool {
     guard kill(pid, 0) == 0 else { return false }
     if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-       let close = stat.lastIndex(of: ")") {
+        let close = stat.lastIndex(of: ")")
+    {
         let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
         if state == "Z" || state == "X" { return false }
     }
@@ -247,13 +253,16 @@ func isAlive(_ pid: Int32) -> Bool {
 }
 
 /// A tuning config in the bare shape.
-func config(maxTrials: Int, parallel: Int = 1, tag: String = "acc", goal: String = "MAXIMIZE",
-            algorithm: String = "RANDOM_SEARCH", extra: String = "", params: String = """
-              - parameterName: x
-                type: DOUBLE
-                minValue: 0.0
-                maxValue: 1.0
-            """) -> String {
+func config(
+    maxTrials: Int, parallel: Int = 1, tag: String = "acc", goal: String = "MAXIMIZE",
+    algorithm: String = "RANDOM_SEARCH", extra: String = "",
+    params: String = """
+      - parameterName: x
+        type: DOUBLE
+        minValue: 0.0
+        maxValue: 1.0
+    """
+) -> String {
     """
     goal: \(goal)
     hyperparameterMetricTag: \(tag)

@@ -12,29 +12,39 @@ struct UsageErrorTests {
     }
 
     static let cases: [Case] = [
-        Case(name: "unknown key", arguments: ["./train.sh", "--config", "typo.yml"],
-             messages: ["typo.yml:5", "did you mean 'maxTrials'?"]),
-        Case(name: "missing config file", arguments: ["./train.sh", "--config", "absent.yml"],
-             messages: ["absent.yml"]),
-        Case(name: "missing command", arguments: ["./nope.sh", "--config", "c.yml"],
-             messages: ["./nope.sh"]),
-        Case(name: "non-executable script", arguments: ["./plain.sh", "--config", "c.yml"],
-             messages: ["chmod +x"]),
-        Case(name: "job named latest", arguments: ["./train.sh", "--config", "c.yml", "--job", "latest"],
-             messages: ["latest"]),
-        Case(name: "no command", arguments: ["run", "--config", "c.yml"],
-             messages: ["no trial command"]),
-        Case(name: "no command, default subcommand", arguments: ["--config", "c.yml"],
-             messages: ["no trial command"]),
-        Case(name: "no config option", arguments: ["./train.sh"],
-             messages: ["--config"]),
+        Case(
+            name: "unknown key", arguments: ["./train.sh", "--config", "typo.yml"],
+            messages: ["typo.yml:5", "did you mean 'maxTrials'?"]),
+        Case(
+            name: "missing config file", arguments: ["./train.sh", "--config", "absent.yml"],
+            messages: ["absent.yml"]),
+        Case(
+            name: "missing command", arguments: ["./nope.sh", "--config", "c.yml"],
+            messages: ["./nope.sh"]),
+        Case(
+            name: "non-executable script", arguments: ["./plain.sh", "--config", "c.yml"],
+            messages: ["chmod +x"]),
+        Case(
+            name: "job named latest", arguments: ["./train.sh", "--config", "c.yml", "--job", "latest"],
+            messages: ["latest"]),
+        Case(
+            name: "no command", arguments: ["run", "--config", "c.yml"],
+            messages: ["no trial command"]),
+        Case(
+            name: "no command, default subcommand", arguments: ["--config", "c.yml"],
+            messages: ["no trial command"]),
+        Case(
+            name: "no config option", arguments: ["./train.sh"],
+            messages: ["--config"]),
     ]
 
     static func prepare(_ sandbox: Sandbox) throws {
         try sandbox.script("train.sh", "echo acc=0.5")
         try sandbox.write("plain.sh", "#!/bin/sh\necho acc=0.5\n")
         try sandbox.write("c.yml", config(maxTrials: 2))
-        try sandbox.write("typo.yml", """
+        try sandbox.write(
+            "typo.yml",
+            """
             goal: MAXIMIZE
             hyperparameterMetricTag: acc
             algorithm: RANDOM_SEARCH
@@ -65,11 +75,13 @@ struct UsageErrorTests {
         let sandbox = try Sandbox()
         try Self.prepare(sandbox)
         try sandbox.write("b.yml", config(maxTrials: 1))
-        for arguments in [["run", "./train.sh", "-c", "c.yml", "--config", "b.yml"],
-                          ["./train.sh", "--config=c.yml", "-c", "b.yml"],
-                          ["--config", "c.yml", "python3", "train.py", "--config", "b.yml"],
-                          ["-qc", "c.yml", "./train.sh", "--config", "b.yml"],
-                          ["probe", "./train.sh", "--config", "c.yml", "--config", "b.yml"]] {
+        for arguments in [
+            ["run", "./train.sh", "-c", "c.yml", "--config", "b.yml"],
+            ["./train.sh", "--config=c.yml", "-c", "b.yml"],
+            ["--config", "c.yml", "python3", "train.py", "--config", "b.yml"],
+            ["-qc", "c.yml", "./train.sh", "--config", "b.yml"],
+            ["probe", "./train.sh", "--config", "c.yml", "--config", "b.yml"],
+        ] {
             let run = try await sandbox.tune(arguments)
             #expect(run.status == 2, "\(run)")
             #expect(run.stderr.contains("--config is given twice (c.yml and b.yml)"), "\(run)")

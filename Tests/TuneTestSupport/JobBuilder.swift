@@ -8,19 +8,26 @@ public struct JobBuilder {
     public var nextId = 1
 
     public init(spec: TuningSpec) {
-        job = JobRecord(header: JobHeader(id: "j", createTime: Self.start, spec: spec, command: ["train"], workingDirectory: "/",
-                                          configPath: "c.yml", configText: "", seed: 1, strategy: "test"))
+        job = JobRecord(
+            header: JobHeader(
+                id: "j", createTime: Self.start, spec: spec, command: ["train"], workingDirectory: "/",
+                configPath: "c.yml", configText: "", seed: 1, strategy: "test"))
     }
 
     /// A finished trial whose objective (the spec's tag) took `values` at steps 1, 2, 3, …
     @discardableResult
-    public mutating func trial(x: Double, values: [Double], stoppedEarly: Bool = false, placement: ResourcePlacement? = nil,
-                               seconds: Double = 1, state: TrialState = .succeeded, steps: [Int]? = nil) -> Int {
+    public mutating func trial(
+        x: Double, values: [Double], stoppedEarly: Bool = false, placement: ResourcePlacement? = nil,
+        seconds: Double = 1, state: TrialState = .succeeded, steps: [Int]? = nil
+    ) -> Int {
         let id = started(x: x, placement: placement)
         let readings = values.enumerated().map { MetricReading(tag: job.spec.metricTag, value: $1, step: steps?[$0] ?? $0 + 1, source: .stdout) }
         job.apply(.metrics(trial: id, readings: readings))
-        job.apply(.trialFinished(TrialOutcome(trial: id, state: state, time: Self.start.addingTimeInterval(Double(id) * 100 + seconds),
-                                              finalMetric: state == .succeeded ? readings.last : nil, stoppedEarly: stoppedEarly)))
+        job.apply(
+            .trialFinished(
+                TrialOutcome(
+                    trial: id, state: state, time: Self.start.addingTimeInterval(Double(id) * 100 + seconds),
+                    finalMetric: state == .succeeded ? readings.last : nil, stoppedEarly: stoppedEarly)))
         return id
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TuneCore
 
 /// Which stderr line a failed trial's reason quotes (LastLine), from the output shapes real
@@ -35,37 +36,46 @@ import Testing
     }
 
     @Test func argparseAndTracebacksKeepTheirLastLine() {
-        #expect(Self.line("""
-            usage: train.py [-h] --job-dir JOB_DIR [--lr LR]
-                            [--epochs EPOCHS]
-            train.py: error: the following arguments are required: --job-dir
+        #expect(
+            Self.line(
+                """
+                usage: train.py [-h] --job-dir JOB_DIR [--lr LR]
+                                [--epochs EPOCHS]
+                train.py: error: the following arguments are required: --job-dir
 
-            """) == "train.py: error: the following arguments are required: --job-dir")
-        #expect(Self.line("""
-            Traceback (most recent call last):
-              File "train.py", line 3, in <module>
-                main()
-              File "train.py", line 2, in main
-                raise ValueError("lr must be positive")
-            ValueError: lr must be positive
+                """) == "train.py: error: the following arguments are required: --job-dir")
+        #expect(
+            Self.line(
+                """
+                Traceback (most recent call last):
+                  File "train.py", line 3, in <module>
+                    main()
+                  File "train.py", line 2, in main
+                    raise ValueError("lr must be positive")
+                ValueError: lr must be positive
 
-            """) == "ValueError: lr must be positive")
+                """) == "ValueError: lr must be positive")
     }
 
     @Test func otherParsersErrorsBeforeTheirHelp() {
         // absl flags.
-        #expect(Self.line("""
-            FATAL Flags parsing error: flag --job_dir=None: Flag --job_dir must have a value other than None.
-            Pass --helpshort or --helpfull to see help on flags.
+        #expect(
+            Self.line(
+                """
+                FATAL Flags parsing error: flag --job_dir=None: Flag --job_dir must have a value other than None.
+                Pass --helpshort or --helpfull to see help on flags.
 
-            """) == "FATAL Flags parsing error: flag --job_dir=None: Flag --job_dir must have a value other than None.")
+                """) == "FATAL Flags parsing error: flag --job_dir=None: Flag --job_dir must have a value other than None.")
         // Click prints usage first and its error last; a Java exception before its stack frames.
-        #expect(Self.line("Usage: train.py [OPTIONS]\nTry 'train.py --help' for help.\n\nError: Missing option '--job-dir'.\n")
+        #expect(
+            Self.line("Usage: train.py [OPTIONS]\nTry 'train.py --help' for help.\n\nError: Missing option '--job-dir'.\n")
                 == "Error: Missing option '--job-dir'.")
-        #expect(Self.line("Exception in thread \"main\" java.lang.IllegalStateException: no data\n\tat Train.main(Train.java:3)\n")
+        #expect(
+            Self.line("Exception in thread \"main\" java.lang.IllegalStateException: no data\n\tat Train.main(Train.java:3)\n")
                 == "Exception in thread \"main\" java.lang.IllegalStateException: no data")
         // A traceback's exception line is the error even when its name is not …Error.
-        #expect(Self.line("Traceback (most recent call last):\n  File \"t.py\", line 1, in <module>\nKeyboardInterrupt\nUsage: t.py\n")
+        #expect(
+            Self.line("Traceback (most recent call last):\n  File \"t.py\", line 1, in <module>\nKeyboardInterrupt\nUsage: t.py\n")
                 == "KeyboardInterrupt")
     }
 

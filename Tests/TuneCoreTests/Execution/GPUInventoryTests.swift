@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TuneCore
 
 @Suite("GPU inventory")

@@ -1,8 +1,10 @@
 import Foundation
+
+@testable import TuneCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
-@testable import TuneCore
 
 /// A launcher for driving the tuning loop in process: each trial is a scripted process whose
 /// output goes through a real pipe (so the loop reads it as it reads any trial's), and which ends
@@ -46,7 +48,8 @@ final class ScriptedProcess: TrialProcess {
 
     init(_ script: ScriptedLauncher.Script) {
         self.script = script
-        var out: [Int32] = [0, 0], err: [Int32] = [0, 0]
+        var out: [Int32] = [0, 0]
+        var err: [Int32] = [0, 0]
         _ = pipe(&out)
         _ = pipe(&err)
         for fd in [out[0], err[0]] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }

@@ -1,22 +1,30 @@
 import Foundation
 import Testing
+import TuneTestSupport
+
+@testable import TuneCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
-@testable import TuneCore
-import TuneTestSupport
 
 @Suite("Trial arguments, environment and working directory")
 struct TrialArgumentsTests {
     let folders = TrialFolders(trial: "/s/.tune/j/trials/3", checkpoints: "/s/.tune/j/checkpoints/3")
 
     @Test func placeholdersJobDirThenFlags() {
-        let argv = TrialArguments.make(command: ["python3", "{trial_dir}/x.py", "--out={model_dir}/m.pt", "--ckpt={checkpoint_dir}",
-                                                 "--name={job_id}-{trial_id}", "--j={job_dir}", "{{trial_id}}", "{nope}", "{trial_"],
-                                       flags: ["--lr=0.1"], job: "j", trial: 3, folders: folders, passJobDir: true)
-        #expect(argv == ["python3", "/s/.tune/j/trials/3/x.py", "--out=/s/.tune/j/trials/3/model/m.pt", "--ckpt=/s/.tune/j/checkpoints/3",
-                         "--name=j-3", "--j=/s/.tune/j/trials/3/job-dir", "{3}", "{nope}", "{trial_",
-                         "--job-dir=/s/.tune/j/trials/3/job-dir", "--lr=0.1"])
+        let argv = TrialArguments.make(
+            command: [
+                "python3", "{trial_dir}/x.py", "--out={model_dir}/m.pt", "--ckpt={checkpoint_dir}",
+                "--name={job_id}-{trial_id}", "--j={job_dir}", "{{trial_id}}", "{nope}", "{trial_",
+            ],
+            flags: ["--lr=0.1"], job: "j", trial: 3, folders: folders, passJobDir: true)
+        #expect(
+            argv == [
+                "python3", "/s/.tune/j/trials/3/x.py", "--out=/s/.tune/j/trials/3/model/m.pt", "--ckpt=/s/.tune/j/checkpoints/3",
+                "--name=j-3", "--j=/s/.tune/j/trials/3/job-dir", "{3}", "{nope}", "{trial_",
+                "--job-dir=/s/.tune/j/trials/3/job-dir", "--lr=0.1",
+            ])
         // argv[0] is the program as typed; without a job dir, nothing is added.
         #expect(TrialArguments.make(command: ["{trial_id}"], flags: [], job: "j", trial: 3, folders: folders, passJobDir: false) == ["{trial_id}"])
         #expect(TrialArguments.namesJobDir(["t", "--logdir={job_dir}/tb"]))

@@ -1,25 +1,33 @@
 import Foundation
 import Testing
+
 @testable import TuneCore
 
-private let spec = TuningSpec(goal: .maximize, metricTag: "acc", maxTrials: 10, algorithm: .random,
-                              params: [ParameterSpec(name: "x", domain: .double(min: 0, max: 1, scale: .linear))])
+private let spec = TuningSpec(
+    goal: .maximize, metricTag: "acc", maxTrials: 10, algorithm: .random,
+    params: [ParameterSpec(name: "x", domain: .double(min: 0, max: 1, scale: .linear))])
 private let now = Date(timeIntervalSince1970: 1_800_000_000)
 
 private func readings(_ values: [Double]) -> [MetricReading] {
     values.enumerated().map { MetricReading(tag: "acc", value: $1, step: $0 + 1, source: .stdout) }
 }
 
-private func facts(exit: TrialExit = .exited(0), stop: StopCause? = nil, values: [Double] = [0.5, 0.7], ranItsCourse: Bool = false,
-                   launcherEnd: SchedulerEnd? = nil, notes: [String] = []) -> TrialEnd.Facts {
-    TrialEnd.Facts(trial: 4, exit: exit, stopCause: stop, readings: readings(values), objectiveReadings: readings(values),
-                   ranItsCourse: ranItsCourse, launcherEnd: launcherEnd, lastErrorLine: "RuntimeError: boom", notes: notes, time: now)
+private func facts(
+    exit: TrialExit = .exited(0), stop: StopCause? = nil, values: [Double] = [0.5, 0.7], ranItsCourse: Bool = false,
+    launcherEnd: SchedulerEnd? = nil, notes: [String] = []
+) -> TrialEnd.Facts {
+    TrialEnd.Facts(
+        trial: 4, exit: exit, stopCause: stop, readings: readings(values), objectiveReadings: readings(values),
+        ranItsCourse: ranItsCourse, launcherEnd: launcherEnd, lastErrorLine: "RuntimeError: boom", notes: notes, time: now)
 }
 
 @Suite("How a trial's end is recorded")
 struct TrialEndTests {
     @Test func aTrialThatReportedAndExitedZeroSucceedsWithItsLastValue() {
-        let end = TrialEnd.judge(facts(), spec: spec) { Issue.record("no stray search for a trial with its metric"); return nil }
+        let end = TrialEnd.judge(facts(), spec: spec) {
+            Issue.record("no stray search for a trial with its metric")
+            return nil
+        }
         #expect(end.outcome.state == .succeeded)
         #expect(end.outcome.finalMetric?.value == 0.7)
         #expect(end.retrySign == nil && end.stopsJob == nil)
@@ -45,8 +53,9 @@ struct TrialEndTests {
         #expect(ran.outcome.state == .succeeded && !ran.outcome.stoppedEarly && ran.outcome.reason == nil)
 
         // Ran its course but was killed: still the stopped-early record.
-        #expect(TrialEnd.judge(facts(exit: .signaled(SIGKILL), stop: .stoppedEarly("behind"), ranItsCourse: true), spec: spec) { nil }
-            .outcome.stoppedEarly)
+        #expect(
+            TrialEnd.judge(facts(exit: .signaled(SIGKILL), stop: .stoppedEarly("behind"), ranItsCourse: true), spec: spec) { nil }
+                .outcome.stoppedEarly)
 
         let diverged = TrialEnd.judge(facts(exit: .signaled(SIGTERM), stop: .stoppedEarly("behind"), values: [0.5, .nan]), spec: spec) { nil }
         #expect(diverged.outcome.state == .failed)
@@ -80,7 +89,10 @@ struct TrialEndTests {
 
     @Test func aTrialWithoutItsMetricIsToldWhereItsEventFilesWent() {
         var asked = 0
-        let end = TrialEnd.judge(facts(values: []), spec: spec) { asked += 1; return "event files under runs/" }
+        let end = TrialEnd.judge(facts(values: []), spec: spec) {
+            asked += 1
+            return "event files under runs/"
+        }
         #expect(asked == 1)
         #expect(end.outcome.state == .failed)
         #expect(end.outcome.reason?.hasSuffix(" — event files under runs/") == true, "\(end.outcome.reason ?? "")")
@@ -119,7 +131,8 @@ struct StoppingValuesTests {
         var pool = GPUPool(gpus: ["0", "1", "2", "3", "4"], perTrial: 2)
         #expect(pool.slots(maxParallel: 8) == 2)
         #expect(pool.slots(maxParallel: 1) == 1)
-        let a = pool.take(), b = pool.take()
+        let a = pool.take()
+        let b = pool.take()
         #expect(a == ["0", "1"] && b == ["2", "3"] && pool.free == ["4"])
         pool.putBack(b)
         #expect(pool.free == ["2", "3", "4"], "a trial that could not start gives its GPUs back first in line")

@@ -1,12 +1,14 @@
 import Foundation
 import Testing
-@testable import TuneCore
 import TuneTestSupport
 
+@testable import TuneCore
+
 private func spec(maxTrials: Int = 5, earlyStopping: Bool = false, retries: Int? = nil) -> TuningSpec {
-    var spec = TuningSpec(goal: .maximize, metricTag: "acc", maxTrials: maxTrials, maxParallelTrials: 1, algorithm: .random,
-                          params: [ParameterSpec(name: "x", domain: .double(min: 0, max: 1, scale: .linear))],
-                          enableTrialEarlyStopping: earlyStopping)
+    var spec = TuningSpec(
+        goal: .maximize, metricTag: "acc", maxTrials: maxTrials, maxParallelTrials: 1, algorithm: .random,
+        params: [ParameterSpec(name: "x", domain: .double(min: 0, max: 1, scale: .linear))],
+        enableTrialEarlyStopping: earlyStopping)
     spec.earlyStopping = earlyStopping ? EarlyStoppingSpec(minTrials: 2, startStep: 2) : nil
     spec.maxTrialRetries = retries
     return spec
@@ -25,12 +27,14 @@ struct TuningRunTests {
     /// Runs a fresh job of `spec` whose trials `launcher` plays; the job as its journal tells it.
     static func run(_ spec: TuningSpec, _ launcher: ScriptedLauncher, in folder: TemporaryFolder) throws -> (JobOutcome, JobRecord, JobRecord) {
         let store = JobStore(root: folder.path(".tune"))
-        let header = JobHeader(id: "loop", createTime: Date(), spec: spec, command: ["train"], workingDirectory: folder.path,
-                               configPath: "tuning.yml", configText: "", seed: 7, strategy: "random search")
+        let header = JobHeader(
+            id: "loop", createTime: Date(), spec: spec, command: ["train"], workingDirectory: folder.path,
+            configPath: "tuning.yml", configText: "", seed: 7, strategy: "random search")
         let writer = try store.createJob(header)
-        let run = TuningRun(job: JobRecord(header: header), store: store, writer: writer, executable: "/bin/true",
-                            strategy: spec.makeStrategy(seed: 7).strategy, launcher: launcher, baseEnvironment: [:],
-                            options: RunOptions(gracePeriod: 1, pollInterval: 0.01), reporter: ProgressReporter(quiet: true))
+        let run = TuningRun(
+            job: JobRecord(header: header), store: store, writer: writer, executable: "/bin/true",
+            strategy: spec.makeStrategy(seed: 7).strategy, launcher: launcher, baseEnvironment: [:],
+            options: RunOptions(gracePeriod: 1, pollInterval: 0.01), reporter: ProgressReporter(quiet: true))
         let outcome = try run.run()
         return (outcome, run.job, try store.load("loop"))
     }

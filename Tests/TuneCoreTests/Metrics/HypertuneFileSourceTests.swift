@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import TuneCore
 import TuneTestSupport
+
+@testable import TuneCore
 
 private func render(_ readings: [MetricReading]) -> [String] {
     readings.map { reading in
@@ -34,14 +35,15 @@ struct HypertuneFileSourceTests {
     @Test func readsTheRealPackagesFile() {
         var source = HypertuneFileSource(path: Self.fixturePath)
         let readings = source.poll()
-        #expect(render(readings) == [
-            "accuracy=0.81@100",
-            "accuracy=0.87@200",
-            "accuracy=0.9@3",  // no global_step: the package writes "0"; the count of accuracy readings
-            "training/hptuning/metric=0.42@1",
-            "training/hptuning/metric=1e-05@3",
-            "loss=nan@1",
-        ])
+        #expect(
+            render(readings) == [
+                "accuracy=0.81@100",
+                "accuracy=0.87@200",
+                "accuracy=0.9@3",  // no global_step: the package writes "0"; the count of accuracy readings
+                "training/hptuning/metric=0.42@1",
+                "training/hptuning/metric=1e-05@3",
+                "loss=nan@1",
+            ])
         #expect(readings.allSatisfy { $0.source == .hypertune })
         #expect(source.takeWarnings().isEmpty)
         // Unchanged file: nothing new.
@@ -123,14 +125,16 @@ struct HypertuneFileSourceTests {
         #expect(source.takeWarnings().isEmpty)
     }
 
-    @Test("lines that cannot be read", arguments: [
-        "not json at all",
-        "{\"acc\": \"high\", \"timestamp\": 1}",
-        "{\"acc\": true}",
-        "{\"timestamp\": 1, \"trial\": \"0\", \"global_step\": \"3\", \"checkpoint_path\": \"\"}",
-        "[1, 2]",
-        "{\"acc\": [0.5]}",
-    ])
+    @Test(
+        "lines that cannot be read",
+        arguments: [
+            "not json at all",
+            "{\"acc\": \"high\", \"timestamp\": 1}",
+            "{\"acc\": true}",
+            "{\"timestamp\": 1, \"trial\": \"0\", \"global_step\": \"3\", \"checkpoint_path\": \"\"}",
+            "[1, 2]",
+            "{\"acc\": [0.5]}",
+        ])
     func badLine(line: String) throws {
         let dir = try TemporaryFolder("tune-hypertune")
         let path = dir.path("output.metrics")
@@ -145,11 +149,13 @@ struct HypertuneFileSourceTests {
     @Test func numbersAndStringsAreBothValues() throws {
         let dir = try TemporaryFolder("tune-hypertune")
         let path = dir.path("output.metrics")
-        try rewrite(path, lines: [
-            "{\"a\": 0.5, \"global_step\": 7, \"timestamp\": 1}",
-            "{\"a\": \" 0.25 \", \"global_step\": \"0\", \"b\": \"-inf\"}",
-            "{\"a\": \"1e3\", \"global_step\": \"x\"}",
-        ])
+        try rewrite(
+            path,
+            lines: [
+                "{\"a\": 0.5, \"global_step\": 7, \"timestamp\": 1}",
+                "{\"a\": \" 0.25 \", \"global_step\": \"0\", \"b\": \"-inf\"}",
+                "{\"a\": \"1e3\", \"global_step\": \"x\"}",
+            ])
         var source = HypertuneFileSource(path: path)
         #expect(render(source.poll()) == ["a=0.5@7", "a=0.25@2", "b=-inf@1", "a=1000.0@3"])
         #expect(source.takeWarnings().isEmpty)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TuneCore
 
 // Property tests of every metric parser, with fixed seeds and a bounded number of cases (about a
@@ -97,7 +98,8 @@ struct MetricParserFuzzTests {
             for _ in 0..<(rng.next() % 12 + 1) {
                 // A line of noise that cannot hold a reading (no separator, no `Epoch`), now and then.
                 if rng.next() % 3 == 0 {
-                    text += ["loading data …", "\u{1B}[2K", "warning: deprecated", "100%|████| 10/10 [00:01<00:00]"][Int(rng.next() % 4)]
+                    text +=
+                        ["loading data …", "\u{1B}[2K", "warning: deprecated", "100%|████| 10/10 [00:01<00:00]"][Int(rng.next() % 4)]
                         .replacingOccurrences(of: ":", with: " ") + "\n"
                 }
                 let form = rng.next() % 4
@@ -144,8 +146,10 @@ struct MetricParserFuzzTests {
     @Test(.timeLimit(.minutes(1)))
     func flatJSONNeverCrashesAndReadsWhatItWrote() {
         var rng = SeededGenerator(seed: 14)
-        let pieces = ["{", "}", "[", "]", "\"", "\\", ":", ",", " ", "1", "-", ".", "e", "E", "+", "0", "nan", "NaN", "Infinity", "true",
-                      "false", "null", "\"k\"", "\\u12", "\\uD800", "é", "\u{0}", "1e999", "-0"]
+        let pieces = [
+            "{", "}", "[", "]", "\"", "\\", ":", ",", " ", "1", "-", ".", "e", "E", "+", "0", "nan", "NaN", "Infinity", "true",
+            "false", "null", "\"k\"", "\\u12", "\\uD800", "é", "\u{0}", "1e999", "-0",
+        ]
         for _ in 0..<2000 {
             var text = ""
             for _ in 0..<(rng.next() % 30) { text += pieces[Int(rng.next() % UInt64(pieces.count))] }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TuneCore
 
 /// `tag=value@step` for compact expectations.
@@ -44,46 +45,52 @@ private struct SplitMix64: RandomNumberGenerator {
 
 @Suite("StdoutMetricParser: line forms")
 struct StdoutLineFormTests {
-    @Test("Katib key=value", arguments: [
-        ("acc=0.97", ["acc=0.97@1"]),
-        ("epoch 3: acc=0.97 loss=0.2", ["acc=0.97@1", "loss=0.2@1"]),
-        ("acc=0.97, loss=0.1", ["acc=0.97@1", "loss=0.1@1"]),
-        ("acc = 0.97;loss=0.1", ["acc=0.97@1", "loss=0.1@1"]),
-        ("INFO:root:acc=0.9", ["acc=0.9@1"]),
-        ("2024-01-01 12:30:45,123 INFO accuracy=0.75", ["accuracy=0.75@1"]),
-        ("training/hptuning/metric=0.9", ["training/hptuning/metric=0.9@1"]),
-        ("model.val-acc=0.5", ["model.val-acc=0.5@1"]),
-        ("(acc=0.5)", ["acc=0.5@1"]),
-        ("[acc=0.5] |loss=2|", ["acc=0.5@1", "loss=2.0@1"]),
-    ])
+    @Test(
+        "Katib key=value",
+        arguments: [
+            ("acc=0.97", ["acc=0.97@1"]),
+            ("epoch 3: acc=0.97 loss=0.2", ["acc=0.97@1", "loss=0.2@1"]),
+            ("acc=0.97, loss=0.1", ["acc=0.97@1", "loss=0.1@1"]),
+            ("acc = 0.97;loss=0.1", ["acc=0.97@1", "loss=0.1@1"]),
+            ("INFO:root:acc=0.9", ["acc=0.9@1"]),
+            ("2024-01-01 12:30:45,123 INFO accuracy=0.75", ["accuracy=0.75@1"]),
+            ("training/hptuning/metric=0.9", ["training/hptuning/metric=0.9@1"]),
+            ("model.val-acc=0.5", ["model.val-acc=0.5@1"]),
+            ("(acc=0.5)", ["acc=0.5@1"]),
+            ("[acc=0.5] |loss=2|", ["acc=0.5@1", "loss=2.0@1"]),
+        ])
     func katib(line: String, expected: [String]) {
         #expect(render(StdoutMetricParser.readings(inLine: line)) == expected)
     }
 
-    @Test("Guild key: value", arguments: [
-        ("acc: 0.97", ["acc=0.97@1"]),
-        ("loss: 0.3 acc: 0.9", ["loss=0.3@1", "acc=0.9@1"]),
-        ("val/acc: 0.9", ["val/acc=0.9@1"]),
-        ("_private: 1", ["_private=1.0@1"]),
-        ("{'acc': 0.97, 'loss': 0.1}", ["acc=0.97@1", "loss=0.1@1"]),
-    ])
+    @Test(
+        "Guild key: value",
+        arguments: [
+            ("acc: 0.97", ["acc=0.97@1"]),
+            ("loss: 0.3 acc: 0.9", ["loss=0.3@1", "acc=0.9@1"]),
+            ("val/acc: 0.9", ["val/acc=0.9@1"]),
+            ("_private: 1", ["_private=1.0@1"]),
+            ("{'acc': 0.97, 'loss': 0.1}", ["acc=0.97@1", "loss=0.1@1"]),
+        ])
     func guild(line: String, expected: [String]) {
         #expect(render(StdoutMetricParser.readings(inLine: line)) == expected)
     }
 
-    @Test("numbers", arguments: [
-        ("x=0.97", 0.97),
-        ("x=-1.5e-3", -1.5e-3),
-        ("x=.5", 0.5),
-        ("x=3", 3.0),
-        ("x=+2", 2.0),
-        ("x=1E+2", 100.0),
-        ("x=-.25", -0.25),
-        ("x=3.", 3.0),
-        ("x=inf", Double.infinity),
-        ("x=-INF", -Double.infinity),
-        ("x=Infinity", Double.infinity),
-    ])
+    @Test(
+        "numbers",
+        arguments: [
+            ("x=0.97", 0.97),
+            ("x=-1.5e-3", -1.5e-3),
+            ("x=.5", 0.5),
+            ("x=3", 3.0),
+            ("x=+2", 2.0),
+            ("x=1E+2", 100.0),
+            ("x=-.25", -0.25),
+            ("x=3.", 3.0),
+            ("x=inf", Double.infinity),
+            ("x=-INF", -Double.infinity),
+            ("x=Infinity", Double.infinity),
+        ])
     func numbers(line: String, value: Double) {
         let readings = StdoutMetricParser.readings(inLine: line)
         #expect(readings.count == 1)
@@ -99,32 +106,34 @@ struct StdoutLineFormTests {
         #expect(readings.first?.value.isNaN == true)
     }
 
-    @Test("not readings", arguments: [
-        "acc=0.97abc",
-        "lr: 0.001s",
-        "loss: 2s",
-        "acc: 97%",
-        "12:30:45",
-        "Epoch 1/10",
-        "Training finished after a long while.",
-        "",
-        "   ",
-        "--lr=0.01",
-        "3acc=0.5",
-        "acc=",
-        "acc: -",
-        "acc=1e",
-        "acc=0x10",
-        "acc=nanny",
-        "acc=information",
-        "url http://localhost/x",
-        "listening on localhost:8080",
-        "I0000 00:00:1795372005.037760    8167 port.cc:153] oneDNN custom operations are on.",
-        "{",
-        "{\"acc\": }",
-        "}{",
-        "=:=:",
-    ])
+    @Test(
+        "not readings",
+        arguments: [
+            "acc=0.97abc",
+            "lr: 0.001s",
+            "loss: 2s",
+            "acc: 97%",
+            "12:30:45",
+            "Epoch 1/10",
+            "Training finished after a long while.",
+            "",
+            "   ",
+            "--lr=0.01",
+            "3acc=0.5",
+            "acc=",
+            "acc: -",
+            "acc=1e",
+            "acc=0x10",
+            "acc=nanny",
+            "acc=information",
+            "url http://localhost/x",
+            "listening on localhost:8080",
+            "I0000 00:00:1795372005.037760    8167 port.cc:153] oneDNN custom operations are on.",
+            "{",
+            "{\"acc\": }",
+            "}{",
+            "=:=:",
+        ])
     func nonReadings(line: String) {
         #expect(StdoutMetricParser.readings(inLine: line).isEmpty)
     }
@@ -161,17 +170,19 @@ struct StdoutLineFormTests {
         #expect(render(StdoutMetricParser.readings(inLine: #"{"my metric": 1.5}"#)) == ["my metric=1.5@1"])
     }
 
-    @Test("lines starting with { that are not JSON never crash", arguments: [
-        "{acc: 0.9}",
-        "{\"acc\": 0.9",
-        "{\"a\": \"\\u12\"}",
-        "{\"a\": \"\\ud800\", \"acc\": 1}",
-        "{\"a\": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]], \"b\": 2}",
-        "{\"a\": " + String(repeating: "[", count: 10_000) + "}",
-        "{\"a\": 0.9abc}",
-        "{\"a\": 1,}",
-        "{} acc=0.3 {}",
-    ])
+    @Test(
+        "lines starting with { that are not JSON never crash",
+        arguments: [
+            "{acc: 0.9}",
+            "{\"acc\": 0.9",
+            "{\"a\": \"\\u12\"}",
+            "{\"a\": \"\\ud800\", \"acc\": 1}",
+            "{\"a\": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]], \"b\": 2}",
+            "{\"a\": " + String(repeating: "[", count: 10_000) + "}",
+            "{\"a\": 0.9abc}",
+            "{\"a\": 1,}",
+            "{} acc=0.3 {}",
+        ])
     func malformedJSON(line: String) {
         _ = StdoutMetricParser.readings(inLine: line)
     }
@@ -193,17 +204,19 @@ struct StdoutStepTests {
         #expect(render(parseAll(text)) == ["acc=0.1@1", "loss=3.0@1", "acc=0.2@2", "loss=2.0@2", "acc=0.3@3"])
     }
 
-    @Test("explicit step keys in the line", arguments: [
-        ("step=5 acc=0.9", ["acc=0.9@5"]),
-        ("acc=0.9 step=5", ["acc=0.9@5"]),
-        ("global_step: 7, loss: 0.2", ["loss=0.2@7"]),
-        ("epoch=2 acc=0.9", ["acc=0.9@2"]),
-        ("epoch=2 step=300 global_step=301 acc=0.9", ["acc=0.9@301"]),
-        ("epoch=2 step=300 acc=0.9", ["acc=0.9@300"]),
-        ("Step: 4 acc: 0.5", ["acc=0.5@4"]),
-        // Not integral: an ordinary reading.
-        ("epoch=2.5 acc=0.9", ["epoch=2.5@1", "acc=0.9@1"]),
-    ])
+    @Test(
+        "explicit step keys in the line",
+        arguments: [
+            ("step=5 acc=0.9", ["acc=0.9@5"]),
+            ("acc=0.9 step=5", ["acc=0.9@5"]),
+            ("global_step: 7, loss: 0.2", ["loss=0.2@7"]),
+            ("epoch=2 acc=0.9", ["acc=0.9@2"]),
+            ("epoch=2 step=300 global_step=301 acc=0.9", ["acc=0.9@301"]),
+            ("epoch=2 step=300 acc=0.9", ["acc=0.9@300"]),
+            ("Step: 4 acc: 0.5", ["acc=0.5@4"]),
+            // Not integral: an ordinary reading.
+            ("epoch=2.5 acc=0.9", ["epoch=2.5@1", "acc=0.9@1"]),
+        ])
     func explicitStep(line: String, expected: [String]) {
         #expect(render(StdoutMetricParser.readings(inLine: line)) == expected)
     }
@@ -225,20 +238,21 @@ struct StdoutStepTests {
 
     @Test func kerasEpochLinesSetTheStep() {
         let text = """
-        Epoch 1/3
-        469/469 [==============================] - 3s 5ms/step - loss: 0.5000 - acc: 0.8500 - val_loss: 0.3000 - val_acc: 0.9000
-        Epoch 2/3
-        469/469 [==============================] - 2s 4ms/step - loss: 0.3100 - acc: 0.9123 - val_loss: 0.2500 - val_acc: 0.9050
-        Epoch 3/3
-        469/469 ━━━━━━━━━━━━━━━━━━━━ 2s 4ms/step - acc: 0.93 - val_acc: 0.91
+            Epoch 1/3
+            469/469 [==============================] - 3s 5ms/step - loss: 0.5000 - acc: 0.8500 - val_loss: 0.3000 - val_acc: 0.9000
+            Epoch 2/3
+            469/469 [==============================] - 2s 4ms/step - loss: 0.3100 - acc: 0.9123 - val_loss: 0.2500 - val_acc: 0.9050
+            Epoch 3/3
+            469/469 ━━━━━━━━━━━━━━━━━━━━ 2s 4ms/step - acc: 0.93 - val_acc: 0.91
 
-        """
+            """
         let readings = parseAll(text).filter { $0.tag == "val_acc" }
         #expect(render(readings) == ["val_acc=0.9@1", "val_acc=0.905@2", "val_acc=0.91@3"])
     }
 
     @Test func kerasEpochWithProgressBarRedraws() {
-        let text = "Epoch 3/10\n"
+        let text =
+            "Epoch 3/10\n"
             + "\r 100/469 [=====>........................] - ETA: 1s - loss: 0.5 - acc: 0.8"
             + "\r 400/469 [=========================>....] - ETA: 0s - loss: 0.4 - acc: 0.85"
             + "\r469/469 [==============================] - 2s 4ms/step - loss: 0.31 - acc: 0.91 - val_acc: 0.905\n"

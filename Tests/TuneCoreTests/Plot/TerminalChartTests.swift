@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TuneCore
 
 /// `tune plot`'s charts, rendered at fixed sizes.
@@ -14,9 +15,10 @@ struct TerminalChartTests {
 
     static func job(_ trials: [Trial], goal: Goal = .maximize, params: [ParameterSpec] = []) -> JobRecord {
         let spec = TuningSpec(goal: goal, metricTag: "acc", maxTrials: max(trials.count, 1), params: params)
-        var job = JobRecord(header: JobHeader(
-            id: "demo", createTime: Date(timeIntervalSince1970: 0), spec: spec, command: ["train.sh"],
-            workingDirectory: "/tmp", configPath: "c.yml", configText: "", seed: 1, strategy: "random search"))
+        var job = JobRecord(
+            header: JobHeader(
+                id: "demo", createTime: Date(timeIntervalSince1970: 0), spec: spec, command: ["train.sh"],
+                workingDirectory: "/tmp", configPath: "c.yml", configText: "", seed: 1, strategy: "random search"))
         for (index, trial) in trials.enumerated() {
             var record = TrialRecord(id: index + 1, parameters: trial.parameters, createTime: Date(timeIntervalSince1970: 0))
             record.state = trial.state
@@ -32,18 +34,19 @@ struct TerminalChartTests {
     static let activation = ParameterSpec(name: "activation", domain: .categorical(["relu", "tanh", "sigmoid"]))
 
     /// Twelve trials: one failed, one stopped early, the best improving three times.
-    static let demo: JobRecord = job([
-        Trial(parameters: ["lr": "0.0002", "activation": "relu"], value: 0.61),
-        Trial(parameters: ["lr": "0.05", "activation": "tanh"], value: 0.72),
-        Trial(parameters: ["lr": "0.001", "activation": "relu"], value: 0.68),
-        Trial(parameters: ["lr": "0.09", "activation": "sigmoid"], state: .failed),
-        Trial(parameters: ["lr": "0.003", "activation": "relu"], value: 0.55, stoppedEarly: true),
-        Trial(parameters: ["lr": "0.01", "activation": "tanh"], value: 0.83),
-        Trial(parameters: ["lr": "0.0005", "activation": "sigmoid"], value: 0.64),
-        Trial(parameters: ["lr": "0.008", "activation": "relu"], value: 0.80),
-        Trial(parameters: ["lr": "0.012", "activation": "relu"], value: 0.91),
-        Trial(parameters: ["lr": "0.02", "activation": "tanh"], value: 0.87),
-    ], params: [lr, activation])
+    static let demo: JobRecord = job(
+        [
+            Trial(parameters: ["lr": "0.0002", "activation": "relu"], value: 0.61),
+            Trial(parameters: ["lr": "0.05", "activation": "tanh"], value: 0.72),
+            Trial(parameters: ["lr": "0.001", "activation": "relu"], value: 0.68),
+            Trial(parameters: ["lr": "0.09", "activation": "sigmoid"], state: .failed),
+            Trial(parameters: ["lr": "0.003", "activation": "relu"], value: 0.55, stoppedEarly: true),
+            Trial(parameters: ["lr": "0.01", "activation": "tanh"], value: 0.83),
+            Trial(parameters: ["lr": "0.0005", "activation": "sigmoid"], value: 0.64),
+            Trial(parameters: ["lr": "0.008", "activation": "relu"], value: 0.80),
+            Trial(parameters: ["lr": "0.012", "activation": "relu"], value: 0.91),
+            Trial(parameters: ["lr": "0.02", "activation": "tanh"], value: 0.87),
+        ], params: [lr, activation])
 
     static func expectLines(_ actual: [String], _ expected: String, sourceLocation: SourceLocation = #_sourceLocation) {
         let wanted = expected.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -62,7 +65,9 @@ struct TerminalChartTests {
     @Test func historyGolden() {
         let lines = JobPlot.history(Self.demo).render(width: 60, height: 14)
         Self.dump("history", lines)
-        Self.expectLines(lines, """
+        Self.expectLines(
+            lines,
+            """
             job demo · MAXIMIZE acc · best 0.91 (trial 9) · 10 trials: …
               1 ┤
                 │                                                •──────
@@ -83,7 +88,9 @@ struct TerminalChartTests {
     @Test func logSliceGolden() {
         let lines = JobPlot.slice(Self.demo, param: Self.lr).render(width: 60, height: 12)
         Self.dump("slice-lr", lines)
-        Self.expectLines(lines, """
+        Self.expectLines(
+            lines,
+            """
             job demo · MAXIMIZE acc · best 0.91 (trial 9) · 10 trials: …
               1 ┤
                 │                                     •   •
@@ -102,7 +109,9 @@ struct TerminalChartTests {
     @Test func categoricalSliceGolden() {
         let lines = JobPlot.slice(Self.demo, param: Self.activation).render(width: 48, height: 10)
         Self.dump("slice-activation", lines)
-        Self.expectLines(lines, """
+        Self.expectLines(
+            lines,
+            """
             job demo · MAXIMIZE acc · best 0.91 (trial 9) ·…
               1 ┤
                 │       •             •

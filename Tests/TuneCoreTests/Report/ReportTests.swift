@@ -1,25 +1,34 @@
 import Foundation
 import Testing
+
 @testable import TuneCore
 
 private let start = Date(timeIntervalSince1970: 1_700_000_000)
 
 /// A job built by replaying journal events, as `tune report` loads it.
-private func job(_ params: [ParameterSpec], goal: Goal = .maximize, stopped: Set<Int> = [],
-                 trials: [(parameters: [String: String], values: [Double], state: TrialState)]) -> JobRecord {
-    let spec = TuningSpec(goal: goal, metricTag: "acc", maxTrials: trials.count, algorithm: .random, params: params,
-                          enableTrialEarlyStopping: !stopped.isEmpty)
-    var job = JobRecord(header: JobHeader(id: "j<1>", createTime: start, spec: spec, command: ["./train.sh", "--note=<b>"],
-                                          workingDirectory: "/", configPath: "c.yml", configText: "", seed: 1, strategy: "random search"))
+private func job(
+    _ params: [ParameterSpec], goal: Goal = .maximize, stopped: Set<Int> = [],
+    trials: [(parameters: [String: String], values: [Double], state: TrialState)]
+) -> JobRecord {
+    let spec = TuningSpec(
+        goal: goal, metricTag: "acc", maxTrials: trials.count, algorithm: .random, params: params,
+        enableTrialEarlyStopping: !stopped.isEmpty)
+    var job = JobRecord(
+        header: JobHeader(
+            id: "j<1>", createTime: start, spec: spec, command: ["./train.sh", "--note=<b>"],
+            workingDirectory: "/", configPath: "c.yml", configText: "", seed: 1, strategy: "random search"))
     for (index, trial) in trials.enumerated() {
         let id = index + 1
         job.apply(.trialCreated(trial: id, parameters: trial.parameters, time: start, placement: nil))
         job.apply(.trialStarted(trial: id, pid: 1, time: start))
         let readings = trial.values.enumerated().map { MetricReading(tag: "acc", value: $1, step: $0 + 1, source: .stdout) }
         job.apply(.metrics(trial: id, readings: readings))
-        job.apply(.trialFinished(TrialOutcome(trial: id, state: trial.state, time: start.addingTimeInterval(1),
-                                              finalMetric: trial.state == .succeeded ? readings.last : nil,
-                                              stoppedEarly: stopped.contains(id))))
+        job.apply(
+            .trialFinished(
+                TrialOutcome(
+                    trial: id, state: trial.state, time: start.addingTimeInterval(1),
+                    finalMetric: trial.state == .succeeded ? readings.last : nil,
+                    stoppedEarly: stopped.contains(id))))
     }
     return job
 }
@@ -150,10 +159,14 @@ private func occurrences(_ needle: String, in text: String) -> Int {
     ]
 
     @Test func userStringsAreEscaped() {
-        let report = HTMLReport(job: job(params, trials: [
-            (["lr": "0.01", "kind": "<script>alert(1)</script>"], [0.5, 0.7], .succeeded),
-            (["lr": "0.001", "kind": "a\"b"], [0.2], .failed),
-        ])).render()
+        let report = HTMLReport(
+            job: job(
+                params,
+                trials: [
+                    (["lr": "0.01", "kind": "<script>alert(1)</script>"], [0.5, 0.7], .succeeded),
+                    (["lr": "0.001", "kind": "a\"b"], [0.2], .failed),
+                ])
+        ).render()
         #expect(!report.contains("<script>alert"))
         #expect(!report.contains("<b>"))
         #expect(report.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
@@ -169,9 +182,13 @@ private func occurrences(_ needle: String, in text: String) -> Int {
     }
 
     @Test func allFailed() {
-        let report = HTMLReport(job: job(params, trials: [
-            (["lr": "0.01", "kind": "a\"b"], [], .failed), (["lr": "0.1", "kind": "a\"b"], [], .failed),
-        ])).render()
+        let report = HTMLReport(
+            job: job(
+                params,
+                trials: [
+                    (["lr": "0.01", "kind": "a\"b"], [], .failed), (["lr": "0.1", "kind": "a\"b"], [], .failed),
+                ])
+        ).render()
         #expect(report.contains("no succeeded trial"))
         #expect(!report.contains("<polyline"))
         #expect(!report.contains("<circle"))
@@ -180,8 +197,10 @@ private func occurrences(_ needle: String, in text: String) -> Int {
     @Test func tenThousandTrialsWithHugeValuesStayReasonable() {
         let trials = (0..<10_000).map { i -> (parameters: [String: String], values: [Double], state: TrialState) in
             let value = i % 2 == 0 ? pow(10, Double(i % 600) - 300) : 1
-            return (["lr": "\(pow(10, -4 + Double(i % 40) / 10))", "kind": i % 3 == 0 ? "a\"b" : "<script>alert(1)</script>"],
-                    [value / 2, value], i % 7 == 0 ? .failed : .succeeded)
+            return (
+                ["lr": "\(pow(10, -4 + Double(i % 40) / 10))", "kind": i % 3 == 0 ? "a\"b" : "<script>alert(1)</script>"],
+                [value / 2, value], i % 7 == 0 ? .failed : .succeeded
+            )
         }
         let report = HTMLReport(job: job(params, goal: .minimize, trials: trials)).render()
         #expect(report.utf8.count < 8_000_000, "\(report.utf8.count) bytes")

@@ -1,15 +1,17 @@
 import Foundation
 import Testing
-@testable import TuneCore
 import TuneTestSupport
+
+@testable import TuneCore
 
 private let start = JobBuilder.start
 
 private func spec(earlyStopping: Bool = true, hyperband: HyperbandSpec? = nil) -> TuningSpec {
-    var spec = TuningSpec(goal: .maximize, metricTag: "acc", maxTrials: 50, maxParallelTrials: 2,
-                          algorithm: hyperband == nil ? .random : .hyperband,
-                          params: [ParameterSpec(name: "x", domain: .double(min: 0, max: 1, scale: .linear))],
-                          enableTrialEarlyStopping: earlyStopping)
+    var spec = TuningSpec(
+        goal: .maximize, metricTag: "acc", maxTrials: 50, maxParallelTrials: 2,
+        algorithm: hyperband == nil ? .random : .hyperband,
+        params: [ParameterSpec(name: "x", domain: .double(min: 0, max: 1, scale: .linear))],
+        enableTrialEarlyStopping: earlyStopping)
     spec.hyperband = hyperband
     return spec
 }
@@ -65,8 +67,9 @@ struct MedianStoppingRuleTests {
         let mixedEnds = CompletedCurves(job: builder.job)
         #expect(mixedEnds.typicalLastStep == 120 && mixedEnds.typicalReports == 1)
         let early = [MetricReading(tag: "acc", value: 0.1, step: 80, source: .hypertune)]
-        #expect(MedianStoppingRule.verdict(readings: early, completed: mixedEnds, rule: rule, goal: .maximize) == nil,
-                "its only report, at step 80 of its 80 epochs")
+        #expect(
+            MedianStoppingRule.verdict(readings: early, completed: mixedEnds, rule: rule, goal: .maximize) == nil,
+            "its only report, at step 80 of its 80 epochs")
         // Curves of 5 steps: a bad trial is stopped at step 4, not at 5 or later.
         let five = Self.completed([[0.9, 0.9, 0.9, 0.9, 0.9], [0.8, 0.8, 0.8, 0.8, 0.8], [0.7, 0.7, 0.7, 0.7, 0.7]])
         let verdict = MedianStoppingRule.verdict(readings: Self.readings([0.1, 0.1, 0.1, 0.1]), completed: five, rule: rule, goal: .maximize)
@@ -156,7 +159,6 @@ struct HyperbandSchedulerTests {
     @Test func rungsAreSharedByTheBrackets() throws {
         let spec = spec(earlyStopping: false, hyperband: Self.resource)
         let scheduler = HyperbandScheduler(spec: spec, resource: Self.resource)
-        let sampler = RandomStrategy(spec: spec, seed: 9)
         var builder = JobBuilder(spec: spec)
         // Three configurations at rung 1 (budget 3): one promoted from rung 0, two that started there.
         let zero = (1...60).first { scheduler.bracket(ofConfiguration: $0) == 0 }!

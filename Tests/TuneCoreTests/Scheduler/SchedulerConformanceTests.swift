@@ -1,12 +1,14 @@
 import Foundation
 import Testing
-@testable import TuneCore
 import TuneTestSupport
 
+@testable import TuneCore
+
 private func schedulerSpec(algorithm: Algorithm = .random, earlyStopping: Bool = false) -> TuningSpec {
-    var spec = TuningSpec(goal: .maximize, metricTag: "acc", maxTrials: 60, maxParallelTrials: 2, algorithm: algorithm,
-                          params: [ParameterSpec(name: "x", domain: .double(min: 0, max: 1, scale: .linear))],
-                          enableTrialEarlyStopping: earlyStopping)
+    var spec = TuningSpec(
+        goal: .maximize, metricTag: "acc", maxTrials: 60, maxParallelTrials: 2, algorithm: algorithm,
+        params: [ParameterSpec(name: "x", domain: .double(min: 0, max: 1, scale: .linear))],
+        enableTrialEarlyStopping: earlyStopping)
     if algorithm == .hyperband { spec.hyperband = HyperbandSpec(resourceParameter: "epochs", maxResource: 27) }
     spec.earlyStopping = earlyStopping ? EarlyStoppingSpec(minTrials: 2, startStep: 2) : nil
     return spec
@@ -43,8 +45,9 @@ private func history(_ c: SchedulerCase, count: Int, scheduler: any TrialSchedul
     for index in 0..<count {
         let run = scheduler.next(job: builder.job, strategy: strategy)
         let final = 0.5 + 0.4 * Double(index % 5) / 4
-        builder.trial(x: run?.assignment["x"]?.number ?? 0.5, values: [final * 0.5, final * 0.7, final * 0.9, final, final],
-                      placement: run?.placement)
+        builder.trial(
+            x: run?.assignment["x"]?.number ?? 0.5, values: [final * 0.5, final * 0.7, final * 0.9, final, final],
+            placement: run?.placement)
     }
     return builder
 }
@@ -63,7 +66,8 @@ struct SchedulerConformanceTests {
     func deterministic(c: SchedulerCase) {
         let builder = history(c, count: 12, scheduler: c.make())
         let strategy = RandomStrategy(spec: c.spec, seed: 3)
-        var a = c.make(), b = c.make()
+        var a = c.make()
+        var b = c.make()
         a.learn(fromTrialsOf: builder.job)
         b.learn(fromTrialsOf: builder.job)
         #expect(a.next(job: builder.job, strategy: strategy) == b.next(job: builder.job, strategy: strategy))
@@ -101,7 +105,8 @@ struct SchedulerConformanceTests {
     @Test("learning a trial twice changes nothing", arguments: SchedulerCase.all)
     func learningIsIdempotent(c: SchedulerCase) {
         var builder = history(c, count: 6, scheduler: c.make())
-        var once = c.make(), twice = c.make()
+        var once = c.make()
+        var twice = c.make()
         once.learn(fromTrialsOf: builder.job)
         twice.learn(fromTrialsOf: builder.job)
         twice.learn(fromTrialsOf: builder.job)

@@ -1,25 +1,30 @@
 import Foundation
 import Testing
-@testable import TuneCore
 import TuneTestSupport
+
+@testable import TuneCore
 
 /// The job session driven in process, as the commands drive it: real trial subprocesses, a real
 /// journal and lock, and the process's working directory never changed.
 @Suite("The job session, in process")
 struct JobSessionTests {
-    static let spec = TuningSpec(goal: .maximize, metricTag: "acc", maxTrials: 4, maxParallelTrials: 2, algorithm: .random,
-                                 params: [ParameterSpec(name: "x", domain: .double(min: 0, max: 1, scale: .linear))])
+    static let spec = TuningSpec(
+        goal: .maximize, metricTag: "acc", maxTrials: 4, maxParallelTrials: 2, algorithm: .random,
+        params: [ParameterSpec(name: "x", domain: .double(min: 0, max: 1, scale: .linear))])
 
     /// A job in `folder` whose script reads a file beside it by a relative path: it only works
     /// where the job was started.
     static func newJob(in folder: TemporaryFolder, spec: TuningSpec = spec) throws -> JobSession.NewJob {
         try folder.write("offset.txt", "0.25\n")
-        try folder.script("train.sh", """
+        try folder.script(
+            "train.sh",
+            """
             [ -f offset.txt ] || { echo "offset.txt is not here: not run in the job's folder" >&2; exit 3; }
             echo "acc=${1#--x=}"
             """)
-        return JobSession.NewJob(name: "inproc", spec: spec, command: ["./train.sh"], executable: folder.path("train.sh"),
-                                 workingDirectory: folder.path, configPath: "tuning.yml", configText: "", seed: 11)
+        return JobSession.NewJob(
+            name: "inproc", spec: spec, command: ["./train.sh"], executable: folder.path("train.sh"),
+            workingDirectory: folder.path, configPath: "tuning.yml", configText: "", seed: 11)
     }
 
     @Test func createRunOpenAndResumeWithoutChangingTheWorkingDirectory() throws {
@@ -90,7 +95,9 @@ struct JobSessionTests {
         spec.maxTrials = 5
         spec.maxParallelTrials = 1
         var new = try Self.newJob(in: folder, spec: spec)
-        try folder.script("train.sh", """
+        try folder.script(
+            "train.sh",
+            """
             x=${1#--x=}
             case "$x" in 0.1*|0.2*|0.3*) echo "step=1 acc=0.1"; echo "step=2 acc=0.1"; echo "step=3 acc=0.1"; sleep 30 ;; esac
             echo "step=1 acc=$x"

@@ -47,10 +47,12 @@ func isValue(_ value: ParameterValue, of param: ParameterSpec) -> Bool {
 
 @Suite("Flag formatting")
 struct FlagFormattingTests {
-    @Test("DOUBLE text reads back as the same Double", arguments: [
-        1e-05, 0.1 + 0.2, 0.2011, 3.0, 0.1, 1.0 / 3.0, 2.0 / 3.0, 1e-300, .leastNonzeroMagnitude, .greatestFiniteMagnitude,
-        -0.0, -1e-07, 123456789.123456789, 1e16, 1e22, 0.000123456789012345678, Double.pi, .ulpOfOne,
-    ])
+    @Test(
+        "DOUBLE text reads back as the same Double",
+        arguments: [
+            1e-05, 0.1 + 0.2, 0.2011, 3.0, 0.1, 1.0 / 3.0, 2.0 / 3.0, 1e-300, .leastNonzeroMagnitude, .greatestFiniteMagnitude,
+            -0.0, -1e-07, 123456789.123456789, 1e16, 1e22, 0.000123456789012345678, Double.pi, .ulpOfOne,
+        ])
     func doubleRoundTripsNamed(x: Double) {
         let text = ParameterValue.double(x).text
         #expect(Double(text) == x, "\(x) formatted as \(text)")
@@ -175,12 +177,13 @@ struct ValueFromTextTests {
 
 @Suite("Unit cube warps")
 struct UnitCubeTests {
-    static let scaledParams: [ParameterSpec] = ScaleType.allCases.flatMap { scale in
-        [doubleParam("d", 1e-4, 10, scale), integerParam("i", 1, 20, scale)]
-    } + [
-        doubleParam("neg", -3, 2.5), integerParam("negInt", -10, 10), integerParam("pinned", 4, 4), doubleParam("pinnedDouble", 0.3, 0.3),
-        categoricalParam("c", ["a", "b", "c"]), discreteParam("k", ["1e-3", "32", "64"]),
-    ]
+    static let scaledParams: [ParameterSpec] =
+        ScaleType.allCases.flatMap { scale in
+            [doubleParam("d", 1e-4, 10, scale), integerParam("i", 1, 20, scale)]
+        } + [
+            doubleParam("neg", -3, 2.5), integerParam("negInt", -10, 10), integerParam("pinned", 4, 4), doubleParam("pinnedDouble", 0.3, 0.3),
+            categoricalParam("c", ["a", "b", "c"]), discreteParam("k", ["1e-3", "32", "64"]),
+        ]
 
     @Test("values always within [min, max]", arguments: scaledParams)
     func withinBounds(param: ParameterSpec) {

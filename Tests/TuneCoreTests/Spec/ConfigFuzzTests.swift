@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TuneCore
 
 // Property tests of the config parser, with fixed seeds and a bounded number of cases so they run
@@ -10,8 +11,10 @@ import Testing
 /// The configs mutations start from: the examples, and every shape and type written by hand.
 private let seedConfigs: [String] = {
     let repository = Fixtures.repository
-    let examples = ["Examples/synthetic/tuning.yml", "Examples/synthetic/tuning-grid.yml", "Examples/keras-mnist/tuning.yml",
-                    "Examples/keras-tensorboard/tuning.yml", "Examples/pytorch-tensorboard/tuning.yml"]
+    let examples = [
+        "Examples/synthetic/tuning.yml", "Examples/synthetic/tuning-grid.yml", "Examples/keras-mnist/tuning.yml",
+        "Examples/keras-tensorboard/tuning.yml", "Examples/pytorch-tensorboard/tuning.yml",
+    ]
     let files = examples.compactMap { try? String(contentsOf: repository.appendingPathComponent($0), encoding: .utf8) }
     return files + [
         """
@@ -167,7 +170,8 @@ struct ConfigFuzzTests {
     func mutatedConfigsLoadOrFailWithALocatedError() throws {
         try #require(seedConfigs.count >= 5, "the examples are readable")
         var mutator = Mutator(rng: SeededGenerator(seed: 0x7E57_C0DE))
-        var loaded = 0, refused = 0
+        var loaded = 0
+        var refused = 0
         for round in 0..<1000 {
             let original = seedConfigs[round % seedConfigs.count]
             let bytes = mutator.mutate(original)
@@ -231,11 +235,13 @@ enum SpecGenerator {
         if spec.algorithm == .hyperband {
             let minimum = Int.random(in: 1...5, using: &rng)
             let factor = Int.random(in: 2...4, using: &rng)
-            spec.hyperband = HyperbandSpec(resourceParameter: "budget_" + name(&rng, extra: ""), minResource: minimum,
-                                           maxResource: minimum * factor * Int.random(in: 1...30, using: &rng), reductionFactor: factor)
+            spec.hyperband = HyperbandSpec(
+                resourceParameter: "budget_" + name(&rng, extra: ""), minResource: minimum,
+                maxResource: minimum * factor * Int.random(in: 1...30, using: &rng), reductionFactor: factor)
         } else if Bool.random(using: &rng) {
             spec.enableTrialEarlyStopping = true
-            spec.earlyStopping = Bool.random(using: &rng)
+            spec.earlyStopping =
+                Bool.random(using: &rng)
                 ? EarlyStoppingSpec(minTrials: Int.random(in: 1...9, using: &rng), startStep: Int.random(in: 0...50, using: &rng)) : nil
         }
         var names = Set<String>()
@@ -402,8 +408,10 @@ enum SpecGenerator {
             fields.append(("earlyStopping", "{\"minTrials\": \(rule.minTrials), \"startStep\": \(rule.startStep)}"))
         }
         if let resource = spec.hyperband {
-            fields += [("resourceParameter", quoted(resource.resourceParameter)), ("minResource", "\(resource.minResource)"),
-                       ("maxResource", "\(resource.maxResource)"), ("reductionFactor", "\(resource.reductionFactor)")]
+            fields += [
+                ("resourceParameter", quoted(resource.resourceParameter)), ("minResource", "\(resource.minResource)"),
+                ("maxResource", "\(resource.maxResource)"), ("reductionFactor", "\(resource.reductionFactor)"),
+            ]
         }
         fields.append(("params", "[" + spec.params.map(parameter).joined(separator: ", ") + "]"))
         return fields

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import TuneCore
 import TuneTestSupport
+
+@testable import TuneCore
 
 // Issue 5, hostile input, at the library level: configs that must be refused quickly and clearly,
 // bounds at the edge of Double and Int, objectives that are not numbers, lines too long to read,
@@ -49,26 +50,35 @@ struct HostileConfigTests {
         Case(name: "alias bomb as a mapping key", text: billionLaughs() + "? *a8\n: 1\n", says: ["aliases repeat more than"], line: 7),
         Case(name: "alias bomb in a flow key", text: billionLaughs() + "b: {*a8: 1, *a7: 2}\n", says: ["aliases repeat more than"]),
         Case(name: "merge-key bomb", text: mergeBomb(), says: ["aliases repeat more than"], line: 1),
-        Case(name: "huge number", text: "params: [{parameterName: x, type: DOUBLE, minValue: 0, maxValue: 1e309}]\n",
-             says: ["x: maxValue must be a number, got '1e309'", "beyond the largest number"], line: 1),
-        Case(name: "huge integer", text: "params: [{parameterName: n, type: INTEGER, minValue: 0, maxValue: 99999999999999999999}]\n",
-             says: ["n: maxValue must be an integer", "beyond the largest integer"], line: 1),
-        Case(name: "huge maxTrials", text: "maxTrials: 99999999999999999999\n" + params,
-             says: ["maxTrials must be a positive integer", "beyond the largest integer"], line: 1),
-        Case(name: "NaN bound", text: "params: [{parameterName: x, type: DOUBLE, minValue: .nan, maxValue: 1}]\n",
-             says: ["x: minValue must be a finite number, got '.nan'", "write a finite number"], line: 1),
-        Case(name: "infinite bound", text: "params: [{parameterName: x, type: DOUBLE, minValue: 0, maxValue: .inf}]\n",
-             says: ["x: maxValue must be a finite number, got '.inf'"], line: 1),
-        Case(name: "negative infinite bound, plain spelling", text: "params: [{parameterName: x, type: DOUBLE, minValue: -inf, maxValue: 1}]\n",
-             says: ["minValue must be a finite number, got '-inf'"], line: 1),
-        Case(name: "NaN discrete value", text: "params: [{parameterName: d, type: DISCRETE, discreteValues: [1, .NaN]}]\n",
-             says: ["discreteValues must hold finite numbers, got '.NaN'"], line: 1),
-        Case(name: "duplicate parameter names", text: """
-            params:
-              - {parameterName: x, type: DOUBLE, minValue: 0, maxValue: 1}
-              - {parameterName: x, type: INTEGER, minValue: 0, maxValue: 3}
+        Case(
+            name: "huge number", text: "params: [{parameterName: x, type: DOUBLE, minValue: 0, maxValue: 1e309}]\n",
+            says: ["x: maxValue must be a number, got '1e309'", "beyond the largest number"], line: 1),
+        Case(
+            name: "huge integer", text: "params: [{parameterName: n, type: INTEGER, minValue: 0, maxValue: 99999999999999999999}]\n",
+            says: ["n: maxValue must be an integer", "beyond the largest integer"], line: 1),
+        Case(
+            name: "huge maxTrials", text: "maxTrials: 99999999999999999999\n" + params,
+            says: ["maxTrials must be a positive integer", "beyond the largest integer"], line: 1),
+        Case(
+            name: "NaN bound", text: "params: [{parameterName: x, type: DOUBLE, minValue: .nan, maxValue: 1}]\n",
+            says: ["x: minValue must be a finite number, got '.nan'", "write a finite number"], line: 1),
+        Case(
+            name: "infinite bound", text: "params: [{parameterName: x, type: DOUBLE, minValue: 0, maxValue: .inf}]\n",
+            says: ["x: maxValue must be a finite number, got '.inf'"], line: 1),
+        Case(
+            name: "negative infinite bound, plain spelling", text: "params: [{parameterName: x, type: DOUBLE, minValue: -inf, maxValue: 1}]\n",
+            says: ["minValue must be a finite number, got '-inf'"], line: 1),
+        Case(
+            name: "NaN discrete value", text: "params: [{parameterName: d, type: DISCRETE, discreteValues: [1, .NaN]}]\n",
+            says: ["discreteValues must hold finite numbers, got '.NaN'"], line: 1),
+        Case(
+            name: "duplicate parameter names",
+            text: """
+                params:
+                  - {parameterName: x, type: DOUBLE, minValue: 0, maxValue: 1}
+                  - {parameterName: x, type: INTEGER, minValue: 0, maxValue: 3}
 
-            """, says: ["duplicate parameter name 'x'", "first defined at line 2"], line: 3),
+                """, says: ["duplicate parameter name 'x'", "first defined at line 2"], line: 3),
         Case(name: "a NUL byte", text: "goal: MAX\u{0}IMIZE\n" + params, says: ["tuning.yml:1:"], line: 1),
     ]
 
@@ -114,12 +124,14 @@ struct HostileConfigTests {
         #expect(error.line == 2 && error.column == 13, "at the third alias: \(error)")
     }
 
-    @Test("non-UTF-8 bytes are located", arguments: [
-        ([0x67, 0x6F, 0xC3, 0x28] as [UInt8], 1, 3, "C3"),
-        (Array("goal: MAXIMIZE\n# caf".utf8) + [0xE9] + Array("\n".utf8), 2, 6, "E9"),
-        (Array("a: ü\nb: ".utf8) + [0xFF], 2, 4, "FF"),
-        ([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00], 1, 1, "89"),
-    ] as [([UInt8], Int, Int, String)])
+    @Test(
+        "non-UTF-8 bytes are located",
+        arguments: [
+            ([0x67, 0x6F, 0xC3, 0x28] as [UInt8], 1, 3, "C3"),
+            (Array("goal: MAXIMIZE\n# caf".utf8) + [0xE9] + Array("\n".utf8), 2, 6, "E9"),
+            (Array("a: ü\nb: ".utf8) + [0xFF], 2, 4, "FF"),
+            ([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00], 1, 1, "89"),
+        ] as [([UInt8], Int, Int, String)])
     func notUTF8(bytes: [UInt8], line: Int, column: Int, byte: String) throws {
         let error = try #require(ConfigLimits.notUTF8(bytes, file: "c.yml"))
         #expect(error.line == line && error.column == column, "\(error)")
@@ -154,7 +166,10 @@ struct HostileBoundsTests {
     @Test func reverseLogNearTheTopOfDouble() {
         let param = ParameterSpec(name: "r", domain: .double(min: 1e307, max: 1.7e308, scale: .reverseLog))
         for u in [0, 1e-9, 0.3, 0.5, 0.999, 1.0.nextDown, 1] {
-            guard case .double(let x) = param.value(atUnit: u) else { Issue.record("not a double"); continue }
+            guard case .double(let x) = param.value(atUnit: u) else {
+                Issue.record("not a double")
+                continue
+            }
             #expect(x.isFinite && x >= 1e307 && x <= 1.7e308, "u \(u) → \(x)")
             let back = param.unit(of: .double(x))
             #expect(back.isFinite, "unit(\(x)) = \(back)")
@@ -164,7 +179,10 @@ struct HostileBoundsTests {
     @Test func integerBoundsAtIntLimitsNeverTrap() {
         let param = ParameterSpec(name: "n", domain: .integer(min: .min, max: .max, scale: .linear))
         for u in [0, 1e-300, 0.5, 1 - 1e-16, 1.0.nextDown, 1] {
-            guard case .integer = param.value(atUnit: u) else { Issue.record("not an integer"); continue }
+            guard case .integer = param.value(atUnit: u) else {
+                Issue.record("not an integer")
+                continue
+            }
         }
         var rng = SeededGenerator(seed: 9)
         for _ in 0..<500 { _ = param.value(atUnit: rng.nextUnit()) }
@@ -175,11 +193,13 @@ struct HostileBoundsTests {
 struct HostileTrialOutputTests {
     static let spec = TuningSpec(metricTag: "acc", params: [ParameterSpec(name: "x", domain: .double(min: 0, max: 1, scale: .none))])
 
-    @Test("a NaN or infinite objective fails the trial and says so", arguments: [
-        ([0.3, .nan], "the metric acc is nan at step 2 in the trial's output"),
-        ([0.3, .infinity], "the metric acc is inf at step 2"),
-        ([-.infinity], "the metric acc is -inf at step 1"),
-    ] as [([Double], String)])
+    @Test(
+        "a NaN or infinite objective fails the trial and says so",
+        arguments: [
+            ([0.3, .nan], "the metric acc is nan at step 2 in the trial's output"),
+            ([0.3, .infinity], "the metric acc is inf at step 2"),
+            ([-.infinity], "the metric acc is -inf at step 1"),
+        ] as [([Double], String)])
     func nonFiniteObjective(values: [Double], reason: String) {
         let readings = values.enumerated().map { MetricReading(tag: "acc", value: $1, step: $0 + 1, source: .stdout) }
         let judgement = TrialVerdict.judge(exit: .exited(0), readings: readings, spec: Self.spec, lastErrorLine: nil)
@@ -190,8 +210,10 @@ struct HostileTrialOutputTests {
     }
 
     @Test func aNaNBeforeTheLastValueDoesNotMatter() {
-        let readings = [MetricReading(tag: "acc", value: .nan, step: 1, source: .stdout),
-                        MetricReading(tag: "acc", value: 0.7, step: 2, source: .stdout)]
+        let readings = [
+            MetricReading(tag: "acc", value: .nan, step: 1, source: .stdout),
+            MetricReading(tag: "acc", value: 0.7, step: 2, source: .stdout),
+        ]
         let judgement = TrialVerdict.judge(exit: .exited(0), readings: readings, spec: Self.spec, lastErrorLine: nil)
         #expect(judgement.state == .succeeded)
         #expect(judgement.finalMetric?.value == 0.7)
@@ -217,12 +239,14 @@ struct HostileTrialOutputTests {
 
 @Suite("Hostile job names")
 struct HostileJobNameTests {
-    @Test("names that are not folder names are refused, saying why", arguments: [
-        ("a/b", "cannot contain '/'"), ("..", "starts with '.'"), ("../x", "cannot contain '/'"),
-        ("my job", "contains a space"), ("", "is empty"), ("-x", "starts with '-'"), (".hidden", "starts with '.'"),
-        (String(repeating: "a", count: 129), "longer than 128"), ("tab\there", "contains U+9"), ("é", "contains 'é'"),
-        ("latest", "means the newest job"),
-    ])
+    @Test(
+        "names that are not folder names are refused, saying why",
+        arguments: [
+            ("a/b", "cannot contain '/'"), ("..", "starts with '.'"), ("../x", "cannot contain '/'"),
+            ("my job", "contains a space"), ("", "is empty"), ("-x", "starts with '-'"), (".hidden", "starts with '.'"),
+            (String(repeating: "a", count: 129), "longer than 128"), ("tab\there", "contains U+9"), ("é", "contains 'é'"),
+            ("latest", "means the newest job"),
+        ])
     func refused(name: String, reason: String) throws {
         let error = try #require(throws: StoreError.self) { try JobStore.validate(jobName: name) }
         #expect(error.description.contains(reason), "\(error)")

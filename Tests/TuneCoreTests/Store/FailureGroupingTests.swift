@@ -1,11 +1,13 @@
 import Testing
+
 @testable import TuneCore
 
 /// Failure reasons that differ only in a printed set's or dict's order are one group.
 @Suite struct FailureGroupingTests {
     @Test func setAndDictElementsAreSorted() {
         #expect(FailureGrouping.key("unexpected keys {'b', 'a'}") == FailureGrouping.key("unexpected keys {'a', 'b'}"))
-        #expect(FailureGrouping.key("exited with code 1: KeyError: {'lr': 1, 'batch': {3, 1, 2}} in x")
+        #expect(
+            FailureGrouping.key("exited with code 1: KeyError: {'lr': 1, 'batch': {3, 1, 2}} in x")
                 == FailureGrouping.key("exited with code 1: KeyError: {'batch': {1, 2, 3}, 'lr': 1} in x"))
         // Commas and braces inside quotes are part of an element.
         #expect(FailureGrouping.key("missing {'a,b', '}'}") == FailureGrouping.key("missing {'}', 'a,b'}"))

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TuneCore
 import TuneTestSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -22,9 +23,10 @@ private let sampleSpec = TuningSpec(
 private func header(id: String = "job-1", goal: Goal = .minimize, created: Date = t(0)) -> JobHeader {
     var spec = sampleSpec
     spec.goal = goal
-    return JobHeader(id: id, createTime: created, spec: spec, command: ["python3", "train.py", "--data=é \"quoted\""],
-                     workingDirectory: "/home/user/proj", configPath: "tuning.yml",
-                     configText: "trainingInput:\n  hyperparameters:\n    goal: MINIMIZE\n", seed: 42, strategy: "random search")
+    return JobHeader(
+        id: id, createTime: created, spec: spec, command: ["python3", "train.py", "--data=é \"quoted\""],
+        workingDirectory: "/home/user/proj", configPath: "tuning.yml",
+        configText: "trainingInput:\n  hyperparameters:\n    goal: MINIMIZE\n", seed: 42, strategy: "random search")
 }
 
 private func reading(_ value: Double, step: Int, tag: String = "val_loss") -> MetricReading {
@@ -46,10 +48,11 @@ private func appendRaw(_ text: String, to path: String) throws {
 
 /// Equality that treats NaN as equal to NaN (and tells 0.0 from -0.0), for readings that went through the journal.
 private func sameReadings(_ a: [MetricReading], _ b: [MetricReading]) -> Bool {
-    a.count == b.count && zip(a, b).allSatisfy { x, y in
-        x.tag == y.tag && x.step == y.step && x.source == y.source
-            && (x.value.isNaN ? y.value.isNaN : x.value == y.value && x.value.sign == y.value.sign)
-    }
+    a.count == b.count
+        && zip(a, b).allSatisfy { x, y in
+            x.tag == y.tag && x.step == y.step && x.source == y.source
+                && (x.value.isNaN ? y.value.isNaN : x.value == y.value && x.value.sign == y.value.sign)
+        }
 }
 
 @Suite("Journal")
@@ -59,13 +62,19 @@ struct JournalTests {
         .trialCreated(trial: 1, parameters: ["lr": "1e-05", "layers": "2", "optimizer": "adam", "batch": "1e-3"], time: t(1)),
         .trialCreated(trial: 2, parameters: ["名前 \"q\"": "värde \"quoted\" \\ back\\slash\nnew line\ttab 🎉", "": ""], time: t(1.5)),
         .trialStarted(trial: 1, pid: 4242, time: t(2.25)),
-        .metrics(trial: 1, readings: [reading(0.5, step: 1), reading(0.25, step: 2, tag: "accuracy"),
-                                      MetricReading(tag: "m/with\"quote", value: 1e-300, step: 3, source: .hypertune)]),
+        .metrics(
+            trial: 1,
+            readings: [
+                reading(0.5, step: 1), reading(0.25, step: 2, tag: "accuracy"),
+                MetricReading(tag: "m/with\"quote", value: 1e-300, step: 3, source: .hypertune),
+            ]),
         .metrics(trial: 1, readings: []),
         .trialScheduled(trial: 1, status: SchedulerStatus(state: "PENDING", reason: "submitted"), time: t(2.5)),
         .trialScheduled(trial: 1, status: SchedulerStatus(jobId: "1234", state: "RUNNING", reason: "None", node: "gpu07"), time: t(2.75)),
-        .trialFinished(TrialOutcome(trial: 1, state: .succeeded, time: t(10), finalMetric: reading(0.25, step: 2),
-                                    exitCode: 0)),
+        .trialFinished(
+            TrialOutcome(
+                trial: 1, state: .succeeded, time: t(10), finalMetric: reading(0.25, step: 2),
+                exitCode: 0)),
         .trialFinished(TrialOutcome(trial: 2, state: .failed, time: t(11), exitCode: 1, reason: "exited with code 1: \"boom\" ☠")),
         .trialFinished(TrialOutcome(trial: 3, state: .cancelled, time: t(12), signal: 15, reason: "cancelled")),
         .jobStateChanged(.running, reason: nil, time: t(13)),
@@ -90,9 +99,11 @@ struct JournalTests {
     @Test func nonFiniteMetricValuesRoundTrip() throws {
         let dir = try TemporaryFolder("tune-journal")
         let path = dir.path("journal.jsonl")
-        let readings = [reading(.nan, step: 1), reading(.infinity, step: 2), reading(-.infinity, step: 3),
-                        reading(0.1 + 0.2, step: 4), reading(-0.0, step: 5), reading(.leastNonzeroMagnitude, step: 6),
-                        reading(.greatestFiniteMagnitude, step: 7)]
+        let readings = [
+            reading(.nan, step: 1), reading(.infinity, step: 2), reading(-.infinity, step: 3),
+            reading(0.1 + 0.2, step: 4), reading(-0.0, step: 5), reading(.leastNonzeroMagnitude, step: 6),
+            reading(.greatestFiniteMagnitude, step: 7),
+        ]
         let outcome = TrialOutcome(trial: 1, state: .failed, time: t(3), finalMetric: reading(.nan, step: 9))
         try write([.metrics(trial: 1, readings: readings), .trialFinished(outcome)], to: path)
 
@@ -157,7 +168,7 @@ struct JournalTests {
         try write(Array(Self.plainEvents.prefix(3)), to: path)
         try appendRaw("{\"event\":\"metrics\",\"trial\":garbage\n", to: path)
         try appendRaw("{\"event\":\"no_such_event\",\"trial\":1}\n", to: path)
-        try appendRaw("\n", to: path) // a blank line is not corruption
+        try appendRaw("\n", to: path)  // a blank line is not corruption
         try write(Array(Self.plainEvents[3...]), to: path)
 
         let (events, skipped) = try Journal.read(path: path)
@@ -227,12 +238,12 @@ struct JobRecordTests {
             .metrics(trial: 1, readings: [reading(0.9, step: 1), reading(0.3, step: 2)]),
             .metrics(trial: 2, readings: [reading(0.8, step: 1)]),
             .metrics(trial: 1, readings: [reading(0.5, step: 3, tag: "accuracy")]),
-            .metrics(trial: 99, readings: [reading(0.1, step: 1)]), // unknown trial: ignored
+            .metrics(trial: 99, readings: [reading(0.1, step: 1)]),  // unknown trial: ignored
             .trialFinished(TrialOutcome(trial: 1, state: .succeeded, time: t(20), finalMetric: reading(0.3, step: 2), exitCode: 0)),
             .trialFinished(TrialOutcome(trial: 2, state: .succeeded, time: t(21), finalMetric: reading(0.8, step: 1), exitCode: 0)),
             .trialFinished(TrialOutcome(trial: 3, state: .failed, time: t(22), exitCode: 2, reason: "exited with code 2")),
             .trialFinished(TrialOutcome(trial: 6, state: .succeeded, time: t(23), finalMetric: reading(0.8, step: 4), exitCode: 0)),
-            .trialFinished(TrialOutcome(trial: 77, state: .failed, time: t(24))), // unknown trial: ignored
+            .trialFinished(TrialOutcome(trial: 77, state: .failed, time: t(24))),  // unknown trial: ignored
         ]
         return events
     }
@@ -288,10 +299,12 @@ struct JobRecordTests {
         #expect(job.endTime == nil)
     }
 
-    @Test("best trial and ordering by goal", arguments: [
-        (Goal.maximize, 2, [2, 6, 1, 3, 4, 5]),
-        (Goal.minimize, 1, [1, 2, 6, 3, 4, 5]),
-    ])
+    @Test(
+        "best trial and ordering by goal",
+        arguments: [
+            (Goal.maximize, 2, [2, 6, 1, 3, 4, 5]),
+            (Goal.minimize, 1, [1, 2, 6, 3, 4, 5]),
+        ])
     func bestByGoal(goal: Goal, best: Int, order: [Int]) throws {
         let job = try Self.replay(Self.events(goal: goal))
         #expect(job.bestTrial?.id == best)
@@ -313,7 +326,7 @@ struct JobRecordTests {
     @Test func observationsForStrategies() throws {
         var events: [JournalEvent] = [.jobCreated(header())]
         events.append(.trialCreated(trial: 1, parameters: ["lr": "0.001", "layers": "2", "optimizer": "sgd", "batch": "1e-3"], time: t(1)))
-        events.append(.trialCreated(trial: 2, parameters: ["lr": "0.01"], time: t(2))) // does not fit the spec
+        events.append(.trialCreated(trial: 2, parameters: ["lr": "0.01"], time: t(2)))  // does not fit the spec
         events.append(.trialFinished(TrialOutcome(trial: 1, state: .succeeded, time: t(3), finalMetric: reading(0.4, step: 1))))
         let job = try Self.replay(events)
         let observations = job.observations
@@ -338,14 +351,22 @@ struct JobStoreTests {
         #expect(try store.load("exp1").header == header(id: "exp1"))
     }
 
-    @Test("invalid job names", arguments: ["latest", "../x", "-x", "", ".hidden", "a/b", "a b", "..", "x\n",
-                                           "naïve", String(repeating: "a", count: 129)])
+    @Test(
+        "invalid job names",
+        arguments: [
+            "latest", "../x", "-x", "", ".hidden", "a/b", "a b", "..", "x\n",
+            "naïve", String(repeating: "a", count: 129),
+        ])
     func invalidNames(name: String) {
         #expect(throws: StoreError.invalidJobName(name)) { try JobStore.validate(jobName: name) }
     }
 
-    @Test("valid job names", arguments: ["mnist-dropout_1.2", "a", "A9", "tune_2026_11_22_161530123", "x..y",
-                                         String(repeating: "a", count: 128)])
+    @Test(
+        "valid job names",
+        arguments: [
+            "mnist-dropout_1.2", "a", "A9", "tune_2026_11_22_161530123", "x..y",
+            String(repeating: "a", count: 128),
+        ])
     func validNames(name: String) throws {
         try JobStore.validate(jobName: name)
     }
@@ -410,7 +431,7 @@ struct JobLockTests {
     @Test func secondLockFailsWhileHeld() throws {
         let dir = try TemporaryFolder("tune-lock")
         let path = dir.path("lock")
-        #expect(JobLock.holder(path: path) == nil) // no file yet
+        #expect(JobLock.holder(path: path) == nil)  // no file yet
 
         var lock: JobLock? = try JobLock(path: path, job: "exp1")
         // flock locks belong to the open file description, so a second open in this process conflicts.
@@ -418,7 +439,7 @@ struct JobLockTests {
         #expect(JobLock.holder(path: path) == getpid())
         withExtendedLifetime(lock) {}
 
-        lock = nil // released
+        lock = nil  // released
         #expect(JobLock.holder(path: path) == nil)
         let again = try JobLock(path: path, job: "exp1")
         #expect(JobLock.holder(path: path) == getpid())
@@ -466,14 +487,17 @@ struct ConcurrentReadTests {
             do {
                 let journal = try JournalWriter(path: path)
                 for id in 1...trials {
-                    let note = String(repeating: "x", count: id * 37) // lines of many lengths, some longer than a page
+                    let note = String(repeating: "x", count: id * 37)  // lines of many lengths, some longer than a page
                     try journal.append(.trialCreated(trial: id, parameters: ["lr": "0.1", "note": note], time: t(Double(id))))
                     try journal.append(.trialStarted(trial: id, pid: Int32(id), time: t(Double(id))))
                     for step in 1...3 {
                         try journal.append(.metrics(trial: id, readings: [reading(Double(step) / 10, step: step)]))
                     }
-                    try journal.append(.trialFinished(TrialOutcome(trial: id, state: .succeeded, time: t(Double(id) + 0.5),
-                                                                   finalMetric: reading(0.3, step: 3))))
+                    try journal.append(
+                        .trialFinished(
+                            TrialOutcome(
+                                trial: id, state: .succeeded, time: t(Double(id) + 0.5),
+                                finalMetric: reading(0.3, step: 3))))
                 }
                 try journal.append(.jobStateChanged(.succeeded, reason: nil, time: t(1_000)))
                 status.finish(nil)
@@ -492,7 +516,7 @@ struct ConcurrentReadTests {
             // Look at the writer first, so one more replay always follows its last append.
             finished = status.state.finished
             let job = try Journal.replay(path: path)
-            let (events, skipped) = try Journal.read(path: path) // read after: the file only grows
+            let (events, skipped) = try Journal.read(path: path)  // read after: the file only grows
             #expect(skipped == 0)
             #expect(job.id == "job-1")
             #expect(job.trials.count >= lastCreated, "trials went from \(lastCreated) to \(job.trials.count)")

@@ -1,35 +1,49 @@
 import Foundation
 import Testing
+
 @testable import TuneCore
 
 /// Every kind of parameter, plus constants the model must drop.
-private let mixedSpec = TuningSpec(goal: .minimize, maxTrials: 40, params: [
-    ParameterSpec(name: "lr", domain: .double(min: 1e-5, max: 1e-1, scale: .log)),
-    ParameterSpec(name: "momentum", domain: .double(min: 0.5, max: 0.999, scale: .reverseLog)),
-    ParameterSpec(name: "units", domain: .integer(min: 16, max: 512, scale: .linear)),
-    ParameterSpec(name: "layers", domain: .integer(min: 1, max: 4, scale: .linear)),
-    ParameterSpec(name: "optimizer", domain: .categorical(["sgd", "adam", "rmsprop"])),
-    ParameterSpec(name: "batch", domain: .discrete([DiscreteValue(value: 16, text: "16"), DiscreteValue(value: 64, text: "64"),
-                                                      DiscreteValue(value: 256, text: "256")])),
-    ParameterSpec(name: "seed", domain: .integer(min: 3, max: 3, scale: .linear)),
-    ParameterSpec(name: "loss", domain: .categorical(["mse"])),
-])
+private let mixedSpec = TuningSpec(
+    goal: .minimize, maxTrials: 40,
+    params: [
+        ParameterSpec(name: "lr", domain: .double(min: 1e-5, max: 1e-1, scale: .log)),
+        ParameterSpec(name: "momentum", domain: .double(min: 0.5, max: 0.999, scale: .reverseLog)),
+        ParameterSpec(name: "units", domain: .integer(min: 16, max: 512, scale: .linear)),
+        ParameterSpec(name: "layers", domain: .integer(min: 1, max: 4, scale: .linear)),
+        ParameterSpec(name: "optimizer", domain: .categorical(["sgd", "adam", "rmsprop"])),
+        ParameterSpec(
+            name: "batch",
+            domain: .discrete([
+                DiscreteValue(value: 16, text: "16"), DiscreteValue(value: 64, text: "64"),
+                DiscreteValue(value: 256, text: "256"),
+            ])),
+        ParameterSpec(name: "seed", domain: .integer(min: 3, max: 3, scale: .linear)),
+        ParameterSpec(name: "loss", domain: .categorical(["mse"])),
+    ])
 
 /// The 3×2×2 space: 12 points.
-private let finiteSpec = TuningSpec(maxTrials: 12, params: [
-    ParameterSpec(name: "layers", domain: .integer(min: 1, max: 3, scale: .linear)),
-    ParameterSpec(name: "optimizer", domain: .categorical(["adam", "sgd"])),
-    ParameterSpec(name: "batch", domain: .discrete([DiscreteValue(value: 32, text: "32"), DiscreteValue(value: 64, text: "64")])),
-])
+private let finiteSpec = TuningSpec(
+    maxTrials: 12,
+    params: [
+        ParameterSpec(name: "layers", domain: .integer(min: 1, max: 3, scale: .linear)),
+        ParameterSpec(name: "optimizer", domain: .categorical(["adam", "sgd"])),
+        ParameterSpec(name: "batch", domain: .discrete([DiscreteValue(value: 32, text: "32"), DiscreteValue(value: 64, text: "64")])),
+    ])
 
-private let braninSpec = TuningSpec(goal: .minimize, maxTrials: 30, params: [
-    ParameterSpec(name: "x1", domain: .double(min: -5, max: 10, scale: .linear)),
-    ParameterSpec(name: "x2", domain: .double(min: 0, max: 15, scale: .linear)),
-])
+private let braninSpec = TuningSpec(
+    goal: .minimize, maxTrials: 30,
+    params: [
+        ParameterSpec(name: "x1", domain: .double(min: -5, max: 10, scale: .linear)),
+        ParameterSpec(name: "x2", domain: .double(min: 0, max: 15, scale: .linear)),
+    ])
 
 private func branin(_ a: Assignment) -> Double {
-    let x1 = a["x1"]!.number!, x2 = a["x2"]!.number!
-    let b = 5.1 / (4 * Double.pi * Double.pi), c = 5 / Double.pi, t = 1 / (8 * Double.pi)
+    let x1 = a["x1"]!.number!
+    let x2 = a["x2"]!.number!
+    let b = 5.1 / (4 * Double.pi * Double.pi)
+    let c = 5 / Double.pi
+    let t = 1 / (8 * Double.pi)
     let u = x2 - b * x1 * x1 + c * x1 - 6
     return u * u + 10 * (1 - t) * cos(x1) + 10
 }
@@ -92,8 +106,8 @@ struct BayesianStrategyTests {
         #expect(first == b.propose(count: 2, firstTrialId: 11, history: history))
         // A second call on a warm fit cache proposes the same.
         #expect(first == a.propose(count: 2, firstTrialId: 11, history: history))
-        #expect(BayesianStrategy(spec: braninSpec, seed: 4, options: testOptions).propose(count: 4, firstTrialId: 1, history: []) !=
-                a.propose(count: 4, firstTrialId: 1, history: []))
+        #expect(
+            BayesianStrategy(spec: braninSpec, seed: 4, options: testOptions).propose(count: 4, firstTrialId: 1, history: []) != a.propose(count: 4, firstTrialId: 1, history: []))
     }
 
     @Test("the initial design is trial-id based, and splitting a batch across calls changes nothing")
@@ -118,7 +132,12 @@ struct BayesianStrategyTests {
     func finiteSpaceExhausts() {
         let strategy = BayesianStrategy(spec: finiteSpec, seed: 2, options: testOptions)
         var objective = 0.0
-        let history = run(strategy, { _ in objective += 1; return sin(objective) }, budget: 20)
+        let history = run(
+            strategy,
+            { _ in
+                objective += 1
+                return sin(objective)
+            }, budget: 20)
         #expect(history.count == 12)
         #expect(Set(history.map(\.assignment)).count == 12)
         #expect(strategy.propose(count: 3, firstTrialId: 13, history: history).isEmpty)
@@ -135,7 +154,8 @@ struct BayesianStrategyTests {
         let withRunning = done + [TrialObservation(trialId: 13, assignment: alone, state: .running)]
         let next = try #require(strategy.propose(count: 1, firstTrialId: 14, history: withRunning).first)
         #expect(next != alone)
-        let dx = (next["x1"]!.number! - alone["x1"]!.number!) / 15, dy = (next["x2"]!.number! - alone["x2"]!.number!) / 15
+        let dx = (next["x1"]!.number! - alone["x1"]!.number!) / 15
+        let dy = (next["x2"]!.number! - alone["x2"]!.number!) / 15
         #expect((dx * dx + dy * dy).squareRoot() > 1e-3, "a running trial moves the next pick away, not next door")
         let batch = strategy.propose(count: 4, firstTrialId: 13, history: done)
         #expect(Set(batch).count == 4)
@@ -173,8 +193,10 @@ struct BayesianStrategyTests {
 
     @Test("a space of constants has one point; then it is exhausted")
     func constantSpace() {
-        let spec = TuningSpec(params: [ParameterSpec(name: "lr", domain: .double(min: 0.1, max: 0.1, scale: .linear)),
-                                       ParameterSpec(name: "opt", domain: .categorical(["adam"]))])
+        let spec = TuningSpec(params: [
+            ParameterSpec(name: "lr", domain: .double(min: 0.1, max: 0.1, scale: .linear)),
+            ParameterSpec(name: "opt", domain: .categorical(["adam"])),
+        ])
         let strategy = BayesianStrategy(spec: spec, seed: 1)
         let first = strategy.propose(count: 3, firstTrialId: 1, history: [])
         #expect(first.count == 1)
@@ -198,12 +220,14 @@ struct BayesianStrategyTests {
     /// wide room for the BO side and none for a random-search-quality strategy.
     @Test("beats random search on Branin in 30 trials (median over 5 seeds)")
     func branin30() {
-        var bo: [Double] = [], random: [Double] = []
+        var bo: [Double] = []
+        var random: [Double] = []
         for seed in UInt64(1)...5 {
             bo.append(run(BayesianStrategy(spec: braninSpec, seed: seed, options: testOptions), branin, budget: 30).map { $0.objective! }.min()!)
             random.append(run(RandomStrategy(spec: braninSpec, seed: seed), branin, budget: 30).map { $0.objective! }.min()!)
         }
-        let boMedian = bo.sorted()[2], randomMedian = random.sorted()[2]
+        let boMedian = bo.sorted()[2]
+        let randomMedian = random.sorted()[2]
         #expect(boMedian < randomMedian)
         #expect(boMedian < 0.45, "BO median best \(boMedian); random \(randomMedian)")
     }

@@ -1,19 +1,23 @@
 import Foundation
 import Testing
+
 @testable import TuneCore
 
 /// A learning rate declared linear that lives on log10, momentum on reverse-log living on
 /// log(1 − m), a DISCRETE list of powers of two and a categorical: the kind of config where
 /// input warping and fantasies both act.
-private let trainingSpec = TuningSpec(goal: .minimize, maxTrials: 40, params: [
-    ParameterSpec(name: "lr", domain: .double(min: 1e-5, max: 1, scale: .linear)),
-    ParameterSpec(name: "momentum", domain: .double(min: 0.5, max: 0.9999, scale: .reverseLog)),
-    ParameterSpec(name: "batch", domain: .discrete([16, 32, 64, 128, 256, 512].map { DiscreteValue(value: Double($0), text: String($0)) })),
-    ParameterSpec(name: "act", domain: .categorical(["relu", "tanh", "gelu"])),
-])
+private let trainingSpec = TuningSpec(
+    goal: .minimize, maxTrials: 40,
+    params: [
+        ParameterSpec(name: "lr", domain: .double(min: 1e-5, max: 1, scale: .linear)),
+        ParameterSpec(name: "momentum", domain: .double(min: 0.5, max: 0.9999, scale: .reverseLog)),
+        ParameterSpec(name: "batch", domain: .discrete([16, 32, 64, 128, 256, 512].map { DiscreteValue(value: Double($0), text: String($0)) })),
+        ParameterSpec(name: "act", domain: .categorical(["relu", "tanh", "gelu"])),
+    ])
 
 private func training(_ a: Assignment) -> Double {
-    let lr = log10(a["lr"]!.number!) + 3.3, m = log10(1 - a["momentum"]!.number!) + 2
+    let lr = log10(a["lr"]!.number!) + 3.3
+    let m = log10(1 - a["momentum"]!.number!) + 2
     let b = log2(a["batch"]!.number! / 128)
     return lr * lr + 0.5 * m * m + 0.1 * b * b + (a["act"] == .categorical("gelu") ? 0 : 0.3)
 }

@@ -3,20 +3,24 @@ import Testing
 import TuneCore
 
 /// The 3×2×2 space: INTEGER 1...3, CATEGORICAL of 2, DISCRETE of 2 — 12 points.
-private let finiteSpec = TuningSpec(maxTrials: 12, algorithm: .grid, params: [
-    ParameterSpec(name: "layers", domain: .integer(min: 1, max: 3, scale: .linear)),
-    ParameterSpec(name: "optimizer", domain: .categorical(["adam", "sgd"])),
-    ParameterSpec(name: "batch", domain: .discrete([DiscreteValue(value: 32, text: "32"), DiscreteValue(value: 64, text: "64")])),
-])
+private let finiteSpec = TuningSpec(
+    maxTrials: 12, algorithm: .grid,
+    params: [
+        ParameterSpec(name: "layers", domain: .integer(min: 1, max: 3, scale: .linear)),
+        ParameterSpec(name: "optimizer", domain: .categorical(["adam", "sgd"])),
+        ParameterSpec(name: "batch", domain: .discrete([DiscreteValue(value: 32, text: "32"), DiscreteValue(value: 64, text: "64")])),
+    ])
 
 /// A space with DOUBLE ranges on every scale, so no grid.
-private let continuousSpec = TuningSpec(maxTrials: 50, algorithm: .random, params: [
-    ParameterSpec(name: "lr", domain: .double(min: 1e-5, max: 1e-1, scale: .log)),
-    ParameterSpec(name: "momentum", domain: .double(min: 0.5, max: 0.999, scale: .reverseLog)),
-    ParameterSpec(name: "dropout", domain: .double(min: 0, max: 0.5, scale: .linear)),
-    ParameterSpec(name: "layers", domain: .integer(min: 1, max: 8, scale: .none)),
-    ParameterSpec(name: "optimizer", domain: .categorical(["adam", "sgd", "rmsprop"])),
-])
+private let continuousSpec = TuningSpec(
+    maxTrials: 50, algorithm: .random,
+    params: [
+        ParameterSpec(name: "lr", domain: .double(min: 1e-5, max: 1e-1, scale: .log)),
+        ParameterSpec(name: "momentum", domain: .double(min: 0.5, max: 0.999, scale: .reverseLog)),
+        ParameterSpec(name: "dropout", domain: .double(min: 0, max: 0.5, scale: .linear)),
+        ParameterSpec(name: "layers", domain: .integer(min: 1, max: 8, scale: .none)),
+        ParameterSpec(name: "optimizer", domain: .categorical(["adam", "sgd", "rmsprop"])),
+    ])
 
 /// One strategy over one space, for the conformance suite.
 struct StrategyCase: Sendable, CustomTestStringConvertible {
@@ -45,8 +49,10 @@ struct StrategyCase: Sendable, CustomTestStringConvertible {
 }
 
 /// Proposes `total` points one call at a time, each call seeing the points before it as running trials.
-private func proposeOneByOne(_ strategy: any SearchStrategy, total: Int, firstTrialId: Int = 1,
-                             history start: [TrialObservation] = []) -> [Assignment] {
+private func proposeOneByOne(
+    _ strategy: any SearchStrategy, total: Int, firstTrialId: Int = 1,
+    history start: [TrialObservation] = []
+) -> [Assignment] {
     var history = start
     var points: [Assignment] = []
     for trialId in firstTrialId..<(firstTrialId + total) {
@@ -134,8 +140,11 @@ struct GridStrategyTests {
         for layers in 1...3 {
             for optimizer in ["adam", "sgd"] {
                 for batch in [DiscreteValue(value: 32, text: "32"), DiscreteValue(value: 64, text: "64")] {
-                    combos.insert(Assignment([("layers", .integer(layers)), ("optimizer", .categorical(optimizer)),
-                                              ("batch", .discrete(batch))]))
+                    combos.insert(
+                        Assignment([
+                            ("layers", .integer(layers)), ("optimizer", .categorical(optimizer)),
+                            ("batch", .discrete(batch)),
+                        ]))
                 }
             }
         }
@@ -246,10 +255,12 @@ struct RandomStrategyTests {
 @Suite("Grid over wide ranges")
 struct WideGridTests {
     @Test func wideIntegerRangeIsCountedNotListed() throws {
-        let spec = TuningSpec(maxTrials: 5, algorithm: .grid, params: [
-            ParameterSpec(name: "seed", domain: .integer(min: 0, max: 2_000_000_000, scale: .none)),
-            ParameterSpec(name: "act", domain: .categorical(["relu", "tanh"])),
-        ])
+        let spec = TuningSpec(
+            maxTrials: 5, algorithm: .grid,
+            params: [
+                ParameterSpec(name: "seed", domain: .integer(min: 0, max: 2_000_000_000, scale: .none)),
+                ParameterSpec(name: "act", domain: .categorical(["relu", "tanh"])),
+            ])
         let grid = try #require(Grid(spec: spec))
         #expect(grid.count == 4_000_000_002)
         #expect(spec.plannedTrials == 5)
@@ -259,9 +270,11 @@ struct WideGridTests {
     }
 
     @Test func fullIntRangeIsUncountable() {
-        let spec = TuningSpec(algorithm: .grid, params: [
-            ParameterSpec(name: "n", domain: .integer(min: Int.min, max: Int.max, scale: .none)),
-        ])
+        let spec = TuningSpec(
+            algorithm: .grid,
+            params: [
+                ParameterSpec(name: "n", domain: .integer(min: Int.min, max: Int.max, scale: .none))
+            ])
         #expect(Grid(spec: spec)?.count == nil)
         #expect(spec.plannedTrials == spec.maxTrials)
     }

@@ -1,21 +1,27 @@
 import Foundation
 import Testing
-@testable import TuneCore
 import TuneTestSupport
+
+@testable import TuneCore
 
 /// The Slurm launcher's parts that need no cluster: the srun command line, the on-node check (run
 /// by a real `sh`), how Slurm's own lines and job states are read, and the journaled status.
 @Suite("Slurm launcher parts")
 struct SlurmUnitTests {
     @Test func optionsCarryTheConfigsResourcesThenExtraArgs() {
-        let settings = SlurmSettings(partition: "gpu", timeLimitMinutes: 90, cpusPerTask: 4, memory: "16G", gres: "gpu:a100:1",
-                                     account: "lab", qos: "normal", constraint: "a100", extraArgs: ["--exclude=node07", "--ntasks=2"])
-        let options = SlurmCommandLine.options(settings: settings, gpusPerTrial: 2, jobName: "tune-j-3", workingDirectory: "/home/u/p",
-                                               inAllocation: false)
-        #expect(options == ["--job-name=tune-j-3", "--chdir=/home/u/p", "--ntasks=1", "--nodes=1", "--partition=gpu", "--account=lab",
-                            "--qos=normal", "--constraint=a100", "--time=90", "--cpus-per-task=4", "--mem=16G", "--gres=gpu:a100:1",
-                            "--exclude=node07", "--ntasks=2"],
-                "gres wins over gpusPerTrial, and extraArgs come last so they can override tune's defaults")
+        let settings = SlurmSettings(
+            partition: "gpu", timeLimitMinutes: 90, cpusPerTask: 4, memory: "16G", gres: "gpu:a100:1",
+            account: "lab", qos: "normal", constraint: "a100", extraArgs: ["--exclude=node07", "--ntasks=2"])
+        let options = SlurmCommandLine.options(
+            settings: settings, gpusPerTrial: 2, jobName: "tune-j-3", workingDirectory: "/home/u/p",
+            inAllocation: false)
+        #expect(
+            options == [
+                "--job-name=tune-j-3", "--chdir=/home/u/p", "--ntasks=1", "--nodes=1", "--partition=gpu", "--account=lab",
+                "--qos=normal", "--constraint=a100", "--time=90", "--cpus-per-task=4", "--mem=16G", "--gres=gpu:a100:1",
+                "--exclude=node07", "--ntasks=2",
+            ],
+            "gres wins over gpusPerTrial, and extraArgs come last so they can override tune's defaults")
     }
 
     @Test func gpusPerTrialAsksForGresAndStepsStayWithinTheAllocation() {
@@ -40,10 +46,12 @@ struct SlurmUnitTests {
     /// With a working directory per trial, srun enters the trial's own (--chdir and the wrapper's
     /// cd), while a script typed relative to the job's directory is still found by its path.
     @Test func aTrialsOwnWorkingDirectoryIsWhereSrunRunsIt() {
-        let request = LaunchRequest(executable: "/w/train.sh", arguments: ["train.sh", "--x=1"], environment: [:], trial: 3,
-                                    trialDirectory: "/w/.tune/j/trials/3", workingDirectory: "/w/.tune/j/trials/3/cwd")
-        let options = SlurmCommandLine.options(settings: SlurmSettings(), gpusPerTrial: nil, jobName: "tune-j-3",
-                                               workingDirectory: request.workingDirectory!, inAllocation: false)
+        let request = LaunchRequest(
+            executable: "/w/train.sh", arguments: ["train.sh", "--x=1"], environment: [:], trial: 3,
+            trialDirectory: "/w/.tune/j/trials/3", workingDirectory: "/w/.tune/j/trials/3/cwd")
+        let options = SlurmCommandLine.options(
+            settings: SlurmSettings(), gpusPerTrial: nil, jobName: "tune-j-3",
+            workingDirectory: request.workingDirectory!, inAllocation: false)
         #expect(options.contains("--chdir=/w/.tune/j/trials/3/cwd"))
         let argv = SlurmCommandLine.arguments(for: request, options: options, workingDirectory: "/w")
         let wrapper = Array(argv.drop { $0 != "tune-trial" })
@@ -52,18 +60,22 @@ struct SlurmUnitTests {
 
     /// Runs the wrapper as srun would run it on the node, with a real /bin/sh.
     private func runWrapper(trialDirectory: String, workingDirectory: String, _ command: [String]) throws -> (status: Int32, out: String, err: String) {
-        let argv = SlurmWrapper.command(trialDirectory: trialDirectory, workingDirectory: workingDirectory,
-                                        program: command[0], arguments: Array(command.dropFirst()))
+        let argv = SlurmWrapper.command(
+            trialDirectory: trialDirectory, workingDirectory: workingDirectory,
+            program: command[0], arguments: Array(command.dropFirst()))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: argv[0])
         process.arguments = Array(argv.dropFirst())
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
-                String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
+            String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        )
     }
 
     @Test func theWrapperRunsTheTrialOnlyWhereItsFolderIs() throws {
@@ -100,8 +112,10 @@ struct SlurmUnitTests {
     @Test func slurmsOwnLinesSayHowItEndedATrial() {
         let settings = SlurmSettings(timeLimitMinutes: 1, memory: "2G")
         func judge(_ lines: [String]) -> SchedulerEnd? { SlurmEndState.judge(lines: lines, settings: settings, node: "vm") }
-        let timeLimit = judge(["slurmstepd-vm: error: *** STEP 31.0 ON vm CANCELLED AT 2026-11-22T01:02:03 DUE TO TIME LIMIT ***",
-                               "srun: error: vm: task 0: Terminated"])
+        let timeLimit = judge([
+            "slurmstepd-vm: error: *** STEP 31.0 ON vm CANCELLED AT 2026-11-22T01:02:03 DUE TO TIME LIMIT ***",
+            "srun: error: vm: task 0: Terminated",
+        ])
         #expect(timeLimit?.reason.hasPrefix("Slurm ended it at its time limit of 1 min (launcher.time)") == true)
         #expect(timeLimit?.isInfrastructure == false)
         let preempted = judge(["slurmstepd-vm: error: *** STEP 48.0 ON vm CANCELLED AT 2026-11-22T22:28:57 DUE TO PREEMPTION ***"])
@@ -129,8 +143,10 @@ struct SlurmUnitTests {
 
     @Test func failureReasonsQuoteTheTrialNotSrun() {
         var tail = LastLine(queueLinePrefixes: SlurmProcess.queueLinePrefixes)
-        for line in ["Traceback (most recent call last):", "ValueError: learning rate must be positive",
-                     "srun: error: vm: task 0: Exited with exit code 1", "slurmstepd-vm: error: *** STEP 3.0 ON vm CANCELLED AT x ***", "srun"] {
+        for line in [
+            "Traceback (most recent call last):", "ValueError: learning rate must be positive",
+            "srun: error: vm: task 0: Exited with exit code 1", "slurmstepd-vm: error: *** STEP 3.0 ON vm CANCELLED AT x ***", "srun",
+        ] {
             Array((line + "\n").utf8).withUnsafeBytes { tail.consume($0) }
         }
         #expect(tail.line == "srun", "a line that is only the word is the trial's")
@@ -141,8 +157,10 @@ struct SlurmUnitTests {
     }
 
     @Test func aTrialWaitingInSlurmIsShownAsPending() {
-        var job = JobRecord(header: JobHeader(id: "j", createTime: Date(), spec: TuningSpec(), command: ["t"], workingDirectory: "/",
-                                              configPath: "c.yml", configText: "", seed: 1, strategy: "random search"))
+        var job = JobRecord(
+            header: JobHeader(
+                id: "j", createTime: Date(), spec: TuningSpec(), command: ["t"], workingDirectory: "/",
+                configPath: "c.yml", configText: "", seed: 1, strategy: "random search"))
         job.apply(.trialCreated(trial: 1, parameters: [:], time: Date()))
         job.apply(.trialStarted(trial: 1, pid: 10, time: Date()))
         job.apply(.trialScheduled(trial: 1, status: SchedulerStatus(jobId: "77", state: "PENDING", reason: "Resources"), time: Date()))
@@ -161,8 +179,9 @@ struct SlurmUnitTests {
 struct SlurmFakeCommandTests {
     /// A folder of executable scripts named like Slurm's commands.
     static func fakeTools(_ dir: TemporaryFolder, squeue: String = "exit 0", sinfo: String = "exit 0") throws -> SlurmTools {
-        SlurmTools(srun: try dir.script("srun", "exit 1"), squeue: try dir.script("squeue", squeue), scancel: try dir.script("scancel", "exit 0"),
-                   scontrol: try dir.script("scontrol", "exit 1"), sinfo: try dir.script("sinfo", sinfo))
+        SlurmTools(
+            srun: try dir.script("srun", "exit 1"), squeue: try dir.script("squeue", squeue), scancel: try dir.script("scancel", "exit 0"),
+            scontrol: try dir.script("scontrol", "exit 1"), sinfo: try dir.script("sinfo", sinfo))
     }
 
     /// Ticks until the background squeue has answered (a few ms).
@@ -175,13 +194,15 @@ struct SlurmFakeCommandTests {
 
     @Test func squeueRowsUpdateTheTrialsItWatches() throws {
         let dir = try TemporaryFolder("tune-slurm")
-        let tools = try Self.fakeTools(dir, squeue: """
-            echo '41|tune-j-1|RUNNING|None|n7'
-            echo '42|tune-j-2|PENDING|Resources|'
-            echo '40|tune-j-3|COMPLETING|None|n1'
-            echo '43|tune-j-3|PENDING|Priority|'
-            echo '44|someone-else|RUNNING|None|n2'
-            """)
+        let tools = try Self.fakeTools(
+            dir,
+            squeue: """
+                echo '41|tune-j-1|RUNNING|None|n7'
+                echo '42|tune-j-2|PENDING|Resources|'
+                echo '40|tune-j-3|COMPLETING|None|n1'
+                echo '43|tune-j-3|PENDING|Priority|'
+                echo '44|someone-else|RUNNING|None|n2'
+                """)
         let queue = SlurmQueue(tools: tools, environment: ProcessInfo.processInfo.environment, allocation: nil, interval: 0)
         for name in ["tune-j-1", "tune-j-2", "tune-j-3", "tune-j-4"] { queue.watch(name) }
         queue.markRunning("tune-j-2", jobId: "42", node: "n3")
@@ -195,10 +216,12 @@ struct SlurmFakeCommandTests {
 
     @Test func stepsListedByTheAllocationAreRunning() throws {
         let dir = try TemporaryFolder("tune-slurm")
-        let tools = try Self.fakeTools(dir, squeue: """
-            [ "$3" = --jobs=77 ] || exit 3
-            echo '77.0|tune-j-1|n7'
-            """)
+        let tools = try Self.fakeTools(
+            dir,
+            squeue: """
+                [ "$3" = --jobs=77 ] || exit 3
+                echo '77.0|tune-j-1|n7'
+                """)
         let queue = SlurmQueue(tools: tools, environment: ProcessInfo.processInfo.environment, allocation: "77", interval: 0)
         queue.watch("tune-j-1")
         queue.watch("tune-j-2")
@@ -213,15 +236,18 @@ struct SlurmFakeCommandTests {
         uname(&system)
         let host = withUnsafeBytes(of: system.nodename) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         let cluster = try Self.fakeTools(dir, sinfo: "echo 'node01,node02'")
-        let note = SlurmPreflight.sharedFilesystemNote(storeRoot: "/dev/shm/tune-store", settings: SlurmSettings(), tools: cluster,
-                                                       environment: ProcessInfo.processInfo.environment)
+        let note = SlurmPreflight.sharedFilesystemNote(
+            storeRoot: "/dev/shm/tune-store", settings: SlurmSettings(), tools: cluster,
+            environment: ProcessInfo.processInfo.environment)
         #expect(note?.contains("the job store /dev/shm/tune-store is on a local file system") == true, "\(String(describing: note))")
         #expect(note?.contains("node01,node02") == true)
         // A folder of its own, held while the check runs (the scripts go with the folder).
         let aloneFolder = try TemporaryFolder("tune-slurm")
         let alone = try Self.fakeTools(aloneFolder, sinfo: "echo '\(host)'")
-        #expect(SlurmPreflight.sharedFilesystemNote(storeRoot: "/dev/shm/tune-store", settings: SlurmSettings(), tools: alone,
-                                                    environment: ProcessInfo.processInfo.environment) == nil,
-                "a one-node cluster on this machine sees its disk")
+        #expect(
+            SlurmPreflight.sharedFilesystemNote(
+                storeRoot: "/dev/shm/tune-store", settings: SlurmSettings(), tools: alone,
+                environment: ProcessInfo.processInfo.environment) == nil,
+            "a one-node cluster on this machine sees its disk")
     }
 }

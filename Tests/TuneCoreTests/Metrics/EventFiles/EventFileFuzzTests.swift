@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import TuneCore
 import TuneTestSupport
+
+@testable import TuneCore
 
 // Property tests of the TensorFlow event-file reader (EventFileReader and EventDecoding), with
 // fixed seeds and a bounded number of cases: random bytes never crash them, and damaged files are
@@ -12,7 +13,11 @@ import TuneTestSupport
 struct EventFileFuzzTests {
     static let fixtures = Fixtures.folder.appendingPathComponent("events")
 
-    struct Key: Hashable { var tag: String; var step: Int; var bits: UInt64 }
+    struct Key: Hashable {
+        var tag: String
+        var step: Int
+        var bits: UInt64
+    }
 
     static func read(_ bytes: [UInt8], in folder: TemporaryFolder) throws -> (readings: [Key], warnings: [String]) {
         let path = folder.path("events.out.tfevents.1.fuzz")
@@ -30,9 +35,13 @@ struct EventFileFuzzTests {
         return (readings.map { Key(tag: $0.tag, step: $0.step, bits: $0.value.bitPattern) }, warnings)
     }
 
-    @Test(.timeLimit(.minutes(1)), arguments: ["tf2/events.out.tfevents.1795372014.vm.8230.0.v2",
-                                               "tensorboardx/events.out.tfevents.1795372018.vm",
-                                               "pytorch/events.out.tfevents.1795372018.vm.8230.1"])
+    @Test(
+        .timeLimit(.minutes(1)),
+        arguments: [
+            "tf2/events.out.tfevents.1795372014.vm.8230.0.v2",
+            "tensorboardx/events.out.tfevents.1795372018.vm",
+            "pytorch/events.out.tfevents.1795372018.vm.8230.1",
+        ])
     func damageIsWarnedAndNeverInventsReadings(fixture: String) throws {
         let original = try [UInt8](Data(contentsOf: Self.fixtures.appendingPathComponent(fixture)))
         let folder = try TemporaryFolder("tune-events-fuzz")

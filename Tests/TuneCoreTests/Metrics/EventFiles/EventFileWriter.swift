@@ -54,7 +54,13 @@ struct ProtoWriter {
 /// Builds TensorFlow summary events (event.proto, summary.proto, tensor.proto) and event files.
 enum EventProto {
     enum DType: UInt64 {
-        case float = 1, double = 2, int32 = 3, string = 7, int64 = 9, bfloat16 = 14, half = 19
+        case float = 1
+        case double = 2
+        case int32 = 3
+        case string = 7
+        case int64 = 9
+        case bfloat16 = 14
+        case half = 19
     }
 
     /// An Event with a summary of `values` (each an encoded Summary.Value).
@@ -109,9 +115,11 @@ enum EventProto {
     }
 
     /// A TensorProto. `floats`/`doubles` go to float_val/double_val (packed unless `packed` is false).
-    static func tensor(dtype: DType, dims: [Int] = [], floats: [Float] = [], doubles: [Double] = [],
-                       ints: [Int64] = [], int64s: [Int64] = [], halves: [UInt16] = [],
-                       content: [UInt8]? = nil, packed: Bool = true) -> [UInt8] {
+    static func tensor(
+        dtype: DType, dims: [Int] = [], floats: [Float] = [], doubles: [Double] = [],
+        ints: [Int64] = [], int64s: [Int64] = [], halves: [UInt16] = [],
+        content: [UInt8]? = nil, packed: Bool = true
+    ) -> [UInt8] {
         var w = ProtoWriter()
         w.varintField(1, dtype.rawValue)
         w.bytesField(2, shape(dims))
@@ -157,8 +165,9 @@ enum EventProto {
 
     /// tf.summary.scalar's value: a rank-0 float tensor, with the scalars plugin's metadata when `first`.
     static func tf2Scalar(tag: String, _ value: Float, first: Bool) -> [UInt8] {
-        tensorValue(tag: tag, tensor: tensor(dtype: .float, floats: [value]),
-                    metadata: first ? metadata(plugin: "scalars", dataClass: 1) : nil)
+        tensorValue(
+            tag: tag, tensor: tensor(dtype: .float, floats: [value]),
+            metadata: first ? metadata(plugin: "scalars", dataClass: 1) : nil)
     }
 
     /// A TF1 image summary (Summary.Value.image).

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import TuneCore
 import TuneTestSupport
+
+@testable import TuneCore
 
 private func render(_ readings: [MetricReading]) -> [String] {
     readings.map { "\($0.tag)=\($0.value)@\($0.step)" }
@@ -66,11 +67,13 @@ struct EventFilesTests {
 
     @Test func simpleValues() throws {
         let folder = try TemporaryFolder("tune-events")
-        try folder.write(fileName, EventProto.file([
-            EventProto.fileVersion(),
-            EventProto.event(step: 1, values: [EventProto.simpleValue(tag: "loss", 0.5), EventProto.simpleValue(tag: "accuracy", 0.25)]),
-            EventProto.event(step: 2, values: [EventProto.simpleValue(tag: "loss", 0.375)]),
-        ]))
+        try folder.write(
+            fileName,
+            EventProto.file([
+                EventProto.fileVersion(),
+                EventProto.event(step: 1, values: [EventProto.simpleValue(tag: "loss", 0.5), EventProto.simpleValue(tag: "accuracy", 0.25)]),
+                EventProto.event(step: 2, values: [EventProto.simpleValue(tag: "loss", 0.375)]),
+            ]))
         var events = source(folder)
         let readings = events.poll()
         #expect(render(readings) == ["loss=0.5@1", "accuracy=0.25@1", "loss=0.375@2"])
@@ -83,14 +86,18 @@ struct EventFilesTests {
     @Test func tensorFloatValDoubleValAndUnpacked() throws {
         let folder = try TemporaryFolder("tune-events")
         let scalars = EventProto.metadata(plugin: "scalars", dataClass: 1)
-        try folder.write(fileName, EventProto.file([
-            EventProto.event(step: 1, values: [
-                EventProto.tensorValue(tag: "f", tensor: EventProto.tensor(dtype: .float, floats: [0.5]), metadata: scalars),
-                EventProto.tensorValue(tag: "d", tensor: EventProto.tensor(dtype: .double, doubles: [0.1]), metadata: scalars),
-                EventProto.tensorValue(tag: "u", tensor: EventProto.tensor(dtype: .float, floats: [2], packed: false), metadata: scalars),
-                EventProto.tensorValue(tag: "ud", tensor: EventProto.tensor(dtype: .double, doubles: [3], packed: false), metadata: scalars),
-            ]),
-        ]))
+        try folder.write(
+            fileName,
+            EventProto.file([
+                EventProto.event(
+                    step: 1,
+                    values: [
+                        EventProto.tensorValue(tag: "f", tensor: EventProto.tensor(dtype: .float, floats: [0.5]), metadata: scalars),
+                        EventProto.tensorValue(tag: "d", tensor: EventProto.tensor(dtype: .double, doubles: [0.1]), metadata: scalars),
+                        EventProto.tensorValue(tag: "u", tensor: EventProto.tensor(dtype: .float, floats: [2], packed: false), metadata: scalars),
+                        EventProto.tensorValue(tag: "ud", tensor: EventProto.tensor(dtype: .double, doubles: [3], packed: false), metadata: scalars),
+                    ])
+            ]))
         var events = source(folder)
         #expect(render(events.poll()) == ["f=0.5@1", "d=0.1@1", "u=2.0@1", "ud=3.0@1"])
     }
@@ -98,12 +105,16 @@ struct EventFilesTests {
     @Test func tensorContentPacked() throws {
         let folder = try TemporaryFolder("tune-events")
         let scalars = EventProto.metadata(plugin: "scalars")
-        try folder.write(fileName, EventProto.file([
-            EventProto.event(step: 7, values: [
-                EventProto.tensorValue(tag: "f", tensor: EventProto.tensor(dtype: .float, content: EventProto.littleEndian([Float(0.75)])), metadata: scalars),
-                EventProto.tensorValue(tag: "d", tensor: EventProto.tensor(dtype: .double, content: EventProto.littleEndian([0.123456789])), metadata: scalars),
-            ]),
-        ]))
+        try folder.write(
+            fileName,
+            EventProto.file([
+                EventProto.event(
+                    step: 7,
+                    values: [
+                        EventProto.tensorValue(tag: "f", tensor: EventProto.tensor(dtype: .float, content: EventProto.littleEndian([Float(0.75)])), metadata: scalars),
+                        EventProto.tensorValue(tag: "d", tensor: EventProto.tensor(dtype: .double, content: EventProto.littleEndian([0.123456789])), metadata: scalars),
+                    ])
+            ]))
         var events = source(folder)
         #expect(render(events.poll()) == ["f=0.75@7", "d=0.123456789@7"])
     }
@@ -111,54 +122,69 @@ struct EventFilesTests {
     @Test func integerAndHalfTensors() throws {
         let folder = try TemporaryFolder("tune-events")
         let scalars = EventProto.metadata(plugin: "scalars")
-        try folder.write(fileName, EventProto.file([
-            EventProto.event(step: 1, values: [
-                EventProto.tensorValue(tag: "i32", tensor: EventProto.tensor(dtype: .int32, ints: [-3]), metadata: scalars),
-                EventProto.tensorValue(tag: "i64", tensor: EventProto.tensor(dtype: .int64, int64s: [1 << 40]), metadata: scalars),
-                EventProto.tensorValue(tag: "half", tensor: EventProto.tensor(dtype: .half, halves: [0x3E00]), metadata: scalars),  // 1.5
-                EventProto.tensorValue(tag: "bf16", tensor: EventProto.tensor(dtype: .bfloat16, halves: [0x4040]), metadata: scalars),  // 3.0
-                EventProto.tensorValue(tag: "halfc", tensor: EventProto.tensor(dtype: .half, content: [0x00, 0xC0]), metadata: scalars),  // -2
-            ]),
-        ]))
+        try folder.write(
+            fileName,
+            EventProto.file([
+                EventProto.event(
+                    step: 1,
+                    values: [
+                        EventProto.tensorValue(tag: "i32", tensor: EventProto.tensor(dtype: .int32, ints: [-3]), metadata: scalars),
+                        EventProto.tensorValue(tag: "i64", tensor: EventProto.tensor(dtype: .int64, int64s: [1 << 40]), metadata: scalars),
+                        EventProto.tensorValue(tag: "half", tensor: EventProto.tensor(dtype: .half, halves: [0x3E00]), metadata: scalars),  // 1.5
+                        EventProto.tensorValue(tag: "bf16", tensor: EventProto.tensor(dtype: .bfloat16, halves: [0x4040]), metadata: scalars),  // 3.0
+                        EventProto.tensorValue(tag: "halfc", tensor: EventProto.tensor(dtype: .half, content: [0x00, 0xC0]), metadata: scalars),  // -2
+                    ])
+            ]))
         var events = source(folder)
         #expect(render(events.poll()) == ["i32=-3.0@1", "i64=1099511627776.0@1", "half=1.5@1", "bf16=3.0@1", "halfc=-2.0@1"])
     }
 
     @Test func metadataOnlyOnTheFirstEventOfATag() throws {
         let folder = try TemporaryFolder("tune-events")
-        try folder.write(fileName, EventProto.file([
-            EventProto.fileVersion(),
-            EventProto.event(step: 0, values: [EventProto.tf2Scalar(tag: "epoch_loss", 1.0, first: true)]),
-            EventProto.event(step: 1, values: [EventProto.tf2Scalar(tag: "epoch_loss", 0.5, first: false)]),
-            // Rank [1] without metadata is a reading only because the tag's metadata said scalars.
-            EventProto.event(step: 2, values: [EventProto.tensorValue(tag: "epoch_loss", tensor: EventProto.tensor(dtype: .float, dims: [1], floats: [0.25]))]),
-        ]))
+        try folder.write(
+            fileName,
+            EventProto.file([
+                EventProto.fileVersion(),
+                EventProto.event(step: 0, values: [EventProto.tf2Scalar(tag: "epoch_loss", 1.0, first: true)]),
+                EventProto.event(step: 1, values: [EventProto.tf2Scalar(tag: "epoch_loss", 0.5, first: false)]),
+                // Rank [1] without metadata is a reading only because the tag's metadata said scalars.
+                EventProto.event(step: 2, values: [EventProto.tensorValue(tag: "epoch_loss", tensor: EventProto.tensor(dtype: .float, dims: [1], floats: [0.25]))]),
+            ]))
         var events = source(folder)
         #expect(render(events.poll()) == ["epoch_loss=1.0@0", "epoch_loss=0.5@1", "epoch_loss=0.25@2"])
     }
 
     @Test func tensorsWithoutMetadataCountWhenRankZeroNumbers() throws {
         let folder = try TemporaryFolder("tune-events")
-        try folder.write(fileName, EventProto.file([
-            EventProto.event(step: 3, values: [
-                EventProto.tensorValue(tag: "bare", tensor: EventProto.tensor(dtype: .float, floats: [0.5])),
-                EventProto.tensorValue(tag: "vector", tensor: EventProto.tensor(dtype: .float, dims: [1], floats: [0.5])),
-                EventProto.tensorValue(tag: "pair", tensor: EventProto.tensor(dtype: .float, dims: [2], floats: [0.5, 1])),
-                EventProto.tensorValue(tag: "text", tensor: EventProto.tensor(dtype: .string)),
-            ]),
-        ]))
+        try folder.write(
+            fileName,
+            EventProto.file([
+                EventProto.event(
+                    step: 3,
+                    values: [
+                        EventProto.tensorValue(tag: "bare", tensor: EventProto.tensor(dtype: .float, floats: [0.5])),
+                        EventProto.tensorValue(tag: "vector", tensor: EventProto.tensor(dtype: .float, dims: [1], floats: [0.5])),
+                        EventProto.tensorValue(tag: "pair", tensor: EventProto.tensor(dtype: .float, dims: [2], floats: [0.5, 1])),
+                        EventProto.tensorValue(tag: "text", tensor: EventProto.tensor(dtype: .string)),
+                    ])
+            ]))
         var events = source(folder)
         #expect(render(events.poll()) == ["bare=0.5@3"])
     }
 
     @Test func dataClassScalarWithoutPluginName() throws {
         let folder = try TemporaryFolder("tune-events")
-        try folder.write(fileName, EventProto.file([
-            EventProto.event(step: 1, values: [
-                EventProto.tensorValue(tag: "x", tensor: EventProto.tensor(dtype: .double, dims: [1], doubles: [4]),
-                                       metadata: EventProto.metadata(plugin: nil, dataClass: 1)),
-            ]),
-        ]))
+        try folder.write(
+            fileName,
+            EventProto.file([
+                EventProto.event(
+                    step: 1,
+                    values: [
+                        EventProto.tensorValue(
+                            tag: "x", tensor: EventProto.tensor(dtype: .double, dims: [1], doubles: [4]),
+                            metadata: EventProto.metadata(plugin: nil, dataClass: 1))
+                    ])
+            ]))
         var events = source(folder)
         #expect(render(events.poll()) == ["x=4.0@1"])
     }
@@ -166,24 +192,33 @@ struct EventFilesTests {
     @Test func nonScalarPluginsAreIgnored() throws {
         let folder = try TemporaryFolder("tune-events")
         let histogram = EventProto.tensor(dtype: .double, dims: [2, 3], doubles: [0, 1, 5, 1, 2, 7])
-        try folder.write(fileName, EventProto.file([
-            EventProto.event(step: 1, values: [
-                EventProto.tensorValue(tag: "weights", tensor: histogram, metadata: EventProto.metadata(plugin: "histograms")),
-                EventProto.imageValue(tag: "samples"),
-                EventProto.tensorValue(tag: "images", tensor: EventProto.tensor(dtype: .string, dims: [3]),
-                                       metadata: EventProto.metadata(plugin: "images", dataClass: 3)),
-                EventProto.tensorValue(tag: "note", tensor: EventProto.tensor(dtype: .string),
-                                       metadata: EventProto.metadata(plugin: "text")),
-                EventProto.tensorValue(tag: "_hparams_/session_start_info", tensor: EventProto.tensor(dtype: .float, floats: [0]),
-                                       metadata: EventProto.metadata(plugin: "hparams", content: [1, 2, 3])),
-                EventProto.simpleValue(tag: "loss", 0.5),
-            ]),
-            // Later events of a histogram tag without metadata: still not readings, even a rank-0 float.
-            EventProto.event(step: 2, values: [
-                EventProto.tensorValue(tag: "weights", tensor: EventProto.tensor(dtype: .float, floats: [1])),
-                EventProto.tensorValue(tag: "_hparams_/session_start_info", tensor: EventProto.tensor(dtype: .float, floats: [0])),
-            ]),
-        ]))
+        try folder.write(
+            fileName,
+            EventProto.file([
+                EventProto.event(
+                    step: 1,
+                    values: [
+                        EventProto.tensorValue(tag: "weights", tensor: histogram, metadata: EventProto.metadata(plugin: "histograms")),
+                        EventProto.imageValue(tag: "samples"),
+                        EventProto.tensorValue(
+                            tag: "images", tensor: EventProto.tensor(dtype: .string, dims: [3]),
+                            metadata: EventProto.metadata(plugin: "images", dataClass: 3)),
+                        EventProto.tensorValue(
+                            tag: "note", tensor: EventProto.tensor(dtype: .string),
+                            metadata: EventProto.metadata(plugin: "text")),
+                        EventProto.tensorValue(
+                            tag: "_hparams_/session_start_info", tensor: EventProto.tensor(dtype: .float, floats: [0]),
+                            metadata: EventProto.metadata(plugin: "hparams", content: [1, 2, 3])),
+                        EventProto.simpleValue(tag: "loss", 0.5),
+                    ]),
+                // Later events of a histogram tag without metadata: still not readings, even a rank-0 float.
+                EventProto.event(
+                    step: 2,
+                    values: [
+                        EventProto.tensorValue(tag: "weights", tensor: EventProto.tensor(dtype: .float, floats: [1])),
+                        EventProto.tensorValue(tag: "_hparams_/session_start_info", tensor: EventProto.tensor(dtype: .float, floats: [0])),
+                    ]),
+            ]))
         var events = source(folder)
         #expect(render(events.poll()) == ["loss=0.5@1"])
         #expect(events.takeWarnings().isEmpty)
@@ -192,23 +227,34 @@ struct EventFilesTests {
     @Test func pluginIsRememberedPerFile() throws {
         // The same tag in another run's file has its own metadata.
         let folder = try TemporaryFolder("tune-events")
-        try folder.write("a/" + fileName, EventProto.file([
-            EventProto.event(step: 1, values: [EventProto.tensorValue(tag: "x", tensor: EventProto.tensor(dtype: .float, floats: [1]),
-                                                                      metadata: EventProto.metadata(plugin: "histograms"))]),
-        ]))
-        try folder.write("b/" + fileName, EventProto.file([
-            EventProto.event(step: 1, values: [EventProto.tensorValue(tag: "x", tensor: EventProto.tensor(dtype: .float, floats: [2]))]),
-        ]))
+        try folder.write(
+            "a/" + fileName,
+            EventProto.file([
+                EventProto.event(
+                    step: 1,
+                    values: [
+                        EventProto.tensorValue(
+                            tag: "x", tensor: EventProto.tensor(dtype: .float, floats: [1]),
+                            metadata: EventProto.metadata(plugin: "histograms"))
+                    ])
+            ]))
+        try folder.write(
+            "b/" + fileName,
+            EventProto.file([
+                EventProto.event(step: 1, values: [EventProto.tensorValue(tag: "x", tensor: EventProto.tensor(dtype: .float, floats: [2]))])
+            ]))
         var events = source(folder)
         #expect(render(events.poll()) == ["b/x=2.0@1"])
     }
 
     @Test func stepsAreTheEventsAndLargeStepsKept() throws {
         let folder = try TemporaryFolder("tune-events")
-        try folder.write(fileName, EventProto.file([
-            EventProto.event(step: Int64.max, values: [EventProto.simpleValue(tag: "a", 1)]),
-            EventProto.event(step: -5, values: [EventProto.simpleValue(tag: "a", 2)]),
-        ]))
+        try folder.write(
+            fileName,
+            EventProto.file([
+                EventProto.event(step: Int64.max, values: [EventProto.simpleValue(tag: "a", 1)]),
+                EventProto.event(step: -5, values: [EventProto.simpleValue(tag: "a", 2)]),
+            ]))
         var events = source(folder)
         #expect(render(events.poll()) == ["a=1.0@\(Int.max)", "a=2.0@-5"])
     }
@@ -217,9 +263,15 @@ struct EventFilesTests {
         var value = ProtoWriter()
         value.varintField(15, 300)
         value.stringField(1, "loss")
-        value.key(16, 1); value.fixed64(42)
-        value.key(17, 3); value.varintField(1, 5); value.key(2, 3); value.key(2, 4); value.key(17, 4)  // nested group
-        value.key(18, 5); value.fixed32(7)
+        value.key(16, 1)
+        value.fixed64(42)
+        value.key(17, 3)
+        value.varintField(1, 5)
+        value.key(2, 3)
+        value.key(2, 4)
+        value.key(17, 4)  // nested group
+        value.key(18, 5)
+        value.fixed32(7)
         value.stringField(7, "node")
         value.floatField(2, 0.5)
         var event = ProtoWriter()
@@ -249,9 +301,10 @@ struct EventFilesTests {
         try folder.write("logs/fit/run1/train/" + fileName, one("epoch_loss", 2))
         try folder.write("validation/not-an-event-file", one("x", 3))
         var events = source(folder)
-        #expect(Set(render(events.poll())) == [
-            "train/epoch_accuracy=0.5@1", "validation/epoch_accuracy=0.25@1", "loss=1.0@1", "logs/fit/run1/train/epoch_loss=2.0@1",
-        ])
+        #expect(
+            Set(render(events.poll())) == [
+                "train/epoch_accuracy=0.5@1", "validation/epoch_accuracy=0.25@1", "loss=1.0@1", "logs/fit/run1/train/epoch_loss=2.0@1",
+            ])
     }
 
     @Test func severalFilesInAFolderAreOneRun() throws {
@@ -404,9 +457,10 @@ struct EventFilesTests {
         #expect(render(events.poll()) == ["loss=1.0@1", "loss=2.0@2"])
         #expect(events.takeWarnings().isEmpty)  // the writer may still be going
         #expect(events.finish().isEmpty)
-        #expect(events.takeWarnings() == [
-            "\(folder.path(fileName)): the last record at offset \(offsets[2]) is cut short (the writer stopped mid-record); its data is ignored",
-        ])
+        #expect(
+            events.takeWarnings() == [
+                "\(folder.path(fileName)): the last record at offset \(offsets[2]) is cut short (the writer stopped mid-record); its data is ignored"
+            ])
         #expect(events.finish().isEmpty)
         #expect(events.takeWarnings().isEmpty)
     }
@@ -493,13 +547,16 @@ struct EventFilesTests {
     @Test func aRecordLongerThanAChunkIsRead() throws {
         // A 5 MiB value (a big text summary) in a record longer than the 4 MiB chunk, between scalars.
         let folder = try TemporaryFolder("tune-events")
-        let big = EventProto.tensorValue(tag: "log", tensor: EventProto.tensor(dtype: .string, content: [UInt8](repeating: 0x41, count: 5 << 20)),
-                                         metadata: EventProto.metadata(plugin: "text"))
-        try folder.write(fileName, EventProto.file([
-            EventProto.event(step: 1, values: [EventProto.simpleValue(tag: "loss", 1)]),
-            EventProto.event(step: 2, values: [big, EventProto.simpleValue(tag: "loss", 2)]),
-            EventProto.event(step: 3, values: [EventProto.simpleValue(tag: "loss", 3)]),
-        ]))
+        let big = EventProto.tensorValue(
+            tag: "log", tensor: EventProto.tensor(dtype: .string, content: [UInt8](repeating: 0x41, count: 5 << 20)),
+            metadata: EventProto.metadata(plugin: "text"))
+        try folder.write(
+            fileName,
+            EventProto.file([
+                EventProto.event(step: 1, values: [EventProto.simpleValue(tag: "loss", 1)]),
+                EventProto.event(step: 2, values: [big, EventProto.simpleValue(tag: "loss", 2)]),
+                EventProto.event(step: 3, values: [EventProto.simpleValue(tag: "loss", 3)]),
+            ]))
         var events = source(folder)
         #expect(render(events.poll()) == ["loss=1.0@1", "loss=2.0@2", "loss=3.0@3"])
         #expect(events.takeWarnings().isEmpty)
@@ -527,16 +584,22 @@ struct EventFilesTests {
         // half the time, so the protobuf decoder sees the damage) or cut at a random length.
         var good: [[UInt8]] = [EventProto.fileVersion()]
         for step in 1...6 {
-            good.append(EventProto.event(step: Int64(step), values: [
-                EventProto.tf2Scalar(tag: "epoch_loss", Float(step), first: step == 1),
-                EventProto.simpleValue(tag: "loss", Float(step)),
-                EventProto.tensorValue(tag: "w", tensor: EventProto.tensor(dtype: .double, dims: [2, 2], doubles: [1, 2, 3, 4]),
-                                       metadata: EventProto.metadata(plugin: "histograms")),
-            ]))
+            good.append(
+                EventProto.event(
+                    step: Int64(step),
+                    values: [
+                        EventProto.tf2Scalar(tag: "epoch_loss", Float(step), first: step == 1),
+                        EventProto.simpleValue(tag: "loss", Float(step)),
+                        EventProto.tensorValue(
+                            tag: "w", tensor: EventProto.tensor(dtype: .double, dims: [2, 2], doubles: [1, 2, 3, 4]),
+                            metadata: EventProto.metadata(plugin: "histograms")),
+                    ]))
         }
         var state: UInt64 = 0x1234_5678_9ABC_DEF1
         func next(_ bound: Int) -> Int {
-            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
             return Int(state % UInt64(bound))
         }
         let folder = try TemporaryFolder("tune-events")

@@ -18,7 +18,11 @@ struct EventFixtureTests {
     }
 
     static func expected(_ writer: String) throws -> [Reading] {
-        struct Entry: Decodable { var tag: String; var step: Int; var value: Double }
+        struct Entry: Decodable {
+            var tag: String
+            var step: Int
+            var value: Double
+        }
         let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/expected.json"))
         let all = try JSONDecoder().decode([String: [Entry]].self, from: data)
         return (all[writer] ?? []).map { Reading(tag: $0.tag, step: $0.step, value: $0.value) }.sorted()
@@ -48,22 +52,37 @@ struct EventFixtureTests {
         // TensorFlow 1's spelling reads TensorFlow 2's metric; two runs, neither evaluating, stay ambiguous.
         #expect(MetricTagMatch.resolve("epoch_acc", in: raw) == .found(tag: "validation/epoch_accuracy", source: .events, alsoIn: []))
         let twoRuns = raw.filter { $0.tag.hasPrefix("train/") }.flatMap {
-            [MetricReading(tag: "a/" + $0.tag, value: $0.value, step: $0.step, source: .events),
-             MetricReading(tag: "b/" + $0.tag, value: $0.value, step: $0.step, source: .events)]
+            [
+                MetricReading(tag: "a/" + $0.tag, value: $0.value, step: $0.step, source: .events),
+                MetricReading(tag: "b/" + $0.tag, value: $0.value, step: $0.step, source: .events),
+            ]
         }
         #expect(MetricTagMatch.resolve("epoch_accuracy", in: twoRuns) == .ambiguous(choices: ["a/train/epoch_accuracy", "b/train/epoch_accuracy"]))
-        #expect(MetricTagMatch.resolve("acc", in: [MetricReading(tag: "accuracy", value: 0.5, step: 1, source: .stdout),
-                                                   MetricReading(tag: "acc", value: 0.7, step: 1, source: .stdout)]).readings(from: []).isEmpty)
-        #expect(MetricTagMatch.resolve("acc", in: [MetricReading(tag: "accuracy", value: 0.5, step: 1, source: .stdout),
-                                                   MetricReading(tag: "acc", value: 0.7, step: 1, source: .stdout)])
+        #expect(
+            MetricTagMatch.resolve(
+                "acc",
+                in: [
+                    MetricReading(tag: "accuracy", value: 0.5, step: 1, source: .stdout),
+                    MetricReading(tag: "acc", value: 0.7, step: 1, source: .stdout),
+                ]
+            ).readings(from: []).isEmpty)
+        #expect(
+            MetricTagMatch.resolve(
+                "acc",
+                in: [
+                    MetricReading(tag: "accuracy", value: 0.5, step: 1, source: .stdout),
+                    MetricReading(tag: "acc", value: 0.7, step: 1, source: .stdout),
+                ])
                 == .found(tag: "acc", source: .stdout, alsoIn: []), "the config's own spelling first")
         #expect(MetricTagMatch.resolve("epoch_learning_rate", in: raw) == .found(tag: "train/epoch_learning_rate", source: .events, alsoIn: []))
         #expect(KerasMetricNames.hint(for: "val_acc", seen: ["validation/epoch_accuracy"]) == nil)
         #expect(KerasMetricNames.hint(for: "epoch_acc", seen: ["validation/epoch_accuracy"])?.contains("validation/epoch_accuracy") == true)
         // Either way round, the `acc` spelling is TensorFlow 1's and the `accuracy` one TensorFlow 2's.
-        #expect(KerasMetricNames.hint(for: "val_accuracy", seen: ["val_acc"])
+        #expect(
+            KerasMetricNames.hint(for: "val_accuracy", seen: ["val_acc"])
                 == "did you mean 'val_acc'? TensorFlow 2's Keras (tf.keras, Keras 3) logs 'val_accuracy' where TensorFlow 1's Keras logged 'val_acc'")
-        #expect(KerasMetricNames.hint(for: "acc", seen: ["loss", "accuracy"])
+        #expect(
+            KerasMetricNames.hint(for: "acc", seen: ["loss", "accuracy"])
                 == "did you mean 'accuracy'? TensorFlow 2's Keras (tf.keras, Keras 3) logs 'accuracy' where TensorFlow 1's Keras logged 'acc'")
     }
 

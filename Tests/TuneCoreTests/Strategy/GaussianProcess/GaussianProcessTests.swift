@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TuneCore
 
 /// Random encoded data: n points in D dims, the last dimension categorical with 3 choices.
@@ -39,7 +40,9 @@ struct GaussianProcessTests {
         }
         let rho = [2.0, 0.5, 3.0]
         let cat = [false, false, true]
-        let a = [0.1, 0.9, 2.0], b = [0.4, 0.2, 1.0], c = [0.4, 0.2, 2.0]
+        let a = [0.1, 0.9, 2.0]
+        let b = [0.4, 0.2, 1.0]
+        let c = [0.4, 0.2, 2.0]
         let ab = Matern52.squaredDistance(a, b, rho: rho, isCategorical: cat)
         let ba = Matern52.squaredDistance(b, a, rho: rho, isCategorical: cat)
         #expect(ab == ba)
@@ -72,7 +75,7 @@ struct GaussianProcessTests {
     @Test("Cholesky of a singular matrix (duplicate points) succeeds with jitter")
     func choleskyJitter() throws {
         let n = 6
-        let ones = [Double](repeating: 1, count: n * n)   // rank 1: six copies of one point, no noise
+        let ones = [Double](repeating: 1, count: n * n)  // rank 1: six copies of one point, no noise
         let factor = try #require(Cholesky(ones, n: n))
         #expect(factor.jitter > 0)
         #expect(factor.jitter <= 1e-2)
@@ -107,11 +110,13 @@ struct GaussianProcessTests {
         #expect(abs(extended.posterior(at: q).mean - whole.posterior(at: q).mean) < 1e-10)
     }
 
-    @Test("log h(z) matches high-precision reference values", arguments: [
-        (1.0, 0.08002621884930694), (0.0, -0.9189385332046727), (-1.0, -2.4851210257126413),
-        (-5.0, -16.74430116266099), (-10.0, -55.553122036122356), (-25.0, -319.86146358149595),
-        (-40.0, -808.29856835661996), (-100.0, -5010.1295788002498), (-1e4, -50000019.339619307),
-    ])
+    @Test(
+        "log h(z) matches high-precision reference values",
+        arguments: [
+            (1.0, 0.08002621884930694), (0.0, -0.9189385332046727), (-1.0, -2.4851210257126413),
+            (-5.0, -16.74430116266099), (-10.0, -55.553122036122356), (-25.0, -319.86146358149595),
+            (-40.0, -808.29856835661996), (-100.0, -5010.1295788002498), (-1e4, -50000019.339619307),
+        ])
     func logEIReference(z: Double, expected: Double) {
         #expect(relativeError(LogEI.logH(z).logH, expected) < 1e-13, "z = \(z): \(LogEI.logH(z).logH)")
     }
@@ -123,7 +128,8 @@ struct GaussianProcessTests {
             // The naive form loses ~z² · 1e-16 relative digits to cancellation below 0.
             #expect(relativeError(LogEI.logH(z).logH, naive) < 1e-11, "z = \(z)")
         }
-        let below = LogEI.logH(-1.0 - 1e-12).logH, above = LogEI.logH(-1.0 + 1e-12).logH
+        let below = LogEI.logH(-1.0 - 1e-12).logH
+        let above = LogEI.logH(-1.0 + 1e-12).logH
         #expect(abs(below - above) < 1e-11)
     }
 
@@ -144,11 +150,12 @@ struct GaussianProcessTests {
         let p = KernelParameters(inverseSquaredLengthScales: [4, 2, 1], amplitude: 1.1, noiseVariance: 1e-4)
         let gp = try #require(GaussianProcess(x: data.x, y: data.y, isCategorical: data.isCategorical, parameters: p))
         let best = data.y.max()!
-        let encoding = SearchEncoding(spec: TuningSpec(params: [
-            ParameterSpec(name: "a", domain: .double(min: 0, max: 1, scale: .linear)),
-            ParameterSpec(name: "b", domain: .double(min: 0, max: 1, scale: .linear)),
-            ParameterSpec(name: "c", domain: .categorical(["x", "y", "z"])),
-        ]))
+        let encoding = SearchEncoding(
+            spec: TuningSpec(params: [
+                ParameterSpec(name: "a", domain: .double(min: 0, max: 1, scale: .linear)),
+                ParameterSpec(name: "b", domain: .double(min: 0, max: 1, scale: .linear)),
+                ParameterSpec(name: "c", domain: .categorical(["x", "y", "z"])),
+            ]))
         let optimizer = AcquisitionOptimizer(gp: gp, encoding: encoding, best: best)
         var rng = SeededGenerator(seed: 2)
         for _ in 0..<10 {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TuneCore
 
 private func relativeError(_ a: Double, _ b: Double) -> Double {
@@ -49,7 +50,8 @@ struct InputWarpTests {
     @Test("the MAP objective's gradient in the warp parameters matches finite differences")
     func likelihoodGradient() throws {
         var rng = SeededGenerator(seed: 4)
-        var x: [Double] = [], y: [Double] = []
+        var x: [Double] = []
+        var y: [Double] = []
         for _ in 0..<16 {
             let row = [rng.nextUnit(), rng.nextUnit(), Double(Int(rng.nextUnit() * 3))]
             x += row
@@ -68,35 +70,40 @@ struct InputWarpTests {
     @Test("log EI's gradient in x through a warp matches finite differences")
     func acquisitionGradient() throws {
         var rng = SeededGenerator(seed: 9)
-        var x: [Double] = [], y: [Double] = []
+        var x: [Double] = []
+        var y: [Double] = []
         for _ in 0..<20 {
             let row = [rng.nextUnit(), rng.nextUnit()]
             x += row
             y.append(sin(5 * row[0]) - row[1])
         }
-        let p = KernelParameters(inverseSquaredLengthScales: [3, 1.5], amplitude: 1.2, noiseVariance: 1e-4,
-                                 warps: [InputWarp(a: 0.4, b: 2.2), InputWarp(a: 1.6, b: 0.3)])
+        let p = KernelParameters(
+            inverseSquaredLengthScales: [3, 1.5], amplitude: 1.2, noiseVariance: 1e-4,
+            warps: [InputWarp(a: 0.4, b: 2.2), InputWarp(a: 1.6, b: 0.3)])
         let gp = try #require(GaussianProcess(x: x, y: y, isCategorical: [false, false], parameters: p))
         let acquisition = ExpectedImprovement(gp: gp, best: y.max()!)
         for _ in 0..<10 {
             // log EI far below the incumbent is large and steep here: a step of 1e-7 loses digits
             // to rounding; 1e-4 agrees with the analytic value to ~1e-6.
-            expectGradientMatches(acquisition, at: [0.02 + 0.96 * rng.nextUnit(), 0.02 + 0.96 * rng.nextUnit()], dims: [0, 1],
-                                  step: 1e-4, tolerance: 1e-4)
+            expectGradientMatches(
+                acquisition, at: [0.02 + 0.96 * rng.nextUnit(), 0.02 + 0.96 * rng.nextUnit()], dims: [0, 1],
+                step: 1e-4, tolerance: 1e-4)
         }
     }
 
     @Test("the fantasy-averaged EI's gradient, with pending points and warps, matches finite differences")
     func fantasyGradient() throws {
         var rng = SeededGenerator(seed: 31)
-        var x: [Double] = [], y: [Double] = []
+        var x: [Double] = []
+        var y: [Double] = []
         for _ in 0..<18 {
             let row = [rng.nextUnit(), rng.nextUnit(), Double(Int(rng.nextUnit() * 3))]
             x += row
             y.append(sin(5 * row[0]) - row[1] + (row[2] == 2 ? 0.4 : 0))
         }
-        let p = KernelParameters(inverseSquaredLengthScales: [3, 1.5, 0.8], amplitude: 1.2, noiseVariance: 1e-4,
-                                 warps: [InputWarp(a: 0.6, b: 1.4), nil, nil])
+        let p = KernelParameters(
+            inverseSquaredLengthScales: [3, 1.5, 0.8], amplitude: 1.2, noiseVariance: 1e-4,
+            warps: [InputWarp(a: 0.6, b: 1.4), nil, nil])
         let gp = try #require(GaussianProcess(x: x, y: y, isCategorical: [false, false, true], parameters: p))
         let pending = [[0.3, 0.6, 1.0], [0.8, 0.2, 2.0], [0.31, 0.58, 1.0]]
         var generator = SeededGenerator(seed: 5)
@@ -116,17 +123,19 @@ struct InputWarpTests {
     @Test("on data that need no warp the fitted warps stay near the identity")
     func identityOnStationaryData() {
         var rng = SeededGenerator(seed: 12)
-        var x: [Double] = [], y: [Double] = []
+        var x: [Double] = []
+        var y: [Double] = []
         for _ in 0..<40 {
             let row = [rng.nextUnit(), rng.nextUnit()]
             x += row
             y.append(sin(6 * row[0]) + cos(5 * row[1]))
         }
         y = ObservedData.standardized(y)
-        let encoding = SearchEncoding(spec: TuningSpec(params: [
-            ParameterSpec(name: "a", domain: .double(min: 0, max: 1, scale: .linear)),
-            ParameterSpec(name: "b", domain: .double(min: 0, max: 1, scale: .linear)),
-        ]))
+        let encoding = SearchEncoding(
+            spec: TuningSpec(params: [
+                ParameterSpec(name: "a", domain: .double(min: 0, max: 1, scale: .linear)),
+                ParameterSpec(name: "b", domain: .double(min: 0, max: 1, scale: .linear)),
+            ]))
         // The MAP fit keeps no warp (the evidence gate)…
         #expect(ProposalModel.fit(x: x, y: y, encoding: encoding, options: .init()).warps.allSatisfy { $0 == nil })
         // …and the warped fit alone, before the gate, stays close to the identity.
@@ -145,7 +154,8 @@ struct InputWarpTests {
     @Test("on a function of log(1 − x) with x declared linear, the fit learns a warp that stretches the top of the range")
     func learnsTheStretch() throws {
         var rng = SeededGenerator(seed: 3)
-        var x: [Double] = [], y: [Double] = []
+        var x: [Double] = []
+        var y: [Double] = []
         for _ in 0..<30 {
             let u = rng.nextUnit()
             x.append(u)
@@ -163,20 +173,25 @@ struct InputWarpTests {
     /// with its best at m = 0.997 (the top 0.6 % of [0.5, 0.9999]), beside a plain one.
     @Test("tune bayes beats tune random on a function of log(1 − x) declared linear (median over 10 seeds)")
     func beatsRandomOnSkewedScale() {
-        let spec = TuningSpec(goal: .minimize, maxTrials: 30, params: [
-            ParameterSpec(name: "m", domain: .double(min: 0.5, max: 0.9999, scale: .linear)),
-            ParameterSpec(name: "d", domain: .double(min: 0, max: 1, scale: .linear)),
-        ])
+        let spec = TuningSpec(
+            goal: .minimize, maxTrials: 30,
+            params: [
+                ParameterSpec(name: "m", domain: .double(min: 0.5, max: 0.9999, scale: .linear)),
+                ParameterSpec(name: "d", domain: .double(min: 0, max: 1, scale: .linear)),
+            ])
         let f: (Assignment) -> Double = { a in
-            let t = log10(1 - a["m"]!.number!) + 2.5, d = a["d"]!.number! - 0.3
+            let t = log10(1 - a["m"]!.number!) + 2.5
+            let d = a["d"]!.number! - 0.3
             return t * t + 2 * d * d
         }
-        var bo: [Double] = [], random: [Double] = []
+        var bo: [Double] = []
+        var random: [Double] = []
         for seed in UInt64(1)...10 {
             bo.append(run(BayesianStrategy(spec: spec, seed: seed, options: .init(candidates: 512, starts: 6)), f, budget: 30).min()!)
             random.append(run(RandomStrategy(spec: spec, seed: seed), f, budget: 30).min()!)
         }
-        let boMedian = bo.sorted()[4] + bo.sorted()[5], randomMedian = random.sorted()[4] + random.sorted()[5]
+        let boMedian = bo.sorted()[4] + bo.sorted()[5]
+        let randomMedian = random.sorted()[4] + random.sorted()[5]
         // Measured: bayes ×2 ≈ 0.29 without input warping (fails this bound), random ≈ 0.79.
         #expect(boMedian < randomMedian / 4, "medians ×2: bayes \(boMedian), random \(randomMedian); bayes \(bo), random \(random)")
     }

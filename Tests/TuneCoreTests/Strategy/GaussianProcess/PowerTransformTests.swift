@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TuneCore
 
 @Suite("Output warping (power transforms)")
@@ -22,8 +23,9 @@ struct PowerTransformTests {
         #expect(abs(PowerTransform.yeoJohnson(-2.5, 2 - 1e-7) - -log1p(2.5)) < 1e-6)
     }
 
-    @Test("the inverse undoes the transform; the transform is strictly increasing",
-          arguments: [-3.0, -1.2, 0, 0.5, 1, 2, 2.7, 3])
+    @Test(
+        "the inverse undoes the transform; the transform is strictly increasing",
+        arguments: [-3.0, -1.2, 0, 0.5, 1, 2, 2.7, 3])
     func inverseAndMonotone(lambda: Double) {
         let xs: [Double] = [-40, -3, -1, -0.2, 0, 1e-9, 0.2, 1, 3, 40]
         let yj = PowerTransform(family: .yeoJohnson, lambda: lambda)
@@ -64,7 +66,8 @@ struct PowerTransformTests {
         // Gaussian draws (Box–Muller), mapped through ψ⁻¹, so ψ(x; λ) is Gaussian (sd 0.4 keeps
         // them inside ψ's range, which is bounded on one side for λ < 0 or λ > 2).
         let x: [Double] = (0..<4000).map { _ in
-            let u = max(rng.nextUnit(), 1e-300), v = rng.nextUnit()
+            let u = max(rng.nextUnit(), 1e-300)
+            let v = rng.nextUnit()
             let g = (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
             return warp.inverse(0.4 * g)
         }
@@ -77,8 +80,9 @@ struct PowerTransformTests {
 
     @Test("the GP's outputs: warped, standardized, best stays best, mirrored for maximize")
     func observedDataWarp() throws {
-        let spec = TuningSpec(goal: .minimize, metricTag: "m", maxTrials: 10, maxParallelTrials: 1, algorithm: .random,
-                              params: [ParameterSpec(name: "x", domain: .double(min: 0, max: 1, scale: .linear))])
+        let spec = TuningSpec(
+            goal: .minimize, metricTag: "m", maxTrials: 10, maxParallelTrials: 1, algorithm: .random,
+            params: [ParameterSpec(name: "x", domain: .double(min: 0, max: 1, scale: .linear))])
         let values: [Double] = [1e6, 3e4, 120, 5, 0.5, 2e5, 900]
         let history = values.enumerated().map { i, v in
             TrialObservation(trialId: i + 1, assignment: Assignment([("x", .double(Double(i) / 10))]), state: .succeeded, objective: v)

@@ -139,8 +139,9 @@ struct SlurmTests {
             """
             trap 'echo "$TUNE_TRIAL_ID" >> "\(sandbox.path("terminated.txt"))"; exit 143' TERM
             echo acc=0.5
-            sleep 300 &
-            wait
+            # Slurm signals every process of the step: a background sleep killed first would end the
+            # script before its own TERM arrived. The loop keeps it alive until the trap runs.
+            while :; do sleep 0.2; done
             """)
         // Two CPUs, one per trial: two run and the third waits in Slurm's queue.
         try sandbox.write("c.yml", Self.slurmConfig(maxTrials: 3, parallel: 3, launcher: "  cpusPerTask: 1"))
@@ -171,7 +172,7 @@ struct SlurmTests {
             })
         #expect(runningTrials.count == 2, "\(status)")
         let terminated = Set((sandbox.read("terminated.txt") ?? "").split(separator: "\n").map(String.init))
-        #expect(terminated == runningTrials, "\(terminated) \(status)")
+        #expect(terminated == runningTrials, "\(terminated) \(status)\n\(run)")
         await Self.expectNoJobLeft(job, sandbox)
         let trials = try await trialsJSON(sandbox, job)
         #expect(trials.allSatisfy { $0["state"] as? String == "CANCELLED" }, "\(trials)")

@@ -58,7 +58,8 @@ struct ReportTests {
         #expect(!html.contains("<link") && !html.contains("<script src") && !html.contains("<img"))
         #expect(!html.contains("<script>alert(1)</script>"))
         #expect(!html.contains("<b>"))
-        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        // Every category is an axis tick (clipped there); a category no trial drew appears nowhere else.
+        #expect(html.contains("&lt;script&gt;alert"))
         #expect(Self.count("<script", in: html) == 1, "only tune's own sorting script")
 
         // History: a mark per trial, failed ones marked as such.

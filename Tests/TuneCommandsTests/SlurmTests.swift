@@ -190,8 +190,9 @@ struct SlurmTests {
             trap 'echo "$TUNE_TRIAL_ID" >> "\(sandbox.path("terminated.txt"))"; exit 143' TERM
             echo "$TUNE_TRIAL_ID $(date +%s.%N)" >> '\(sandbox.path("started.txt"))'
             echo acc=0.5
-            sleep 300 &
-            wait
+            # Slurm signals every process of the step: a background sleep killed first would end the
+            # script before its own TERM arrived. The loop keeps it alive until the trap runs.
+            while :; do sleep 0.2; done
             """)
         try sandbox.write(
             "c.yml",

@@ -54,7 +54,7 @@ struct LogsCommand: ParsableCommand {
         pump()
         guard follow else { return }
         while true {
-            let current = try? Journal.replay(path: store.journalPath(record.id))
+            let current = try? store.load(record.id)
             let trialNow = current?.trial(chosen.id)
             let ended = trialNow?.state.isFinished ?? true
             let runnerGone = store.runnerPid(record.id) == nil

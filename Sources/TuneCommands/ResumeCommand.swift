@@ -38,16 +38,18 @@ struct ResumeCommand: ParsableCommand {
                 "job \(record.id) stopped because \(reason). Fix what made them fail (`tune logs \(record.id) --trial N`), run them again with `tune retry \(record.id)`, then `tune resume \(record.id)` goes on"
             )
         }
-        let again = record.trials.filter { $0.state == .cancelled || !$0.state.isFinished }.count
-        let new = max(0, min(record.spec.plannedTrials, record.spec.maxTrials) - record.trials.count)
+        let (again, new) = record.trialsLeft
         if again == 0 && new == 0 {
+            if let state = try session.recordUnrecordedEnd() {
+                Console.note("job \(record.id) had finished its trials, but tune stopped before journaling the job's end: recorded it as \(state.rawValue)")
+            }
             let failed = record.count(.failed)
             var hint = "give it more with `tune resume \(record.id) --max-trials \(record.spec.maxTrials + 10)`"
             if failed > 0 { hint += ", or run its \(failed) failed trial\(failed == 1 ? "" : "s") again with `tune retry \(record.id)`" }
             if spec.algorithm == .grid, record.spec.plannedTrials <= record.trials.count {
                 hint = failed > 0 ? "its grid is done; run its failed trials again with `tune retry \(record.id)`" : "its grid is done"
             }
-            Console.out("Nothing to resume: job \(record.id) (\(record.state.rawValue)) has all its \(record.trials.count) trials finished; \(hint).")
+            Console.out("Nothing to resume: job \(record.id) (\(session.job.state.rawValue)) has all its \(record.trials.count) trials finished; \(hint).")
             return
         }
         if !runOptions.quiet {

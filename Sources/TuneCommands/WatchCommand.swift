@@ -79,7 +79,7 @@ struct JobWatch {
 
     private func load() throws -> JobRecord {
         do {
-            return try Journal.replay(path: store.journalPath(job))
+            return try store.load(job)
         } catch {
             throw CommandFailure.failed("cannot read job \(job): \(error)")
         }

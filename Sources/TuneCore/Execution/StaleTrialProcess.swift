@@ -9,14 +9,16 @@ import Glibc
 /// again, so two attempts never write the same folder at once.
 ///
 /// A trial is the process group its first process led. Pids are reused, so a group is only taken
-/// for the trial's when one of its processes carries the trial's `TUNE_JOB_ID` and `TUNE_TRIAL_ID`
-/// in its environment (read from /proc; elsewhere nothing is found).
+/// for the trial's when one of its processes carries the trial's folder as its `TUNE_TRIAL_DIR`
+/// (read from /proc; elsewhere nothing is found). The folder, not the job's name, because it names
+/// the store and the job's own folder: a copy of a job folder, or a job of the same name in another
+/// store, never stops the original's trials.
 enum StaleTrialProcess {
     /// SIGKILLs the trial's process group when it still has processes; true when it did.
-    static func stop(pid: Int32, job: String, trial: Int) -> Bool {
+    static func stop(pid: Int32, trialDirectory: String) -> Bool {
         guard pid > 1, kill(-pid, 0) == 0 || errno == EPERM else { return false }
-        let markers = ["TUNE_JOB_ID=\(job)", "TUNE_TRIAL_ID=\(trial)"]
-        for member in members(ofGroup: pid) where environment(of: member).isSuperset(of: markers) {
+        let marker = "TUNE_TRIAL_DIR=\(trialDirectory)"
+        for member in members(ofGroup: pid) where environment(of: member).contains(marker) {
             kill(-pid, SIGKILL)
             return true
         }

@@ -60,11 +60,17 @@ extension TrialFolders {
     /// Moves a trial's folder aside before attempt `attempt + 1` (`trials/3` → `trials/3.attempt-1`,
     /// `3.attempt-1-2` if that name is taken), so the new attempt starts with an empty folder.
     static func moveAside(_ directory: String, attempt: Int) -> MoveAside {
-        guard FileManager.default.fileExists(atPath: directory) else { return .nothingThere }
-        var suffix = "attempt-\(attempt)"
+        moveAside(directory, as: "attempt-\(attempt)")
+    }
+
+    /// Moves a folder aside as `<folder>.<name>` (`<folder>.<name>-2` if that is taken).
+    static func moveAside(_ directory: String, as name: String) -> MoveAside {
+        var info = stat()
+        guard lstat(directory, &info) == 0 else { return .nothingThere }
+        var suffix = name
         var n = 2
-        while FileManager.default.fileExists(atPath: "\(directory).\(suffix)") {
-            suffix = "attempt-\(attempt)-\(n)"
+        while lstat("\(directory).\(suffix)", &info) == 0 {
+            suffix = "\(name)-\(n)"
             n += 1
         }
         guard rename(directory, "\(directory).\(suffix)") == 0 else { return .failed(String(cString: strerror(errno))) }

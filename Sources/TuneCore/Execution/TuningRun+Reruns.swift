@@ -17,7 +17,7 @@ extension TuningRun {
                 trial.startTime == nil
                 ? "not started: tune stopped before it could start the trial"
                 : "interrupted: tune stopped while the trial ran"
-            if trial.startTime != nil, let pid = trial.pid, StaleTrialProcess.stop(pid: pid, job: job.id, trial: trial.id) {
+            if trial.startTime != nil, let pid = trial.pid, StaleTrialProcess.stop(pid: pid, trialDirectory: store.trialDirectory(job.id, trial: trial.id)) {
                 reason += " (its processes, still running, were stopped)"
             }
             if trial.scheduler != nil { launcher.stopLeftovers(job: job.id, trial: trial.id) }
@@ -54,6 +54,31 @@ extension TuningRun {
             reporter.note("trial \(trial.id): cannot move its earlier output aside (\(problem)); the new attempt writes over it")
         }
         try record(.trialRerun(TrialRerun(trial: trial.id, attempt: trial.attempt + 1, cause: cause, time: Date(), outputFolder: kept)))
+    }
+
+    /// A new trial's folder should not exist yet, nor its checkpoints unless an earlier trial
+    /// shares them (Hyperband): what is there is output the journal does not record — a trial of
+    /// the same id from before the journal was cut short or restored from a backup. It is moved
+    /// aside (`trials/5.unrecorded`), so the new trial never reads it as its own and nothing is lost.
+    /// Returns why it could not be, when it could not: the trial must not start over it.
+    func setAsideUnrecordedOutput(of id: Int) -> String? {
+        guard let trial = job.trial(id) else { return nil }
+        let folders = store.folders(of: trial, in: job.id)
+        let key = trial.placement?.configuration ?? trial.id
+        let shared = job.trials.contains { $0.id != id && ($0.placement?.configuration ?? $0.id) == key }
+        for place in [folders.trial] + (shared ? [] : [folders.checkpoints]) {
+            switch TrialFolders.moveAside(place, as: "unrecorded") {
+            case .moved(let name):
+                let parent = ((place as NSString).deletingLastPathComponent as NSString).lastPathComponent
+                reporter.note(
+                    "trial \(id): \(parent)/\((place as NSString).lastPathComponent) held output the journal does not record (an earlier trial \(id), from before the journal was cut short or restored): kept as \(parent)/\(name)"
+                )
+            case .nothingThere: break
+            case .failed(let problem):
+                return "\(place) holds output the journal does not record (an earlier trial \(id)) and cannot be moved aside: \(problem) — move it away, then tune retry"
+            }
+        }
+        return nil
     }
 
     /// maxTrialRetries: a trial that failed with signs of infrastructure trouble runs again at once

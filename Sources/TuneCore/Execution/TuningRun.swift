@@ -126,6 +126,10 @@ public final class TuningRun {
             else { return }
             let nextId = (job.trials.last?.id ?? 0) + 1
             try record(.trialCreated(trial: nextId, parameters: next.assignment.textValues, time: Date(), placement: next.placement))
+            if let problem = setAsideUnrecordedOutput(of: nextId) {
+                try launchFailed(nextId, reason: problem)
+                continue
+            }
             try start(nextId)
         }
     }
@@ -276,10 +280,9 @@ public final class TuningRun {
             outcome = .cancelled(cancelReason)
         } else if let stopReason {
             outcome = .failed(stopReason)
-        } else if job.count(.succeeded) == 0 {
-            outcome = .failed(job.trials.isEmpty ? "no trial could be proposed" : "no trial succeeded")
         } else {
-            outcome = .succeeded
+            let end = job.endByResults
+            outcome = end.state == .succeeded ? .succeeded : .failed(end.reason ?? "no trial succeeded")
         }
         switch outcome {
         case .succeeded: try record(.jobStateChanged(.succeeded, reason: nil, time: Date()))

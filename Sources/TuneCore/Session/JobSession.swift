@@ -104,15 +104,14 @@ public final class JobSession {
             strategy: scheduler.describe(strategy: strategy!.name))
         var job = JobRecord(header: header)
         let writer: JournalWriter
+        let lock: JobLock
         do {
-            writer = try store.createJob(header)
+            (writer, lock) = try store.createJob(header)
         } catch {
             if case .jobExists = error { throw .usage(error.description) }
             throw .failed(error.description)
         }
-        let lock: JobLock
         do {
-            lock = try JobLock(path: store.lockPath(id), job: id)
             if let prior, let previous = spec.resumePreviousJobId {
                 let event = JournalEvent.warmStart(job: previous, trials: prior.trials, time: Date())
                 try writer.append(event)
@@ -146,6 +145,12 @@ public final class JobSession {
             lock = try JobLock(path: store.lockPath(id), job: id)
             job = try store.load(id)
             writer = try JournalWriter(path: store.journalPath(id))
+            if job.isMoved {
+                let event = JournalEvent.jobMoved(from: job.recordedName, to: id, time: Date())
+                notes(JobSession.movedNote(job, in: store))
+                try writer.append(event)
+                job.apply(event)
+            }
         } catch {
             throw .failed(error.description)
         }
@@ -170,6 +175,16 @@ public final class JobSession {
             launch: nil)
     }
 
+    /// What tune says when it opens a job whose folder was renamed or copied since it last ran.
+    static func movedNote(_ job: JobRecord, in store: JobStore) -> String {
+        let original = try? store.load(job.recordedName)
+        if let original, original.header.createTime == job.header.createTime, original.header.seed == job.header.seed {
+            return
+                "job folder \(job.id) is a copy of job \(job.recordedName): it is now a job of its own, named \(job.id) — its trials run and write in \(store.jobDirectory(job.id)), never in \(job.recordedName)'s folders, and \(job.recordedName) is left as it was"
+        }
+        return "job \(job.recordedName) was renamed to \(job.id) (its folder's name): it is job \(job.id) from now on"
+    }
+
     /// Lets the job go: another session (or process) may open it. The session runs nothing more.
     public func close() {
         lock = nil
@@ -182,6 +197,14 @@ public final class JobSession {
         }
         guard maxTrials != job.spec.maxTrials else { return }
         try append(.budgetChanged(maxTrials: maxTrials, time: Date()))
+    }
+
+    /// Journals the end of a job whose tune stopped after its last trial, before journaling the
+    /// job's end (`JobRecord.unrecordedEnd`); the state it recorded, or nil when there was none to record.
+    public func recordUnrecordedEnd() throws(SessionError) -> JobState? {
+        guard let end = job.unrecordedEnd else { return nil }
+        try append(.jobStateChanged(end.state, reason: end.reason, time: Date()))
+        return end.state
     }
 
     private func append(_ event: JournalEvent) throws(SessionError) {

@@ -58,13 +58,22 @@ public struct JobRecord: Sendable, Equatable {
     /// The prior trials' values typed, decoded once (nil where they do not fit this job's space).
     public private(set) var priorAssignments: [Assignment?] = []
 
+    /// The name the journal gives the job: its header's, or the last `job_moved`'s. The job's own
+    /// name (`id`) is its folder's, set by `JobStore.load`: the two differ when the folder was
+    /// renamed or copied since the job last ran (`isMoved`).
+    public private(set) var recordedName: String
+
     public init(header: JobHeader) {
         self.header = header
         self.trials = []
         self.state = .running
+        self.recordedName = header.id
     }
 
+    /// The job's name: the name of its folder in the store.
     public var id: String { header.id }
+    /// The folder is not where the journal was last written: renamed, or a copy of another job.
+    public var isMoved: Bool { recordedName != header.id }
     public var spec: TuningSpec { header.spec }
 
     public func trial(_ id: Int) -> TrialRecord? {
@@ -156,6 +165,9 @@ public struct JobRecord: Sendable, Equatable {
             priorAssignments = trials.map { Assignment(textValues: $0.parameters, spec: spec) }
         case .trialScheduled(let id, let status, _):
             update(id) { $0.scheduler = status }
+        case .jobMoved(_, let to, _):
+            recordedName = to
+            header.id = to
         }
     }
 

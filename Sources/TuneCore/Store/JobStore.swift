@@ -57,21 +57,27 @@ public struct JobStore: Sendable {
         return id
     }
 
-    /// Creates the job's folder (failing if it exists), writes its header and returns the writer.
-    public func createJob(_ header: JobHeader) throws(StoreError) -> JournalWriter {
+    /// Creates the job's folder (failing if it exists), takes its lock, then writes its header and
+    /// returns the writer and the lock. The lock comes before the journal: a `tune resume` of the
+    /// same name sees no job, or a job that is running, never a new job it could take over.
+    public func createJob(_ header: JobHeader) throws(StoreError) -> (writer: JournalWriter, lock: JobLock) {
         try makeRoot()
         // mkdir is atomic: two tune processes cannot both create the same job.
         guard mkdir(jobDirectory(header.id), 0o755) == 0 else {
             if errno == EEXIST { throw StoreError.jobExists(name: header.id, store: root) }
             throw StoreError.io("cannot create \(jobDirectory(header.id)): \(String(cString: strerror(errno)))")
         }
+        var lock: JobLock?
         do {
+            lock = try JobLock(path: lockPath(header.id), job: header.id)
             let writer = try JournalWriter(path: journalPath(header.id))
             try writer.append(.jobCreated(header))
-            return writer
+            return (writer, lock!)
         } catch {
             // No job without its header: leave nothing behind (a full disk, a file size limit).
             unlink(journalPath(header.id))
+            unlink(lockPath(header.id))
+            lock = nil
             rmdir(jobDirectory(header.id))
             throw error
         }
@@ -97,8 +103,13 @@ public struct JobStore: Sendable {
     /// Every job in the store with its header, newest first.
     public func headers() -> [JobHeader] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-        return names.compactMap { Journal.readHeader(path: journalPath($0)) }
-            .sorted { ($0.createTime, $0.id) > ($1.createTime, $1.id) }
+        return names.compactMap { name in
+            guard (try? Self.validate(jobName: name)) != nil, var header = Journal.readHeader(path: journalPath(name)) else { return nil }
+            // Named for its folder (a renamed or copied job), as `load` names it.
+            header.id = name
+            return header
+        }
+        .sorted { ($0.createTime, $0.id) > ($1.createTime, $1.id) }
     }
 
     /// The job id a user's reference means: `latest` is the newest job, anything else a job name
@@ -117,9 +128,16 @@ public struct JobStore: Sendable {
         return reference
     }
 
-    /// Replays a job's journal.
+    /// Replays a job's journal. The job is named for its folder, whatever its journal calls it: a
+    /// renamed folder is the job under its new name, and a copy is a job of its own, never the
+    /// original (its trials, its lock, its processes stay the original's).
     public func load(_ reference: String) throws(StoreError) -> JobRecord {
-        try Journal.replay(path: journalPath(resolve(reference)))
+        let name = try resolve(reference)
+        var job = try Journal.replay(path: journalPath(name))
+        job.header.id = name
+        // Finished, though its tune died before journaling so: shown as it ends.
+        if job.state == .running, runnerPid(name) == nil { job.settleUnrecordedEnd() }
+        return job
     }
 
     /// The pid of the tune process running `job` now, if one is.

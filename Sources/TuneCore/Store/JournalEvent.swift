@@ -64,6 +64,9 @@ public enum JournalEvent: Sendable, Equatable {
     case warmStart(job: String, trials: [PriorTrial], time: Date)
     /// A running trial's place in the cluster scheduler changed (Slurm job id, PENDING → RUNNING).
     case trialScheduled(trial: Int, status: SchedulerStatus, time: Date)
+    /// The job's folder now has another name than the journal knew (renamed, or a copy made a job
+    /// of its own): from here on the job is `to` (format 3).
+    case jobMoved(from: String, to: String, time: Date)
 }
 
 extension JournalEvent: Codable {
@@ -75,6 +78,7 @@ extension JournalEvent: Codable {
         case state, finalMetric, exitCode, signal, reason
         case attempt, cause, outputFolder, maxTrials, trials
         case placement, stoppedEarly, gpus, scheduler, notes
+        case from
     }
 
     private enum Kind: String, Codable {
@@ -88,6 +92,7 @@ extension JournalEvent: Codable {
         case budget = "job_budget"
         case warmStart = "warm_start"
         case trialScheduled = "trial_scheduled"
+        case jobMoved = "job_moved"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -158,6 +163,11 @@ extension JournalEvent: Codable {
             try c.encode(time.timeIntervalSince1970, forKey: .time)
             try c.encode(trial, forKey: .trial)
             try c.encode(status, forKey: .scheduler)
+        case .jobMoved(let from, let to, let time):
+            try c.encode(Kind.jobMoved, forKey: .event)
+            try c.encode(time.timeIntervalSince1970, forKey: .time)
+            try c.encode(from, forKey: .from)
+            try c.encode(to, forKey: .job)
         }
     }
 
@@ -230,6 +240,8 @@ extension JournalEvent: Codable {
             self = .trialScheduled(
                 trial: try c.decode(Int.self, forKey: .trial),
                 status: try c.decode(SchedulerStatus.self, forKey: .scheduler), time: try time())
+        case .jobMoved:
+            self = .jobMoved(from: try c.decode(String.self, forKey: .from), to: try c.decode(String.self, forKey: .job), time: try time())
         }
     }
 }

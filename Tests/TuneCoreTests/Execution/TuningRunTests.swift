@@ -30,7 +30,8 @@ struct TuningRunTests {
         let header = JobHeader(
             id: "loop", createTime: Date(), spec: spec, command: ["train"], workingDirectory: folder.path,
             configPath: "tuning.yml", configText: "", seed: 7, strategy: "random search")
-        let writer = try store.createJob(header)
+        let (writer, lock) = try store.createJob(header)
+        defer { withExtendedLifetime(lock) {} }
         let run = TuningRun(
             job: JobRecord(header: header), store: store, writer: writer, executable: "/bin/true",
             strategy: spec.makeStrategy(seed: 7).strategy, launcher: launcher, baseEnvironment: [:],

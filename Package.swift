@@ -36,6 +36,6 @@ let package = Package(
         // What the test targets share: temp folders, scripts, jobs built from journal events.
         .target(name: "TuneTestSupport", dependencies: ["TuneCore"], path: "Tests/TuneTestSupport"),
         .testTarget(name: "TuneCoreTests", dependencies: ["TuneCore", "TuneTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "TuneCommandsTests", dependencies: ["TuneCommands", "TuneCore", "TuneTestSupport"]),
+        .testTarget(name: "TuneCommandsTests", dependencies: ["TuneCommands", "TuneCore", "TuneTestSupport"], exclude: ["Fixtures"]),
     ]
 )

@@ -63,13 +63,24 @@ public struct JobStore: Sendable {
     public func createJob(_ header: JobHeader) throws(StoreError) -> (writer: JournalWriter, lock: JobLock) {
         try makeRoot()
         // mkdir is atomic: two tune processes cannot both create the same job.
-        guard mkdir(jobDirectory(header.id), 0o755) == 0 else {
-            if errno == EEXIST { throw StoreError.jobExists(name: header.id, store: root) }
-            throw StoreError.io("cannot create \(jobDirectory(header.id)): \(String(cString: strerror(errno)))")
-        }
         var lock: JobLock?
+        if mkdir(jobDirectory(header.id), 0o755) != 0 {
+            guard errno == EEXIST else {
+                throw StoreError.io("cannot create \(jobDirectory(header.id)): \(String(cString: strerror(errno)))")
+            }
+            // A creation that was killed before its header was written left the folder and its
+            // lock only: the name is free again (taken under the lock, so only one tune takes it).
+            guard let abandoned = takeAbandonedCreation(header.id) else { throw StoreError.jobExists(name: header.id, store: root) }
+            lock = abandoned
+        }
+        if lock == nil {
+            // Another tune took the folder as abandoned between our mkdir and now: it is its job.
+            guard let taken = try? JobLock(path: lockPath(header.id), job: header.id) else { throw StoreError.jobExists(name: header.id, store: root) }
+            lock = taken
+        }
+        var info = stat()
+        if lstat(journalPath(header.id), &info) == 0, info.st_size > 0 { throw StoreError.jobExists(name: header.id, store: root) }
         do {
-            lock = try JobLock(path: lockPath(header.id), job: header.id)
             let writer = try JournalWriter(path: journalPath(header.id))
             try writer.append(.jobCreated(header))
             return (writer, lock!)
@@ -81,6 +92,19 @@ public struct JobStore: Sendable {
             rmdir(jobDirectory(header.id))
             throw error
         }
+    }
+
+    /// The lock of a job folder that holds nothing but its lock and an empty journal (a `tune run`
+    /// killed between creating the folder and writing the header), or nil.
+    private func takeAbandonedCreation(_ job: String) -> JobLock? {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: jobDirectory(job))) ?? ["?"]
+        guard Set(entries).isSubset(of: ["lock", "journal.jsonl"]), let lock = try? JobLock(path: lockPath(job), job: job) else { return nil }
+        var info = stat()
+        if lstat(journalPath(job), &info) == 0 {
+            guard (info.st_mode & S_IFMT) == S_IFREG, info.st_size == 0 else { return nil }
+            unlink(journalPath(job))
+        }
+        return lock
     }
 
     /// Creates the store folder and its parents, saying which one could not be made and why.
@@ -122,7 +146,9 @@ public struct JobStore: Sendable {
             return newest.id
         }
         try Self.validate(jobName: reference)
-        guard FileManager.default.fileExists(atPath: journalPath(reference)) else {
+        // An empty journal is a creation killed before its header: no job (`createJob` takes the name).
+        var info = stat()
+        guard stat(journalPath(reference), &info) == 0, info.st_size > 0 || (info.st_mode & S_IFMT) != S_IFREG else {
             throw StoreError.noSuchJob(name: reference, store: root, known: headers().map(\.id))
         }
         return reference

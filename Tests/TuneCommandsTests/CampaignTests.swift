@@ -133,6 +133,39 @@ struct CampaignTests {
         }
     }
 
+    /// The rename that moves a trial's earlier attempt aside fails: the new attempt does not start
+    /// over the old output (it would read the old metric file as its own); a later retry runs it.
+    @Test(.timeLimit(.minutes(2)))
+    func aFailedMoveAsideNeverLetsAnAttemptReadItsPredecessorsOutput() async throws {
+        let library = try Self.requireFaults()
+        let sandbox = try Sandbox()
+        // Trial 2's first attempt reports 0.99 through the hypertune file, then fails.
+        try sandbox.script(
+            "train.sh",
+            """
+            if [ "$TUNE_TRIAL_ID" = 2 ] && [ "$TUNE_TRIAL_ATTEMPT" = 1 ]; then
+              echo '{"acc": 0.99}' > "$CLOUD_ML_HP_METRIC_FILE"; exit 1
+            fi
+            echo "acc=0.$TUNE_TRIAL_ID"
+            """)
+        try sandbox.write("c.yml", config(maxTrials: 3))
+        let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", "m"])
+        try #require(run.status == 0, "\(run)")
+        var env = Self.faultEnvironment(library, call: "rename", at: 1, action: "fail", errno: "EIO")
+        env["TUNE_FAULT_FILE"] = "/trials/2"
+        let blocked = try await sandbox.tune(["retry", "m"], env: env)
+        #expect(blocked.stderr.contains("cannot be moved aside (Input/output error)"), "\(blocked)")
+        var trial = try #require(byId(try await trialsJSON(sandbox, "m"))[2])
+        #expect(trial["state"] as? String == "FAILED" && objective(trial) == nil, "\(trial)")
+        #expect((trial["failureReason"] as? String)?.contains("cannot be moved aside") == true, "\(trial)")
+        let retried = try await sandbox.tune(["retry", "m"])
+        #expect(retried.status == 0, "\(retried)")
+        trial = try #require(byId(try await trialsJSON(sandbox, "m"))[2])
+        #expect(trial["state"] as? String == "SUCCEEDED" && objective(trial) == 0.2, "its own value: \(trial)")
+        let kept = sandbox.list(".tune/m/trials").filter { $0.hasPrefix("2.attempt-") }
+        #expect(kept.contains { sandbox.read(".tune/m/trials/\($0)/hypertune.metric")?.contains("0.99") == true }, "the first attempt's output is kept: \(kept)")
+    }
+
     /// SIGKILL at random moments (seeded, so a failure can be replayed), for every strategy and
     /// scheduler, resumed until the job ends.
     @Test(

@@ -51,7 +51,9 @@ extension TuningRun {
         case .moved(let name): kept = "trials/\(name)"
         case .nothingThere: break
         case .failed(let problem):
-            reporter.note("trial \(trial.id): cannot move its earlier output aside (\(problem)); the new attempt writes over it")
+            // Never over it: the new attempt would read the earlier one's metric file as its own.
+            unstartable[trial.id] =
+                "its earlier output in \(store.trialDirectory(job.id, trial: trial.id)) cannot be moved aside (\(problem)): fix that folder, then tune retry \(job.id)"
         }
         try record(.trialRerun(TrialRerun(trial: trial.id, attempt: trial.attempt + 1, cause: cause, time: Date(), outputFolder: kept)))
     }

@@ -33,6 +33,8 @@ public final class TuningRun {
     let metricWatch = FileChangeWatch()
     /// A launch found the machine short of descriptors or processes: no more until a trial ends.
     var launchBlocked = false
+    /// Trials whose new attempt must not start, and why: their earlier output could not be moved aside.
+    var unstartable: [Int: String] = [:]
     var announcedShortage = false
     var announcedStop = false
     /// A trial's end that every trial would share (the trial folders are not on the cluster's nodes).
@@ -136,6 +138,10 @@ public final class TuningRun {
 
     func start(_ id: Int) throws(StoreError) {
         guard let trial = job.trial(id) else { return }
+        if let problem = unstartable.removeValue(forKey: id) {
+            try launchFailed(id, reason: problem)
+            return
+        }
         guard trial.assignment != nil else {
             try record(.trialFinished(TrialOutcome(trial: id, state: .failed, time: Date(), reason: "its parameters \(trial.parameters) no longer fit the job's search space")))
             return

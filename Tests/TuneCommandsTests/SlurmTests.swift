@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TuneCore
 
 #if canImport(Glibc)
 import Glibc
@@ -54,9 +55,9 @@ struct SlurmTests {
 
     /// Trials of `job` still known to Slurm (queued, running or completing).
     static func jobsInQueue(_ job: String) -> [String] {
-        let names = (1...12).map { "tune-\(job)-\($0)" }.joined(separator: ",")
-        let out = SlurmCluster.run("squeue", ["--noheader", "--name=\(names)", "--format=%i %j %T"])
-        return out.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+        // Its trials' names: tune-<job>-<trial>-<folder tag> (the test's job names are unique).
+        let out = SlurmCluster.run("squeue", ["--noheader", "--format=%i %j %T"])
+        return out.split(separator: "\n").map(String.init).filter { $0.split(separator: " ").dropFirst().first?.hasPrefix("tune-\(job)-") == true }
     }
 
     @Test(.timeLimit(.minutes(3)))
@@ -88,12 +89,13 @@ struct SlurmTests {
             #expect(scheduler["system"] as? String == "slurm")
             #expect(scheduler["jobId"] is String, "the Slurm job id is journaled: \(scheduler)")
         }
-        // One Slurm job per trial, named tune-<job>-<trial>, run in the job's working directory.
+        // One Slurm job per trial, named tune-<job>-<trial>-<folder tag>, run in the job's working directory.
         let lines = (sandbox.read("jobs.txt") ?? "").split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
         #expect(lines.count == 6, "\(lines)")
         #expect(Set(lines.map { $0[1] }).count == 6, "six distinct Slurm jobs: \(lines)")
         let names = Set(lines.map { $0[2] })
-        #expect(names == Set((1...6).map { "tune-\(job)-\($0)" }), "\(names)")
+        let folder = JobStore(root: sandbox.store).jobDirectory(job)
+        #expect(names == Set((1...6).map { SlurmCommandLine.jobName(job: job, trial: $0, jobDirectory: folder) }), "\(names)")
         #expect(lines.allSatisfy { $0.count == 4 && $0[3] == sandbox.dir.path }, "\(lines)")
         await Self.expectNoJobLeft(job, sandbox)
     }

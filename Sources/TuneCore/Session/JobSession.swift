@@ -227,7 +227,7 @@ public final class JobSession {
         defer { watchdog?.stop() }
         let tuning = TuningRun(
             job: job, store: store, writer: writer, executable: executable, strategy: strategy,
-            scheduler: scheduler, launcher: launch.launcher(for: job, watchdog: watchdog, options: options),
+            scheduler: scheduler, launcher: launch.launcher(for: job, in: store, watchdog: watchdog, options: options),
             options: options, reporter: reporter, plan: plan)
         defer { job = tuning.job }
         do {

@@ -33,11 +33,12 @@ public struct LaunchSetup: Sendable {
     /// Words for the job's first line: ` on Slurm`, or nothing on this machine.
     public var whereTrialsRun: String { kind == .slurm ? " on Slurm" : "" }
 
-    func launcher(for job: JobRecord, watchdog: Watchdog?, options: RunOptions) -> any Launcher {
+    func launcher(for job: JobRecord, in store: JobStore, watchdog: Watchdog?, options: RunOptions) -> any Launcher {
         guard kind == .slurm, let tools else { return LocalLauncher(watchdog: watchdog) }
         return SlurmLauncher(
             settings: job.spec.launcher?.slurm ?? SlurmSettings(), gpusPerTrial: job.spec.gpusPerTrial,
-            job: job.id, tools: tools, environment: ProcessInfo.processInfo.environment,
+            job: job.id, jobDirectory: store.jobDirectory(job.id), legacyNames: job.header.format < 3, tools: tools,
+            environment: ProcessInfo.processInfo.environment,
             watchdog: watchdog, pollInterval: options.schedulerPollInterval)
     }
 }

@@ -2,8 +2,23 @@
 /// small `sh` wrapper that checks, on the compute node, that the trial folder is there before it
 /// runs the trial command.
 public enum SlurmCommandLine {
-    /// `tune-<job>-<trial>`: what `squeue` shows, and what tune cancels by.
-    public static func jobName(job: String, trial: Int) -> String { "tune-\(job)-\(trial)" }
+    /// `tune-<job>-<trial>-<folder>`: what `squeue` shows, and what tune watches and cancels by.
+    /// `<folder>` is 8 hex digits of the job folder's absolute path (FNV-1a), so that jobs of one
+    /// name in two stores, or a job and its copy, never watch or cancel each other's Slurm jobs.
+    public static func jobName(job: String, trial: Int, jobDirectory: String) -> String {
+        "tune-\(job)-\(trial)-\(folderTag(jobDirectory))"
+    }
+
+    /// The name releases before journal format 3 gave a trial (`tune-<job>-<trial>`): an
+    /// interrupted trial of such a job may still run under it.
+    public static func legacyJobName(job: String, trial: Int) -> String { "tune-\(job)-\(trial)" }
+
+    static func folderTag(_ path: String) -> String {
+        var hash: UInt32 = 0x811C_9DC5
+        for byte in path.utf8 { hash = (hash ^ UInt32(byte)) &* 0x0100_0193 }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 8 - hex.count) + hex
+    }
 
     /// srun's options for a trial. Inside an allocation a trial is a job step: partition, account,
     /// QOS and constraint belong to the allocation, and `--exact` keeps each step to its own CPUs

@@ -16,17 +16,24 @@ public final class SlurmLauncher: Launcher, @unchecked Sendable {
     public let settings: SlurmSettings
     public let gpusPerTrial: Int?
     public let job: String
+    /// The job's folder, which names its Slurm jobs (`SlurmCommandLine.jobName`).
+    public let jobDirectory: String
+    /// The job was written by a release that named Slurm jobs `tune-<job>-<trial>`: leftovers are
+    /// cancelled under that name too.
+    public let legacyNames: Bool
     let queue: SlurmQueue
     private let watchdog: Watchdog?
 
     /// `environment` is tune's (for the helper commands); `pollInterval` is how often `squeue` runs.
     public init(
-        settings: SlurmSettings, gpusPerTrial: Int?, job: String, tools: SlurmTools, environment: [String: String],
-        watchdog: Watchdog?, pollInterval: TimeInterval = 2
+        settings: SlurmSettings, gpusPerTrial: Int?, job: String, jobDirectory: String, legacyNames: Bool = false, tools: SlurmTools,
+        environment: [String: String], watchdog: Watchdog?, pollInterval: TimeInterval = 2
     ) {
         self.settings = settings
         self.gpusPerTrial = gpusPerTrial
         self.job = job
+        self.jobDirectory = jobDirectory
+        self.legacyNames = legacyNames
         self.watchdog = watchdog
         self.queue = SlurmQueue(tools: tools, environment: environment, allocation: Self.allocation(in: environment), interval: pollInterval)
     }
@@ -44,7 +51,7 @@ public final class SlurmLauncher: Launcher, @unchecked Sendable {
     public var queueName: String { "Slurm" }
 
     public func launch(_ request: LaunchRequest) throws(LaunchError) -> any TrialProcess {
-        let name = SlurmCommandLine.jobName(job: job, trial: request.trial)
+        let name = SlurmCommandLine.jobName(job: job, trial: request.trial, jobDirectory: jobDirectory)
         let directory = request.commandDirectory ?? FileManager.default.currentDirectoryPath
         let options = SlurmCommandLine.options(
             settings: settings, gpusPerTrial: gpusPerTrial, jobName: name,
@@ -66,7 +73,8 @@ public final class SlurmLauncher: Launcher, @unchecked Sendable {
     /// Cancels, by its name, a Slurm job left by an earlier attempt (tune was killed while it
     /// ran), and waits for the cancel: the new attempt's job has the same name.
     public func stopLeftovers(job: String, trial: Int) {
-        queue.cancel(name: SlurmCommandLine.jobName(job: job, trial: trial), jobId: nil, signal: nil)
+        queue.cancel(name: SlurmCommandLine.jobName(job: job, trial: trial, jobDirectory: jobDirectory), jobId: nil, signal: nil)
+        if legacyNames { queue.cancel(name: SlurmCommandLine.legacyJobName(job: job, trial: trial), jobId: nil, signal: nil) }
         queue.finishCancels()
     }
 }

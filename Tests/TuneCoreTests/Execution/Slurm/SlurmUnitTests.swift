@@ -40,7 +40,12 @@ struct SlurmUnitTests {
         #expect(program("./train.sh", "/w/./train.sh") == "/w/./train.sh")
         #expect(program("train.sh", "/w/train.sh") == "/w/train.sh")
         #expect(program("/opt/bin/train", "/opt/bin/train") == "/opt/bin/train")
-        #expect(SlurmCommandLine.jobName(job: "exp_1", trial: 12) == "tune-exp_1-12")
+        // Named for the job, the trial and the job's folder: one name in two stores differs.
+        let name = SlurmCommandLine.jobName(job: "exp_1", trial: 12, jobDirectory: "/home/u/a/.tune/exp_1")
+        #expect(name.hasPrefix("tune-exp_1-12-") && name.count == "tune-exp_1-12-".count + 8, "\(name)")
+        #expect(name != SlurmCommandLine.jobName(job: "exp_1", trial: 12, jobDirectory: "/home/u/b/.tune/exp_1"))
+        #expect(name == SlurmCommandLine.jobName(job: "exp_1", trial: 12, jobDirectory: "/home/u/a/.tune/exp_1"))
+        #expect(SlurmCommandLine.legacyJobName(job: "exp_1", trial: 12) == "tune-exp_1-12")
     }
 
     /// With a working directory per trial, srun enters the trial's own (--chdir and the wrapper's

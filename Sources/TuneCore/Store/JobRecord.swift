@@ -57,6 +57,8 @@ public struct JobRecord: Sendable, Equatable {
     public var priorTrials: [PriorTrial] = []
     /// The prior trials' values typed, decoded once (nil where they do not fit this job's space).
     public private(set) var priorAssignments: [Assignment?] = []
+    /// The journal's damaged lines, left out of the replay (`JournalCheck`); empty when it is sound.
+    public var journalDamage: [JournalDamage] = []
 
     public init(header: JobHeader) {
         self.header = header

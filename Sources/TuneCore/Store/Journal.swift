@@ -42,15 +42,7 @@ public final class JournalWriter {
 
     /// Appends one event and makes it durable before returning.
     public func append(_ event: JournalEvent) throws(StoreError) {
-        var data: Data
-        do {
-            data = try encoder.encode(event)
-        } catch {
-            throw StoreError.io("cannot encode journal event: \(error)")
-        }
-        if format >= 3 { data = JournalChecksum.seal(data) }
-        data.append(0x0A)
-        try write(data)
+        try write(Journal.line(for: event, format: format, encoder: encoder))
         try sync()
     }
 
@@ -131,6 +123,24 @@ public enum Journal {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return encoder
+    }
+
+    /// One journal line as a writer of `format` writes it: the event's JSON, sealed with its
+    /// checksum from format 3 on, and the newline.
+    public static func line(for event: JournalEvent, format: Int = JournalFormat.current) throws(StoreError) -> Data {
+        try line(for: event, format: format, encoder: makeEncoder())
+    }
+
+    static func line(for event: JournalEvent, format: Int, encoder: JSONEncoder) throws(StoreError) -> Data {
+        var data: Data
+        do {
+            data = try encoder.encode(event)
+        } catch {
+            throw StoreError.io("cannot encode journal event: \(error)")
+        }
+        if format >= 3 { data = JournalChecksum.seal(data) }
+        data.append(0x0A)
+        return data
     }
 
     static func makeDecoder() -> JSONDecoder {

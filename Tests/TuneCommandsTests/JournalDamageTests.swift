@@ -60,6 +60,15 @@ struct JournalDamageTests {
             #expect(objective(shown[id] ?? [:]) == Double("0.\(id)"), "trial \(id) shows its own result: \(shown[id] ?? [:])")
         }
 
+        // Every command that reads the job says it once, and still does its work.
+        for arguments in [
+            ["status", "j"], ["report", "j"], ["collect", "j", "--to", "out"], ["logs", "j", "--trial", "1"], ["plot", "j"], ["watch", "j"], ["jobs"],
+        ] {
+            let result = try await sandbox.tune(arguments)
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stderr.components(separatedBy: "warning: journal \(Self.journal) is damaged at lines \(number), ").count == 2, "\(result)")
+        }
+
         let doctor = try await sandbox.tune(["doctor", "j"])
         #expect(doctor.status == 1, "\(doctor)")
         #expect(doctor.stdout.contains("line \(number) (byte "), "\(doctor)")

@@ -83,29 +83,19 @@ public final class JournalWriter {
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_size > 0 else { return }
         let size = Int(info.st_size)
-        let reader = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard reader >= 0 else { return }
-        defer { close(reader) }
-        // Read backwards to the last newline, a block at a time.
-        var tail = Data()
-        var position = size
-        var lastNewline: Int?
-        while position > 0, lastNewline == nil, tail.count <= JournalFile.maxHeaderBytes {
-            let count = min(64 * 1024, position)
-            var block = Data(count: count)
-            let n = block.withUnsafeMutableBytes { pread(reader, $0.baseAddress!, count, off_t(position - count)) }
-            guard n == count else { return }
-            position -= count
-            tail = block + tail
-            if let index = block.lastIndex(of: 0x0A) { lastNewline = position + index }
+        guard let (keep, fragment) = lastLine(size: size) else {
+            // The start of the last line cannot be found (unreadable, or longer than any event):
+            // never cut what cannot be seen whole; end it, so it does not merge with the next event.
+            try write(Data([0x0A]))
+            try sync()
+            return
         }
-        let keep = (lastNewline ?? -1) + 1
         guard keep < size else { return }
-        let fragment = tail.suffix(size - keep)
         let whole = fragment.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> Bool in
             let line = buffer.bindMemory(to: UInt8.self)
-            guard (try? Journal.makeDecoder().decode(JournalEvent.self, from: Data(fragment))) != nil else { return false }
-            return JournalChecksum.verify(line) != .mismatch && (format < 3 || JournalChecksum.verify(line) == .valid)
+            guard (try? Journal.makeDecoder().decode(JournalEvent.self, from: fragment)) != nil else { return false }
+            let verdict = JournalChecksum.verify(line)
+            return format < 3 ? verdict != .mismatch : verdict == .valid
         }
         if whole {
             try write(Data([0x0A]))
@@ -113,6 +103,30 @@ public final class JournalWriter {
             throw StoreError.io("cannot remove the torn last line of journal \(path): \(String(cString: strerror(errno)))")
         }
         try sync()
+    }
+
+    /// Where the last line starts (just after the last newline) and its bytes, read backwards a
+    /// block at a time; nil when there is no newline within `JournalFile.maxHeaderBytes` of the end.
+    private func lastLine(size: Int) -> (start: Int, bytes: Data)? {
+        let reader = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard reader >= 0 else { return nil }
+        defer { close(reader) }
+        var blocks: [Data] = []
+        var position = size
+        while position > 0, size - position < JournalFile.maxHeaderBytes {
+            let count = min(64 * 1024, position)
+            var block = Data(count: count)
+            let n = block.withUnsafeMutableBytes { pread(reader, $0.baseAddress!, count, off_t(position - count)) }
+            guard n == count else { return nil }
+            position -= count
+            blocks.append(block)
+            if let index = block.lastIndex(of: 0x0A) {
+                let start = position + index + 1
+                let tail = Data(blocks.reversed().joined())
+                return (start, tail.suffix(size - start))
+            }
+        }
+        return nil
     }
 }
 

@@ -40,6 +40,8 @@ public struct JournalCheck: Sendable {
     /// Checks a journal's bytes; throws when there is no job to speak of (no readable header, or a
     /// newer format).
     public static func check(_ data: Data, path: String) throws(StoreError) -> JournalCheck {
+        // Ranges below are offsets from the first byte.
+        let data = data.startIndex == 0 ? data : Data(data)
         let scan = JournalLines.scan(data)
         guard let first = scan.lines.first else {
             throw StoreError.corrupt("journal \(path) is empty or has no complete line: it does not start with a job_created event")

@@ -101,17 +101,11 @@ enum ReplayBenchmark {
         return events
     }
 
-    /// Writes the journal as JournalWriter does (same encoder settings, one line per event), in one go:
+    /// Writes the journal as JournalWriter does (`Journal.line`: the same encoding and checksums), in one go:
     /// JournalWriter's fsync per event is for durability, not what is measured here.
     static func writeJournal(_ events: [JournalEvent], to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         var data = Data()
-        for event in events {
-            data.append(try encoder.encode(event))
-            data.append(0x0A)
-        }
+        for event in events { data.append(try Journal.line(for: event)) }
         try data.write(to: URL(fileURLWithPath: path))
     }
 

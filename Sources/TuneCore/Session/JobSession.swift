@@ -144,7 +144,15 @@ public final class JobSession {
         do {
             lock = try JobLock(path: store.lockPath(id), job: id)
             job = try store.load(id)
-            writer = try JournalWriter(path: store.journalPath(id))
+        } catch {
+            throw .failed(error.description)
+        }
+        // Running a trial whose end was lost again can waste hours and duplicate its results.
+        if !job.journalDamage.isEmpty {
+            throw .usage(JournalDamageText.refusal(job.journalDamage, journal: store.journalPath(id), job: id))
+        }
+        do {
+            writer = try JournalWriter(path: store.journalPath(id), format: job.header.format)
             if job.isMoved {
                 let event = JournalEvent.jobMoved(from: job.recordedName, to: id, time: Date())
                 notes(JobSession.movedNote(job, in: store))

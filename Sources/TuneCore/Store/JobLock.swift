@@ -12,8 +12,13 @@ public final class JobLock {
 
     /// Takes the lock or throws `StoreError.locked` at once (never waits).
     public init(path: String, job: String) throws(StoreError) {
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0o644)
         guard fd >= 0 else { throw StoreError.io("cannot open lock \(path): \(String(cString: strerror(errno)))") }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw StoreError.io("the lock \(path) is \(JournalFile.kind(info.st_mode)), not a regular file: remove it (no tune runs the job while it is not a file)")
+        }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
             throw StoreError.locked(job: job, pid: JobLock.holder(path: path))
@@ -31,14 +36,19 @@ public final class JobLock {
 
     /// The pid of the process holding the lock, or nil when nobody holds it.
     public static func holder(path: String) -> Int32? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // Never blocks: a lock that is a FIFO or a device is nobody's lock.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         if flock(fd, LOCK_SH | LOCK_NB) == 0 {
             flock(fd, LOCK_UN)
             return nil
         }
-        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        var bytes = [UInt8](repeating: 0, count: 32)
+        let n = pread(fd, &bytes, bytes.count, 0)
+        let text = n > 0 ? String(decoding: bytes.prefix(n), as: UTF8.self) : ""
         return Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }
 }

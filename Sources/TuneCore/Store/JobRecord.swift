@@ -57,6 +57,8 @@ public struct JobRecord: Sendable, Equatable {
     public var priorTrials: [PriorTrial] = []
     /// The prior trials' values typed, decoded once (nil where they do not fit this job's space).
     public private(set) var priorAssignments: [Assignment?] = []
+    /// The journal's damaged lines, left out of the replay (`JournalCheck`); empty when it is sound.
+    public var journalDamage: [JournalDamage] = []
 
     /// The name the journal gives the job: its header's, or the last `job_moved`'s. The job's own
     /// name (`id`) is its folder's, set by `JobStore.load`: the two differ when the folder was

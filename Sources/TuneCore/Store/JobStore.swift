@@ -81,8 +81,11 @@ public struct JobStore: Sendable {
         var info = stat()
         if lstat(journalPath(header.id), &info) == 0, info.st_size > 0 { throw StoreError.jobExists(name: header.id, store: root) }
         do {
-            let writer = try JournalWriter(path: journalPath(header.id))
+            let writer = try JournalWriter(path: journalPath(header.id), format: header.format)
             try writer.append(.jobCreated(header))
+            // The journal's name in the job folder, and the folder in the store, durable too.
+            try Self.syncFolder(jobDirectory(header.id))
+            try Self.syncFolder(root)
             return (writer, lock!)
         } catch {
             // No job without its header: leave nothing behind (a full disk, a file size limit).
@@ -124,16 +127,55 @@ public struct JobStore: Sendable {
         }
     }
 
-    /// Every job in the store with its header, newest first.
-    public func headers() -> [JobHeader] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-        return names.compactMap { name in
-            guard (try? Self.validate(jobName: name)) != nil, var header = Journal.readHeader(path: journalPath(name)) else { return nil }
-            // Named for its folder (a renamed or copied job), as `load` names it.
-            header.id = name
-            return header
+    /// `fsync` of a folder, so that the names made in it last; a failure is an I/O error (a file
+    /// system that cannot sync folders at all, EINVAL, is taken at its word).
+    public static func syncFolder(_ path: String) throws(StoreError) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw StoreError.io("cannot open \(path) to sync it: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        while fsync(fd) != 0 {
+            if errno == EINTR { continue }
+            if errno == EINVAL || errno == ENOTSUP { return }
+            throw StoreError.io("cannot sync \(path) to disk: \(String(cString: strerror(errno)))")
         }
-        .sorted { ($0.createTime, $0.id) > ($1.createTime, $1.id) }
+    }
+
+    /// One job of the store as `tune jobs` finds it: its header, or why it cannot be read.
+    public enum Listing: Sendable, Equatable {
+        case readable(JobHeader)
+        case unreadable(job: String, reason: String)
+    }
+
+    /// Every folder of the store that holds a journal (a file, a link, anything named so),
+    /// readable ones newest first, then the unreadable ones by name. Never blocks: a journal that is
+    /// not a regular file is unreadable, not read.
+    public func listing() -> [Listing] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).sorted()
+        var readable: [JobHeader] = []
+        var unreadable: [Listing] = []
+        for name in names {
+            var info = stat()
+            guard lstat(journalPath(name), &info) == 0 else { continue }
+            // An empty journal: a creation killed before its header, no job (`createJob` takes the name).
+            if (info.st_mode & S_IFMT) == S_IFREG && info.st_size == 0 { continue }
+            do {
+                var header = try Journal.header(path: journalPath(name))
+                // Named for its folder (a renamed or copied job), as `load` names it.
+                header.id = name
+                readable.append(header)
+            } catch {
+                unreadable.append(.unreadable(job: name, reason: error.description))
+            }
+        }
+        return readable.sorted { ($0.createTime, $0.id) > ($1.createTime, $1.id) }.map(Listing.readable) + unreadable
+    }
+
+    /// Every job in the store whose header reads, newest first.
+    public func headers() -> [JobHeader] {
+        listing().compactMap {
+            if case .readable(let header) = $0 { return header }
+            return nil
+        }
     }
 
     /// The job id a user's reference means: `latest` is the newest job, anything else a job name

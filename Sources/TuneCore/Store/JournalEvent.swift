@@ -252,7 +252,7 @@ extension JournalEvent {
     /// A slow trial writes one `metrics` event per reading, so they are most of a big journal, and
     /// JSONDecoder's per-line overhead made replay of 1,000 trials × 100 readings take over half a second.
     /// This path takes only what JournalWriter writes for them — an object with `event`, `readings`
-    /// and `trial`, ASCII strings without escapes, plain JSON numbers or `"nan"`/`"inf"`/`"-inf"` for
+    /// and `trial` (and format 3's `crc`), ASCII strings without escapes, plain JSON numbers or `"nan"`/`"inf"`/`"-inf"` for
     /// values — and answers nil for anything else (escapes, non-ASCII, unknown or repeated keys, other
     /// events), so every line it accepts decodes exactly as JSONDecoder would decode it.
     static func decodeMetricsLine(_ line: UnsafeBufferPointer<UInt8>) -> JournalEvent? {
@@ -274,6 +274,7 @@ private struct MetricsLineParser {
         var trial: Int?
         var readings: [MetricReading]?
         var isMetrics = false
+        var hasChecksum = false
         guard consume(UInt8(ascii: "{")) else { return nil }
         repeat {
             guard let key = string() else { return nil }
@@ -287,6 +288,10 @@ private struct MetricsLineParser {
             } else if matches(key, "readings") {
                 guard readings == nil, let value = readingList() else { return nil }
                 readings = value
+            } else if matches(key, "crc") {
+                // Format 3's checksum, verified by the caller (JournalChecksum); JSONDecoder ignores it too.
+                guard !hasChecksum, string() != nil else { return nil }
+                hasChecksum = true
             } else {
                 return nil
             }

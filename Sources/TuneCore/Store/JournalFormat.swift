@@ -5,7 +5,8 @@
 /// | format | written by | what it added |
 /// | --- | --- | --- |
 /// | 1 | releases up to 4ac7447 (no `format` key) | |
-/// | 2 | this release | the spec's `jobDir` and `perTrialWorkingDirectory`; `notes` on `trial_finished` (all optional, so format 1 reads as before) |
+/// | 2 | 1378230 and later | the spec's `jobDir` and `perTrialWorkingDirectory`; `notes` on `trial_finished` (all optional, so format 1 reads as before) |
+/// | 3 | this release | every line ends with its checksum, `"crc":"xxxxxxxx"` (`JournalChecksum`); a job of format 1 or 2 resumed by this tune keeps its format and gets no checksums, so earlier tunes still read it |
 ///
 /// Tests/TuneCoreTests/Fixtures/journals holds a job of each earlier release; OldJournalTests
 /// loads, lists and resumes them. Its releases/<commit>/ holds one job of each kind that a release
@@ -13,5 +14,5 @@
 /// from 1378230 on; ReleaseJournalTests loads, lists, reports and resumes them, and checks that a
 /// newer format is refused.
 public enum JournalFormat {
-    public static let current = 2
+    public static let current = 3
 }

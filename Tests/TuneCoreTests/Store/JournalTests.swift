@@ -139,12 +139,13 @@ struct JournalTests {
         #expect(skipped == 0)
         #expect(try Journal.replay(path: path).trials.count == 2)
 
-        // A new writer (a resumed job) appends: the fragment stays on its own line.
+        // A new writer (a resumed job) appends: the fragment, never a whole event, is removed first.
         let next = JournalEvent.trialStarted(trial: 2, pid: 99, time: t(20))
         try write([next, .jobStateChanged(.succeeded, reason: nil, time: t(21))], to: path)
         (events, skipped) = try Journal.read(path: path)
         #expect(events == first + [next, .jobStateChanged(.succeeded, reason: nil, time: t(21))])
-        #expect(skipped == 1)
+        #expect(skipped == 0)
+        #expect(try Journal.replay(path: path).journalDamage.isEmpty)
 
         let job = try Journal.replay(path: path)
         #expect(job.trial(2)?.state == .running)
@@ -195,8 +196,17 @@ struct JournalTests {
         #expect(text.split(separator: "\n").first?.contains("\"format\":\(JournalFormat.current)") == true)
         #expect(try Journal.replay(path: path).header.format == JournalFormat.current)
 
+        // An earlier release's journal: no checksums, and no format key at all before format 2.
+        let earlier = dir.path("earlier.jsonl")
+        var earlierHeader = header()
+        earlierHeader.format = 2
+        let writer = try JournalWriter(path: earlier, format: 2)
+        for event in [.jobCreated(earlierHeader)] + Self.plainEvents.dropFirst() { try writer.append(event) }
+        let earlierText = try String(contentsOfFile: earlier, encoding: .utf8)
+        #expect(!earlierText.contains("\"crc\""))
+        #expect(try Journal.replay(path: earlier).header.format == 2)
         let old = dir.path("old.jsonl")
-        try Data(text.replacingOccurrences(of: ",\"format\":\(JournalFormat.current)", with: "").utf8).write(to: URL(fileURLWithPath: old))
+        try Data(earlierText.replacingOccurrences(of: ",\"format\":2", with: "").utf8).write(to: URL(fileURLWithPath: old))
         #expect(try Journal.replay(path: old).header.format == 1)
 
         let newer = dir.path("newer.jsonl")

@@ -57,9 +57,14 @@ struct CollectCommand: ParsableCommand {
                 try? fileManager.removeItem(atPath: destination)
             }
             do {
-                try fileManager.copyItem(atPath: source, toPath: destination)
+                let skipped = try FolderCopy.copy(source, to: destination)
+                if !skipped.isEmpty {
+                    Console.note(
+                        "trial \(trial.id): not copied, as neither files nor folders nor links (FIFOs, sockets, devices): \(skipped.prefix(5).joined(separator: ", "))\(skipped.count > 5 ? " and \(skipped.count - 5) more" : "")"
+                    )
+                }
             } catch {
-                throw CommandFailure.failed("cannot copy trial \(trial.id) to \(destination): \(error.localizedDescription)")
+                throw CommandFailure.failed("cannot copy trial \(trial.id) to \(destination): \(error.description)")
             }
             let metric = trial.finalMetric.map { " (\(record.spec.metricTag)=\(MetricReading.display($0.value)))" } ?? " (\(trial.state.rawValue))"
             Console.out("trial \(trial.id)\(metric) → \(destination)")

@@ -324,6 +324,46 @@ struct EventFilesTests {
         #expect(render(events.poll()) == ["train/loss=1.0@1"])
     }
 
+    /// Links to `/`, to a folder above the root and to a folder beside it are passed over; a link
+    /// to a folder inside the root is followed (its run named by the link).
+    @Test func linksOutOfTheRootAreNotFollowed() throws {
+        let top = try TemporaryFolder("tune-events")
+        let one = EventProto.file([EventProto.event(step: 1, values: [EventProto.simpleValue(tag: "loss", 1)])])
+        try top.write("beside/" + fileName, one)
+        try top.write("trial/runs/1/" + fileName, one)
+        let trial = top.path("trial")
+        for (name, target) in [("root", "/"), ("up", top.path), ("parent", ".."), ("beside", top.path("beside")), ("latest", "runs/1")] {
+            try FileManager.default.createSymbolicLink(atPath: trial + "/" + name, withDestinationPath: target)
+        }
+        let found = EventFileFinder.scan(root: trial)
+        #expect(found.found.map(\.run) == ["latest"], "\(found)")
+        #expect(!found.stoppedEarly)
+    }
+
+    /// A search stops after `maxEntries` entries, and the source says so once.
+    @Test func aHugeTreeIsSearchedOnlySoFar() throws {
+        let folder = try TemporaryFolder("tune-events")
+        for i in 0..<30 { try folder.write("data/\(i)", "") }
+        try folder.write("z/" + fileName, EventProto.file([EventProto.event(step: 1, values: [EventProto.simpleValue(tag: "loss", 1)])]))
+        let scan = EventFileFinder.scan(root: folder.path, maxEntries: 10)
+        #expect(scan.stoppedEarly && scan.found.isEmpty)
+        #expect(EventFileFinder.scan(root: folder.path, maxEntries: 40).found.count == 1)
+    }
+
+    /// A FIFO, found as an event file or put in its place, is never opened for reading (the open
+    /// would wait for a writer).
+    @Test func aFIFOInPlaceOfAnEventFileIsNotOpened() throws {
+        let folder = try TemporaryFolder("tune-events")
+        try folder.write("a/" + fileName, EventProto.file([EventProto.event(step: 1, values: [EventProto.simpleValue(tag: "loss", 1)])]))
+        #expect(mkfifo(folder.path("events.out.tfevents.2.fifo"), 0o644) == 0)
+        var events = source(folder)
+        #expect(render(events.poll()) == ["a/loss=1.0@1"])
+        try FileManager.default.removeItem(atPath: folder.path("a/" + fileName))
+        #expect(mkfifo(folder.path("a/" + fileName), 0o644) == 0)
+        #expect(events.poll().isEmpty)
+        #expect(events.finish().isEmpty)
+    }
+
     // MARK: Incremental reading
 
     @Test func aRecordWrittenInTwoHalvesIsReadOnceWhenComplete() throws {

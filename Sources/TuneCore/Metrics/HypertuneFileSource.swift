@@ -116,6 +116,8 @@ public struct HypertuneFileSource: MetricSource, Sendable {
                 warnOnce(key: text, "\(path):\(lineNumber): \(problem): \(Self.excerpt(text))")
             case .success(let (metrics, globalStep)):
                 for (tag, value) in metrics {
+                    // Distinct tags counted are bounded, as the stdout parser's (`StdoutMetricParser`).
+                    guard counts[tag] != nil || counts.count < 10 * BoundedReadings.maxTags else { continue }
                     let count = counts[tag, default: 0] + 1
                     counts[tag] = count
                     let step = globalStep.flatMap { $0 > 0 ? $0 : nil } ?? count

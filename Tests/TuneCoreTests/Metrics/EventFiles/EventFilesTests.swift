@@ -340,6 +340,34 @@ struct EventFilesTests {
         #expect(!found.stoppedEarly)
     }
 
+    /// An event file with ever new tags: readings of tags past `TagTable.maxTags` are not read, and
+    /// the known ones still are.
+    @Test func distinctTagsOfAFileAreBounded() throws {
+        let folder = try TemporaryFolder("tune-events")
+        let limit = TagTable.maxTags
+        var written = (0..<(limit + 500)).map { EventProto.event(step: 1, values: [EventProto.simpleValue(tag: "t\($0)", 1)]) }
+        written.append(EventProto.event(step: 2, values: [EventProto.simpleValue(tag: "t0", 2)]))
+        try folder.write(fileName, EventProto.file(written))
+        var events = source(folder)
+        let readings = events.finish()
+        #expect(readings.count == limit + 1)
+        #expect(render(readings.suffix(1)) == ["t0=2.0@2"])
+    }
+
+    /// Past `maxFiles` event files, the files found later are not read, with one warning.
+    @Test func eventFilesPastTheLimitAreNotRead() throws {
+        let folder = try TemporaryFolder("tune-events")
+        for i in 1...5 {
+            try folder.write("run\(i)/" + fileName, EventProto.file([EventProto.event(step: 1, values: [EventProto.simpleValue(tag: "loss", Float(i))])]))
+        }
+        var events = source(folder)
+        events.maxFiles = 3
+        #expect(render(events.poll()) == ["run1/loss=1.0@1", "run2/loss=2.0@1", "run3/loss=3.0@1"])
+        #expect(events.finish().isEmpty)
+        let warnings = events.takeWarnings()
+        #expect(warnings.count == 1 && warnings[0].contains("more than 3 event files"), "\(warnings)")
+    }
+
     /// A search stops after `maxEntries` entries, and the source says so once.
     @Test func aHugeTreeIsSearchedOnlySoFar() throws {
         let folder = try TemporaryFolder("tune-events")

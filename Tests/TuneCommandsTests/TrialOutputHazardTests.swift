@@ -51,7 +51,7 @@ struct TrialOutputHazardTests {
         // Past the next search of the folder (about a second): tune has tried to read the FIFO.
         try await Task.sleep(nanoseconds: 2_500_000_000)
         running.signal(SIGTERM)
-        let run = await running.finish(timeout: 30)
+        let run = await running.finish(timeout: 55)
         #expect(!run.timedOut && run.status == 130, "\(run)")
     }
 

@@ -57,14 +57,14 @@ struct CollectCommand: ParsableCommand {
                 try? fileManager.removeItem(atPath: destination)
             }
             do {
-                let skipped = try TreeCopy.copy(source, to: destination)
+                let skipped = try FolderCopy.copy(source, to: destination)
                 if !skipped.isEmpty {
                     Console.note(
-                        "trial \(trial.id): left out \(skipped.count) FIFO\(skipped.count == 1 ? "" : "s"), socket\(skipped.count == 1 ? "" : "s") or device\(skipped.count == 1 ? "" : "s") (not files): \(skipped.prefix(3).joined(separator: ", "))\(skipped.count > 3 ? ", …" : "")"
+                        "trial \(trial.id): not copied, as neither files nor folders nor links (FIFOs, sockets, devices): \(skipped.prefix(5).joined(separator: ", "))\(skipped.count > 5 ? " and \(skipped.count - 5) more" : "")"
                     )
                 }
             } catch {
-                throw CommandFailure.failed("cannot copy trial \(trial.id) to \(destination): \(error) — what was copied so far is in \(destination)")
+                throw CommandFailure.failed("cannot copy trial \(trial.id) to \(destination): \(error.description)")
             }
             let metric = trial.finalMetric.map { " (\(record.spec.metricTag)=\(MetricReading.display($0.value)))" } ?? " (\(trial.state.rawValue))"
             Console.out("trial \(trial.id)\(metric) → \(destination)")

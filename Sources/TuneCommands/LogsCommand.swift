@@ -67,9 +67,12 @@ struct LogsCommand: ParsableCommand {
 
     /// Copies what `path` holds past `offset` to `fd`; returns the new offset.
     private func copy(from path: String, offset: off_t, to fd: Int32) -> off_t {
-        let input = open(path, O_RDONLY | O_CLOEXEC)
+        // Not blocking if the trial replaced its log by a FIFO; only a regular file is copied.
+        let input = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard input >= 0 else { return offset }
         defer { close(input) }
+        var info = stat()
+        guard fstat(input, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return offset }
         var position = offset
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {

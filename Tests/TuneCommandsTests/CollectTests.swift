@@ -88,22 +88,4 @@ struct CollectTests {
         #expect((try? fileManager.attributesOfItem(atPath: data + "/shards/big.bin"))?[.size] as? Int == 8 << 20)
         #expect(sandbox.read("data/labels.csv") == "a,b\n")
     }
-
-    /// A FIFO (or socket, or device) in a trial's folder is left out and named: opening it to copy
-    /// it would block collect for good.
-    @Test(.timeLimit(.minutes(1)))
-    func aFIFOInATrialFolderIsLeftOutNotWaitedFor() async throws {
-        let sandbox = try Sandbox()
-        try sandbox.script("train.sh", "echo model > \"$TUNE_TRIAL_DIR/model.txt\"; echo acc=0.5")
-        try sandbox.write("c.yml", config(maxTrials: 1))
-        let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", "F"])
-        try #require(run.status == 0, "\(run)")
-        try #require(mkfifo(sandbox.path(".tune/F/trials/1/pipe"), 0o644) == 0)
-
-        let collect = try await sandbox.tune(["collect", "F"], timeout: 20)
-        #expect(collect.status == 0, "\(collect)")
-        #expect(collect.stderr.contains("left out 1 FIFO") && collect.stderr.contains("trials/1/pipe"), "\(collect)")
-        #expect(sandbox.read("runs/F-1/model.txt") == "model\n")
-        #expect(!sandbox.exists("runs/F-1/pipe"))
-    }
 }

@@ -5,8 +5,9 @@ import Glibc
 #endif
 
 /// One trial while it runs: its process, its log files, and the metric sources fed from its
-/// output. Output goes to `stdout.log`/`stderr.log` in the trial folder as it arrives, so memory
-/// stays flat whatever the trial prints.
+/// output. Output goes to `stdout.log`/`stderr.log` in the trial folder as it arrives, and its
+/// readings are kept and journaled within the bounds of `BoundedReadings`, so memory stays bounded
+/// whatever the trial prints.
 final class RunningTrial {
     let id: Int
     let process: any TrialProcess
@@ -19,9 +20,8 @@ final class RunningTrial {
     private var lastFilePoll = Date.distantPast
     private var errorTail: LastLine
 
-    /// Every reading so far, and those not yet written to the journal.
-    private(set) var readings: [MetricReading] = []
-    private(set) var unrecorded: [MetricReading] = []
+    /// The readings so far (thinned past `BoundedReadings.perTag` of a tag), and which to journal.
+    private var bounded = BoundedReadings()
     private(set) var warnings: [String] = []
     /// What is said about the trial in its record when it ends (readings missed).
     private(set) var notes: [String] = []
@@ -37,7 +37,13 @@ final class RunningTrial {
         self.startTime = startTime
         errorTail = LastLine(queueLinePrefixes: process.queueLinePrefixes)
         for (fd, name, target) in [(process.stdout, "stdout.log", STDOUT_FILENO), (process.stderr, "stderr.log", STDERR_FILENO)] {
-            logs[fd] = open(directory + "/" + name, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644)
+            // Neither through a link nor into a FIFO (whose open would wait for a reader): a folder
+            // that could not be moved aside for a new attempt may hold what the last one left there.
+            let log = open(directory + "/" + name, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o644)
+            logs[fd] = log
+            if log < 0 {
+                warnings.append("cannot open \(name): \(String(cString: strerror(errno))) — the trial's output is read for metrics but not kept")
+            }
             parsers[fd] = StdoutMetricParser()
             if echo { echoes[fd] = LineEcho(prefix: "[trial \(id)] ", target: target) }
         }
@@ -116,20 +122,25 @@ final class RunningTrial {
         for index in sources.indices { notes.append(contentsOf: sources[index].takeNotes()) }
     }
 
+    /// The readings kept, in the order they came (every one, below `BoundedReadings.perTag` of a tag).
+    var readings: [MetricReading] { bounded.kept }
+    /// Whether the trial reported anything yet.
+    var hasReported: Bool { !bounded.isEmpty }
+
+    /// The readings to journal now; once the trial has exited, every deciding reading not journaled yet.
     func takeUnrecorded() -> [MetricReading] {
-        defer { unrecorded.removeAll() }
-        return unrecorded
+        bounded.take(final: exit != nil)
     }
 
     func takeWarnings() -> [String] {
+        warnings.append(contentsOf: bounded.takeWarnings())
         defer { warnings.removeAll() }
         return warnings
     }
 
     private func add(_ found: [MetricReading]) {
         guard !found.isEmpty else { return }
-        readings.append(contentsOf: found)
-        unrecorded.append(contentsOf: found)
+        bounded.add(found)
     }
 
     /// Appends to a log file; the first failure (a full disk, `ulimit -f`) is one warning, and the

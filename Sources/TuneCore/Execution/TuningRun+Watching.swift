@@ -52,7 +52,7 @@ extension TuningRun {
         trial.process.observe(schedulerLines: trial.schedulerLines)
         guard let status = trial.process.scheduler else { return }
         // Running once the queue says so, or once the trial reports (the queue may lag or fail).
-        if trial.runningSince == nil, !status.isPending || !trial.readings.isEmpty { trial.runningSince = Date() }
+        if trial.runningSince == nil, !status.isPending || trial.hasReported { trial.runningSince = Date() }
         guard status != trial.journaledScheduler else { return }
         trial.journaledScheduler = status
         try record(.trialScheduled(trial: trial.id, status: status, time: Date()))

@@ -62,14 +62,27 @@ public struct HypertuneFileSource: MetricSource, Sendable {
             lastSignature = signature
             return []
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            warnOnce(key: "\u{0}unreadable", "\(path): cannot read the hypertune metric file")
+        // Read without blocking: the trial may replace the file by a FIFO between the stat and the open.
+        let bytes: [UInt8]
+        switch RegularFileContents.load(path, maxSize: Int(Self.maxFileSize)) {
+        case .success(let contents):
+            bytes = contents
+        case .failure(.cannotOpen(ENOENT)):
+            return []  // gone since the stat: seen at the next poll
+        case .failure(.cannotOpen(let code)):
+            warnOnce(key: "\u{0}unreadable", "\(path): cannot read the hypertune metric file: \(String(cString: strerror(code)))")
+            return []
+        case .failure(.notRegularFile):
+            warnOnce(key: "\u{0}not a file", "\(path): hypertune metric file is not a regular file")
+            return []
+        case .failure(.tooLarge):
+            return []  // grew since the stat: warned at the next poll
+        case .failure(.readFailed(let problem)):
+            warnOnce(key: "\u{0}unreadable", "\(path): cannot read the hypertune metric file: \(problem)")
             return []
         }
         lastSignature = signature
-        return data.withUnsafeBytes { raw in
-            raw.withMemoryRebound(to: UInt8.self) { read(contents: $0) }
-        }
+        return bytes.withUnsafeBufferPointer { read(contents: $0) }
     }
 
     public mutating func takeWarnings() -> [String] {
@@ -103,6 +116,8 @@ public struct HypertuneFileSource: MetricSource, Sendable {
                 warnOnce(key: text, "\(path):\(lineNumber): \(problem): \(Self.excerpt(text))")
             case .success(let (metrics, globalStep)):
                 for (tag, value) in metrics {
+                    // Distinct tags counted are bounded, as the stdout parser's (`StdoutMetricParser`).
+                    guard counts[tag] != nil || counts.count < 10 * BoundedReadings.maxTags else { continue }
                     let count = counts[tag, default: 0] + 1
                     counts[tag] = count
                     let step = globalStep.flatMap { $0 > 0 ? $0 : nil } ?? count

@@ -18,7 +18,8 @@ public enum ScriptMetricHint {
             let ext = (word as NSString).pathExtension.lowercased()
             guard scriptExtensions.contains(ext) else { continue }
             let path = word.hasPrefix("/") ? word : directory + "/" + word
-            guard let data = FileManager.default.contents(atPath: path), data.count <= 2 << 20 else { continue }
+            // Not blocking on a FIFO or device named like a script.
+            guard case .success(let data) = RegularFileContents.load(path, maxSize: 2 << 20) else { continue }
             let text = String(decoding: data, as: UTF8.self)
             if quotes(otherName, in: text) && !quotes(name, in: text) {
                 let (old, new) = name.hasSuffix("accuracy") ? (otherName, name) : (name, otherName)

@@ -21,7 +21,8 @@ import Foundation
 /// of readings of its tag so far (1, 2, 3, …).
 ///
 /// Memory stays flat: at most `maxLineLength` bytes of an unterminated line are held; a longer line
-/// is dropped whole (and counted in `droppedLines`). Invalid UTF-8 is harmless (tags and numbers are
+/// is dropped whole (and counted in `droppedLines`); readings of tags past the first `maxTags`
+/// distinct ones are not read (a trial keeps only `BoundedReadings.maxTags` tags anyway). Invalid UTF-8 is harmless (tags and numbers are
 /// ASCII; the rest is skipped).
 public struct StdoutMetricParser: Sendable {
     /// The longest line read; longer lines are dropped.
@@ -121,6 +122,9 @@ public struct StdoutMetricParser: Sendable {
 
 /// What the parser remembers between lines.
 private struct LineState: Sendable {
+    /// Distinct tags counted, at most: far more than a trial keeps (`BoundedReadings.maxTags`),
+    /// so that the reading which passes that limit still reaches it and is warned about.
+    static let maxTags = 10 * BoundedReadings.maxTags
     var currentStep: Int?
     var counts: [String: Int] = [:]
     /// Reused between lines.
@@ -189,7 +193,7 @@ private struct LineState: Sendable {
         }
         for pair in pairs {
             if MetricLineScanner.stepKeyRank(pair.name) != nil, MetricLineScanner.integralStep(pair.value) != nil { continue }
-            let count = counts[pair.name, default: 0] + 1
+            guard let count = counts[pair.name].map({ $0 + 1 }) ?? (counts.count < Self.maxTags ? 1 : nil) else { continue }
             counts[pair.name] = count
             readings.append(MetricReading(tag: pair.name, value: pair.value, step: lineStep ?? currentStep ?? count, source: .stdout))
         }

@@ -392,3 +392,19 @@ struct StdoutByteTests {
         #expect(parse(Array((line + "\n").utf8), chunkSizes: [5000], maxLineLength: 1024).count == 1)
     }
 }
+
+@Suite("StdoutMetricParser: bounded tags")
+struct StdoutMetricParserTagBoundTests {
+    /// A trial printing ever new tags: the parser remembers at most 10 × `BoundedReadings.maxTags`
+    /// of them and reads no reading of a later new tag; known tags are still read.
+    @Test func distinctTagsAreBounded() {
+        var parser = StdoutMetricParser()
+        let limit = 10 * BoundedReadings.maxTags
+        var text = ""
+        for i in 0..<(limit + 500) { text += "t\(i)=1\n" }
+        text += "t0=2\n"
+        let readings = parser.consume(Array(text.utf8)) + parser.finish()
+        #expect(readings.count == limit + 1)
+        #expect(readings.last.map { "\($0.tag)=\($0.value)@\($0.step)" } == "t0=2.0@2")
+    }
+}

@@ -89,7 +89,7 @@ enum EventDecoding {
         guard let tag, !tag.isAtEnd else { return }
         if case .other = payload, metadata == nil { return }
         if case .none = payload, metadata == nil { return }
-        let index = tags.index(of: tag.bytes)
+        guard let index = tags.index(of: tag.bytes) else { return }  // past TagTable.maxTags distinct tags
         if var metadata {
             let kind = try kind(of: &metadata)
             if kind != .unknown { tags.learn(kind, at: index) }

@@ -46,7 +46,9 @@ struct EventFileReader: Sendable {
     /// Reads the records added since the last read, until the end of the file as it is now, or,
     /// at a record boundary, once about `budget` bytes have been read.
     mutating func read(budget: Int, readings: inout [MetricReading], warnings: inout [String]) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // Non-blocking: the file may have been replaced by a FIFO (whose open would wait for a
+        // writer) or a device; only a regular file is read.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard fd >= 0 else { return }  // gone, or not readable yet
         defer { close(fd) }
         guard let status = PathStatus(descriptor: fd), status.isRegularFile else { return }

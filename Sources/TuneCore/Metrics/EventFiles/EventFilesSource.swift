@@ -1,9 +1,10 @@
 /// Reads the scalars a trial writes to TensorFlow summary-event files (`events.out.tfevents.*`),
 /// as TensorBoard and Cloud ML's tuner do.
 ///
-/// Every event file under `root` counts, at any depth, including files that appear while the trial
-/// runs (the folder is searched again at most about once a second while polling, and always at
-/// `finish()`). Each file is read incrementally as it grows; see `EventFileReader`.
+/// Every event file under `root` counts, at any depth (but not through links out of `root`: see
+/// `EventFileFinder`), including files that appear while the trial runs (the folder is searched
+/// again at most about once a second while polling, and always at `finish()`). Each file is read
+/// incrementally as it grows; see `EventFileReader`.
 ///
 /// A reading's tag is qualified by its run as TensorBoard shows it: the file's folder relative to
 /// `root`, then "/", then the summary tag (`validation/epoch_accuracy` for a file in
@@ -24,11 +25,15 @@ public struct EventFilesSource: MetricSource, Sendable {
     var rescanInterval: Duration = .seconds(1)
     /// The next search waits at least this many times as long as the last one took.
     var rescanCostFactor = 20
+    /// Event files read for one trial, at most; files found past them are not read (one warning).
+    var maxFiles = 10_000
 
     private var files: [EventFileReader] = []
     private var known: Set<String> = []
     private var nextScan: ContinuousClock.Instant?
     private var warnings: [String] = []
+    private var warnedStoppedEarly = false
+    private var warnedTooManyFiles = false
 
     /// Root-relative folders whose symbolic links are not followed (a trial's `cwd/`, whose links
     /// lead into the user's working tree, where other runs' event files may lie).
@@ -69,7 +74,22 @@ public struct EventFilesSource: MetricSource, Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         var added = false
-        for found in EventFileFinder.find(root: root, unfollowedLinks: unfollowedLinks) where known.insert(found.path).inserted {
+        let scan = EventFileFinder.scan(root: root, unfollowedLinks: unfollowedLinks)
+        if scan.stoppedEarly && !warnedStoppedEarly {
+            warnedStoppedEarly = true
+            warnings.append(
+                "\(root): more than \(EventFileFinder.maxEntries) files and folders; event files are searched for only among the first \(EventFileFinder.maxEntries) — keep datasets and checkpoints out of the trial's folder, or put the event files near its top"
+            )
+        }
+        for found in scan.found where !known.contains(found.path) {
+            guard known.count < maxFiles else {
+                if !warnedTooManyFiles {
+                    warnedTooManyFiles = true
+                    warnings.append("\(root): more than \(maxFiles) event files; those found after the first \(maxFiles) are not read (from \(found.path) on)")
+                }
+                break
+            }
+            known.insert(found.path)
             files.append(EventFileReader(path: found.path, run: found.run))
             added = true
         }

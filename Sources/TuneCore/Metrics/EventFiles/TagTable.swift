@@ -32,9 +32,13 @@ struct TagTable: Sendable {
         prefix = run.isEmpty ? "" : run + "/"
     }
 
-    /// The index of the entry for `bytes`, added if new.
+    /// Distinct tags held, at most (as the stdout parser's: 10 × `BoundedReadings.maxTags`, so the
+    /// tag that passes the trial's limit still reaches it and is warned about).
+    static let maxTags = 10 * BoundedReadings.maxTags
+
+    /// The index of the entry for `bytes`, added if new; nil for a new tag once `maxTags` are held.
     @inline(__always)
-    mutating func index(of bytes: UnsafeRawBufferPointer) -> Int {
+    mutating func index(of bytes: UnsafeRawBufferPointer) -> Int? {
         let count = entries.count
         if count > 0 {
             var guess = last &+ 1
@@ -55,8 +59,10 @@ struct TagTable: Sendable {
                 last = i
                 return i
             }
+            guard count < Self.maxTags else { return nil }
             collisions.append(count)
         } else {
+            guard count < Self.maxTags else { return nil }
             byHash[hash] = count
         }
         let name = String(decoding: bytes, as: UTF8.self)

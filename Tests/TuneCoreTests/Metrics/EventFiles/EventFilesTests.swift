@@ -324,6 +324,74 @@ struct EventFilesTests {
         #expect(render(events.poll()) == ["train/loss=1.0@1"])
     }
 
+    /// Links to `/`, to a folder above the root and to a folder beside it are passed over; a link
+    /// to a folder inside the root is followed (its run named by the link).
+    @Test func linksOutOfTheRootAreNotFollowed() throws {
+        let top = try TemporaryFolder("tune-events")
+        let one = EventProto.file([EventProto.event(step: 1, values: [EventProto.simpleValue(tag: "loss", 1)])])
+        try top.write("beside/" + fileName, one)
+        try top.write("trial/runs/1/" + fileName, one)
+        let trial = top.path("trial")
+        for (name, target) in [("root", "/"), ("up", top.path), ("parent", ".."), ("beside", top.path("beside")), ("latest", "runs/1")] {
+            try FileManager.default.createSymbolicLink(atPath: trial + "/" + name, withDestinationPath: target)
+        }
+        let found = EventFileFinder.scan(root: trial)
+        #expect(found.found.map(\.run) == ["latest"], "\(found)")
+        #expect(!found.stoppedEarly)
+    }
+
+    /// An event file with ever new tags: readings of tags past `TagTable.maxTags` are not read, and
+    /// the known ones still are.
+    @Test func distinctTagsOfAFileAreBounded() throws {
+        let folder = try TemporaryFolder("tune-events")
+        let limit = TagTable.maxTags
+        var written = (0..<(limit + 500)).map { EventProto.event(step: 1, values: [EventProto.simpleValue(tag: "t\($0)", 1)]) }
+        written.append(EventProto.event(step: 2, values: [EventProto.simpleValue(tag: "t0", 2)]))
+        try folder.write(fileName, EventProto.file(written))
+        var events = source(folder)
+        let readings = events.finish()
+        #expect(readings.count == limit + 1)
+        #expect(render(readings.suffix(1)) == ["t0=2.0@2"])
+    }
+
+    /// Past `maxFiles` event files, the files found later are not read, with one warning.
+    @Test func eventFilesPastTheLimitAreNotRead() throws {
+        let folder = try TemporaryFolder("tune-events")
+        for i in 1...5 {
+            try folder.write("run\(i)/" + fileName, EventProto.file([EventProto.event(step: 1, values: [EventProto.simpleValue(tag: "loss", Float(i))])]))
+        }
+        var events = source(folder)
+        events.maxFiles = 3
+        #expect(render(events.poll()) == ["run1/loss=1.0@1", "run2/loss=2.0@1", "run3/loss=3.0@1"])
+        #expect(events.finish().isEmpty)
+        let warnings = events.takeWarnings()
+        #expect(warnings.count == 1 && warnings[0].contains("more than 3 event files"), "\(warnings)")
+    }
+
+    /// A search stops after `maxEntries` entries, and the source says so once.
+    @Test func aHugeTreeIsSearchedOnlySoFar() throws {
+        let folder = try TemporaryFolder("tune-events")
+        for i in 0..<30 { try folder.write("data/\(i)", "") }
+        try folder.write("z/" + fileName, EventProto.file([EventProto.event(step: 1, values: [EventProto.simpleValue(tag: "loss", 1)])]))
+        let scan = EventFileFinder.scan(root: folder.path, maxEntries: 10)
+        #expect(scan.stoppedEarly && scan.found.isEmpty)
+        #expect(EventFileFinder.scan(root: folder.path, maxEntries: 40).found.count == 1)
+    }
+
+    /// A FIFO, found as an event file or put in its place, is never opened for reading (the open
+    /// would wait for a writer).
+    @Test func aFIFOInPlaceOfAnEventFileIsNotOpened() throws {
+        let folder = try TemporaryFolder("tune-events")
+        try folder.write("a/" + fileName, EventProto.file([EventProto.event(step: 1, values: [EventProto.simpleValue(tag: "loss", 1)])]))
+        #expect(mkfifo(folder.path("events.out.tfevents.2.fifo"), 0o644) == 0)
+        var events = source(folder)
+        #expect(render(events.poll()) == ["a/loss=1.0@1"])
+        try FileManager.default.removeItem(atPath: folder.path("a/" + fileName))
+        #expect(mkfifo(folder.path("a/" + fileName), 0o644) == 0)
+        #expect(events.poll().isEmpty)
+        #expect(events.finish().isEmpty)
+    }
+
     // MARK: Incremental reading
 
     @Test func aRecordWrittenInTwoHalvesIsReadOnceWhenComplete() throws {

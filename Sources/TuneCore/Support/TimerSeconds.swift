@@ -7,8 +7,9 @@ public enum TimerSeconds {
         return min(max(seconds, range.lowerBound), range.upperBound)
     }
 
-    /// Whole milliseconds for `poll` and `usleep`: from 0 to a day (NaN: 0).
+    /// Whole milliseconds for `poll` and `usleep`: from 0 to an hour (NaN: 0), so that the
+    /// microseconds `usleep` takes (a UInt32, at most about 71 minutes) hold them too.
     public static func milliseconds(_ seconds: Double) -> Int32 {
-        Int32(clamped(seconds * 1000, to: 0...86_400_000, fallback: 0).rounded(.down))
+        Int32(clamped(seconds * 1000, to: 0...3_600_000, fallback: 0).rounded(.down))
     }
 }

@@ -33,7 +33,8 @@ struct CollectCommand: ParsableCommand {
         let chosen = try choose(from: record)
         // Before anything is created: never into the store (a trial's folder copied into itself), never over it.
         let store = storeOptions.jobStore
-        if let refusal = store.refusal(toWrite: to, option: "--to") { throw CommandFailure.usage(refusal) }
+        // `--to .` is fine (it holds the store, but only <job>-<id> folders are written there).
+        if let refusal = store.refusal(toWrite: to, option: "--to", orHolding: false) { throw CommandFailure.usage(refusal) }
         for trial in chosen {
             let destination = (to as NSString).appendingPathComponent("\(record.id)-\(trial.id)")
             if let refusal = store.refusal(toWrite: destination, option: "--to") { throw CommandFailure.usage(refusal) }

@@ -115,10 +115,14 @@ struct AbsurdInputTests {
         }
         #expect(Self.storeContents(sandbox) == before, "nothing in the store changed")
         #expect(!sandbox.exists("runs"))
-        // Outside the store it copies as before.
+        // Outside the store it copies as before, also into the folder that holds the store.
         let fine = try await sandbox.tune(["collect", "J", "--trials", "all", "--to", "out"])
         #expect(fine.status == 0, "\(fine)")
         #expect(sandbox.list("out") == ["J-1", "J-2"])
+        let here = try await sandbox.tune(["collect", "J", "--trials", "all", "--to", ".", "--overwrite"])
+        #expect(here.status == 0, "\(here)")
+        #expect(sandbox.exists("J-1/model.txt") && sandbox.exists("J-2/model.txt"), "\(here)")
+        #expect(Self.storeContents(sandbox) == before)
     }
 
     @Test func reportRefusesToWriteOverTheJournal() async throws {

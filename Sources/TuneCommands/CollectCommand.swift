@@ -31,6 +31,14 @@ struct CollectCommand: ParsableCommand {
     func run() throws {
         let record = try storeOptions.load(job)
         let chosen = try choose(from: record)
+        // Before anything is created: never into the store (a trial's folder copied into itself), never over it.
+        let store = storeOptions.jobStore
+        // `--to .` is fine (it holds the store, but only <job>-<id> folders are written there).
+        if let refusal = store.refusal(toWrite: to, option: "--to", orHolding: false) { throw CommandFailure.usage(refusal) }
+        for trial in chosen {
+            let destination = (to as NSString).appendingPathComponent("\(record.id)-\(trial.id)")
+            if let refusal = store.refusal(toWrite: destination, option: "--to") { throw CommandFailure.usage(refusal) }
+        }
         let fileManager = FileManager.default
         do {
             try fileManager.createDirectory(atPath: to, withIntermediateDirectories: true)

@@ -38,9 +38,12 @@ struct PlotCommand: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func validate() throws {
-        if let width, width < TerminalChart.minimumWidth { throw ValidationError("--width must be at least \(TerminalChart.minimumWidth)") }
-        if let height, height < TerminalChart.minimumHeight { throw ValidationError("--height must be at least \(TerminalChart.minimumHeight)") }
+        if let width { try NumericOption.integer(width, "--width", in: TerminalChart.minimumWidth...Self.maximumSize, what: "a width in columns") }
+        if let height { try NumericOption.integer(height, "--height", in: TerminalChart.minimumHeight...Self.maximumSize, what: "a height in lines") }
     }
+
+    /// The widest and tallest chart drawn: a chart is text held in memory, line by line.
+    static let maximumSize = 1000
 
     func run() throws {
         let record = try storeOptions.load(job)
@@ -75,6 +78,6 @@ enum TerminalSize {
         }
         if let columns = environment["COLUMNS"].flatMap(Int.init), columns > 0 { width = columns }
         if let lines = environment["LINES"].flatMap(Int.init), lines > 0 { height = min(max(lines - 2, TerminalChart.minimumHeight), 40) }
-        return (max(width, TerminalChart.minimumWidth), height)
+        return (min(max(width, TerminalChart.minimumWidth), PlotCommand.maximumSize), height)
     }
 }

@@ -61,7 +61,15 @@ struct ProbeCommand: ParsableCommand {
             spec.hyperband = nil
             spec.algorithm = .random
         }
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tune-probe-\(getpid())-\(Int(Date().timeIntervalSince1970))").path
+        // A private store for the one trial (mkdtemp: not guessable, 0700), removed when probe ends:
+        // after the trial, on an error, and after Ctrl-C (the run returns once the trial is stopped).
+        let scratch: String
+        do {
+            scratch = try ScratchFolder.make(prefix: "tune-probe-")
+        } catch {
+            throw CommandFailure.failed(error.description)
+        }
+        defer { ScratchFolder.remove(scratch) }
         let store = JobStore(root: scratch)
         if spec.launcherKind == .slurm {
             Console.note(
@@ -79,16 +87,16 @@ struct ProbeCommand: ParsableCommand {
         guard let trial = session.job.trial(1) else {
             throw CommandFailure.failed("the trial did not start")
         }
-        try report(trial, spec: spec, folder: store.trialDirectory("probe", trial: 1), outcome: outcome)
+        try report(trial, spec: spec, outcome: outcome)
     }
 
-    private func report(_ trial: TrialRecord, spec: TuningSpec, folder: String, outcome: JobOutcome) throws {
+    private func report(_ trial: TrialRecord, spec: TuningSpec, outcome: JobOutcome) throws {
         var ended = "the trial \(trial.state == .succeeded ? "succeeded" : "ended: \(trial.state.rawValue)")"
         if let start = trial.startTime, let end = trial.endTime {
             ended += " after \(DurationText.format(end.timeIntervalSince(start)))"
         }
         if case .cancelled = outcome { ended = "the trial was stopped" }
-        Console.out(ended + "; its folder: \(folder)")
+        Console.out(ended + " (its scratch folder is removed; `tune run` keeps every trial's folder)")
 
         let rows = MetricSummary.summarize(trial.readings)
         if rows.isEmpty {

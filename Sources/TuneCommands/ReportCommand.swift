@@ -23,7 +23,11 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let record = try storeOptions.load(job)
-        let path = output ?? storeOptions.jobStore.jobDirectory(record.id) + "/report.html"
+        let standard = storeOptions.jobStore.jobDirectory(record.id) + "/report.html"
+        let path = output ?? standard
+        if let output, ResolvedPath.of(output) != ResolvedPath.of(standard), let refusal = storeOptions.jobStore.refusal(toWrite: output, option: "-o") {
+            throw CommandFailure.usage(refusal + " (or leave -o out for \(standard))")
+        }
         let url = URL(fileURLWithPath: path)
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -20,6 +20,10 @@ struct TrialRunOptions: ParsableArguments {
             "Where trials run: local (this machine) or slurm (a Slurm job per trial, through srun). Default: the config's launcher.type, else local.", valueName: "local|slurm"))
     var launcher: String?
 
+    func validate() throws {
+        try NumericOption.seconds(gracePeriod, "--grace-period", in: RunOptions.gracePeriodRange)
+    }
+
     var runOptions: RunOptions { RunOptions(verbose: verbose, gracePeriod: gracePeriod) }
 
     /// The spec with `--launcher` applied (the config's Slurm settings are kept either way).

@@ -38,7 +38,7 @@ struct WatchCommand: ParsableCommand {
 struct JobWatch {
     /// `--interval`, checked for `watch` and `status --follow` alike.
     static func check(interval: Double) throws {
-        if !(interval > 0 && interval <= 3600) { throw ValidationError("--interval must be a number of seconds > 0") }
+        try NumericOption.seconds(interval, "--interval", in: 0...3600, above: true)
     }
 
     let store: JobStore

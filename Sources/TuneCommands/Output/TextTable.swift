@@ -29,8 +29,22 @@ struct TextTable {
                 return rightAligned.contains(i) ? pad + cell : cell + pad
             }
             .joined(separator: "  ")
-            .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+            .trailingSpacesRemoved
         }
         return ([line(headers)] + rows.map(line)).joined(separator: "\n")
+    }
+}
+
+extension String {
+    /// Without the spaces and tabs at its end. (A regular expression `\\s+$` does this in time
+    /// quadratic in the run of spaces: a minute for a 100,000-character cell's padding.)
+    fileprivate var trailingSpacesRemoved: String {
+        var end = endIndex
+        while end > startIndex {
+            let before = index(before: end)
+            guard self[before] == " " || self[before] == "\t" else { break }
+            end = before
+        }
+        return String(self[..<end])
     }
 }

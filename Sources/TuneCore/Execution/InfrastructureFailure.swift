@@ -19,6 +19,8 @@ public enum InfrastructureFailure {
         "cannot allocate memory", "stale file handle", "input/output error", "connection reset by peer",
         "broken pipe", "nccl error", "uncorrectable ecc", "cuda error: unspecified launch failure",
         "cuda error: an illegal memory access", "no cuda-capable device", "device or resource busy",
+        // A shell that could not start a command under the process limit (dash: "Cannot fork").
+        "cannot fork",
     ]
 
     /// Why this failure looks like infrastructure trouble, or nil when it does not.

@@ -13,7 +13,7 @@ struct Teardown: Equatable {
     private(set) var deadlines: [Int: Date] = [:]
 
     init(gracePeriod: TimeInterval) {
-        self.gracePeriod = gracePeriod
+        self.gracePeriod = TimerSeconds.clamped(gracePeriod, to: RunOptions.gracePeriodRange, fallback: 10)
     }
 
     /// Starts stopping `trial`: send SIGTERM now. A trial already stopping keeps its earlier deadline.

@@ -18,7 +18,7 @@ extension TuningRun {
             }
         }
         if let metricWatch, !running.isEmpty { fds.append(pollfd(fd: metricWatch.descriptor, events: Int16(POLLIN), revents: 0)) }
-        let timeout = Int32(options.pollInterval * 1000)
+        let timeout = TimerSeconds.milliseconds(options.pollInterval)
         let ready = fds.isEmpty ? Int32(usleep(UInt32(timeout) * 1000)) : poll(&fds, nfds_t(fds.count), timeout)
         if ready > 0 {
             for entry in fds where entry.revents != 0 {

@@ -36,6 +36,11 @@ public final class TuningRun {
     /// Trials whose new attempt must not start, and why: their earlier output could not be moved aside.
     var unstartable: [Int: String] = [:]
     var announcedShortage = false
+    /// Since when launches have failed for want of processes or descriptors with no trial running
+    /// (nil when the last launch worked): they are tried again until `RunOptions.shortagePatience` has passed.
+    var shortageSince: Date?
+    /// Trials at once: maxParallelTrials, or fewer when the process or open-file limits leave room for fewer.
+    var parallelLimit = 1
     var announcedStop = false
     /// A trial's end that every trial would share (the trial folders are not on the cluster's nodes).
     var launcherStop: String?
@@ -54,7 +59,7 @@ public final class TuningRun {
         scheduler.learn(fromTrialsOf: job)
         self.scheduler = scheduler
         self.gpus = GPUPool(gpus: options.gpus, perTrial: launcher.placesGPUs ? nil : job.spec.gpusPerTrial)
-        self.teardown = Teardown(gracePeriod: options.gracePeriod)
+        self.teardown = Teardown(gracePeriod: options.effectiveGracePeriod)
         self.store = store
         self.writer = writer
         self.executable = executable
@@ -74,6 +79,11 @@ public final class TuningRun {
         var handledInterrupts = Interrupts.count
 
         try prepare()
+        parallelLimit = spec.maxParallelTrials
+        if let cap = (options.processLimits ?? ProcessLimits.current()).cap(spec.maxParallelTrials) {
+            parallelLimit = cap.slots
+            reporter.note(cap.note)
+        }
         do {
             while true {
                 if Interrupts.count > handledInterrupts {
@@ -81,7 +91,7 @@ public final class TuningRun {
                         cancelReason = "cancelled by \(Interrupts.lastSignalName)"
                         if !running.isEmpty {
                             reporter.note(
-                                "\(Interrupts.lastSignalName): stopping \(running.count) running trial(s) — SIGTERM now, SIGKILL in \(Int(options.gracePeriod))s; interrupt again to kill them now"
+                                "\(Interrupts.lastSignalName): stopping \(running.count) running trial(s) — SIGTERM now, SIGKILL in \(DurationText.format(options.effectiveGracePeriod)); interrupt again to kill them now"
                             )
                         }
                         stopAll(.cancelled(cancelReason!))
@@ -114,7 +124,7 @@ public final class TuningRun {
 
     func launchWhileSlotsFree() throws(StoreError) {
         launchBlocked = false
-        while running.count < gpus.slots(maxParallel: spec.maxParallelTrials) && !launchBlocked {
+        while running.count < gpus.slots(maxParallel: parallelLimit) && !launchBlocked {
             if !reruns.isEmpty {
                 let next = reruns.removeFirst()
                 if let trial = job.trial(next.trial) {
@@ -177,20 +187,29 @@ public final class TuningRun {
             process = try launcher.launch(request)
         } catch {
             gpus.putBack(held)
-            if error.isResourceShortage, !running.isEmpty {
-                // Out of descriptors or processes for now: the trial waits (still pending) until a
-                // running one ends, rather than failing for want of a pipe.
+            let now = Date()
+            if error.isResourceShortage, !running.isEmpty || now.timeIntervalSince(shortageSince ?? now) < options.shortagePatience {
+                // Out of descriptors or processes for now (EAGAIN, EMFILE): the trial waits (still
+                // pending) until a running one ends, or with none running tries again each poll for a
+                // while, rather than failing for want of a fork or a pipe.
+                if running.isEmpty, shortageSince == nil { shortageSince = now }
                 if !announcedShortage {
-                    reporter.note("\(error.message): trial \(id) waits for a running trial to end (\(running.count) running)")
+                    reporter.note(
+                        "\(error.message): trial \(id) waits "
+                            + (running.isEmpty
+                                ? "and tries again for up to \(DurationText.format(options.shortagePatience))"
+                                : "for a running trial to end (\(running.count) running)"))
                     announcedShortage = true
                 }
                 reruns.insert((id, nil), at: 0)
                 launchBlocked = true
                 return
             }
+            shortageSince = nil
             try launchFailed(id, reason: error.message)
             return
         }
+        shortageSince = nil
         let now = Date()
         let runningTrial = RunningTrial(
             id: id, process: process, directory: folders.trial, echo: options.verbose, startTime: launched,

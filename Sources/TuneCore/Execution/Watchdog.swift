@@ -33,7 +33,7 @@ public final class Watchdog: @unchecked Sendable {
     /// Starts the watchdog. `warn` receives the one note said if it later goes away.
     public init(gracePeriod: TimeInterval, warn: @escaping (String) -> Void = Watchdog.writeToStderr) throws(LaunchError) {
         var fd: Int32 = -1
-        let child = tune_watchdog_start(max(0, gracePeriod), &fd)
+        let child = tune_watchdog_start(TimerSeconds.clamped(gracePeriod, to: RunOptions.gracePeriodRange, fallback: 10), &fd)
         guard child > 0 else { throw LaunchError("cannot start the watchdog: \(String(cString: strerror(errno)))") }
         pid = child
         socket = fd

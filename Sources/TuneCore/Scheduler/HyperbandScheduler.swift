@@ -39,27 +39,47 @@ public struct HyperbandScheduler: TrialScheduler {
 
     var budgets: [Int] { resource.rungBudgets }
 
-    /// The bracket (its starting rung) of new configuration `configuration` (1-based).
+    /// The bracket (its starting rung) of new configuration `configuration` (1-based). Only as much
+    /// of the cycle as needed is walked: a wide ladder's cycle (10^12 / 1 with η = 2) is far too long to list.
     func bracket(ofConfiguration configuration: Int) -> Int {
-        let order = Self.bracketOrder(rungs: budgets.count, eta: resource.reductionFactor, brackets: resource.bracketCount)
-        return order[(configuration - 1) % order.count]
+        let weights = Self.bracketWeights(rungs: budgets.count, eta: resource.reductionFactor, brackets: resource.bracketCount)
+        let total = weights.reduce(0, +)
+        let position = (max(configuration, 1) - 1) % max(total, 1)
+        return Self.bracketOrder(weights: weights, count: position + 1).last ?? 0
     }
 
     /// One cycle of starting rungs in Hyperband's proportions, interleaved (smooth weighted
     /// round-robin), so any prefix of the sequence is close to the proportions.
     static func bracketOrder(rungs: Int, eta: Int, brackets: Int? = nil) -> [Int] {
+        let weights = bracketWeights(rungs: rungs, eta: eta, brackets: brackets)
+        return bracketOrder(weights: weights, count: weights.reduce(0, +))
+    }
+
+    /// The largest weight a bracket gets, so that the weights' sum cannot overflow for any config
+    /// (η^h can pass Int's range); only ladders far beyond a config's bounds reach it.
+    static let maxBracketWeight = 1 << 40
+
+    /// Each bracket's share: ⌈(K+1)/(h+1)·η^h⌉ for the bracket with h halvings, at most `maxBracketWeight`.
+    static func bracketWeights(rungs: Int, eta: Int, brackets: Int? = nil) -> [Int] {
+        let rungs = max(rungs, 1)
         let top = rungs - 1
         let used = min(max(brackets ?? rungs, 1), rungs)
-        let weights = (0..<used).map { start -> Int in
+        return (0..<used).map { start -> Int in
             let halvings = top - start
             var power = 1.0
-            for _ in 0..<halvings { power *= Double(eta) }
-            return Int((Double(top + 1) / Double(halvings + 1) * power).rounded(.up))
+            for _ in 0..<halvings { power = min(power * Double(max(eta, 1)), Double(maxBracketWeight)) }
+            let weight = (Double(top + 1) / Double(halvings + 1) * power).rounded(.up)
+            return weight < Double(maxBracketWeight) ? max(Int(weight), 1) : maxBracketWeight
         }
+    }
+
+    /// The first `count` entries of the interleaved cycle of `weights`.
+    static func bracketOrder(weights: [Int], count: Int) -> [Int] {
         let total = weights.reduce(0, +)
         var current = [Int](repeating: 0, count: weights.count)
         var order: [Int] = []
-        for _ in 0..<total {
+        order.reserveCapacity(min(count, 1 << 16))
+        for _ in 0..<max(count, 0) {
             for index in current.indices { current[index] += weights[index] }
             let pick = current.indices.max { current[$0] < current[$1] || (current[$0] == current[$1] && $0 > $1) }!
             current[pick] -= total

@@ -203,6 +203,9 @@ public final class JobSession {
         guard maxTrials >= job.trials.count, maxTrials >= 1 else {
             throw .usage("--max-trials \(maxTrials) is below the \(job.trials.count) trials job \(job.id) already has: the budget counts every trial of the job")
         }
+        guard maxTrials <= ConfigLimits.maxTrials.value else {
+            throw .usage("--max-trials \(maxTrials) is above \(ConfigLimits.maxTrials.value): \(ConfigLimits.maxTrials.reason)")
+        }
         guard maxTrials != job.spec.maxTrials else { return }
         try append(.budgetChanged(maxTrials: maxTrials, time: Date()))
     }
@@ -231,7 +234,7 @@ public final class JobSession {
         if let prepared = self.launch { launch = prepared } else { launch = try LaunchSetup.prepare(spec: job.spec, store: store) }
         self.launch = launch
         Interrupts.install()
-        let watchdog = Watchdog.start(gracePeriod: options.gracePeriod, warn: { reporter.note($0) })
+        let watchdog = Watchdog.start(gracePeriod: options.effectiveGracePeriod, warn: { reporter.note($0) })
         defer { watchdog?.stop() }
         let tuning = TuningRun(
             job: job, store: store, writer: writer, executable: executable, strategy: strategy,

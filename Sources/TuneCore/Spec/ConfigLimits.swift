@@ -11,6 +11,32 @@ enum ConfigLimits {
     /// The largest config file read (10,000 parameters take under 1 MB).
     static let maxBytes = 16 << 20
 
+    /// The largest value a count or size in a config may take, and why.
+    struct Bound: Sendable {
+        let value: Int
+        let reason: String
+    }
+
+    /// maxTrials, maxFailedTrials and `tune resume --max-trials`.
+    static let maxTrials = Bound(value: 1_000_000, reason: "a job holds at most 1000000 trials: split the search into several jobs")
+    /// maxParallelTrials: each trial is at least one process, with pipes for its output.
+    static let maxParallelTrials = Bound(
+        value: 4096, reason: "each running trial is a process with its own pipes: run at most 4096 at a time (the process limit is checked when the job starts)")
+    /// maxTrialRetries.
+    static let maxTrialRetries = Bound(value: 100, reason: "a trial that needs more than 100 retries has a failing machine, not bad luck")
+    /// gpusPerTrial.
+    static let gpusPerTrial = Bound(value: 4096, reason: "no machine has more than 4096 GPUs for one trial")
+    /// earlyStopping's minTrials and startStep.
+    static let earlyStoppingCount = Bound(value: 1_000_000_000, reason: "a count beyond 10^9 would never be reached: leave the setting out")
+    /// Hyperband's maxResource (and so minResource and reductionFactor, which must be below it).
+    static let maxResource = Bound(value: 1_000_000_000_000, reason: "budgets beyond 10^12 (epochs or steps) are not a training budget: count in larger units")
+    /// Hyperband's hyperbandBrackets (never more than one a rung, and a rung ladder has at most 40 rungs).
+    static let hyperbandBrackets = Bound(value: 64, reason: "a rung ladder has at most 40 rungs, and one bracket a rung is full Hyperband")
+    /// A Slurm launcher's cpusPerTask (Slurm keeps it in 16 bits).
+    static let cpusPerTask = Bound(value: 65_533, reason: "Slurm's largest --cpus-per-task is 65533")
+    /// trialTimeout and other config durations: a year.
+    static let maxDurationSeconds: Double = 366 * 86_400
+
     /// How many YAML values aliases may add to the document (a merge `<<: *base` adds the values of
     /// `base` once per use). A "billion laughs" file adds 9⁹ from nine short lines.
     static let maxAliasedValues = 1_000_000

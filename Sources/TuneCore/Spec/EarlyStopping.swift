@@ -47,10 +47,12 @@ public struct HyperbandSpec: Sendable, Codable, Equatable {
         var budgets: [Int] = []
         var scale = 1.0
         while true {
-            let budget = Int((Double(maxResource) / scale).rounded())
+            // In Double, as budgets have always been rounded; clamped, as Double(Int.max) is above Int.max.
+            let exact = (Double(maxResource) / scale).rounded()
+            let budget = exact < 9.2e18 ? Int(exact) : maxResource
             if budget < minResource || (budgets.last.map { budget >= $0 } ?? false) { break }
             budgets.append(budget)
-            scale *= Double(reductionFactor)
+            scale *= Double(max(reductionFactor, 2))
         }
         return budgets.reversed()
     }

@@ -23,7 +23,9 @@ enum KeySuggestion {
         }
         let limit = min(3, max(1, word.count / 3))
         var best: (candidate: String, distance: Int)?
-        for candidate in candidates {
+        let length = word.count
+        // Lengths further apart than the limit cannot be within it: a huge key costs no alignment.
+        for candidate in candidates where abs(candidate.count - length) <= limit {
             let distance = editDistance(lowered, candidate.lowercased())
             if distance <= limit, distance < (best?.distance ?? Int.max) {
                 best = (candidate, distance)

@@ -30,7 +30,7 @@ extension LauncherSpec {
                         + SlurmSettings.minutesText(limit.minutes))
             }
         }
-        slurm.cpusPerTask = try mapping["cpusPerTask"]?.integer(atLeast: 1, expected: "a positive integer (CPUs Slurm gives each trial)")
+        slurm.cpusPerTask = try mapping["cpusPerTask"]?.integer(atLeast: 1, atMost: ConfigLimits.cpusPerTask, expected: "a positive integer (CPUs Slurm gives each trial)")
         slurm.memory = try mapping["mem"]?.slurmMemory()
         slurm.gres = try mapping["gres"]?.slurmWord("a generic resource such as gpu:1 or gpu:a100:2")
         slurm.gpus = try mapping["gpus"]?.slurmGPUs()

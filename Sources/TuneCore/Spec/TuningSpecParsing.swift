@@ -20,14 +20,14 @@ extension TuningSpec {
             spec.metricTag = try entry.string()
         }
         if let entry = mapping["maxTrials"] {
-            spec.maxTrials = try entry.integer(atLeast: 1, expected: "a positive integer")
+            spec.maxTrials = try entry.integer(atLeast: 1, atMost: ConfigLimits.maxTrials, expected: "a positive integer")
         }
         if let entry = mapping["maxParallelTrials"] {
-            spec.maxParallelTrials = try entry.integer(atLeast: 1, expected: "a positive integer")
+            spec.maxParallelTrials = try entry.integer(atLeast: 1, atMost: ConfigLimits.maxParallelTrials, expected: "a positive integer")
         }
         if let entry = mapping["maxFailedTrials"] {
             // Cloud ML: 0 means "use the default".
-            let count = try entry.integer(atLeast: 0, expected: "a non-negative integer")
+            let count = try entry.integer(atLeast: 0, atMost: ConfigLimits.maxTrials, expected: "a non-negative integer")
             spec.maxFailedTrials = count == 0 ? nil : count
         }
         if let entry = mapping["algorithm"] {
@@ -41,13 +41,18 @@ extension TuningSpec {
             guard let seconds = ConfigDuration.seconds(text) else {
                 throw entry.mismatch("a duration such as 90s, 45m, 2h or 1h30m", hint: "write a number with s, m, h or d")
             }
+            guard seconds <= ConfigLimits.maxDurationSeconds else {
+                throw entry.error(
+                    "trialTimeout must be at most 366d, got \(entry.value.shown)",
+                    hint: "leave trialTimeout out for no time limit")
+            }
             spec.trialTimeout = seconds
         }
         if let entry = mapping["gpusPerTrial"] {
-            spec.gpusPerTrial = try entry.integer(atLeast: 1, expected: "a positive integer (GPUs each trial gets to itself)")
+            spec.gpusPerTrial = try entry.integer(atLeast: 1, atMost: ConfigLimits.gpusPerTrial, expected: "a positive integer (GPUs each trial gets to itself)")
         }
         if let entry = mapping["maxTrialRetries"] {
-            let count = try entry.integer(atLeast: 0, expected: "a non-negative integer")
+            let count = try entry.integer(atLeast: 0, atMost: ConfigLimits.maxTrialRetries, expected: "a non-negative integer")
             spec.maxTrialRetries = count == 0 ? nil : count
         }
         if let entry = mapping["measurementSelectionType"] {
@@ -90,10 +95,11 @@ extension TuningSpec {
         try mapping.rejectUnknownKeys(allowed: ["minTrials", "startStep"])
         var rule = EarlyStoppingSpec()
         if let value = mapping["minTrials"] {
-            rule.minTrials = try value.integer(atLeast: 1, expected: "a positive integer (completed trials before any is stopped)")
+            rule.minTrials = try value.integer(atLeast: 1, atMost: ConfigLimits.earlyStoppingCount, expected: "a positive integer (completed trials before any is stopped)")
         }
         if let value = mapping["startStep"] {
-            rule.startStep = try value.integer(atLeast: 0, expected: "a non-negative integer (the first step at which a trial may be stopped)")
+            rule.startStep = try value.integer(
+                atLeast: 0, atMost: ConfigLimits.earlyStoppingCount, expected: "a non-negative integer (the first step at which a trial may be stopped)")
         }
         return rule
     }
@@ -112,15 +118,16 @@ extension TuningSpec {
             throw mapping["resourceParameter"]!.mismatch("a flag name (letters, digits, _, -, .)")
         }
         let maxEntry = try mapping.required("maxResource", hint: "the full training budget, e.g. maxResource: 27 (epochs)")
-        let maxResource = try maxEntry.integer(atLeast: 1, expected: "a positive integer")
-        let minResource = try mapping["minResource"]?.integer(atLeast: 1, expected: "a positive integer") ?? 1
-        let factor = try mapping["reductionFactor"]?.integer(atLeast: 2, expected: "an integer of at least 2 (Hyperband's η; 3 is usual)") ?? 3
+        let maxResource = try maxEntry.integer(atLeast: 1, atMost: ConfigLimits.maxResource, expected: "a positive integer")
+        let minResource = try mapping["minResource"]?.integer(atLeast: 1, atMost: ConfigLimits.maxResource, expected: "a positive integer") ?? 1
+        let factor = try mapping["reductionFactor"]?.integer(atLeast: 2, atMost: ConfigLimits.maxResource, expected: "an integer of at least 2 (Hyperband's η; 3 is usual)") ?? 3
         guard minResource < maxResource else {
             throw maxEntry.error(
                 "maxResource \(maxResource) must be above minResource \(minResource)",
                 hint: "Hyperband needs a range of budgets to promote configurations through")
         }
-        let brackets = try mapping["hyperbandBrackets"]?.integer(atLeast: 1, expected: "a positive integer (1: asynchronous successive halving; one per rung: full Hyperband)")
+        let brackets = try mapping["hyperbandBrackets"]?.integer(
+            atLeast: 1, atMost: ConfigLimits.hyperbandBrackets, expected: "a positive integer (1: asynchronous successive halving; one per rung: full Hyperband)")
         let spec = HyperbandSpec(resourceParameter: name, minResource: minResource, maxResource: maxResource, reductionFactor: factor, brackets: brackets)
         guard spec.rungBudgets.count >= 2 else {
             throw maxEntry.error(

@@ -85,6 +85,16 @@ struct ConfigEntry {
         return number
     }
 
+    /// An integer from `minimum` to `bound.value`; above it, an error saying the bound and why it is there
+    /// (`bound.reason`), so that no later sum or product of config values can overflow.
+    func integer(atLeast minimum: Int, atMost bound: ConfigLimits.Bound, expected: String) throws(SpecError) -> Int {
+        let number = try integer(atLeast: minimum, expected: expected)
+        guard number <= bound.value else {
+            throw error("\(key) must be at most \(bound.value), got \(value.shown)", hint: bound.reason)
+        }
+        return number
+    }
+
     func unsigned(expected: String) throws(SpecError) -> UInt64 {
         let text = try text(expected: expected)
         if let number = UInt64(text) { return number }

@@ -26,6 +26,20 @@ public struct JobStore: Sendable {
     }
 
     public func jobDirectory(_ job: String) -> String { root + "/" + job }
+
+    /// Why `destination` (a file or folder a command would write, given as `option`) may not be
+    /// written: it is the store or inside it, where tune's own files are (a report over the journal, a
+    /// trial's folder copied into itself), or (with `orHolding`) it holds the store, which replacing it
+    /// would delete. nil when it is elsewhere. Links and `..` are resolved on both sides.
+    public func refusal(toWrite destination: String, option: String, orHolding: Bool = true) -> String? {
+        if ResolvedPath.isWithin(destination, root) {
+            return "\(option) \(destination) is inside the job store \(root), which holds tune's journals and trial folders: write it outside the store"
+        }
+        if orHolding, ResolvedPath.isWithin(root, destination) {
+            return "\(option) \(destination) holds the job store \(root): writing there could replace it; choose a folder outside the store"
+        }
+        return nil
+    }
     public func journalPath(_ job: String) -> String { jobDirectory(job) + "/journal.jsonl" }
     public func lockPath(_ job: String) -> String { jobDirectory(job) + "/lock" }
     public func trialDirectory(_ job: String, trial: Int) -> String { jobDirectory(job) + "/trials/\(trial)" }

@@ -135,6 +135,24 @@ struct MedianStoppingRuleTests {
 struct HyperbandSchedulerTests {
     static let resource = HyperbandSpec(resourceParameter: "epochs", minResource: 1, maxResource: 27, reductionFactor: 3)
 
+    /// Issue 16: ladders at and past a config's bounds (a spec read from an old or edited journal is
+    /// not checked again) give budgets and brackets without trapping or listing a 10^12-long cycle.
+    @Test(.timeLimit(.minutes(1))) func extremeLaddersNeitherTrapNorHang() {
+        for (minimum, maximum, eta) in [(1, Int.max, 2), (1, Int.max, Int.max), (Int.max - 1, Int.max, 2), (1, 1_000_000_000_000, 2), (1, 1 << 62, 3)] {
+            let resource = HyperbandSpec(resourceParameter: "e", minResource: minimum, maxResource: maximum, reductionFactor: eta)
+            let budgets = resource.rungBudgets
+            #expect(budgets.last == maximum && zip(budgets, budgets.dropFirst()).allSatisfy { $0 < $1 }, "\(budgets)")
+            let scheduler = HyperbandScheduler(spec: TuningSpec(params: []), resource: resource)
+            for configuration in [1, 2, 3, 10_000] {
+                #expect((0..<max(budgets.count, 1)).contains(scheduler.bracket(ofConfiguration: configuration)))
+            }
+        }
+        // The bracket of configuration k is entry k of the listed cycle, where the cycle is short enough to list.
+        let scheduler = HyperbandScheduler(spec: TuningSpec(params: []), resource: Self.resource)
+        let order = HyperbandScheduler.bracketOrder(rungs: 4, eta: 3)
+        #expect((1...100).map { scheduler.bracket(ofConfiguration: $0) } == (1...100).map { order[($0 - 1) % order.count] })
+    }
+
     @Test func rungBudgets() {
         #expect(Self.resource.rungBudgets == [1, 3, 9, 27])
         #expect(HyperbandSpec(resourceParameter: "e", minResource: 2, maxResource: 100, reductionFactor: 3).rungBudgets == [4, 11, 33, 100])

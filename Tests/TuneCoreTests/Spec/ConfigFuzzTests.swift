@@ -218,6 +218,95 @@ struct ConfigFuzzTests {
     }
 }
 
+/// Numbers at and past every edge: Int's and Double's ends, 2^31, 2^32, 2^53, 2^63, and a hair
+/// either side of the bounds tune sets.
+private let extremeNumbers = [
+    "9223372036854775807", "-9223372036854775808", "9223372036854775806", "4611686018427387904", "9007199254740993",
+    "4294967297", "2147483648", "2147483647", "65535", "65536", "1000000000000", "1000000000001", "999999999999", "1000000",
+    "1000001", "4096", "4097", "1e300", "-1e300", "1.7976931348623157e308", "5e-324", "1e18", "9.3e18", "-1", "0", "1", "2",
+    "1e12", "36600d", "366d", "367d", "9999999999h", "1e300s", "99999999999999999999m", "1:00:00", "999999999-23:59:59",
+]
+
+/// Every key of a config whose value is a count, a size or a duration, and a config that sets it.
+private let numericKeys: [(key: String, config: @Sendable (String) -> String)] = {
+    let params = "params: [{parameterName: x, type: INTEGER, minValue: 0, maxValue: 3}, {parameterName: c, type: CATEGORICAL, categoricalValues: [a, b]}]"
+    func top(_ key: String) -> (String, @Sendable (String) -> String) {
+        (key, { "algorithm: GRID_SEARCH\n\(key): \($0)\n\(params)\n" })
+    }
+    func hyperband(_ key: String) -> (String, @Sendable (String) -> String) {
+        (
+            key,
+            { value in
+                var lines = ["algorithm: HYPERBAND", "resourceParameter: epochs", "maxResource: 27", "minResource: 1", "reductionFactor: 3"]
+                lines.removeAll { $0.hasPrefix(key + ":") }
+                return (lines + ["\(key): \(value)", params]).joined(separator: "\n") + "\n"
+            }
+        )
+    }
+    return [
+        top("maxTrials"), top("maxParallelTrials"), top("maxFailedTrials"), top("maxTrialRetries"), top("gpusPerTrial"),
+        top("trialTimeout"), top("seed"), hyperband("maxResource"), hyperband("minResource"), hyperband("reductionFactor"),
+        hyperband("hyperbandBrackets"),
+        ("minTrials", { "enableTrialEarlyStopping: true\nearlyStopping: {minTrials: \($0)}\n\(params)\n" }),
+        ("startStep", { "enableTrialEarlyStopping: true\nearlyStopping: {startStep: \($0)}\n\(params)\n" }),
+        ("minValue", { "params: [{parameterName: x, type: INTEGER, minValue: \($0), maxValue: 9223372036854775807}]\n" }),
+        ("maxValue", { "algorithm: GRID_SEARCH\nparams: [{parameterName: x, type: INTEGER, minValue: -9223372036854775808, maxValue: \($0)}]\n" }),
+        ("double", { "params: [{parameterName: x, type: DOUBLE, minValue: -1.7976931348623157e308, maxValue: \($0)}]\n" }),
+        ("discreteValues", { "algorithm: GRID_SEARCH\nparams: [{parameterName: x, type: DISCRETE, discreteValues: [-1e300, \($0)]}]\n" }),
+        ("cpusPerTask", { "launcher: {type: slurm, cpusPerTask: \($0)}\nhyperparameters:\n  \(params)\n" }),
+        ("time", { "launcher: {type: slurm, time: \"\($0)\"}\nhyperparameters:\n  \(params)\n" }),
+        ("gpus", { "launcher: {type: slurm, gpus: \($0)}\nhyperparameters:\n  \(params)\n" }),
+    ]
+}()
+
+extension ConfigFuzzTests {
+    /// Every count, size and duration a config holds, at every extreme: the config loads (and then
+    /// everything tune computes from it works: grid size, rung ladder, brackets, a proposal, the
+    /// summary texts) or fails with a located error naming the key. A trap here crashes the test run.
+    @Test(.timeLimit(.minutes(1)))
+    func extremeNumbersLoadAndComputeOrFailNamingTheKey() throws {
+        var loaded = 0
+        for (key, config) in numericKeys {
+            for value in extremeNumbers {
+                let text = config(value)
+                do {
+                    let spec = try SpecLoader.parse(text: text, file: "extreme.yml").spec
+                    checkValid(spec)
+                    exercise(spec)
+                    loaded += 1
+                } catch {
+                    #expect(error.line != nil, "\(key): \(value): \(error)")
+                    #expect(error.description.contains(key == "double" ? "maxValue" : key), "\(key): \(value): \(error)")
+                }
+            }
+        }
+        #expect(loaded > 100, "\(loaded) loaded")
+    }
+
+    /// What tune computes from a loaded spec before and while it runs.
+    private func exercise(_ spec: TuningSpec) {
+        _ = spec.plannedTrials
+        _ = Grid(spec: spec)?.count
+        if let timeout = spec.trialTimeout {
+            #expect(timeout.isFinite && timeout > 0)
+            _ = DurationText.format(timeout)
+        }
+        if let hyperband = spec.hyperband {
+            let budgets = hyperband.rungBudgets
+            #expect(budgets.count >= 2 && budgets.last == hyperband.maxResource, "\(hyperband)")
+            #expect(zip(budgets, budgets.dropFirst()).allSatisfy { $0 < $1 })
+            let scheduler = HyperbandScheduler(spec: spec, resource: hyperband)
+            for configuration in [1, 2, 1000] {
+                #expect((0..<budgets.count).contains(scheduler.bracket(ofConfiguration: configuration)))
+            }
+        }
+        let strategy = spec.makeStrategy(seed: 1).strategy
+        let points = strategy.propose(count: 2, firstTrialId: 1, history: [])
+        #expect(!points.isEmpty)
+        _ = spec.makeScheduler().describe(strategy: strategy.name)
+    }
+}
+
 /// Random valid specs, and their text.
 enum SpecGenerator {
     static func spec(_ rng: inout SeededGenerator) -> TuningSpec {

@@ -155,6 +155,19 @@ struct HostileInputTests {
 
     // MARK: the store
 
+    /// A config that is a FIFO nobody writes to reads as empty: an error, not tune blocked for good.
+    @Test(.timeLimit(.minutes(1)))
+    func aFIFOConfigIsAnErrorNotAHang() async throws {
+        let sandbox = try Sandbox()
+        try sandbox.script("train.sh", "echo acc=0.5")
+        try #require(mkfifo(sandbox.path("c.yml"), 0o644) == 0)
+        for arguments in [["validate", "c.yml"], ["./train.sh", "--config", "c.yml"]] {
+            let result = try await sandbox.tune(arguments, timeout: 20)
+            #expect(result.status == 2 && result.stderr.contains("c.yml is empty"), "\(result)")
+        }
+        #expect(!sandbox.exists(".tune"), "nothing created")
+    }
+
     @Test func storeWhoseParentIsAFileIsAnErrorAndNothingIsCreated() async throws {
         let sandbox = try Sandbox()
         try sandbox.script("train.sh", "echo acc=0.5")

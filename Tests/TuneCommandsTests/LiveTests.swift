@@ -124,7 +124,7 @@ struct LiveTests {
         tune.signal(SIGINT)
         let end = await tune.finish(timeout: 60)
         #expect(end.status == 130, "\(end)")
-        #expect(Date().timeIntervalSince(interrupted) < 15, "ends within seconds of Ctrl-C (loose: the whole suite runs at once)")
+        #expect(Date().timeIntervalSince(interrupted) < 45, "ends within seconds of Ctrl-C (loose: the whole suite runs at once)")
 
         let status = try await sandbox.tune(["status", "stop"])
         #expect(status.stdout.contains("CANCELLED"), "\(status)")
@@ -152,7 +152,7 @@ struct LiveTests {
             while true; do wait; done
             """)
         try sandbox.write("c.yml", config(maxTrials: 2, parallel: 1))
-        let grace = secondInterrupt ? "20" : "1"
+        let grace = secondInterrupt ? "90" : "1"
         let tune = try sandbox.start(["./train.sh", "--config", "c.yml", "--job", "stubborn", "--grace-period", grace])
         let ready = await sandbox.waitUntil { sandbox.exists(pids) }
         try #require(ready, "the trial wrote its pids: \(tune.stderrSoFar)")
@@ -168,10 +168,11 @@ struct LiveTests {
         let took = Date().timeIntervalSince(interrupted)
         #expect(end.status == 130, "\(end)")
         if secondInterrupt {
-            // Far below the 20 s grace period, with room for a loaded machine (the whole suite runs at once).
-            #expect(took < 15, "the second interrupt kills at once, not after the 20 s grace period: \(took)s")
+            // Far below the 90 s grace period, with room for a loaded machine (the whole suite runs
+            // at once, the campaign's fsyncs among it: 16 s was seen).
+            #expect(took < 45, "the second interrupt kills at once, not after the 90 s grace period: \(took)s")
         } else {
-            #expect(took >= 0.9 && took < 15, "SIGKILL after the 1 s grace period: \(took)s")
+            #expect(took >= 0.9 && took < 45, "SIGKILL after the 1 s grace period: \(took)s")
         }
         #expect(byId(try await trialsJSON(sandbox, "stubborn"))[1]?["state"] as? String == "CANCELLED")
         let gone = await sandbox.waitUntil(timeout: 3) { !numbers.contains(where: isAlive) }

@@ -156,7 +156,15 @@ public enum SpecLoader {
         func failure() -> SpecError {
             SpecError(file: path, message: "cannot read \(path): \(String(cString: strerror(errno)))")
         }
-        guard let handle = fopen(path, "rb") else { throw failure() }
+        // Opened without waiting: a FIFO nobody writes to reads as empty instead of blocking tune
+        // for good. A pipe with a writer (`--config <(…)`) is then read as usual, blocking.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        guard fd >= 0 else { throw failure() }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        guard let handle = fdopen(fd, "rb") else {
+            close(fd)
+            throw failure()
+        }
         defer { fclose(handle) }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 16)

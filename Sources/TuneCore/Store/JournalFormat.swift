@@ -6,7 +6,7 @@
 /// | --- | --- | --- |
 /// | 1 | releases up to 4ac7447 (no `format` key) | |
 /// | 2 | 1378230 and later | the spec's `jobDir` and `perTrialWorkingDirectory`; `notes` on `trial_finished` (all optional, so format 1 reads as before) |
-/// | 3 | this release | every line ends with its checksum, `"crc":"xxxxxxxx"` (`JournalChecksum`); a job of format 1 or 2 resumed by this tune keeps its format and gets no checksums, so earlier tunes still read it |
+/// | 3 | this release | every line ends with its checksum, `"crc":"xxxxxxxx"` (`JournalChecksum`); a job of format 1 or 2 resumed by this tune keeps its format and gets no checksums, so earlier tunes still read it; the `job_moved` event (a renamed or copied job folder, journaled when it is first resumed; an earlier tune skips it) |
 ///
 /// Tests/TuneCoreTests/Fixtures/journals holds a job of each earlier release; OldJournalTests
 /// loads, lists and resumes them. Its releases/<commit>/ holds one job of each kind that a release

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TuneCore
 
 #if canImport(Glibc)
 import Glibc
@@ -176,7 +177,7 @@ struct CampaignTests {
             ("HYPERBAND", "resourceParameter: epochs\nmaxResource: 9"),
         ])
     func randomKillsAtEveryStrategy(_ algorithm: String, _ extra: String) async throws {
-        var generator = SplitMix(seed: algorithm.utf8.reduce(UInt64(extra.count)) { $0 &* 31 &+ UInt64($1) })
+        var generator = SeededGenerator(seed: algorithm.utf8.reduce(UInt64(extra.count)) { $0 &* 31 &+ UInt64($1) })
         let sandbox = try Sandbox()
         try Self.job(sandbox, maxTrials: 6, algorithm: algorithm, extra: extra)
         var arguments = ["./train.sh", "--config", "c.yml", "--job", "r", "--quiet"]
@@ -244,18 +245,5 @@ struct CampaignTests {
         #expect(trials.allSatisfy { ["SUCCEEDED", "FAILED"].contains($0["state"] as? String ?? "") }, "\(trials)")
         let status = try await sandbox.tune(["status", "h"])
         #expect(!status.stdout.contains("INTERRUPTED") && !status.stdout.contains("RUNNING"), "\(status)")
-    }
-}
-
-/// A small seeded generator (SplitMix64), so a campaign failure can be replayed.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -47,28 +47,12 @@ public final class JournalWriter {
     }
 
     private func write(_ data: Data) throws(StoreError) {
-        let failure: Int32? = data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += n
-            }
-            return nil
-        }
-        guard let failure else { return }
-        throw Self.failure(failure, writing: path)
+        if let failure = FullWrite.write(data, to: fd) { throw Self.failure(failure, writing: path) }
     }
 
     /// A failed `fsync` is a failed write: the event may not be on the disk.
     private func sync() throws(StoreError) {
-        while fsync(fd) != 0 {
-            if errno == EINTR { continue }
-            throw Self.failure(errno, writing: path)
-        }
+        if let failure = FullWrite.sync(fd) { throw Self.failure(failure, writing: path) }
     }
 
     static func failure(_ code: Int32, writing path: String) -> StoreError {

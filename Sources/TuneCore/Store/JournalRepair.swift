@@ -75,22 +75,7 @@ public enum JournalRepair {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw StoreError.io("cannot create \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        let failure: Int32? = data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += n
-            }
-            while fsync(fd) != 0 {
-                if errno == EINTR { continue }
-                return errno
-            }
-            return nil
-        }
+        let failure = FullWrite.write(data, to: fd) ?? FullWrite.sync(fd)
         if let failure {
             unlink(path)
             throw JournalWriter.failure(failure, writing: path)

@@ -151,11 +151,9 @@ struct JournalCheckTests {
         #expect(check.entries.count == 14 && check.entries.last?.event == nil && check.tornBytes > 0)
     }
 
-    /// `--repair` keeps the damaged journal byte for byte, writes the intact events (a trial whose
-    /// end was lost is then running, which resume runs again), and a second repair has nothing to do.
-    @Test func repairKeepsTheDamagedJournalAndWritesTheIntactEvents() throws {
-        let dir = try TemporaryFolder("tune-check")
-        let store = JobStore(root: dir.path(".tune"))
+    /// A finished job of 6 trials whose trial 4 end line has one changed digit: the journal's path,
+    /// the 0-based index of that line, and the damaged journal's bytes.
+    static func jobWithADamagedEnd(in store: JobStore) throws -> (path: String, index: Int, damaged: Data) {
         let writer = try store.createJob(header()).writer
         for event in trialEvents(6) + [.jobStateChanged(.succeeded, reason: nil, time: t(60))] { try writer.append(event) }
         let path = store.journalPath("job-1")
@@ -164,6 +162,15 @@ struct JournalCheckTests {
         lines[index] = lines[index].replacingOccurrences(of: "0.04", with: "0.05")
         let damaged = Data(lines.joined(separator: "\n").utf8)
         try damaged.write(to: URL(fileURLWithPath: path))
+        return (path, index, damaged)
+    }
+
+    /// `--repair` keeps the damaged journal byte for byte, writes the intact events (a trial whose
+    /// end was lost is then running, which resume runs again), and a second repair has nothing to do.
+    @Test func repairKeepsTheDamagedJournalAndWritesTheIntactEvents() throws {
+        let dir = try TemporaryFolder("tune-check")
+        let store = JobStore(root: dir.path(".tune"))
+        let (path, index, damaged) = try Self.jobWithADamagedEnd(in: store)
 
         let diagnosis = try JournalDiagnosis.examine("job-1", in: store)
         #expect(diagnosis.check.damage.map(\.line) == [index + 1] && diagnosis.check.damage.first?.problem == .checksumMismatch)
@@ -178,14 +185,7 @@ struct JournalCheckTests {
     @Test func repairAfterTheLockIsFree() throws {
         let dir = try TemporaryFolder("tune-check")
         let store = JobStore(root: dir.path(".tune"))
-        let writer = try store.createJob(header()).writer
-        for event in trialEvents(6) + [.jobStateChanged(.succeeded, reason: nil, time: t(60))] { try writer.append(event) }
-        let path = store.journalPath("job-1")
-        var lines = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\n")
-        let index = try #require(lines.firstIndex { $0.contains("trial_finished") && $0.contains("\"trial\":4") })
-        lines[index] = lines[index].replacingOccurrences(of: "0.04", with: "0.05")
-        let damaged = Data(lines.joined(separator: "\n").utf8)
-        try damaged.write(to: URL(fileURLWithPath: path))
+        let (path, _, damaged) = try Self.jobWithADamagedEnd(in: store)
 
         let result = try #require(try JournalRepair.repair("job-1", in: store))
         #expect(result.dropped == 1 && result.damagedCopy.hasSuffix("/job-1/journal.damaged-1.jsonl"))

@@ -76,6 +76,19 @@ struct JournalDamageTests {
         #expect(doctor.stdout.contains("on disk: trials/5/ stdout.log"), "\(doctor)")
     }
 
+    /// A warm start (`resumePreviousJobId`) from a damaged job says so, and uses its intact trials.
+    @Test func aWarmStartFromADamagedJobSaysSo() async throws {
+        let sandbox = try Sandbox()
+        try await Self.finishedJob(sandbox, trials: 4)
+        let (lines, number) = try Self.line(sandbox, with: ["\"event\":\"trial_finished\"", "\"trial\":2"])
+        try Self.replaceLine(sandbox, number, in: lines) { $0.replacingOccurrences(of: "0.2", with: "0.7") }
+        try sandbox.write("warm.yml", config(maxTrials: 2, extra: "resumePreviousJobId: j"))
+        let warm = try await sandbox.tune(["./train.sh", "--config", "warm.yml", "--job", "w"])
+        #expect(warm.status == 0, "\(warm)")
+        #expect(warm.stderr.contains("resumePreviousJobId: journal ") && warm.stderr.contains("/\(Self.journal) is damaged at line \(number)"), "\(warm)")
+        #expect(warm.stderr.contains("warm start from job j: 3 finished trials"), "the 3 intact ones: \(warm)")
+    }
+
     /// A damaged trial_finished line made a succeeded trial run again on resume. Now resume (and
     /// retry) refuse, changing nothing; `tune doctor --repair` keeps the damaged journal and writes
     /// the intact events; resume then runs exactly that trial again, as attempt 2, and the job ends

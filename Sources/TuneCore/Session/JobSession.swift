@@ -95,6 +95,10 @@ public final class JobSession {
         if let previous = spec.resumePreviousJobId {
             let old: JobRecord
             do { old = try store.load(previous) } catch { throw .usage("resumePreviousJobId: \(error.description)") }
+            if !old.journalDamage.isEmpty {
+                let warning = JournalDamageText.warning(old.journalDamage, journal: store.journalPath(old.id), job: old.id)
+                notes("resumePreviousJobId: \(warning); its intact trials warm-start this job")
+            }
             do { prior = try WarmStart.priorTrials(from: old, for: spec) } catch { throw .usage(error.description) }
         }
 

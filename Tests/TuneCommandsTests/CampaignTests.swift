@@ -226,6 +226,9 @@ struct CampaignTests {
             name: "leaves children that ignore SIGTERM",
             script: "for i in 1 2 3 4 5 6 7 8; do (trap '' TERM; sleep 300) & echo $! >> \"$PIDS\"; done; echo acc=0.5"),
         HostileTrial(name: "closes its stdout and stderr", script: "exec >&- 2>&-; sleep 0.2; echo '{\"acc\": 0.5}' > \"$CLOUD_ML_HP_METRIC_FILE\""),
+        HostileTrial(
+            name: "writes 20 GB sparse files as its event file and hypertune file",
+            script: "mkdir -p \"$TUNE_TRIAL_DIR/logs\"; truncate -s 20G \"$TUNE_TRIAL_DIR/logs/events.out.tfevents.1.h\" \"$CLOUD_ML_HP_METRIC_FILE\"; echo acc=0.5"),
         HostileTrial(name: "writes into the store's folders", script: "echo x > \"$TUNE_TRIAL_DIR/../3\"; mkdir -p \"$TUNE_TRIAL_DIR/../2.attempt-1\"; echo acc=0.5"),
     ]
 

@@ -22,6 +22,10 @@ struct EventFileReader: Sendable {
     static let maxRecordInMemory = 64 << 20
     /// Problems reported per file; past that, one line says the rest are not.
     static let maxWarnings = 20
+    /// How far a resynchronisation searches for a good record before it gives the file up: no
+    /// writer leaves this much garbage, and a search one byte at a time through gigabytes (a sparse
+    /// file of zeros) would hold tune for hours.
+    static let maxResync = 16 << 20
 
     let path: String
     let run: String
@@ -33,6 +37,10 @@ struct EventFileReader: Sendable {
     private(set) var knownSize = 0
     /// Searching for the next good record after a length with a bad checksum.
     private(set) var resyncing = false
+    /// Bytes searched in the current resynchronisation.
+    private var resyncedBytes = 0
+    /// Given up: no good record within `maxResync` bytes. Not read again unless it is replaced or rewritten.
+    private(set) var abandoned = false
     private var warnedRewritten = false
     private var warnedCutShort = false
     private var warningCount = 0
@@ -44,14 +52,15 @@ struct EventFileReader: Sendable {
     }
 
     /// Reads the records added since the last read, until the end of the file as it is now, or,
-    /// at a record boundary, once about `budget` bytes have been read.
-    mutating func read(budget: Int, readings: inout [MetricReading], warnings: inout [String]) {
+    /// at a record boundary, once about `budget` bytes have been read (then it returns true).
+    @discardableResult
+    mutating func read(budget: Int, readings: inout [MetricReading], warnings: inout [String]) -> Bool {
         // Non-blocking: the file may have been replaced by a FIFO (whose open would wait for a
         // writer) or a device; only a regular file is read.
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
-        guard fd >= 0 else { return }  // gone, or not readable yet
+        guard fd >= 0 else { return false }  // gone, or not readable yet
         defer { close(fd) }
-        guard let status = PathStatus(descriptor: fd), status.isRegularFile else { return }
+        guard let status = PathStatus(descriptor: fd), status.isRegularFile else { return false }
         if let identity, identity != status.id {
             startOver(because: "the file was replaced", warnings: &warnings)
         } else if status.size < knownSize || status.size < offset {
@@ -59,7 +68,7 @@ struct EventFileReader: Sendable {
         }
         identity = status.id
         knownSize = status.size
-        guard offset < status.size else { return }
+        guard offset < status.size, !abandoned else { return false }
 
         var fileEnd = status.size
         var capacity = max(min(Self.chunkSize, fileEnd - offset), TFRecord.headerSize + TFRecord.footerSize)
@@ -84,9 +93,11 @@ struct EventFileReader: Sendable {
             offset = start
             left -= consumed
             if consumed > 0 && filled > 0 { memmove(buffer, buffer + consumed, filled) }
+            if abandoned { return false }
             switch stop {
             case .need(let bytes):
-                if atEnd || left <= 0 { return }
+                if atEnd { return false }
+                if left <= 0 { return true }
                 if bytes > capacity {
                     let grown = min(max(bytes, capacity * 2), Self.maxRecordInMemory + TFRecord.headerSize + TFRecord.footerSize)
                     let larger = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 16)
@@ -96,7 +107,7 @@ struct EventFileReader: Sendable {
                     capacity = grown
                 }
             case .skip(let total):
-                guard total <= fileEnd - start else { return }  // not all written yet
+                guard total <= fileEnd - start else { return false }  // not all written yet
                 start += total  // not read: does not count against the budget
                 offset = start
                 filled = 0
@@ -106,7 +117,7 @@ struct EventFileReader: Sendable {
 
     /// After the writer stopped: says so when the file ends inside a record.
     mutating func warnIfCutShort(warnings: inout [String]) {
-        guard offset < knownSize, !resyncing, !warnedCutShort else { return }
+        guard offset < knownSize, !resyncing, !abandoned, !warnedCutShort else { return }
         warnedCutShort = true
         warnings.append("\(path): the last record at offset \(offset) is cut short (the writer stopped mid-record); its data is ignored")
     }
@@ -135,14 +146,17 @@ struct EventFileReader: Sendable {
             guard CRC32C.masked(CRC32C.update(0, base + p, 8)) == lengthCRC else {
                 if !resyncing {
                     resyncing = true
+                    resyncedBytes = 0
                     warn("record at offset \(position + p) has a bad length checksum; looking for the next good record", &warnings)
                 }
+                if giveUpResync(at: position + p, &warnings) { return (p, .need(TFRecord.headerSize)) }
                 p += 1
                 continue
             }
             guard lengthField <= UInt64(Self.maxRecordInMemory) else {
                 // While resynchronising, a position is taken only once its data checks out too.
                 if resyncing {
+                    if giveUpResync(at: position + p, &warnings) { return (p, .need(TFRecord.headerSize)) }
                     p += 1
                     continue
                 }
@@ -155,6 +169,7 @@ struct EventFileReader: Sendable {
             let dataCRC = UInt32(littleEndian: data.loadUnaligned(fromByteOffset: length, as: UInt32.self))
             guard CRC32C.masked(CRC32C.update(0, data, length)) == dataCRC else {
                 if resyncing {
+                    if giveUpResync(at: position + p, &warnings) { return (p, .need(TFRecord.headerSize)) }
                     p += 1
                     continue
                 }
@@ -174,6 +189,17 @@ struct EventFileReader: Sendable {
         }
     }
 
+    /// Counts one more byte searched; past `maxResync`, gives the file up (and says so once).
+    private mutating func giveUpResync(at position: Int, _ warnings: inout [String]) -> Bool {
+        resyncedBytes += 1
+        guard resyncedBytes > Self.maxResync else { return false }
+        abandoned = true
+        resyncing = false
+        warnings.append(
+            "\(path): no good record in the \(Self.maxResync >> 20) MB before offset \(position) (not an event file, or damaged beyond repair); the rest of it is not read")
+        return true
+    }
+
     private mutating func startOver(because reason: String, warnings: inout [String]) {
         if !warnedRewritten {
             warnedRewritten = true
@@ -182,6 +208,7 @@ struct EventFileReader: Sendable {
         offset = 0
         knownSize = 0
         resyncing = false
+        abandoned = false
         warnedCutShort = false
         tags = TagTable(run: run)
     }

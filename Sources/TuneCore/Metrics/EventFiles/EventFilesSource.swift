@@ -55,10 +55,22 @@ public struct EventFilesSource: MetricSource, Sendable {
         return warnings
     }
 
+    /// What is still unread of a file when its trial has ended is read up to this much: the
+    /// trial's end (and tune's answer to signals) waits for it.
+    static let finishBudgetPerFile = 256 << 20
+
     public mutating func finish() -> [MetricReading] {
         rescan()
-        let readings = readFiles(budget: Int.max)
-        for i in files.indices { files[i].warnIfCutShort(warnings: &warnings) }
+        var readings: [MetricReading] = []
+        for i in files.indices {
+            if files[i].read(budget: Self.finishBudgetPerFile, readings: &readings, warnings: &warnings) {
+                warnings.append(
+                    "\(files[i].path): more than \(Self.finishBudgetPerFile >> 20) MB were still unread when the trial ended; the rest (from offset \(files[i].offset)) is not read"
+                )
+            } else {
+                files[i].warnIfCutShort(warnings: &warnings)
+            }
+        }
         return readings
     }
 

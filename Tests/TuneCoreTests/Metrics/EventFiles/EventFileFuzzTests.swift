@@ -35,6 +35,29 @@ struct EventFileFuzzTests {
         return (readings.map { Key(tag: $0.tag, step: $0.step, bits: $0.value.bitPattern) }, warnings)
     }
 
+    /// Gigabytes without a good record (a sparse file of zeros, a trial's hostile output): the
+    /// search for the next good record gives the file up after `maxResync` bytes, says so once, and
+    /// never reads it again; a good event file written after the garbage is not waited for either.
+    @Test(.timeLimit(.minutes(1)))
+    func aFileWithNoGoodRecordIsGivenUpNotSearchedToItsEnd() throws {
+        let folder = try TemporaryFolder("tune-events-garbage")
+        let path = folder.path("events.out.tfevents.1.zeros")
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        try #require(fd >= 0 && ftruncate(fd, 8 << 30) == 0, "a sparse 8 GB file")
+        close(fd)
+        var reader = EventFileReader(path: path, run: "")
+        var readings: [MetricReading] = []
+        var warnings: [String] = []
+        reader.read(budget: .max, readings: &readings, warnings: &warnings)
+        #expect(reader.abandoned && readings.isEmpty)
+        #expect(reader.offset <= EventFileReader.maxResync + (1 << 20), "searched \(reader.offset) bytes")
+        #expect(warnings.count == 2 && warnings.last?.contains("no good record in the 16 MB") == true, "\(warnings)")
+        let before = reader.offset
+        reader.read(budget: .max, readings: &readings, warnings: &warnings)
+        reader.warnIfCutShort(warnings: &warnings)
+        #expect(reader.offset == before && warnings.count == 2, "not read again: \(warnings)")
+    }
+
     @Test(
         .timeLimit(.minutes(1)),
         arguments: [

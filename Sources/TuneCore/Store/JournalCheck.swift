@@ -64,8 +64,10 @@ public struct JournalCheck: Sendable {
         var entries = [Entry(line: first.line, offset: first.offset, range: first.range, event: .jobCreated(header))]
         var damage: [JournalDamage] = []
         for (index, line) in scan.lines.enumerated().dropFirst() {
-            let guess = line.event.map(JournalStructure.About.init) ?? JournalStructure.About(guessingFrom: data[line.range])
+            // What the line was about: only worked out for a damaged line.
+            var about: JournalStructure.About { line.event.map(JournalStructure.About.init) ?? JournalStructure.About(guessingFrom: data[line.range]) }
             func damaged(_ problem: JournalDamage.Problem, _ affects: String? = nil) {
+                let guess = about
                 damage.append(
                     JournalDamage(
                         line: line.line, offset: line.offset, problem: problem, affects: affects ?? guess.lost,
@@ -82,7 +84,7 @@ public struct JournalCheck: Sendable {
             }
             if line.checksum == .mismatch {
                 // What the line says is not to be trusted: said as what it reads as.
-                damaged(.checksumMismatch, "what reads as " + guess.lost)
+                damaged(.checksumMismatch, "what reads as " + about.lost)
                 continue
             }
             if line.checksum == .absent && header.format >= 3 {

@@ -55,6 +55,10 @@ struct JournalStructure {
 
     /// nil when `event` fits the events before it (and is then taken into account), else what is wrong.
     mutating func contradiction(_ event: JournalEvent, at index: Int, line: Int) -> Contradiction? {
+        // Most lines of a big journal: readings, which need only their trial to exist.
+        if case .metrics(let id, _) = event {
+            return trials[id] != nil ? nil : Contradiction(what: "an event for trial \(id), which was never created", affects: About(event).lost)
+        }
         let about = About(event)
         switch event {
         case .jobCreated:

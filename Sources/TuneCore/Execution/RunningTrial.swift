@@ -146,22 +146,10 @@ final class RunningTrial {
     /// Appends to a log file; the first failure (a full disk, `ulimit -f`) is one warning, and the
     /// trial goes on: its metrics are still read, only the log misses the rest.
     private func writeLog(_ log: Int32, _ chunk: UnsafeRawBufferPointer, stream fd: Int32) {
-        var offset = 0
-        while offset < chunk.count {
-            let n = write(log, chunk.baseAddress! + offset, chunk.count - offset)
-            if n > 0 {
-                offset += n
-            } else if n < 0 && errno == EINTR {
-                continue
-            } else {
-                guard !failedLogs.contains(fd) else { return }
-                failedLogs.insert(fd)
-                let name = fd == process.stderr ? "stderr.log" : "stdout.log"
-                let problem = n < 0 ? String(cString: strerror(errno)) : "nothing written"
-                warnings.append("cannot write \(name): \(problem) — the rest of the trial's output is not kept (is the disk full?)")
-                return
-            }
-        }
+        guard let code = FullWrite.write(chunk, to: log), !failedLogs.contains(fd) else { return }
+        failedLogs.insert(fd)
+        let name = fd == process.stderr ? "stderr.log" : "stdout.log"
+        warnings.append("cannot write \(name): \(String(cString: strerror(code))) — the rest of the trial's output is not kept (is the disk full?)")
     }
 
     /// The streams whose log could not be written (warned once each).

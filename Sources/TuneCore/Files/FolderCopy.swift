@@ -64,12 +64,9 @@ public enum FolderCopy {
             if n < 0 && errno == EINTR { continue }
             guard n >= 0 else { throw failure("cannot read", source) }
             guard n > 0 else { return true }
-            var done = 0
-            while done < n {
-                let w = buffer.withUnsafeBytes { write(output, $0.baseAddress! + done, n - done) }
-                if w < 0 && errno == EINTR { continue }
-                guard w > 0 else { throw failure("cannot write", destination) }
-                done += w
+            if let code = buffer.withUnsafeBytes({ FullWrite.write(UnsafeRawBufferPointer(rebasing: $0[0..<n]), to: output) }) {
+                errno = code
+                throw failure("cannot write", destination)
             }
         }
     }

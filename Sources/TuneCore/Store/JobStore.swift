@@ -93,7 +93,7 @@ public struct JobStore: Sendable {
             lock = taken
         }
         var info = stat()
-        if lstat(journalPath(header.id), &info) == 0, info.st_size > 0 { throw StoreError.jobExists(name: header.id, store: root) }
+        if lstat(journalPath(header.id), &info) == 0, !Self.isUnwritten(info) { throw StoreError.jobExists(name: header.id, store: root) }
         do {
             let writer = try JournalWriter(path: journalPath(header.id), format: header.format)
             try writer.append(.jobCreated(header))
@@ -111,6 +111,11 @@ public struct JobStore: Sendable {
         }
     }
 
+    /// An empty regular journal: its creation was killed before the header was written, so it is no job.
+    static func isUnwritten(_ journal: stat) -> Bool {
+        (journal.st_mode & S_IFMT) == S_IFREG && journal.st_size == 0
+    }
+
     /// The lock of a job folder that holds nothing but its lock and an empty journal (a `tune run`
     /// killed between creating the folder and writing the header), or nil.
     private func takeAbandonedCreation(_ job: String) -> JobLock? {
@@ -118,7 +123,7 @@ public struct JobStore: Sendable {
         guard Set(entries).isSubset(of: ["lock", "journal.jsonl"]), let lock = try? JobLock(path: lockPath(job), job: job) else { return nil }
         var info = stat()
         if lstat(journalPath(job), &info) == 0 {
-            guard (info.st_mode & S_IFMT) == S_IFREG, info.st_size == 0 else { return nil }
+            guard Self.isUnwritten(info) else { return nil }
             unlink(journalPath(job))
         }
         return lock
@@ -171,7 +176,7 @@ public struct JobStore: Sendable {
             var info = stat()
             guard lstat(journalPath(name), &info) == 0 else { continue }
             // An empty journal: a creation killed before its header, no job (`createJob` takes the name).
-            if (info.st_mode & S_IFMT) == S_IFREG && info.st_size == 0 { continue }
+            if Self.isUnwritten(info) { continue }
             do {
                 var header = try Journal.header(path: journalPath(name))
                 // Named for its folder (a renamed or copied job), as `load` names it.
@@ -204,7 +209,7 @@ public struct JobStore: Sendable {
         try Self.validate(jobName: reference)
         // An empty journal is a creation killed before its header: no job (`createJob` takes the name).
         var info = stat()
-        guard stat(journalPath(reference), &info) == 0, info.st_size > 0 || (info.st_mode & S_IFMT) != S_IFREG else {
+        guard stat(journalPath(reference), &info) == 0, !Self.isUnwritten(info) else {
             throw StoreError.noSuchJob(name: reference, store: root, known: headers().map(\.id))
         }
         return reference

@@ -16,7 +16,9 @@ struct RunCommand: ParsableCommand {
             """
     )
 
-    @Option(name: [.customLong("config"), .customShort("c")], help: ArgumentHelp("The tuning config: Cloud ML Engine's HyperparameterSpec, in YAML or JSON.", valueName: "file"))
+    @Option(
+        name: [.customLong("config"), .customShort("c")],
+        help: ArgumentHelp("The tuning config: Cloud ML Engine's HyperparameterSpec or Vertex AI's StudySpec, in YAML or JSON.", valueName: "file"))
     var configs: [String]
 
     /// The one --config (more are a usage error: see ConfigOption).
@@ -29,6 +31,8 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var contractOptions: TrialContractOptions
 
+    @OptionGroup var countOptions: TrialCountOptions
+
     @OptionGroup var storeOptions: StoreOptions
 
     @OptionGroup var runOptions: TrialRunOptions
@@ -38,7 +42,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let setup = try TrialSetup(config: config, commandWords: command, example: "tune run")
-        let spec = contractOptions.apply(to: try runOptions.applyingLauncher(to: setup.spec), quiet: runOptions.quiet)
+        let spec = contractOptions.apply(to: try countOptions.apply(to: try runOptions.applyingLauncher(to: setup.spec)), quiet: runOptions.quiet)
         // GPUs are checked before anything is created: a usage error.
         let options = try runOptions.runOptions(for: spec)
         let configText = (try? String(contentsOfFile: config, encoding: .utf8)) ?? ""

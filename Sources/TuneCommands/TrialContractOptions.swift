@@ -34,3 +34,27 @@ struct TrialContractOptions: ParsableArguments {
         return spec
     }
 }
+
+/// gcloud's trial counts for a Vertex AI tuning job (`gcloud ai hp-tuning-jobs create` spells
+/// them so); they win over the config's counts, as with gcloud.
+struct TrialCountOptions: ParsableArguments {
+    @Option(name: .customLong("max-trial-count"), help: ArgumentHelp("Trials in all (the config's maxTrialCount or maxTrials).", valueName: "n"))
+    var maxTrialCount: Int?
+
+    @Option(name: .customLong("parallel-trial-count"), help: ArgumentHelp("Trials at once (parallelTrialCount or maxParallelTrials).", valueName: "n"))
+    var parallelTrialCount: Int?
+
+    @Option(
+        name: .customLong("max-failed-trial-count"),
+        help: ArgumentHelp("Failed trials before the job fails (maxFailedTrialCount or maxFailedTrials; 0: only when every trial failed).", valueName: "n"))
+    var maxFailedTrialCount: Int?
+
+    func apply(to spec: TuningSpec) throws -> TuningSpec {
+        do {
+            return try TrialCountOverrides(maxTrialCount: maxTrialCount, parallelTrialCount: parallelTrialCount, maxFailedTrialCount: maxFailedTrialCount)
+                .applied(to: spec)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+}

@@ -52,12 +52,31 @@ struct ValidateCommand: ParsableCommand {
                 Console.out("grid        more combinations than can be counted")
             }
         }
-        Console.out("parameters")
-        var table = TextTable(headers: ["  name", "type", "values", "scale"])
+        let conditional = spec.params.filter { $0.condition != nil }.count
+        Console.out(conditional == 0 ? "parameters" : "parameters  a tree: \(conditional) of \(spec.params.count) are active only under their parent's values")
+        let defaults = spec.params.contains { $0.defaultValue != nil }
+        var headers = ["  name", "type", "values", "scale"]
+        if conditional > 0 { headers.append("active when") }
+        if defaults { headers.append("default") }
+        var table = TextTable(headers: headers)
         for param in spec.params {
-            table.add(["  " + param.name, param.typeName, Self.values(param), Self.scale(param)])
+            let indent = String(repeating: "  ", count: spec.depth(of: param) + 1)
+            var row = [indent + param.name, param.typeName, Self.values(param), Self.scale(param)]
+            if conditional > 0 { row.append(Self.activeWhen(param)) }
+            if defaults { row.append(param.defaultValue ?? "") }
+            table.add(row)
         }
         Console.out(table.render())
+        if defaults, let first = spec.defaultPoint {
+            Console.out("first trial \(first.flags.joined(separator: " ")) (the defaultValues)")
+        }
+    }
+
+    /// `optimizer = sgd`, `num_layers in 2, 3`; empty for an unconditional parameter.
+    static func activeWhen(_ param: ParameterSpec) -> String {
+        guard let condition = param.condition else { return "" }
+        if condition.parentValues.count == 1 { return "\(condition.parent) = \(condition.parentValues[0])" }
+        return "\(condition.parent) in \(condition.parentValues.joined(separator: ", "))"
     }
 
     static func values(_ param: ParameterSpec) -> String {

@@ -1,4 +1,4 @@
-/// One point of the search space: a value for every parameter, in the spec's order.
+/// One point of the search space: a value for every parameter active there, in the spec's order.
 public struct Assignment: Sendable, Hashable {
     public var names: [String]
     public var values: [ParameterValue]
@@ -12,7 +12,7 @@ public struct Assignment: Sendable, Hashable {
         names.firstIndex(of: name).map { values[$0] }
     }
 
-    /// `--name=value` for every parameter, in the spec's order.
+    /// `--name=value` for every parameter it holds (the active ones), in the spec's order.
     public var flags: [String] {
         zip(names, values).map { "--\($0)=\($1.text)" }
     }
@@ -22,12 +22,15 @@ public struct Assignment: Sendable, Hashable {
         Dictionary(uniqueKeysWithValues: zip(names, values.map(\.text)))
     }
 
-    /// Rebuilds an assignment from stored text values; nil if any value does not fit the spec.
+    /// Rebuilds an assignment from stored text values; nil if an active parameter's value is
+    /// missing or does not fit the spec. Values of parameters inactive at this point are dropped.
     public init?(textValues: [String: String], spec: TuningSpec) {
         var pairs: [(String, ParameterValue)] = []
-        for param in spec.params {
+        var chosen: [String: String] = [:]
+        for param in spec.params where spec.isActive(param, given: chosen) {
             guard let text = textValues[param.name], let value = param.value(fromText: text) else { return nil }
             pairs.append((param.name, value))
+            chosen[param.name] = value.text
         }
         self.init(pairs)
     }

@@ -3,10 +3,18 @@ public struct ParameterSpec: Sendable, Codable, Equatable {
     /// The flag name: the trial receives `--<name>=<value>`.
     public var name: String
     public var domain: Domain
+    /// Vertex AI's `conditionalParameterSpecs` (and tune's extension of the Cloud ML shape): the
+    /// parameter is active only when its parent takes one of the given values. nil: always active.
+    public var condition: ParameterCondition?
+    /// Vertex AI's `defaultValue`, as flag text: the first trial's value, and what trials of a
+    /// warm-start job that lacked the parameter are taken to have had. nil: none given.
+    public var defaultValue: String?
 
-    public init(name: String, domain: Domain) {
+    public init(name: String, domain: Domain, condition: ParameterCondition? = nil, defaultValue: String? = nil) {
         self.name = name
         self.domain = domain
+        self.condition = condition
+        self.defaultValue = defaultValue
     }
 
     public enum Domain: Sendable, Codable, Equatable {
@@ -18,6 +26,16 @@ public struct ParameterSpec: Sendable, Codable, Equatable {
         case categorical([String])
         /// `type: DISCRETE` with numbers in strictly increasing order, kept as written.
         case discrete([DiscreteValue])
+    }
+
+    /// `DOUBLE in [0.2, 0.6]`, `one of relu, tanh`.
+    public var domainDescription: String {
+        switch domain {
+        case .double(let lo, let hi, _): return "DOUBLE in [\(lo), \(hi)]"
+        case .integer(let lo, let hi, _): return "INTEGER in [\(lo), \(hi)]"
+        case .categorical(let values): return "one of \(values.joined(separator: ", "))"
+        case .discrete(let values): return "one of \(values.map(\.text).joined(separator: ", "))"
+        }
     }
 
     /// Cloud ML's type name for this parameter.
@@ -47,5 +65,17 @@ public struct DiscreteValue: Sendable, Codable, Equatable, Hashable {
     public init(value: Double, text: String) {
         self.value = value
         self.text = text
+    }
+}
+
+/// When a conditional parameter is active: its parent (a parameter listed before it) has one of
+/// `parentValues`, written as the parent's flag text (`sgd`, `3`, `0.5` as the parent lists it).
+public struct ParameterCondition: Sendable, Codable, Equatable {
+    public var parent: String
+    public var parentValues: [String]
+
+    public init(parent: String, parentValues: [String]) {
+        self.parent = parent
+        self.parentValues = parentValues
     }
 }

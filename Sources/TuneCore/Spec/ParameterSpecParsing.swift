@@ -2,9 +2,11 @@ import Yams
 
 /// A parameter read from the config, with the entries later checks point at.
 struct ParsedParameter {
-    let spec: ParameterSpec
+    var spec: ParameterSpec
     let nameEntry: ConfigEntry
     let typeEntry: ConfigEntry
+    /// The mapping it was read from (conditions and nested parameters are read from it too).
+    let mapping: ConfigMapping
 }
 
 /// Cloud ML's `ParameterSpec.type`.
@@ -17,9 +19,9 @@ private enum ParameterType: String, CaseIterable {
     /// The keys besides parameterName and type that apply to this type.
     var keys: [String] {
         switch self {
-        case .double, .integer: return ["minValue", "maxValue", "scaleType"]
-        case .categorical: return ["categoricalValues", "scaleType"]
-        case .discrete: return ["discreteValues", "scaleType"]
+        case .double, .integer: return ["minValue", "maxValue", "scaleType", "defaultValue"]
+        case .categorical: return ["categoricalValues", "scaleType", "defaultValue"]
+        case .discrete: return ["discreteValues", "scaleType", "defaultValue"]
         }
     }
 
@@ -33,12 +35,12 @@ private enum ParameterType: String, CaseIterable {
 }
 
 extension ParameterSpec {
-    /// Reads entry `index` (0-based) of `params`.
-    static func parse(_ node: Node, index: Int, file: String) throws(SpecError) -> ParsedParameter {
-        let unnamed = try ConfigMapping(node, what: "params entry \(index + 1)", file: file)
+    /// Reads one Cloud ML parameter; `label` names it in messages until its name is known.
+    static func parse(_ node: Node, label fallback: String, file: String) throws(SpecError) -> ParsedParameter {
+        let unnamed = try ConfigMapping(node, what: fallback, file: file)
         let label =
             unnamed["parameterName"]?.value.scalarText.flatMap { $0.isEmpty ? nil : $0 }
-            ?? "params entry \(index + 1)"
+            ?? fallback
         let mapping = unnamed.prefixed("\(label): ")
         try mapping.rejectUnknownKeys(allowed: SpecKeys.parameter, elsewhere: specKeyHints)
 
@@ -50,7 +52,8 @@ extension ParameterSpec {
         }
         let typeEntry = try mapping.required("type", hint: "type is DOUBLE, INTEGER, CATEGORICAL or DISCRETE")
         let type = try typeEntry.choice(ParameterType.self)
-        for entry in mapping.entries where !["parameterName", "type"].contains(entry.key) && !type.keys.contains(entry.key) {
+        for entry in mapping.entries
+        where !["parameterName", "type"].contains(entry.key) && !type.keys.contains(entry.key) && !SpecKeys.condition.contains(entry.key) {
             throw entry.error(
                 "\(entry.key) does not apply to a \(type.rawValue) parameter",
                 hint: "a \(type.rawValue) parameter takes \(type.takes)", atKey: true)
@@ -60,27 +63,53 @@ extension ParameterSpec {
         let domain: Domain
         switch type {
         case .double:
-            let (min, max) = try bounds(mapping, type: type, scale: scale)
+            let (min, max) = try bounds(mapping, type: type.rawValue, scale: scale)
             domain = .double(min: min.value, max: max.value, scale: scale)
         case .integer:
-            let (min, max) = try bounds(mapping, type: type, scale: scale)
-            domain = .integer(min: try integral(min, in: mapping), max: try integral(max, in: mapping), scale: scale)
+            let (min, max) = try bounds(mapping, type: type.rawValue, scale: scale)
+            domain = .integer(min: try integral(min), max: try integral(max), scale: scale)
         case .categorical:
-            if scale != .none, let entry = mapping["scaleType"] {
-                throw entry.error(
-                    "scaleType \(scale.rawValue) does not apply to a CATEGORICAL parameter",
-                    hint: "remove it or write NONE", atKey: true)
-            }
-            domain = .categorical(try categoricalValues(mapping))
+            try refuseScale(scale, mapping)
+            domain = .categorical(try categoricalValues(mapping, key: "categoricalValues"))
         case .discrete:
             // Cloud ML tolerates a scaleType on DISCRETE; it changes nothing.
-            domain = .discrete(try discreteValues(mapping))
+            domain = .discrete(try discreteValues(mapping, key: "discreteValues"))
         }
-        return ParsedParameter(spec: ParameterSpec(name: name, domain: domain), nameEntry: nameEntry, typeEntry: typeEntry)
+        var spec = ParameterSpec(name: name, domain: domain)
+        spec.defaultValue = try mapping["defaultValue"].map { entry throws(SpecError) in try spec.defaultText(entry) }
+        return ParsedParameter(spec: spec, nameEntry: nameEntry, typeEntry: typeEntry, mapping: mapping)
+    }
+
+    /// A scaleType other than NONE on a CATEGORICAL parameter is an error.
+    static func refuseScale(_ scale: ScaleType, _ mapping: ConfigMapping) throws(SpecError) {
+        if scale != .none, let entry = mapping["scaleType"] {
+            throw entry.error(
+                "scaleType \(scale.rawValue) does not apply to a CATEGORICAL parameter",
+                hint: "remove it or write NONE", atKey: true)
+        }
+    }
+
+    /// `defaultValue`, checked against the domain, as the flag text the trial would receive.
+    func defaultText(_ entry: ConfigEntry) throws(SpecError) -> String {
+        let text = try entry.text(expected: "a value of \(name)")
+        switch domain {
+        case .double(let lo, let hi, _):
+            // As the trial gets a DOUBLE: Swift's shortest round-trip text (`ParameterValue.format`).
+            if let x = ConfigNumber.double(text), x >= lo, x <= hi { return "\(x)" }
+        case .integer(let lo, let hi, _):
+            if let n = ConfigNumber.integer(text), n >= lo, n <= hi { return String(n) }
+        case .categorical(let values):
+            if values.contains(text) { return text }
+        case .discrete(let values):
+            if let x = ConfigNumber.double(text), let hit = values.first(where: { $0.value == x }) { return hit.text }
+        }
+        throw entry.error(
+            "defaultValue \(entry.value.shown) is not a value of \(name) (\(domainDescription))",
+            hint: "give a value the parameter can take, or leave defaultValue out")
     }
 
     /// Where a spec key written inside a parameter belongs.
-    private static let specKeyHints = Dictionary(
+    static let specKeyHints = Dictionary(
         uniqueKeysWithValues: SpecKeys.spec.map {
             ($0, "'\($0)' belongs beside params, not inside a parameter")
         } + [(SpecKeys.launcher, "'launcher' belongs at the top level of the file, not inside a parameter")])
@@ -94,10 +123,10 @@ extension ParameterSpec {
         }
     }
 
-    private typealias Bound = (value: Double, text: String, entry: ConfigEntry)
+    typealias Bound = (value: Double, text: String, entry: ConfigEntry)
 
-    private static func bounds(_ mapping: ConfigMapping, type: ParameterType, scale: ScaleType) throws(SpecError) -> (Bound, Bound) {
-        let needs = "a \(type.rawValue) parameter needs minValue and maxValue"
+    static func bounds(_ mapping: ConfigMapping, type: String, scale: ScaleType) throws(SpecError) -> (Bound, Bound) {
+        let needs = "a \(type) parameter needs minValue and maxValue"
         let minEntry = try mapping.required("minValue", hint: needs)
         let maxEntry = try mapping.required("maxValue", hint: needs)
         let min = try minEntry.number()
@@ -111,21 +140,21 @@ extension ParameterSpec {
         return ((min.value, min.text, minEntry), (max.value, max.text, maxEntry))
     }
 
-    private static func integral(_ bound: Bound, in mapping: ConfigMapping) throws(SpecError) -> Int {
+    static func integral(_ bound: Bound) throws(SpecError) -> Int {
         guard let value = ConfigNumber.integer(bound.text) else {
             throw bound.entry.mismatch("an integer for an INTEGER parameter", hint: ConfigNumber.problem(bound.text, integer: true))
         }
         return value
     }
 
-    private static func categoricalValues(_ mapping: ConfigMapping) throws(SpecError) -> [String] {
-        let entry = try mapping.required("categoricalValues", hint: "list the values the parameter takes")
+    static func categoricalValues(_ mapping: ConfigMapping, key: String) throws(SpecError) -> [String] {
+        let entry = try mapping.required(key, hint: "list the values the parameter takes")
         var values: [String] = []
         // Each value's node, for the duplicate check in linear time (8,000 values took 18 s with a list scan).
         var nodes: [String: Node] = [:]
         for node in try entry.list() {
             guard let text = node.scalarText else {
-                throw entry.error(at: node, "categoricalValues must hold strings, got \(node.shown)")
+                throw entry.error(at: node, "\(key) must hold strings, got \(node.shown)")
             }
             if let first = nodes[text] {
                 throw entry.error(
@@ -138,19 +167,19 @@ extension ParameterSpec {
         return values
     }
 
-    private static func discreteValues(_ mapping: ConfigMapping) throws(SpecError) -> [DiscreteValue] {
-        let entry = try mapping.required("discreteValues", hint: "list the numbers the parameter takes")
+    static func discreteValues(_ mapping: ConfigMapping, key: String) throws(SpecError) -> [DiscreteValue] {
+        let entry = try mapping.required(key, hint: "list the numbers the parameter takes")
         var values: [DiscreteValue] = []
         for node in try entry.list() {
             guard let text = node.scalarText, let value = ConfigNumber.double(text) else {
                 let finite = node.scalarText.map(ConfigNumber.isNonFinite) == true ? "finite " : ""
                 throw entry.error(
-                    at: node, "discreteValues must hold \(finite)numbers, got \(node.shown)",
+                    at: node, "\(key) must hold \(finite)numbers, got \(node.shown)",
                     hint: node.scalarText.flatMap { ConfigNumber.problem($0, integer: false) })
             }
             if let last = values.last, value <= last.value {
                 throw entry.error(
-                    at: node, "discreteValues must increase strictly: \(text) follows \(last.text)",
+                    at: node, "\(key) must increase strictly: \(text) follows \(last.text)",
                     hint: "list the values in increasing order, each once")
             }
             values.append(DiscreteValue(value: value, text: text))

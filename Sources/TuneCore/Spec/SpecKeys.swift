@@ -9,9 +9,23 @@ enum SpecKeys {
         "perTrialWorkingDirectory",
     ]
 
-    /// `ParameterSpec` fields.
-    static let parameter = [
-        "parameterName", "type", "minValue", "maxValue", "scaleType", "categoricalValues", "discreteValues",
+    /// `ParameterSpec` fields, plus tune's `defaultValue` and conditions (`condition`).
+    static let parameter =
+        [
+            "parameterName", "type", "minValue", "maxValue", "scaleType", "categoricalValues", "discreteValues",
+            "defaultValue",
+        ] + condition
+
+    /// Conditional parameters, as Vertex AI writes them (`conditionalParameterSpecs` inside the
+    /// parent), and tune's flat form in the Cloud ML shape (`parentParameter` in the child).
+    static let condition = ["conditionalParameterSpecs", "parentParameter"] + parentValues
+    static let parentValues = ["parentCategoricalValues", "parentIntValues", "parentDiscreteValues"]
+
+    /// tune's extension keys: beside `params` in the Cloud ML shape, beside `studySpec` in the Vertex AI one.
+    static let extensions = [
+        "seed", "trialTimeout", "maxTrialRetries", "earlyStopping", "gpusPerTrial",
+        "resourceParameter", "minResource", "maxResource", "reductionFactor", "hyperbandBrackets",
+        "perTrialWorkingDirectory",
     ]
 
     /// The keys that hold the spec in gcloud's job file.

@@ -10,11 +10,14 @@ import Darwin
 
 /// Reads a tuning config (YAML or JSON) into a valid `TuningSpec`.
 ///
-/// Three shapes are accepted, all giving the same spec:
+/// Cloud ML Engine's three shapes and Vertex AI's two are accepted, all giving the same spec:
 /// 1. gcloud's job file: `trainingInput:` holding `hyperparameters:`; the other job and
 ///    trainingInput keys (`scaleTier`, `jobId`, …) are ignored, with one note naming them;
 /// 2. `hyperparameters:` at the top;
-/// 3. the spec's fields (`goal:`, `params:`, …) at the top, as R's cloudml writes `tuning.yml`.
+/// 3. the spec's fields (`goal:`, `params:`, …) at the top, as R's cloudml writes `tuning.yml`;
+/// 4. Vertex AI's `HyperparameterTuningJob` (`studySpec:` beside `maxTrialCount:`, …), as the
+///    REST API and `gcloud ai hp-tuning-jobs create --config` take it (`VertexSpec`);
+/// 5. Vertex AI's bare `StudySpec` (`metrics:` and `parameters:` at the top).
 ///
 /// tune's `launcher:` block (where trials run) sits at the top level of the file in every shape.
 /// Cloud ML's `jobDir` (in `trainingInput`, or at the top level) makes every trial get `--job-dir`.
@@ -50,14 +53,16 @@ public enum SpecLoader {
         guard case .mapping = root else {
             throw SpecError(
                 file: file, at: root, key: nil,
-                message: "the config must be a mapping with trainingInput, hyperparameters or the spec's keys (goal, params, …), got \(root.shown)")
+                message: "the config must be a mapping with trainingInput, hyperparameters, studySpec or the spec's keys (goal, params, …), got \(root.shown)")
         }
         let top = try ConfigMapping(root, what: "the config", file: file)
         var ignored: [String] = []
         var notes: [String] = []
         var spec: TuningSpec
         var jobDir = top[SpecKeys.jobDir]
-        if top["trainingInput"] != nil {
+        if VertexSpec.matches(top) {
+            spec = try VertexSpec.parse(top, ignored: &ignored, notes: &notes)
+        } else if top["trainingInput"] != nil {
             spec = try TuningSpec.parse(try gcloudSpec(top, ignored: &ignored, jobDir: &jobDir), notes: &notes)
         } else if let hyperparameters = top["hyperparameters"] {
             try checkBeside(top, holder: "hyperparameters", ignored: &ignored)
@@ -68,7 +73,7 @@ public enum SpecLoader {
             ignored = top.keys.filter { SpecKeys.cloudOnly.contains($0) }
             spec = try TuningSpec.parse(
                 top.removing(Set(ignored + [SpecKeys.launcher, SpecKeys.jobDir])),
-                suggesting: [SpecKeys.trainingInput, SpecKeys.hyperparameters, SpecKeys.launcher], notes: &notes)
+                suggesting: [SpecKeys.trainingInput, SpecKeys.hyperparameters, SpecKeys.launcher, "studySpec"], notes: &notes)
         }
         if let jobDir {
             spec.jobDir = try jobDir.string()

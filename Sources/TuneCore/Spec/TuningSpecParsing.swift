@@ -33,6 +33,35 @@ extension TuningSpec {
         if let entry = mapping["algorithm"] {
             spec.algorithm = try entry.choice(Algorithm.self)
         }
+        if let entry = mapping["measurementSelectionType"] {
+            spec.measurementSelection = try entry.choice(MeasurementSelection.self)
+        }
+        if let entry = mapping["enableTrialEarlyStopping"] {
+            spec.enableTrialEarlyStopping = try entry.bool()
+        }
+        try parseExtensions(mapping, into: &spec, notes: &notes)
+        if let entry = mapping["resumePreviousJobId"] {
+            spec.resumePreviousJobId = try entry.string()
+        }
+
+        let paramsEntry = try mapping.required("params", hint: "list at least one parameter under params")
+        try spec.setParams(try ParameterTree.parse(paramsEntry, dialect: .cloudML))
+        return spec
+    }
+
+    /// The parsed parameters, once every check that needs the whole spec has passed.
+    mutating func setParams(_ parsed: [ParsedParameter]) throws(SpecError) {
+        params = parsed.map(\.spec)
+        try Self.checkGrid(algorithm, parsed)
+        if let hyperband, let clash = parsed.first(where: { $0.spec.name == hyperband.resourceParameter }) {
+            throw clash.typeEntry.error(
+                "\(hyperband.resourceParameter) is HYPERBAND's resourceParameter, so tune sets it: it cannot also be a parameter",
+                hint: "remove it from params (tune passes --\(hyperband.resourceParameter)=<budget> to every trial)")
+        }
+    }
+
+    /// tune's extension keys (`SpecKeys.extensions`), in whichever shape holds them; `spec.algorithm` is already set.
+    static func parseExtensions(_ mapping: ConfigMapping, into spec: inout TuningSpec, notes: inout [String]) throws(SpecError) {
         if let entry = mapping["seed"] {
             spec.seed = try entry.unsigned(expected: "a non-negative integer")
         }
@@ -55,12 +84,6 @@ extension TuningSpec {
             let count = try entry.integer(atLeast: 0, atMost: ConfigLimits.maxTrialRetries, expected: "a non-negative integer")
             spec.maxTrialRetries = count == 0 ? nil : count
         }
-        if let entry = mapping["measurementSelectionType"] {
-            spec.measurementSelection = try entry.choice(MeasurementSelection.self)
-        }
-        if let entry = mapping["enableTrialEarlyStopping"] {
-            spec.enableTrialEarlyStopping = try entry.bool()
-        }
         if let entry = mapping["earlyStopping"] {
             spec.earlyStopping = try parseEarlyStopping(entry)
             if !spec.enableTrialEarlyStopping {
@@ -74,20 +97,6 @@ extension TuningSpec {
         if let entry = mapping["perTrialWorkingDirectory"] {
             spec.perTrialWorkingDirectory = try entry.bool() ? true : nil
         }
-        if let entry = mapping["resumePreviousJobId"] {
-            spec.resumePreviousJobId = try entry.string()
-        }
-
-        let paramsEntry = try mapping.required("params", hint: "list at least one parameter under params")
-        let parsed = try parseParams(paramsEntry)
-        spec.params = parsed.map(\.spec)
-        try checkGrid(spec.algorithm, parsed)
-        if let hyperband = spec.hyperband, let clash = parsed.first(where: { $0.spec.name == hyperband.resourceParameter }) {
-            throw clash.typeEntry.error(
-                "\(hyperband.resourceParameter) is HYPERBAND's resourceParameter, so tune sets it: it cannot also be a parameter",
-                hint: "remove it from params (tune passes --\(hyperband.resourceParameter)=<budget> to every trial)")
-        }
-        return spec
     }
 
     private static func parseEarlyStopping(_ entry: ConfigEntry) throws(SpecError) -> EarlyStoppingSpec {
@@ -135,23 +144,6 @@ extension TuningSpec {
                 hint: "make maxResource at least reductionFactor × minResource")
         }
         return spec
-    }
-
-    private static func parseParams(_ entry: ConfigEntry) throws(SpecError) -> [ParsedParameter] {
-        var parsed: [ParsedParameter] = []
-        var indexByName: [String: Int] = [:]
-        for (index, node) in try entry.list().enumerated() {
-            let parameter = try ParameterSpec.parse(node, index: index, file: entry.file)
-            if let first = indexByName[parameter.spec.name].map({ parsed[$0] }) {
-                throw SpecError(
-                    file: entry.file, at: parameter.nameEntry.value, key: "parameterName",
-                    message: "duplicate parameter name '\(parameter.spec.name)'",
-                    hint: first.nameEntry.value.mark.map { "first defined at line \($0.line)" })
-            }
-            indexByName[parameter.spec.name] = parsed.count
-            parsed.append(parameter)
-        }
-        return parsed
     }
 
     /// GRID_SEARCH enumerates values, so it cannot take a DOUBLE range (a DOUBLE constant is fine).

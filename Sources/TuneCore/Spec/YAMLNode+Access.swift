@@ -210,6 +210,11 @@ struct ConfigMapping {
         self.prefix = prefix
     }
 
+    /// `inner`'s entries followed by `outer`'s (a wrapper's keys beside what it wraps).
+    init(merging inner: ConfigMapping, with outer: ConfigMapping) {
+        self.init(entries: inner.entries + outer.entries, place: inner.place, file: inner.file, prefix: inner.prefix)
+    }
+
     /// The same mapping without `keys` (ones handled elsewhere, such as ignored cloud-only keys).
     func removing(_ keys: Set<String>) -> ConfigMapping {
         ConfigMapping(entries: entries.filter { !keys.contains($0.key) }, place: place, file: file, prefix: prefix)
@@ -221,6 +226,35 @@ struct ConfigMapping {
             ConfigEntry(key: $0.key, keyNode: $0.keyNode, value: $0.value, file: $0.file, prefix: prefix)
         }
         return ConfigMapping(entries: entries, place: place, file: file, prefix: prefix)
+    }
+
+    /// The same mapping with protobuf's snake_case field names (`study_spec`, `metric_id`) spelled
+    /// in lowerCamelCase (`studySpec`, `metricId`), as protobuf's JSON parsers accept both.
+    /// A key given in both spellings is a duplicate.
+    func camelCased() throws(SpecError) -> ConfigMapping {
+        guard entries.contains(where: { $0.key.contains("_") }) else { return self }
+        var seen: [String: ConfigEntry] = [:]
+        var out: [ConfigEntry] = []
+        for entry in entries {
+            let key = Self.camelCase(entry.key)
+            if let first = seen[key] {
+                throw SpecError(
+                    file: file, at: entry.keyNode, key: entry.key, message: "\(prefix)duplicate key '\(entry.key)': '\(first.key)' is the same field",
+                    hint: first.keyNode.mark.map { "first given at line \($0.line)" })
+            }
+            let renamed = ConfigEntry(key: key, keyNode: entry.keyNode, value: entry.value, file: entry.file, prefix: entry.prefix)
+            seen[key] = renamed
+            out.append(renamed)
+        }
+        return ConfigMapping(entries: out, place: place, file: file, prefix: prefix)
+    }
+
+    /// `metric_id` → `metricId`; a key without `_` is unchanged.
+    static func camelCase(_ key: String) -> String {
+        guard key.contains("_") else { return key }
+        let parts = key.split(separator: "_", omittingEmptySubsequences: true)
+        guard let first = parts.first else { return key }
+        return String(first) + parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
     }
 
     subscript(key: String) -> ConfigEntry? {

@@ -100,15 +100,15 @@ public struct BayesianStrategy: SearchStrategy {
         var shiftGenerator = SeededGenerator(seed: seed, stream: Self.designStream)
         let design = KroneckerSequence(dimension: spec.params.count, generator: &shiftGenerator)
         let u = design.point(trialId)
-        let point = Assignment(spec.params.enumerated().map { ($1.name, $1.value(atUnit: u[$0])) })
+        let point = spec.assignment(atUnits: u)
         if !taken.contains(point, encoded: encoding.encode(point)) { return point }
         var generator = SeededGenerator(seed: seed ^ Self.fallbackSalt, stream: UInt64(truncatingIfNeeded: trialId))
         for _ in 0..<64 {
-            let point = Assignment(spec.params.map { ($0.name, $0.value(atUnit: generator.nextUnit())) })
+            let point = spec.assignment(atUnits: spec.params.map { _ in generator.nextUnit() })
             if !taken.contains(point, encoded: encoding.encode(point)) { return point }
         }
         guard let left = untriedPoints(avoiding: taken) else {
-            return Assignment(spec.params.map { ($0.name, $0.value(atUnit: generator.nextUnit())) })
+            return spec.assignment(atUnits: spec.params.map { _ in generator.nextUnit() })
         }
         guard !left.isEmpty else { return nil }
         return left[Int(generator.nextUnit() * Double(left.count))]

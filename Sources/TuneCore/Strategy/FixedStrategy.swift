@@ -46,16 +46,6 @@ extension ParameterSpec {
         default: return false
         }
     }
-
-    /// `DOUBLE in [0.2, 0.6]`, `one of relu, tanh`.
-    public var domainDescription: String {
-        switch domain {
-        case .double(let lo, let hi, _): return "DOUBLE in [\(ParameterValue.format(lo)), \(ParameterValue.format(hi))]"
-        case .integer(let lo, let hi, _): return "INTEGER in [\(lo), \(hi)]"
-        case .categorical(let values): return "one of \(values.joined(separator: ", "))"
-        case .discrete(let values): return "one of \(values.map(\.text).joined(separator: ", "))"
-        }
-    }
 }
 
 /// A value that does not fit the search space, said for a person.

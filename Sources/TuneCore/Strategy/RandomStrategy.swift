@@ -44,6 +44,7 @@ public struct RandomStrategy: SearchStrategy {
     }
 
     private func sample(_ rng: inout SeededGenerator) -> Assignment {
-        Assignment(spec.params.map { ($0.name, $0.value(atUnit: rng.nextUnit())) })
+        // One draw per parameter, active or not, so each trial's stream is the same whatever the branch.
+        spec.assignment(atUnits: spec.params.map { _ in rng.nextUnit() })
     }
 }

@@ -9,6 +9,15 @@ Parameter spec keys as in problems.py, plus:
                              scale, Optuna included, get the plain linear range, as a user would write it)
     type "discrete" with "values" (tune's DISCRETE; Optuna gets a CategoricalDistribution of the numbers,
                              its documented way to take a fixed list; random search draws uniformly)
+    "condition": {"parent": NAME, "values": [...]}
+                            (a CONDITIONAL parameter: it is ACTIVE only when the parameter NAME, which comes
+                             earlier in "params", is active and takes one of "values" (strings for a categorical
+                             parent, ints for an integer one). An inactive parameter is ABSENT from the point
+                             dict: it is neither drawn nor passed, and a function that needs it raises KeyError.
+                             Parameters without "condition" are always active. `is_active(spec, point)` and
+                             `active_names(problem, point)` below apply the rule. A problem with conditional
+                             parameters has "conditional": True; run_peers_parallel.py (flat spaces) leaves it to
+                             run_peers_conditional.py, which declares the tree natively for each peer.)
 """
 
 import math
@@ -98,6 +107,78 @@ def embedded20(p):
     return _h6({"x%d" % (j + 1): float(p["x%d" % i]) for j, i in enumerate(EMBEDDED_ACTIVE)})
 
 
+# cond_mlp: a training-like surrogate on a CONDITIONAL space (tree-structured, as real configs
+# of an optimizer choice and a depth choice are). MINIMIZE, optimum 0, N = 60, 20 seeds.
+#   optimizer CATEGORICAL {sgd, adam, rmsprop}
+#     sgd_lr     DOUBLE [1e-4, 1] LOG        if optimizer == sgd
+#     momentum   DOUBLE [0, 0.99] LINEAR     if optimizer == sgd
+#     adam_lr    DOUBLE [1e-5, 1e-1] LOG     if optimizer == adam
+#     beta1      DOUBLE [0.5, 0.999] LINEAR  if optimizer == adam
+#     rmsprop_lr DOUBLE [1e-5, 1e-1] LOG     if optimizer == rmsprop
+#   num_layers INTEGER [1, 3] LINEAR
+#     units2     INTEGER [8, 1024] LOG       if num_layers in {2, 3}
+#     units3     INTEGER [8, 1024] LOG       if num_layers == 3
+#   units1 INTEGER [8, 1024] LOG, dropout DOUBLE [0, 0.6] LINEAR (always active)
+# f (the optimizer's branch) + g (the depth's branch) + h (dropout, best 0.1 + 0.1 * (layers - 1)).
+# Branch minima: sgd 0, adam 0.15, rmsprop 0.3; 2 layers 0, 3 layers 0.2, 1 layer 0.4.
+# Minimum 0 at optimizer = sgd, sgd_lr = 10**-1.5, momentum = 0.9, num_layers = 2, units1 = 256,
+# units2 = 64, dropout = 0.2. Reads only the active parameters (KeyError when one is missing),
+# ignores any others.
+# Reference values for the Swift port (repr), from Sources/tune-bench/Peers with
+#   PYTHONPATH=/work/shared/bench python3 -c "from problems_tune import PROBLEMS; f=PROBLEMS['cond_mlp']['func']; print(repr(f(PROBLEMS['cond_mlp']['argmin'])),
+#     repr(f({'optimizer':'adam','adam_lr':1e-2,'beta1':0.8,'num_layers':3,'units1':64,'units2':512,'units3':16,'dropout':0.5})),
+#     repr(f({'optimizer':'rmsprop','rmsprop_lr':3e-5,'num_layers':1,'units1':1000,'dropout':0.05})))"
+#   argmin                                                                                  -> 0.0
+#   adam, adam_lr 1e-2, beta1 0.8, 3 layers of 64/512/16 units, dropout 0.5                -> 1.3600000000000003
+#   rmsprop, rmsprop_lr 3e-5, 1 layer of 1000 units, dropout 0.05                           -> 1.3189143922231645
+# (the third again with inactive extras 'sgd_lr': 0.5, 'units2': 8 -> the same 1.3189143922231645;
+#  sgd without momentum, or 2 layers without units2 -> KeyError)
+def cond_mlp(p):
+    opt = str(p["optimizer"])
+    if opt == "sgd":
+        f = 0.8 * (math.log10(float(p["sgd_lr"])) + 1.5) ** 2 + 4.0 * (float(p["momentum"]) - 0.9) ** 2
+    elif opt == "adam":
+        f = 0.15 + 0.5 * (math.log10(float(p["adam_lr"])) + 3.0) ** 2 + 2.0 * (float(p["beta1"]) - 0.9) ** 2
+    else:
+        f = 0.3 + 0.5 * (math.log10(float(p["rmsprop_lr"])) + 3.5) ** 2
+    layers = int(round(float(p["num_layers"])))
+    u1 = math.log2(float(p["units1"]))
+    if layers == 1:
+        g = 0.4 + 0.1 * (u1 - 9) ** 2
+    elif layers == 2:
+        g = 0.05 * (u1 - 8) ** 2 + 0.05 * (math.log2(float(p["units2"])) - 6) ** 2
+    else:
+        g = 0.2 + 0.05 * (u1 - 8) ** 2 + 0.05 * (math.log2(float(p["units2"])) - 7) ** 2 + 0.05 * (math.log2(float(p["units3"])) - 5) ** 2
+    h = (float(p["dropout"]) - (0.1 + 0.1 * (layers - 1))) ** 2
+    return f + g + h
+
+
+def is_active(spec, point):
+    """Whether the parameter `spec` is active given the (parent) values already in `point`."""
+    cond = spec.get("condition")
+    if not cond:
+        return True
+    parent = cond["parent"]
+    if parent not in point:
+        return False  # the parent is itself inactive (or not drawn yet: parents come first)
+    v = point[parent]
+    if not isinstance(v, str):
+        v = int(round(float(v)))
+    return v in cond["values"]
+
+
+def active_names(problem, point):
+    """The names of the parameters active at `point` (a dict holding at least the parents' values)."""
+    out = []
+    seen = {}
+    for s in problem["params"]:
+        if is_active(s, seen):
+            out.append(s["name"])
+            if s["name"] in point:
+                seen[s["name"]] = point[s["name"]]
+    return out
+
+
 def _d(name, low, high, log=False, scale=None):
     s = {"name": name, "type": "double", "low": low, "high": high, "log": log}
     if scale:
@@ -115,6 +196,11 @@ def _c(name, choices):
 
 def _disc(name, values):
     return {"name": name, "type": "discrete", "values": list(values)}
+
+
+def _when(spec, parent, values):
+    """`spec`, active only when `parent` takes one of `values` (see the module doc)."""
+    return {**spec, "condition": {"parent": parent, "values": list(values)}}
 
 
 _mixed_params = [dict(s) for s in _BASE["mixed"]["params"]]
@@ -166,8 +252,29 @@ PROBLEMS = {
         "func": embedded20,
         "budgets": [100],
     },
+    "cond_mlp": {
+        "params": [
+            _c("optimizer", ["sgd", "adam", "rmsprop"]),
+            _when(_d("sgd_lr", 1e-4, 1.0, log=True), "optimizer", ["sgd"]),
+            _when(_d("momentum", 0.0, 0.99), "optimizer", ["sgd"]),
+            _when(_d("adam_lr", 1e-5, 1e-1, log=True), "optimizer", ["adam"]),
+            _when(_d("beta1", 0.5, 0.999), "optimizer", ["adam"]),
+            _when(_d("rmsprop_lr", 1e-5, 1e-1, log=True), "optimizer", ["rmsprop"]),
+            _i("num_layers", 1, 3),
+            _i("units1", 8, 1024, log=True),
+            _when(_i("units2", 8, 1024, log=True), "num_layers", [2, 3]),
+            _when(_i("units3", 8, 1024, log=True), "num_layers", [3]),
+            _d("dropout", 0.0, 0.6),
+        ],
+        "optimum": 0.0,
+        "argmin": {"optimizer": "sgd", "sgd_lr": 10.0 ** -1.5, "momentum": 0.9, "num_layers": 2, "units1": 256, "units2": 64, "dropout": 0.2},
+        "func": cond_mlp,
+        "budgets": [60],
+        "seeds": 20,
+        "conditional": True,
+    },
 }
 for _name, _p in PROBLEMS.items():
     _p["name"] = _name
     _p["kind"] = "synthetic"
-    _p["seeds"] = 10
+    _p.setdefault("seeds", 10)

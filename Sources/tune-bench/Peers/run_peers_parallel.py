@@ -9,6 +9,7 @@ what is added here:
 * problems_tune.py's problems beside problems.py's synthetic ones. Stems (one output
   file each, one budget each): branin, hartmann6 (N=50), hartmann6_n100 (N=100),
   rosenbrock4, ackley5, mixed, mixed_linlr, hartmann6_skewed, trainlike, embedded20 (N=100).
+  (problems_tune.py's conditional cond_mlp is not run here: run_peers_conditional.py declares its tree.)
 * the two parameter kinds of problems_tune.py, as a user of Optuna / a random search would
   declare them: a DOUBLE with "scale": "reverse_log" gets the plain linear range
   [low, high]; a "discrete" parameter with "values" becomes a categorical of those numbers
@@ -83,7 +84,9 @@ SHARED_STEMS = {
     "ackley5": ("ackley5", 50),
     "mixed": ("mixed", 50),
 }
-NEW_STEMS = {name: (name, p["budgets"][0]) for name, p in NEW.items()}
+# Conditional problems (cond_mlp) are not flat spaces: run_peers_conditional.py runs them, with the
+# tree declared natively for each peer, and writes their results/<stem>_P1.json itself.
+NEW_STEMS = {name: (name, p["budgets"][0]) for name, p in NEW.items() if not p.get("conditional")}
 STEMS = {**SHARED_STEMS, **NEW_STEMS}
 
 

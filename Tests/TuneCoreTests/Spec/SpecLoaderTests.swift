@@ -599,10 +599,10 @@ struct SpecLoaderErrorTests {
             expected: "tuning.yml: error: tuning.yml is empty — write a hyperparameter spec: goal, maxTrials, params, …"),
         ErrorCase(
             name: "top is a list", yaml: "- goal: MAXIMIZE\n",
-            expected: "tuning.yml:1:1: error: the config must be a mapping with trainingInput, hyperparameters or the spec's keys (goal, params, …), got a list"),
+            expected: "tuning.yml:1:1: error: the config must be a mapping with trainingInput, hyperparameters, studySpec or the spec's keys (goal, params, …), got a list"),
         ErrorCase(
             name: "top is a scalar", yaml: "hello\n",
-            expected: "tuning.yml:1:1: error: the config must be a mapping with trainingInput, hyperparameters or the spec's keys (goal, params, …), got 'hello'"),
+            expected: "tuning.yml:1:1: error: the config must be a mapping with trainingInput, hyperparameters, studySpec or the spec's keys (goal, params, …), got 'hello'"),
         ErrorCase(
             name: "duplicate key", yaml: "goal: MAXIMIZE\nmaxTrials: 3\ngoal: MINIMIZE\n",
             expected: "tuning.yml:3:1: error: duplicate key 'goal' — first given at line 1"),

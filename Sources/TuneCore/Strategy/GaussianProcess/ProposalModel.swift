@@ -106,9 +106,10 @@ struct ProposalModel {
             return encoding.fromUnitCube(u)
         }
         var fantasyGenerator = SeededGenerator(seed: strategy.seed ^ BayesianStrategy.fantasySalt, stream: UInt64(truncatingIfNeeded: trialId))
-        let acquisition: any Acquisition =
+        var acquisition: any Acquisition =
             FantasyImprovement(gp: gp, pending: pending, best: best, generator: &fantasyGenerator)
             ?? ExpectedImprovement(gp: gp, best: best)
+        if encoding.isConditional { acquisition = ConditionalAcquisition(base: acquisition, encoding: encoding) }
         let optimizer = AcquisitionOptimizer(acquisition: acquisition, encoding: encoding)
         let ranked = optimizer.maximize(candidates: candidates, observedBest: bestPoint, starts: options.starts, generator: &generator)
         for (x, _) in ranked {

@@ -8,6 +8,11 @@ import Foundation
 /// - DISCRETE: the centre of its cell, (index + ½)/count — ordinal in value order.
 /// - CATEGORICAL: the choice index 0, 1, …, compared by Hamming distance with its own ρ.
 /// - Parameters with a single value (min == max, one choice) are left out of the model.
+/// - Conditional parameters: a dimension whose parameter is inactive at a point holds a fixed
+///   value there, `inactiveOrdinal` (the middle of its unit range) or `inactiveCategorical` (a
+///   level of its own, so Hamming distance tells it from every real choice). Two points on the
+///   same branch compare as before; points on different branches differ in the parent's
+///   dimension, which the kernel already weighs (`imputed`, `ConditionalAcquisition`).
 struct SearchEncoding: Sendable {
     enum Kind: Sendable, Equatable {
         case continuous
@@ -24,6 +29,14 @@ struct SearchEncoding: Sendable {
 
     let spec: TuningSpec
     let dimensions: [Dimension]
+    /// Per parameter, its modeled dimension (nil for a constant).
+    let dimensionOf: [Int?]
+    /// Per parameter, its condition: the parent's index in `spec.params` and the values that activate it.
+    let conditions: [(parent: Int, values: Set<String>)?]
+    let isConditional: Bool
+
+    static let inactiveOrdinal = 0.5
+    static let inactiveCategorical = -1.0
 
     init(spec: TuningSpec) {
         self.spec = spec
@@ -43,6 +56,57 @@ struct SearchEncoding: Sendable {
             }
         }
         dimensions = dims
+        var dimensionOf = [Int?](repeating: nil, count: spec.params.count)
+        for (i, dim) in dims.enumerated() { dimensionOf[dim.param] = i }
+        self.dimensionOf = dimensionOf
+        let indexByName = Dictionary(spec.params.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        conditions = spec.params.map { param in
+            guard let condition = param.condition, let parent = indexByName[condition.parent] else { return nil }
+            return (parent, Set(condition.parentValues))
+        }
+        isConditional = conditions.contains { $0 != nil }
+    }
+
+    /// Per parameter, whether it is active at encoded point x (parents decide in the spec's order).
+    func activeParameters(_ x: [Double]) -> [Bool] {
+        var active = [Bool](repeating: true, count: spec.params.count)
+        guard isConditional else { return active }
+        for (p, condition) in conditions.enumerated() {
+            guard let condition else { continue }
+            active[p] = active[condition.parent] && condition.values.contains(valueText(ofParameter: condition.parent, at: x))
+        }
+        return active
+    }
+
+    /// The flag text of parameter p at encoded point x.
+    private func valueText(ofParameter p: Int, at x: [Double]) -> String {
+        let param = spec.params[p]
+        guard let i = dimensionOf[p] else { return param.value(atUnit: 0.5).text }
+        switch (dimensions[i].kind, param.domain) {
+        case (.categorical, .categorical(let choices)): return choices[level(of: x[i], in: i)]
+        case (.discrete, .discrete(let values)): return values[level(of: x[i], in: i)].text
+        case (.integer(let lo, _), _): return String(lo &+ level(of: x[i], in: i))
+        default: return param.value(atUnit: x[i]).text
+        }
+    }
+
+    /// x as the kernel sees it: the dimensions of inactive parameters at their fixed value, and
+    /// every active categorical dimension on one of its levels. x itself when nothing is conditional.
+    func imputed(_ x: [Double]) -> (x: [Double], active: [Bool]) {
+        guard isConditional else { return (x, []) }
+        let activeParams = activeParameters(x)
+        var out = x
+        var active = [Bool](repeating: true, count: count)
+        for (i, dim) in dimensions.enumerated() {
+            let isCategorical: Bool = if case .categorical = dim.kind { true } else { false }
+            if activeParams[dim.param] {
+                if isCategorical { out[i] = Double(level(of: x[i], in: i)) }
+            } else {
+                active[i] = false
+                out[i] = isCategorical ? Self.inactiveCategorical : Self.inactiveOrdinal
+            }
+        }
+        return (out, active)
     }
 
     var count: Int { dimensions.count }
@@ -119,14 +183,20 @@ struct SearchEncoding: Sendable {
         return x
     }
 
-    /// The encoded point of an assignment; nil when a modeled parameter is missing or not of its type.
+    /// The encoded point of an assignment; nil when a modeled parameter is missing (where it is
+    /// active) or not of its type. Inactive parameters get their fixed value (see `imputed`).
     func encode(_ assignment: Assignment) -> [Double]? {
         var x = [Double](repeating: 0, count: count)
+        let chosen = isConditional ? assignment.textValues : [:]
         for (i, dim) in dimensions.enumerated() {
             let param = spec.params[dim.param]
             // Assignments hold the spec's parameters in order: look by position first (by name is O(d)).
             let inPlace = dim.param < assignment.names.count && assignment.names[dim.param] == param.name
-            guard let value = inPlace ? assignment.values[dim.param] : assignment[param.name] else { return nil }
+            guard let value = inPlace ? assignment.values[dim.param] : assignment[param.name] else {
+                guard isConditional, !spec.isActive(param, given: chosen) else { return nil }
+                if case .categorical = dim.kind { x[i] = Self.inactiveCategorical } else { x[i] = Self.inactiveOrdinal }
+                continue
+            }
             switch (dim.kind, value) {
             case (.continuous, .double), (.integer, .integer), (.discrete, .discrete):
                 guard param.contains(value) else { return nil }
@@ -141,7 +211,8 @@ struct SearchEncoding: Sendable {
         return x
     }
 
-    /// The assignment at an encoded point: constants at their value, the rest decoded by their warp.
+    /// The assignment at an encoded point: constants at their value, the rest decoded by their
+    /// warp; only the parameters active there.
     func decode(_ x: [Double]) -> Assignment {
         var values = spec.params.map { $0.value(atUnit: 0.5) }
         for (i, dim) in dimensions.enumerated() {
@@ -156,6 +227,8 @@ struct SearchEncoding: Sendable {
                 values[dim.param] = .categorical(choices[level(of: x[i], in: i)])
             }
         }
-        return Assignment(Array(zip(spec.params.map(\.name), values)))
+        guard isConditional else { return Assignment(Array(zip(spec.params.map(\.name), values))) }
+        let active = activeParameters(x)
+        return Assignment(spec.params.indices.filter { active[$0] }.map { (spec.params[$0].name, values[$0]) })
     }
 }

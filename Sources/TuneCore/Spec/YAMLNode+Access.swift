@@ -242,9 +242,9 @@ struct ConfigMapping {
                     file: file, at: entry.keyNode, key: entry.key, message: "\(prefix)duplicate key '\(entry.key)': '\(first.key)' is the same field",
                     hint: first.keyNode.mark.map { "first given at line \($0.line)" })
             }
-            let renamed = ConfigEntry(key: key, keyNode: entry.keyNode, value: entry.value, file: entry.file, prefix: entry.prefix)
-            seen[key] = renamed
-            out.append(renamed)
+            // The first entry as written, so a duplicate's message names both spellings.
+            seen[key] = entry
+            out.append(ConfigEntry(key: key, keyNode: entry.keyNode, value: entry.value, file: entry.file, prefix: entry.prefix))
         }
         return ConfigMapping(entries: out, place: place, file: file, prefix: prefix)
     }
@@ -281,7 +281,8 @@ struct ConfigMapping {
     ) throws(SpecError) {
         for entry in entries where !allowed.contains(entry.key) {
             let hint = elsewhere[entry.key] ?? KeySuggestion.hint(for: entry.key, among: allowed + extra)
-            throw entry.error("unknown key '\(entry.key)'", hint: hint, atKey: true)
+            // Named as the file writes it: camelCased() renames `max_trial_cont` to `maxTrialCont`.
+            throw entry.error("unknown key '\(entry.keyNode.scalarText ?? entry.key)'", hint: hint, atKey: true)
         }
     }
 }

@@ -31,8 +31,9 @@ struct BenchProblem: Sendable {
 
     func evaluate(_ assignment: Assignment) -> Double { function(assignment) }
 
+    /// The point with `values` for its active parameters (values of inactive ones are dropped).
     func assignment(_ values: [String: ParameterValue]) -> Assignment {
-        Assignment(spec.params.map { ($0.name, values[$0.name]!) })
+        Assignment(textValues: values.mapValues(\.text), spec: spec)!
     }
 }
 
@@ -41,7 +42,7 @@ enum BenchProblems {
     static let shared: [BenchProblem] = [branin, hartmann6(budget: 50, seeds: 20), hartmann6(budget: 100, seeds: 10), rosenbrock4, ackley5, mixed]
 
     /// What `tune-bench search` runs and self-checks: the shared five, then tune's own four (StressProblems.swift).
-    static let all: [BenchProblem] = shared + stress
+    static let all: [BenchProblem] = shared + stress + conditional
 
     static func spec(budget: Int, params: [ParameterSpec]) -> TuningSpec {
         TuningSpec(goal: .minimize, metricTag: "objective", maxTrials: budget, maxParallelTrials: 1, algorithm: .random, params: params)
@@ -225,7 +226,7 @@ enum BenchProblems {
         for problem in all where seen.insert(problem.name).inserted {
             // Every argmin / reference point must be a point of the spec's domain.
             for point in [problem.argmin] + problem.references.map(\.point) {
-                for param in problem.spec.params {
+                for param in problem.spec.params where problem.spec.isActive(param, given: point.mapValues(\.text)) {
                     guard let value = point[param.name], param.contains(value) else {
                         throw BenchError("self-check \(problem.name): \(param.name)=\(point[param.name]?.text ?? "missing") is not in \(param.domainDescription)")
                     }

@@ -14,22 +14,35 @@ public struct FixedStrategy: SearchStrategy {
 
 extension TuningSpec {
     /// The middle of the search space: each parameter at unit coordinate ½ (the geometric middle
-    /// of a log range, the middle category), with `overrides` (name → flag text) applied.
+    /// of a log range, the middle category), with `overrides` (name → flag text) applied; in a
+    /// conditional space, only the parameters active at that point.
     /// Throws a message naming the parameter when an override is unknown or out of its domain.
     public func midpoint(overriding overrides: [String: String]) throws(SpaceError) -> Assignment {
         for name in overrides.keys where param(named: name) == nil {
             throw SpaceError("--set \(name)=…: the config has no parameter '\(name)'; its parameters are \(params.map(\.name).joined(separator: ", "))")
         }
         var pairs: [(String, ParameterValue)] = []
+        var chosen: [String: String] = [:]
         for param in params {
+            guard isActive(param, given: chosen) else {
+                if let text = overrides[param.name], let condition = param.condition {
+                    throw SpaceError(
+                        "--set \(param.name)=\(text): \(param.name) is active only when \(condition.parent) is \(condition.parentValues.joined(separator: " or ")), which this point's \(condition.parent) is not"
+                    )
+                }
+                continue
+            }
             guard let text = overrides[param.name] else {
-                pairs.append((param.name, param.value(atUnit: 0.5)))
+                let value = param.value(atUnit: 0.5)
+                pairs.append((param.name, value))
+                chosen[param.name] = value.text
                 continue
             }
             guard let value = param.value(fromText: text), param.contains(value) else {
                 throw SpaceError("--set \(param.name)=\(text): not a value of \(param.name) (\(param.domainDescription))")
             }
             pairs.append((param.name, value))
+            chosen[param.name] = value.text
         }
         return Assignment(pairs)
     }

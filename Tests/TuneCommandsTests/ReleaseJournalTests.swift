@@ -6,35 +6,43 @@ import TuneCore
 import Glibc
 #endif
 
-/// Jobs of every kind written by release 1378230 (journal format 2) keep loading, listing,
-/// reporting and resuming. Each folder in Tests/TuneCoreTests/Fixtures/journals/releases/1378230
-/// is a job that release wrote (made by `make_release_jobs.sh` there, which says what each holds),
-/// run in /tmp/tune-release-jobs/<kind> with the stand-in trials of scripts/: here it is copied into
-/// a sandbox's store, the recorded folder rewritten to the sandbox, and the same scripts put there.
+/// Jobs of every kind written by each earlier release keep loading, listing, reporting and resuming:
+/// release 1378230 (journal format 2) and release 0b5f4ef (format 3, every line checksummed). Each
+/// folder in Tests/TuneCoreTests/Fixtures/journals/releases/<release> is a job that release wrote
+/// (made by `make_release_jobs.sh` there, which says what each holds), run in
+/// /tmp/tune-release-jobs/<kind> with the stand-in trials of scripts/: here it is copied into a
+/// sandbox's store, the recorded folder rewritten to the sandbox (a format-3 line so changed is
+/// sealed again with its checksum, as that release would have written it), and the same scripts
+/// put there. Every test runs once for each release (`releases`).
 ///
-/// The values asserted are the fixtures' own (read from their journals): a later release must show
-/// exactly these trials, and go on with them.
-@Suite("End to end: jobs of each kind written by release 1378230 (journal format 2)")
+/// The values asserted are the fixtures' own (read from their journals; both releases wrote the
+/// same trials): a later release must show exactly these trials, and go on with them — in the
+/// job's own format: a resumed format-2 job gets no checksums, a resumed format-3 job keeps
+/// checksumming every line (`keepsFormat`).
+@Suite("End to end: jobs of each kind written by releases 1378230 (journal format 2) and 0b5f4ef (format 3)")
 struct ReleaseJournalTests {
     static let journals = TuneBinary.repository.appendingPathComponent("Tests/TuneCoreTests/Fixtures/journals").path
-    static let release = "1378230"
+    /// The releases whose jobs are kept in releases/<release>, with the journal format each wrote.
+    static let releases: [(release: String, format: Int)] = [("1378230", 2), ("0b5f4ef", 3)]
     /// Where `make_release_jobs.sh` ran each kind's job: `<recordedBase>/<kind>`.
     static let recordedBase = "/tmp/tune-release-jobs"
 
-    /// A sandbox whose store holds the fixture job `kind` (the job's name is its kind), ready to resume:
-    /// the stand-in trials in its folder, with ./go and ./fixed (so no trial hangs or fails again).
-    static func sandbox(_ kind: String) throws -> Sandbox {
+    /// A sandbox whose store holds the fixture job `kind` (the job's name is its kind) that
+    /// `release` wrote in journal `format`, ready to resume: the stand-in trials in its folder,
+    /// with ./go and ./fixed (so no trial hangs or fails again).
+    static func sandbox(_ kind: String, release: String = "1378230", format: Int = 2) throws -> Sandbox {
         let sandbox = try Sandbox()
         try FileManager.default.createDirectory(atPath: sandbox.store, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: "\(journals)/releases/\(release)/\(kind)", toPath: sandbox.store + "/" + kind)
         let journal = sandbox.store + "/\(kind)/journal.jsonl"
         let text = try #require(sandbox.read(journal))
         try #require(
-            text.hasPrefix("{") && text.split(separator: "\n").first?.contains("\"format\":2") == true,
-            "a job_created event declaring journal format 2: \(text.prefix(200))")
+            text.hasPrefix("{") && text.split(separator: "\n").first?.contains("\"format\":\(format)") == true,
+            "a job_created event declaring journal format \(format): \(text.prefix(200))")
+        try #require(Self.checksummed(text) == (format >= 3), "release \(release)'s lines \(format >= 3 ? "all carry" : "carry no") checksums")
         try #require(text.contains("\"directory\":\"\(recordedBase)/\(kind)\""))
-        try Data(text.replacingOccurrences(of: "\(recordedBase)/\(kind)", with: sandbox.dir.path).utf8)
-            .write(to: URL(fileURLWithPath: journal))
+        let moved = Self.rewritten(text) { $0.replacingOccurrences(of: "\(recordedBase)/\(kind)", with: sandbox.dir.path) }
+        try Data(moved.utf8).write(to: URL(fileURLWithPath: journal))
         for script in ["train.sh", "curve.sh"] {
             try FileManager.default.copyItem(atPath: "\(journals)/scripts/\(script)", toPath: sandbox.path(script))
             chmod(sandbox.path(script), 0o755)
@@ -42,6 +50,64 @@ struct ReleaseJournalTests {
         try sandbox.write("go", "")
         try sandbox.write("fixed", "")
         return sandbox
+    }
+
+    // MARK: checksums (format 3)
+
+    /// `,"crc":"` + 8 hex digits + `"}`: how a format-3 line ends (JournalChecksum in TuneCore).
+    static let checksumSuffixLength = 18
+
+    /// The line as it was before its checksum member was added (`{…}`), when it ends with a valid
+    /// checksum; nil when it has none or a wrong one.
+    static func unsealed(_ line: Substring) -> String? {
+        let bytes = Array(line.utf8)
+        guard bytes.count > checksumSuffixLength + 1, line.hasSuffix("\"}") else { return nil }
+        let tail = String(decoding: bytes[(bytes.count - checksumSuffixLength)...], as: UTF8.self)
+        guard tail.hasPrefix(",\"crc\":\""), let stored = UInt32(tail.dropFirst(8).prefix(8), radix: 16) else { return nil }
+        let body = String(decoding: bytes[..<(bytes.count - checksumSuffixLength)], as: UTF8.self) + "}"
+        return CRC32C.checksum(Array(body.utf8)) == stored ? body : nil
+    }
+
+    /// `body` (one JSON object) with its checksum member added, as a format-3 tune writes it.
+    static func sealed(_ body: String) -> String {
+        let hex = String(CRC32C.checksum(Array(body.utf8)), radix: 16)
+        return String(body.dropLast()) + ",\"crc\":\"" + String(repeating: "0", count: 8 - hex.count) + hex + "\"}"
+    }
+
+    /// The journal `text` with `change` made to each line; a line that ended with a valid checksum
+    /// is sealed again, so that the changed job reads as its release wrote it.
+    static func rewritten(_ text: String, _ change: (String) -> String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            guard let body = unsealed(line) else { return change(String(line)) }
+            return sealed(change(body))
+        }.joined(separator: "\n")
+    }
+
+    /// Whether every line of the journal `text` ends with a valid checksum; false when none has a
+    /// `"crc"` member; nil when some have one and some not, or one is wrong.
+    static func checksummed(_ text: String) -> Bool? {
+        let lines = text.split(separator: "\n")
+        if lines.allSatisfy({ !$0.contains("\"crc\"") }) { return false }
+        return lines.allSatisfy { unsealed($0) != nil } ? true : nil
+    }
+
+    /// After a resume, the job's journal is still of `format`, written as that release would:
+    /// format 3 with every line checksummed (the lines this tune added too), format 2 with none.
+    static func keepsFormat(
+        _ sandbox: Sandbox, _ job: String, format: Int, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        let text = sandbox.read(sandbox.store + "/\(job)/journal.jsonl") ?? ""
+        let lines = text.split(separator: "\n")
+        #expect(lines.first?.contains("\"format\":\(format)") == true, "\(text.prefix(200))", sourceLocation: sourceLocation)
+        #expect(text.components(separatedBy: "\"format\":").count == 2, "one format key, in job_created", sourceLocation: sourceLocation)
+        #expect(lines.count > 1, sourceLocation: sourceLocation)
+        if format >= 3 {
+            for (index, line) in lines.enumerated() {
+                #expect(unsealed(line) != nil, "line \(index + 1) keeps a valid checksum: \(line)", sourceLocation: sourceLocation)
+            }
+        } else {
+            #expect(!text.contains("\"crc\""), "a format-\(format) job gets no checksums", sourceLocation: sourceLocation)
+        }
     }
 
     /// `tune jobs` lists the job with its state and `finished/planned` trials; `tune status` shows
@@ -86,8 +152,9 @@ struct ReleaseJournalTests {
 
     // MARK: finished
 
-    @Test func finishedJob() async throws {
-        let sandbox = try Self.sandbox("finished")
+    @Test(arguments: Self.releases)
+    func finishedJob(release: String, format: Int) async throws {
+        let sandbox = try Self.sandbox("finished", release: release, format: format)
         let before = byId(try await trialsJSON(sandbox, "finished"))
         #expect(before.count == 4, "\(before)")
         let parameters: [Int: [String: String]] = [
@@ -105,7 +172,8 @@ struct ReleaseJournalTests {
         try await Self.listsShowsAndReports(sandbox, "finished", state: "SUCCEEDED", trials: Self.states(before), planned: 4)
 
         // A finished job: nothing to resume until its budget is raised; the new trials keep the
-        // format-2 spec (jobDir → --job-dir, perTrialWorkingDirectory → trials/<id>/cwd).
+        // release's spec (jobDir → --job-dir, perTrialWorkingDirectory → trials/<id>/cwd), and the
+        // journal its format.
         let nothing = try await sandbox.tune(["resume", "finished"])
         #expect(nothing.status == 0 && nothing.stdout.contains("Nothing to resume"), "\(nothing)")
         let resume = try await sandbox.tune(["resume", "finished", "--max-trials", "6", "--grace-period", "1"])
@@ -123,12 +191,14 @@ struct ReleaseJournalTests {
         }
         let jobs = try await sandbox.tune(["jobs"])
         #expect(jobs.stdout.contains(" 6/6 "), "\(jobs)")
+        Self.keepsFormat(sandbox, "finished", format: format)
     }
 
     // MARK: cancelled
 
-    @Test func cancelledJob() async throws {
-        let sandbox = try Self.sandbox("cancelled")
+    @Test(arguments: Self.releases)
+    func cancelledJob(release: String, format: Int) async throws {
+        let sandbox = try Self.sandbox("cancelled", release: release, format: format)
         let before = byId(try await trialsJSON(sandbox, "cancelled"))
         #expect(before.count == 2, "trial 2 was cancelled; 3 and 4 never made: \(before)")
         #expect(before[1]?["state"] as? String == "SUCCEEDED" && objective(before[1] ?? [:]) == 1.25, "\(before[1] ?? [:])")
@@ -158,12 +228,14 @@ struct ReleaseJournalTests {
         #expect(Self.attempt(after[1]) == nil && Self.attempt(after[3]) == nil)
         let jobs = try await sandbox.tune(["jobs"])
         #expect(jobs.stdout.contains("SUCCEEDED") && jobs.stdout.contains(" 4/4 "), "\(jobs)")
+        Self.keepsFormat(sandbox, "cancelled", format: format)
     }
 
     // MARK: stopped trials
 
-    @Test func stoppedTrialsJob() async throws {
-        let sandbox = try Self.sandbox("stopped")
+    @Test(arguments: Self.releases)
+    func stoppedTrialsJob(release: String, format: Int) async throws {
+        let sandbox = try Self.sandbox("stopped", release: release, format: format)
         let before = byId(try await trialsJSON(sandbox, "stopped"))
         #expect(before.count == 5, "\(before)")
         let grid = ["0.9", "0.8", "0.85", "0.1", "0.95", "0.2", "0.99"]
@@ -198,12 +270,14 @@ struct ReleaseJournalTests {
         #expect(objective(after[7] ?? [:]) == 0.989033)
         let grown = try await sandbox.tune(["resume", "stopped", "--max-trials", "9"])
         #expect(grown.status == 0 && grown.stdout.contains("its grid is done"), "\(grown)")
+        Self.keepsFormat(sandbox, "stopped", format: format)
     }
 
     // MARK: hyperband
 
-    @Test func hyperbandJob() async throws {
-        let sandbox = try Self.sandbox("hyperband")
+    @Test(arguments: Self.releases)
+    func hyperbandJob(release: String, format: Int) async throws {
+        let sandbox = try Self.sandbox("hyperband", release: release, format: format)
         let before = byId(try await trialsJSON(sandbox, "hyperband"))
         #expect(before.count == 14, "\(before)")
         // trial → (configuration, rung), as the fixture's placements say; budgets 1, 3, 9 by rung.
@@ -256,12 +330,14 @@ struct ReleaseJournalTests {
             }
         }
         #expect(Set(after.values.compactMap { $0["rung"] as? Int }) == [0, 1, 2])
+        Self.keepsFormat(sandbox, "hyperband", format: format)
     }
 
     // MARK: killed
 
-    @Test func killedJob() async throws {
-        let sandbox = try Self.sandbox("killed")
+    @Test(arguments: Self.releases)
+    func killedJob(release: String, format: Int) async throws {
+        let sandbox = try Self.sandbox("killed", release: release, format: format)
         let before = byId(try await trialsJSON(sandbox, "killed"))
         #expect(before.count == 2, "\(before)")
         #expect(before[1]?["state"] as? String == "SUCCEEDED" && objective(before[1] ?? [:]) == 1.25, "\(before[1] ?? [:])")
@@ -289,12 +365,14 @@ struct ReleaseJournalTests {
         #expect(sandbox.exists(sandbox.store + "/killed/trials/2.attempt-1"))
         let jobs = try await sandbox.tune(["jobs"])
         #expect(jobs.stdout.contains("SUCCEEDED") && jobs.stdout.contains(" 3/3 "), "\(jobs)")
+        Self.keepsFormat(sandbox, "killed", format: format)
     }
 
     // MARK: resumed, with attempts
 
-    @Test func resumedJobWithAttempts() async throws {
-        let sandbox = try Self.sandbox("resumed")
+    @Test(arguments: Self.releases)
+    func resumedJobWithAttempts(release: String, format: Int) async throws {
+        let sandbox = try Self.sandbox("resumed", release: release, format: format)
         let before = byId(try await trialsJSON(sandbox, "resumed"))
         #expect(before.count == 5, "\(before)")
         for id in 1...5 {
@@ -333,18 +411,22 @@ struct ReleaseJournalTests {
         // No failed trial is left: nothing runs a third time.
         let retry = try await sandbox.tune(["retry", "resumed"])
         #expect(retry.status == 0 && retry.stdout.contains("Nothing to retry"), "\(retry)")
+        Self.keepsFormat(sandbox, "resumed", format: format)
     }
 
     // MARK: a newer format
 
     /// A job whose journal declares a format newer than this tune's is refused with a message
     /// naming it, by the commands that read the journal — and the journal is left as it was.
-    @Test func newerFormatIsRefusedAndLeftUnchanged() async throws {
-        let sandbox = try Self.sandbox("finished")
+    @Test(arguments: Self.releases)
+    func newerFormatIsRefusedAndLeftUnchanged(release: String, format: Int) async throws {
+        let sandbox = try Self.sandbox("finished", release: release, format: format)
         let journal = sandbox.store + "/finished/journal.jsonl"
         let text = try #require(sandbox.read(journal))
-        #expect(text.components(separatedBy: "\"format\":2").count == 2, "one format key, in job_created")
-        let newer = Data(text.replacingOccurrences(of: "\"format\":2", with: "\"format\":99").utf8)
+        #expect(text.components(separatedBy: "\"format\":\(format)").count == 2, "one format key, in job_created")
+        // A format-3 line changed is sealed again: the job reads as a newer tune wrote it, not as damaged.
+        let newer = Data(Self.rewritten(text) { $0.replacingOccurrences(of: "\"format\":\(format)", with: "\"format\":99") }.utf8)
+        #expect(Self.checksummed(String(decoding: newer, as: UTF8.self)) == (format >= 3))
         try newer.write(to: URL(fileURLWithPath: journal))
 
         for arguments in [

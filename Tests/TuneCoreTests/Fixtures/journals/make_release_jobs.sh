@@ -3,7 +3,7 @@
 # release keeps loading, listing, reporting and resuming them
 # (Tests/TuneCommandsTests/ReleaseJournalTests.swift).
 #
-#   bash make_release_jobs.sh <commit> [kind ...]     e.g.  bash make_release_jobs.sh 1378230
+#   bash make_release_jobs.sh <commit> [kind ...]     e.g.  bash make_release_jobs.sh 1378230 (format 2), 0b5f4ef (format 3)
 #
 # Builds tune at <commit> in a temporary git worktree (removed afterwards), runs each kind's job in
 # its own folder /tmp/tune-release-jobs/<kind> (the journal records it as the job's working

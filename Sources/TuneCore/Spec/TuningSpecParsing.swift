@@ -19,17 +19,7 @@ extension TuningSpec {
         if let entry = mapping["hyperparameterMetricTag"] {
             spec.metricTag = try entry.string()
         }
-        if let entry = mapping["maxTrials"] {
-            spec.maxTrials = try entry.integer(atLeast: 1, atMost: ConfigLimits.maxTrials, expected: "a positive integer")
-        }
-        if let entry = mapping["maxParallelTrials"] {
-            spec.maxParallelTrials = try entry.integer(atLeast: 1, atMost: ConfigLimits.maxParallelTrials, expected: "a positive integer")
-        }
-        if let entry = mapping["maxFailedTrials"] {
-            // Cloud ML: 0 means "use the default".
-            let count = try entry.integer(atLeast: 0, atMost: ConfigLimits.maxTrials, expected: "a non-negative integer")
-            spec.maxFailedTrials = count == 0 ? nil : count
-        }
+        _ = try spec.readTrialCounts(mapping, total: "maxTrials", parallel: "maxParallelTrials", failed: "maxFailedTrials")
         if let entry = mapping["algorithm"] {
             spec.algorithm = try entry.choice(Algorithm.self)
         }
@@ -47,6 +37,23 @@ extension TuningSpec {
         let paramsEntry = try mapping.required("params", hint: "list at least one parameter under params")
         try spec.setParams(try ParameterTree.parse(paramsEntry, dialect: .cloudML))
         return spec
+    }
+
+    /// The trial counts under Cloud ML's names (`maxTrials`, …) or Vertex AI's (`maxTrialCount`, …);
+    /// whether the total was given. A failed count of 0 means the default, as in Cloud ML.
+    mutating func readTrialCounts(_ mapping: ConfigMapping, total: String, parallel: String, failed: String) throws(SpecError) -> Bool {
+        let totalEntry = mapping[total]
+        if let entry = totalEntry {
+            maxTrials = try entry.integer(atLeast: 1, atMost: ConfigLimits.maxTrials, expected: "a positive integer")
+        }
+        if let entry = mapping[parallel] {
+            maxParallelTrials = try entry.integer(atLeast: 1, atMost: ConfigLimits.maxParallelTrials, expected: "a positive integer")
+        }
+        if let entry = mapping[failed] {
+            let count = try entry.integer(atLeast: 0, atMost: ConfigLimits.maxTrials, expected: "a non-negative integer")
+            maxFailedTrials = count == 0 ? nil : count
+        }
+        return totalEntry != nil
     }
 
     /// The parsed parameters, once every check that needs the whole spec has passed.

@@ -75,17 +75,8 @@ enum VertexSpec {
             notes.append("studyStoppingConfig is not applied yet: the job runs until maxTrialCount trials have run")
         }
 
-        if let entry = top["maxTrialCount"] {
-            spec.maxTrials = try entry.integer(atLeast: 1, atMost: ConfigLimits.maxTrials, expected: "a positive integer")
-        } else {
+        if try !spec.readTrialCounts(top, total: "maxTrialCount", parallel: "parallelTrialCount", failed: "maxFailedTrialCount") {
             notes.append("maxTrialCount is not in the file: 1 trial (gcloud's default) unless `tune run --max-trial-count N` gives more")
-        }
-        if let entry = top["parallelTrialCount"] {
-            spec.maxParallelTrials = try entry.integer(atLeast: 1, atMost: ConfigLimits.maxParallelTrials, expected: "a positive integer")
-        }
-        if let entry = top["maxFailedTrialCount"] {
-            let count = try entry.integer(atLeast: 0, atMost: ConfigLimits.maxTrials, expected: "a non-negative integer")
-            spec.maxFailedTrials = count == 0 ? nil : count
         }
         if let entry = top["trialJobSpec"] {
             ignored.append("trialJobSpec")

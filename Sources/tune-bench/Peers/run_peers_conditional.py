@@ -598,22 +598,7 @@ def aggregate():
         "summary": RP.summarize_rows(runs, PROBLEM["optimum"]),
         "runs": runs,
     }
-    text = json.dumps(doc)
-    for field in ("opt_seconds_per_trial", "best_params"):  # the per-trial seconds go first
-        if len(text) <= RPP.SIZE_LIMIT:
-            break
-        for r in runs:
-            r.pop(field, None)
-        text = json.dumps(doc)
-    dropped = [f for f in ("opt_seconds_per_trial", "best_params") if any(f not in r for r in runs)]
-    if dropped:
-        doc["notes"].append(f"{' and '.join(dropped)} dropped from runs to keep the file under {RPP.SIZE_LIMIT // 1000} KB.")
-        text = json.dumps(doc)
-    os.makedirs(RESULTS, exist_ok=True)
-    with open(AGG + ".tmp", "w") as fh:
-        fh.write(text)
-    os.replace(AGG + ".tmp", AGG)
-    print(f"wrote {os.path.relpath(AGG)} ({len(text) // 1000} KB, {len(runs)} runs)", flush=True)
+    RPP.write_results(doc, AGG)
     return doc
 
 

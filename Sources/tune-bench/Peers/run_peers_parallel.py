@@ -389,19 +389,30 @@ def aggregate(stem, P):
         "summary": RP.summarize_rows(runs, prob["optimum"]),
         "runs": runs,
     }
+    write_results(doc, path)
+    return doc
+
+
+def write_results(doc, path):
+    """Writes a results file atomically, under SIZE_LIMIT: the runs' per-trial optimizer seconds
+    go first, then their best_params, each only if the file is still too big (with a note)."""
+    runs = doc["runs"]
     text = json.dumps(doc)
-    if len(text) > SIZE_LIMIT:
+    for field in ("opt_seconds_per_trial", "best_params"):
+        if len(text) <= SIZE_LIMIT:
+            break
         for r in runs:
-            r.pop("opt_seconds_per_trial", None)
-            r.pop("best_params", None)
-        doc["notes"].append(f"opt_seconds_per_trial and best_params dropped from runs to keep the file under {SIZE_LIMIT // 1000} KB.")
+            r.pop(field, None)
         text = json.dumps(doc)
-    os.makedirs(RESULTS, exist_ok=True)
+    dropped = [f for f in ("opt_seconds_per_trial", "best_params") if any(f not in r for r in runs)]
+    if dropped:
+        doc["notes"].append(f"{' and '.join(dropped)} dropped from runs to keep the file under {SIZE_LIMIT // 1000} KB.")
+        text = json.dumps(doc)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path + ".tmp", "w") as fh:
         fh.write(text)
     os.replace(path + ".tmp", path)
     print(f"wrote {os.path.relpath(path)} ({len(text) // 1000} KB, {len(runs)} runs)", flush=True)
-    return doc
 
 
 def cmd_aggregate(args):

@@ -364,6 +364,13 @@ struct VertexFieldTests {
         let expected: String
         let key: String
         var testDescription: String { name }
+
+        /// The config fails to load with exactly `expected`, naming `key`.
+        func check() {
+            let error = configFailure(text)
+            #expect(error?.description == expected, "\(text)")
+            #expect(error?.key == key)
+        }
     }
 
     static let badDefaults: [Refusal] = [
@@ -410,9 +417,7 @@ struct VertexFieldTests {
 
     @Test("a bad defaultValue is refused at its line", arguments: badDefaults)
     func badDefault(_ refusal: Refusal) {
-        let error = configFailure(refusal.text)
-        #expect(error?.description == refusal.expected, "\(refusal.text)")
-        #expect(error?.key == refusal.key)
+        refusal.check()
     }
 
     @Test("algorithm and measurementSelectionType map onto tune's")
@@ -635,9 +640,7 @@ struct VertexFieldTests {
 
     @Test("unknown keys: did you mean, and where a key belongs", arguments: unknownKeys)
     func unknownKey(_ refusal: Refusal) {
-        let error = configFailure(refusal.text)
-        #expect(error?.description == refusal.expected, "\(refusal.text)")
-        #expect(error?.key == refusal.key)
+        refusal.check()
     }
 }
 
@@ -825,9 +828,7 @@ struct ConditionalErrorTests {
 
     @Test("each refusal names the file, line, column and key", arguments: cases)
     func refused(_ refusal: Refusal) {
-        let error = configFailure(refusal.text)
-        #expect(error?.description == refusal.expected, "\(refusal.text)")
-        #expect(error?.key == refusal.key)
+        refusal.check()
     }
 }
 

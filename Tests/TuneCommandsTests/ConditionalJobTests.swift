@@ -276,8 +276,8 @@ struct ConditionalJobTests {
             #expect(parameterCells == Self.order.map { values[$0] ?? "" }, "trial \(id): \(cells)")
         }
         #expect(!html.contains(">nil<") && !html.contains(">null<"))
-        // Parallel coordinates: a trial's line has a point on each axis it has a value for (and the
-        // objective's), none on an inactive parameter's axis.
+        // Parallel coordinates: a trial's line has a point on every axis (and the objective's); on
+        // an inactive parameter's axis it passes the `absent` mark below the axis, not a value.
         let parallel = try #require(ReportTests.svg("parallel", in: html))
         #expect(!parallel.contains("nan") && !parallel.contains("inf"))
         for (id, values) in journal where id != 3 {
@@ -285,8 +285,13 @@ struct ConditionalJobTests {
             let points = try #require(parallel[start.upperBound...].range(of: "points=\""))
             let end = try #require(parallel[points.upperBound...].firstIndex(of: "\""))
             let count = parallel[points.upperBound..<end].split(separator: " ").count
-            #expect(count == values.count + 1, "trial \(id): \(values)")
+            #expect(count == Self.order.count + 1, "trial \(id): \(values)")
+            let ys = parallel[points.upperBound..<end].split(separator: " ").map { $0.split(separator: ",")[1] }
+            let absentYs = Set(Self.order.indices.filter { values[Self.order[$0]] == nil }.map { ys[$0] })
+            #expect(absentYs.count <= 1, "trial \(id): every absent value at the one absent mark: \(ys)")
+            #expect(!absentYs.contains { y in Self.order.indices.contains { values[Self.order[$0]] != nil && ys[$0] == y } })
         }
+        #expect(parallel.contains(">absent</text>"))
         // Slices: a dot per succeeded trial that has the parameter.
         for (p, name) in Self.order.enumerated() {
             let slice = try #require(ReportTests.svg("slice-\(p + 1)", in: html), "no slice for \(name)")

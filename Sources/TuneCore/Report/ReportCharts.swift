@@ -66,11 +66,18 @@ extension ReportData {
         var ordered = succeeded.sorted { job.spec.goal.isBetter($1.value, than: $0.value) }
         if ordered.count > Self.maxParallelTrials { ordered = Array(ordered.suffix(Self.maxParallelTrials)) }
         let strokeWidth = ordered.count > 300 ? "0.6" : "1.2"
+        // A conditional parameter's axis has an `absent` mark below it, where the lines of the
+        // trials it is inactive in pass: never on the axis itself, where they would read as a value.
+        let isConditional = params.map { $0.condition != nil }
+        let absentY = chart.bottom + 26
         for (trial, value) in ordered {
             var points: [String] = []
             for (i, axis) in axes.enumerated() {
                 let key = i < params.count ? Self.key(params[i], trial) : value
-                guard let key else { continue }
+                guard let key else {
+                    if i < params.count, isConditional[i] { points.append("\(n(chart.left + Double(i) * step)),\(n(absentY))") }
+                    continue
+                }
                 points.append("\(n(chart.left + Double(i) * step)),\(n(chart.py(axis.fraction(key))))")
             }
             chart.add("<polyline data-trial=\"\(trial.id)\" stroke=\"\(color(value))\" stroke-width=\"\(strokeWidth)\" points=\"\(points.joined(separator: " "))\"/>")
@@ -86,6 +93,9 @@ extension ReportData {
                 parts.append(
                     "<line x1=\"\(n(x - 3))\" y1=\"\(y)\" x2=\"\(n(x + 3))\" y2=\"\(y)\"/><text class=\"tick\" x=\"\(n(x + 5))\" y=\"\(y)\" dy=\"0.32em\">\(HTMLEscape.escape(text))</text>"
                 )
+            }
+            if i < params.count, isConditional[i] {
+                parts.append("<text class=\"tick absent\" x=\"\(n(x + 5))\" y=\"\(n(absentY))\" dy=\"0.32em\">absent</text>")
             }
             let scale = axis.scaleName == "log" ? " (log)" : ""
             parts.append(

@@ -57,6 +57,22 @@ struct ExampleTests {
         #expect(status.stdout.contains(job))
     }
 
+    /// The same job in Vertex AI's shape: its defaultValues are trial 1, gcloud's flags win over the file.
+    @Test func syntheticVertexExampleStartsFromItsDefaults() async throws {
+        let sandbox = try Sandbox()
+        let example = TuneBinary.repository.appendingPathComponent("Examples/synthetic")
+        let run = try await sandbox.tune([
+            example.appendingPathComponent("train.sh").path,
+            "--config", example.appendingPathComponent("vertex.yaml").path, "--max-trial-count", "6",
+        ])
+        try #require(run.status == 0, "\(run)")
+        let trials = try await trialsJSON(sandbox, "latest")
+        #expect(trials.count == 6, "--max-trial-count 6 wins over maxTrialCount 12")
+        #expect(trials.allSatisfy { $0["state"] as? String == "SUCCEEDED" })
+        let first = try #require(trials.first { $0["trialId"] as? String == "1" })
+        #expect(hyperparameters(first) == ["lr": "0.001", "layers": "2", "activation": "tanh", "batch_size": "128"])
+    }
+
     @Test func hyperbandExampleContinuesFromCheckpoints() async throws {
         let sandbox = try Sandbox()
         let example = TuneBinary.repository.appendingPathComponent("Examples/hyperband")

@@ -362,6 +362,47 @@ struct ResumeTests {
         #expect(!sandbox.exists(".tune/m"))
     }
 
+    /// A warm start may add a parameter that has a defaultValue: the earlier trials are taken to
+    /// have had it, so they feed the new job (a grid skips them) and are never run again.
+    @Test func aWarmStartAddsAParameterAtItsDefault() async throws {
+        let sandbox = try Sandbox()
+        try sandbox.script("train.sh", "for a in \"$@\"; do case $a in --x=*) x=${a#--x=} ;; esac; done\necho \"score=$x\"")
+        try Self.gridJob(sandbox, maxTrials: 3, parallel: 1)
+        #expect(try await sandbox.tune(["./train.sh", "--config", "grid.yml", "--job", "old"]).status == 0)
+        let params = """
+                  - parameterName: x
+                    type: INTEGER
+                    minValue: 1
+                    maxValue: 8
+                  - parameterName: y
+                    type: DISCRETE
+                    discreteValues: [1, 2]
+            """
+        // Without the default the added parameter is refused, saying what to do.
+        try sandbox.write(
+            "bare.yml",
+            config(
+                maxTrials: 4, tag: "score", algorithm: "GRID_SEARCH", extra: "resumePreviousJobId: old",
+                params: params))
+        let bare = try await sandbox.tune(["./train.sh", "--config", "bare.yml", "--job", "bare"])
+        #expect(bare.status == 2, "\(bare)")
+        #expect(bare.stderr.contains("or a defaultValue for each added one"), "\(bare)")
+        #expect(!sandbox.exists(".tune/bare"))
+
+        try sandbox.write(
+            "grown.yml",
+            config(
+                maxTrials: 4, tag: "score", algorithm: "GRID_SEARCH", extra: "resumePreviousJobId: old",
+                params: params + "\n        defaultValue: 1"))
+        let grown = try await sandbox.tune(["./train.sh", "--config", "grown.yml", "--job", "grown"])
+        #expect(grown.status == 0, "\(grown)")
+        #expect(grown.stderr.contains("warm start from job old: 3 finished trials"), "\(grown)")
+        let points = try await trialsJSON(sandbox, "grown").map { hyperparameters($0) }.map { "\($0["x"] ?? "?"),\($0["y"] ?? "?")" }
+        // Trial 1 is the default point (x at its midpoint, y at 1); the grid then skips (1,1),
+        // (2,1) and (3,1), which the earlier job ran with y taken at its default.
+        #expect(Set(points) == ["5,1", "1,2", "2,2", "3,2"], "\(points)")
+    }
+
     @Test func aRunningJobCannotBeResumedTwice() async throws {
         let sandbox = try Sandbox()
         let gate = sandbox.path("gate")

@@ -22,18 +22,14 @@ extension TuningSpec {
     public func assignment(atUnits units: [Double]) -> Assignment {
         var pairs: [(String, ParameterValue)] = []
         var chosen: [String: String] = [:]
-        let hasChildren = isConditional
+        // Only a conditional space needs the values chosen so far (to decide its children).
+        let conditional = isConditional
         for (index, param) in params.enumerated() where isActive(param, given: chosen) {
             let value = param.value(atUnit: index < units.count ? units[index] : 0.5)
             pairs.append((param.name, value))
-            if param.condition != nil || hasChildren { chosen[param.name] = value.text }
+            if conditional { chosen[param.name] = value.text }
         }
         return Assignment(pairs)
-    }
-
-    /// The parameters whose condition names `parent`, in the spec's order.
-    public func children(of parent: String) -> [ParameterSpec] {
-        params.filter { $0.condition?.parent == parent }
     }
 
     /// How deep `param` sits in the tree: 0 for an unconditional parameter, 1 for its children, …

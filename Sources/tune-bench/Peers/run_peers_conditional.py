@@ -429,35 +429,20 @@ def warm_imports(peers):
 
 
 def run_one(peer, seed):
-    cap = RPP._Capture()
-    loggers = [logging.getLogger(n) for n in ("optuna", "hyperopt", "smac")]
-    for lg in loggers:
-        lg.addHandler(cap)
-    saved = RP.RUNNERS.get(peer)
     inner = RUNNERS[peer]
 
-    def runner(problem, budget, seed, rec):
-        with warnings.catch_warnings(record=True) as ws:
-            warnings.simplefilter("always")
-            out = inner(problem, budget, seed, rec)
-        for w in ws:
-            cap.add(f"{w.category.__name__}: {w.message}")
-        return out
+    def make(cap):
+        def runner(problem, budget, seed, rec):
+            with warnings.catch_warnings(record=True) as ws:
+                warnings.simplefilter("always")
+                out = inner(problem, budget, seed, rec)
+            for w in ws:
+                cap.add(f"{w.category.__name__}: {w.message}")
+            return out
 
-    RP.RUNNERS[peer] = runner
-    try:
-        r = RP.run_one(checked_problem(), peer, BUDGET, seed)
-    finally:
-        if saved is None:
-            RP.RUNNERS.pop(peer, None)
-        else:
-            RP.RUNNERS[peer] = saved
-        for lg in loggers:
-            lg.removeHandler(cap)
-    r["parallel"] = P
-    if cap.counts:
-        r["warnings"] = cap.counts
-    return r
+        return runner
+
+    return RPP.run_captured(checked_problem(), peer, BUDGET, seed, P, make, ("optuna", "hyperopt", "smac"))
 
 
 def cmd_run(args):

@@ -204,16 +204,27 @@ def make_runner(peer, P, cap):
 
 
 def run_one_p(problem, peer, budget, seed, P):
+    return run_captured(peer_view(problem), peer, budget, seed, P, lambda cap: make_runner(peer, P, cap), ("optuna",))
+
+
+def run_captured(problem, peer, budget, seed, P, make, loggers):
+    """run_peers.run_one with RUNNERS[peer] replaced by make(cap) for the run: what the named
+    loggers log and the warnings the runner records are counted into the run's "warnings"."""
     cap = _Capture()
-    lg = logging.getLogger("optuna")
-    lg.addHandler(cap)
+    handlers = [logging.getLogger(name) for name in loggers]
+    for lg in handlers:
+        lg.addHandler(cap)
     saved = RP.RUNNERS.get(peer)
-    RP.RUNNERS[peer] = make_runner(peer, P, cap)
+    RP.RUNNERS[peer] = make(cap)
     try:
-        r = RP.run_one(peer_view(problem), peer, budget, seed)
+        r = RP.run_one(problem, peer, budget, seed)
     finally:
-        RP.RUNNERS[peer] = saved
-        lg.removeHandler(cap)
+        if saved is None:
+            RP.RUNNERS.pop(peer, None)
+        else:
+            RP.RUNNERS[peer] = saved
+        for lg in handlers:
+            lg.removeHandler(cap)
     r["parallel"] = P
     if cap.counts:
         r["warnings"] = cap.counts

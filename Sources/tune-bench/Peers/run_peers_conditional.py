@@ -429,20 +429,7 @@ def warm_imports(peers):
 
 
 def run_one(peer, seed):
-    inner = RUNNERS[peer]
-
-    def make(cap):
-        def runner(problem, budget, seed, rec):
-            with warnings.catch_warnings(record=True) as ws:
-                warnings.simplefilter("always")
-                out = inner(problem, budget, seed, rec)
-            for w in ws:
-                cap.add(f"{w.category.__name__}: {w.message}")
-            return out
-
-        return runner
-
-    return RPP.run_captured(checked_problem(), peer, BUDGET, seed, P, make, ("optuna", "hyperopt", "smac"))
+    return RPP.run_captured(checked_problem(), peer, BUDGET, seed, P, RUNNERS[peer], ("optuna", "hyperopt", "smac"))
 
 
 def cmd_run(args):

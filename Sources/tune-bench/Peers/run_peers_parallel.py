@@ -178,44 +178,44 @@ def _run_optuna_parallel(problem, budget, seed, rec, sampler, P):
     return per_trial
 
 
-def make_runner(peer, P, cap):
+def make_runner(peer, P):
     """A RUNNERS-compatible callable for run_peers.run_one."""
 
     def runner(problem, budget, seed, rec):
         import optuna
 
-        with warnings.catch_warnings(record=True) as ws:
-            warnings.simplefilter("always")
-            if peer == "random":
-                out = RP.run_random(problem, budget, seed, rec)
-            else:
-                sampler = (
-                    optuna.samplers.GPSampler(seed=seed) if peer == "optuna_gp" else optuna.samplers.TPESampler(seed=seed)
-                )
-                if P == 1:
-                    out = RP._run_optuna(problem, budget, seed, rec, sampler)  # the existing sequential protocol
-                else:
-                    out = _run_optuna_parallel(problem, budget, seed, rec, sampler, P)
-        for w in ws:
-            cap.add(f"{w.category.__name__}: {w.message}")
-        return out
+        if peer == "random":
+            return RP.run_random(problem, budget, seed, rec)
+        sampler = optuna.samplers.GPSampler(seed=seed) if peer == "optuna_gp" else optuna.samplers.TPESampler(seed=seed)
+        if P == 1:
+            return RP._run_optuna(problem, budget, seed, rec, sampler)  # the existing sequential protocol
+        return _run_optuna_parallel(problem, budget, seed, rec, sampler, P)
 
     return runner
 
 
 def run_one_p(problem, peer, budget, seed, P):
-    return run_captured(peer_view(problem), peer, budget, seed, P, lambda cap: make_runner(peer, P, cap), ("optuna",))
+    return run_captured(peer_view(problem), peer, budget, seed, P, make_runner(peer, P), ("optuna",))
 
 
-def run_captured(problem, peer, budget, seed, P, make, loggers):
-    """run_peers.run_one with RUNNERS[peer] replaced by make(cap) for the run: what the named
-    loggers log and the warnings the runner records are counted into the run's "warnings"."""
+def run_captured(problem, peer, budget, seed, P, inner, loggers):
+    """run_peers.run_one with RUNNERS[peer] replaced by `inner` for the run: what the named
+    loggers log and the warnings the run raises are counted into the run's "warnings"."""
     cap = _Capture()
     handlers = [logging.getLogger(name) for name in loggers]
     for lg in handlers:
         lg.addHandler(cap)
+
+    def runner(problem, budget, seed, rec):
+        with warnings.catch_warnings(record=True) as ws:
+            warnings.simplefilter("always")
+            out = inner(problem, budget, seed, rec)
+        for w in ws:
+            cap.add(f"{w.category.__name__}: {w.message}")
+        return out
+
     saved = RP.RUNNERS.get(peer)
-    RP.RUNNERS[peer] = make(cap)
+    RP.RUNNERS[peer] = runner
     try:
         r = RP.run_one(problem, peer, budget, seed)
     finally:

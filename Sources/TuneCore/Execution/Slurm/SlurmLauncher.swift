@@ -177,11 +177,15 @@ final class SlurmProcess: TrialProcess {
             return SchedulerEnd(reason: "Slurm refused the trial's job: \(message)")
         }
         let state = queue.status(of: name)
-        if let jobId = state?.jobId, exit != .exited(0) || !lines.filter({ $0.contains("error") || $0.contains("***") }).isEmpty,
-            let end = queue.finalState(of: jobId), let judged = SlurmEndState.judge(state: end.state, reason: end.reason, settings: settings, node: state?.node)
+        // A trial that ended within moments of starting may not be marked running yet: its job id
+        // is then on the wrapper's `started` line.
+        let started = lines.first { $0.hasPrefix(SlurmWrapper.startedPrefix) }.flatMap { SlurmWrapper.started($0, inAllocation: queue.allocation != nil) }
+        if let jobId = state?.jobId ?? started?.jobId, exit != .exited(0) || !lines.filter({ $0.contains("error") || $0.contains("***") }).isEmpty,
+            let end = queue.finalState(of: jobId),
+            let judged = SlurmEndState.judge(state: end.state, reason: end.reason, settings: settings, node: state?.node ?? started?.node)
         {
             return judged
         }
-        return SlurmEndState.judge(lines: lines, settings: settings, node: state?.node)
+        return SlurmEndState.judge(lines: lines, settings: settings, node: state?.node ?? started?.node)
     }
 }

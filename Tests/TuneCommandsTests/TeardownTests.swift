@@ -47,10 +47,12 @@ struct TeardownTests {
             #expect(termed, "SIGTERM reached both trials")
             tune.signal(SIGINT)
         }
-        let exited = await Self.waitForExit(tune, timeout: grace + 5)
+        // Bounds leave room for a machine loaded by the whole suite on 2 cores (one CI run failed this
+        // test there, without printing which expectation; it passed alone and in the next runs).
+        let exited = await Self.waitForExit(tune, timeout: grace + 15)
         let took = Date().timeIntervalSince(interrupted)
         #expect(exited, "tune exits after Ctrl-C")
-        let gone = await sandbox.waitUntil(timeout: 3) { !pids.contains(where: isAlive) }
+        let gone = await sandbox.waitUntil(timeout: 10) { !pids.contains(where: isAlive) }
         #expect(gone, "still alive after tune exited: \(Self.describe(pids.filter(isAlive)))")
         Self.cleanUp(pids)
         let end = await tune.finish(timeout: 60)
@@ -58,7 +60,7 @@ struct TeardownTests {
         if secondInterrupt {
             #expect(took < 40, "the second Ctrl-C kills at once, not after the 60 s grace period: \(took)s")
         } else {
-            #expect(took >= grace - 0.05 && took < grace + 10, "SIGKILL after the grace period: \(took)s")
+            #expect(took >= grace - 0.05 && took < grace + 15, "SIGKILL after the grace period: \(took)s")
         }
         for trial in [1, 2] {
             #expect(sandbox.exists(".tune/j/trials/\(trial)/got-term"), "trial \(trial) got SIGTERM before SIGKILL")

@@ -55,6 +55,10 @@ enum StatusView {
         if let best = record.bestTrial, let metric = best.finalMetric {
             let params = spec.params.compactMap { p in best.parameters[p.name].map { "\(p.name)=\($0)" } }.joined(separator: " ")
             lines.append(("best", "trial \(best.id): \(spec.metricTag)=\(MetricReading.display(metric.value)) (step \(metric.step)) · \(params)"))
+            let others = record.finalMeasurement(of: best).metrics.dropFirst()
+            if !others.isEmpty {
+                lines.append(("metrics", others.map { "\($0.tag)=\(MetricReading.display($0.value)) (step \($0.step))" }.joined(separator: " · ")))
+            }
         } else {
             lines.append(("best", "none yet"))
         }

@@ -18,11 +18,30 @@ struct TrialsCommand: ParsableCommand {
     @Option(help: "table, json (Cloud ML's HyperparameterOutput) or csv.")
     var format: Format = .table
 
+    @Option(
+        help: ArgumentHelp(
+            "Show these metrics besides the objective, a column each, at each trial's final measurement (measurementSelectionType).",
+            valueName: "tag,tag"))
+    var metrics: String?
+
+    @Flag(help: "Show every metric the trials reported besides the objective (CSV and JSON always hold them all).")
+    var allMetrics = false
+
     @OptionGroup var storeOptions: StoreOptions
 
     func run() throws {
         let record = try storeOptions.load(job)
-        let listing = TrialListing(job: record)
+        var listing = TrialListing(job: record)
+        let reported = record.otherMetricTags
+        if allMetrics {
+            listing.metrics = reported
+        } else if let metrics {
+            listing.metrics = metrics.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            for tag in listing.metrics where !reported.contains(tag) {
+                let known = reported.isEmpty ? "no trial reported a metric besides the objective" : "reported: \(reported.joined(separator: ", "))"
+                Console.note("no trial of job \(record.id) reported '\(tag)' (\(known))")
+            }
+        }
         switch format {
         case .table:
             Console.out(record.trials.isEmpty ? "job \(record.id) has no trials yet" : listing.table())

@@ -4,6 +4,8 @@ import TuneCore
 /// The shapes `tune trials` prints: Cloud ML's job_trials() table, HyperparameterOutput JSON, CSV.
 struct TrialListing {
     let job: JobRecord
+    /// Metrics besides the objective shown as table columns (`--metrics`, `--all-metrics`).
+    var metrics: [String] = []
 
     private var ordered: [TrialRecord] { job.trialsBestFirst }
     private var paramNames: [String] { job.spec.params.map(\.name) }
@@ -16,20 +18,26 @@ struct TrialListing {
         let system = job.trials.lazy.compactMap { $0.scheduler?.jobId != nil ? $0.scheduler?.system : nil }.first
         let withScheduler = system != nil
         let resource = job.spec.hyperband?.resourceParameter
-        var headers = ["objectiveValue", "trainingStep"] + paramNames
+        var headers = ["objectiveValue", "trainingStep"] + metrics + paramNames
         if let resource { headers += [resource, "configuration", "rung"] }
         headers += ["trialId", "state"]
         if let system { headers.append(system + "Job") }
         if withStopped { headers.append("stoppedEarly") }
         if withAttempts { headers.append("attempt") }
         if withReasons { headers.append("reason") }
-        let idColumn = paramNames.count + 2 + (resource == nil ? 0 : 3)
-        var table = TextTable(headers: headers, rightAligned: Set([0, 1, idColumn] + (resource == nil ? [] : [idColumn - 3, idColumn - 2, idColumn - 1])))
+        let idColumn = paramNames.count + metrics.count + 2 + (resource == nil ? 0 : 3)
+        let metricColumns = metrics.indices.map { $0 + 2 }
+        var table = TextTable(
+            headers: headers, rightAligned: Set([0, 1, idColumn] + metricColumns + (resource == nil ? [] : [idColumn - 3, idColumn - 2, idColumn - 1])))
         for trial in ordered {
             var row = [
                 trial.finalMetric.map { MetricReading.display($0.value) } ?? "-",
                 trial.finalMetric.map { String($0.step) } ?? "-",
             ]
+            if !metrics.isEmpty {
+                let measurement = job.finalMeasurement(of: trial)
+                row += metrics.map { tag in measurement[tag].map { MetricReading.display($0.value) } ?? "-" }
+            }
             row += paramNames.map { trial.parameters[$0] ?? "" }
             if resource != nil {
                 row += [
@@ -64,6 +72,15 @@ struct TrialListing {
             }
             if let metric = trial.finalMetric {
                 object["finalMetric"] = ["trainingStep": String(metric.step), "objectiveValue": Self.jsonNumber(metric.value)]
+            }
+            let measurement = job.finalMeasurement(of: trial)
+            if !measurement.metrics.isEmpty {
+                // Vertex AI's Measurement: every metric at the final measurement, the objective first.
+                var final: [String: Any] = [
+                    "metrics": measurement.metrics.map { ["metricId": $0.tag, "value": Self.jsonNumber($0.value)] }
+                ]
+                if let step = trial.finalMetric?.step ?? measurement.metrics.first?.step { final["stepCount"] = String(step) }
+                object["finalMeasurement"] = final
             }
             let all = trial.readings(ofMetric: job.spec.metricTag)
             if !all.isEmpty {
@@ -103,10 +120,15 @@ struct TrialListing {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// Every metric besides the objective is a column at the end, named by its tag (`metric:<tag>`
+    /// where a tag is also the name of another column).
     func csv() -> String {
         let resource = job.spec.hyperband?.resourceParameter
         var headers = ["trialId", "state", "objectiveValue", "trainingStep"] + paramNames + ["startTime", "endTime", "failureReason", "attempt", "isTrialStoppedEarly"]
         if let resource { headers += [resource, "configuration", "rung"] }
+        let others = job.otherMetricTags
+        let taken = Set(headers)
+        headers += others.map { taken.contains($0) ? "metric:" + $0 : $0 }
         var lines = [headers.map(Self.csvField).joined(separator: ",")]
         for trial in ordered {
             var row = [
@@ -123,6 +145,10 @@ struct TrialListing {
                     trial.placement.map { String($0.budget) } ?? "", trial.placement.map { String($0.configuration) } ?? "",
                     trial.placement.map { String($0.rung) } ?? "",
                 ]
+            }
+            if !others.isEmpty {
+                let measurement = job.finalMeasurement(of: trial)
+                row += others.map { tag in measurement[tag].map { ParameterValue.format($0.value) } ?? "" }
             }
             lines.append(row.map(Self.csvField).joined(separator: ","))
         }

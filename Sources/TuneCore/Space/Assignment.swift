@@ -25,13 +25,7 @@ public struct Assignment: Sendable, Hashable {
     /// Rebuilds an assignment from stored text values; nil if an active parameter's value is
     /// missing or does not fit the spec. Values of parameters inactive at this point are dropped.
     public init?(textValues: [String: String], spec: TuningSpec) {
-        var pairs: [(String, ParameterValue)] = []
-        var chosen: [String: String] = [:]
-        for param in spec.params where spec.isActive(param, given: chosen) {
-            guard let text = textValues[param.name], let value = param.value(fromText: text) else { return nil }
-            pairs.append((param.name, value))
-            chosen[param.name] = value.text
-        }
-        self.init(pairs)
+        guard let point = spec.point(choosing: { _, param in textValues[param.name].flatMap(param.value(fromText:)) }) else { return nil }
+        self = point
     }
 }

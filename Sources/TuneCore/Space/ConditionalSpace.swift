@@ -16,20 +16,27 @@ extension TuningSpec {
         return condition.parentValues.contains(parentValue)
     }
 
-    /// The point whose parameter i sits at unit coordinate `units[i]` (see `UnitCube`), holding
-    /// only the parameters active there; coordinates of inactive parameters are unused, so a
-    /// strategy draws one per parameter whatever the branch and stays reproducible.
-    public func assignment(atUnits units: [Double]) -> Assignment {
+    /// The point that holds, in the spec's order, the value `choose` gives each parameter active
+    /// given the values chosen before it (`choose` gets the parameter's index and spec); nil when
+    /// `choose` gives none for an active parameter. Every way of building a point goes through here.
+    public func point<Failure: Error>(choosing choose: (Int, ParameterSpec) throws(Failure) -> ParameterValue?) throws(Failure) -> Assignment? {
         var pairs: [(String, ParameterValue)] = []
         var chosen: [String: String] = [:]
         // Only a conditional space needs the values chosen so far (to decide its children).
         let conditional = isConditional
         for (index, param) in params.enumerated() where isActive(param, given: chosen) {
-            let value = param.value(atUnit: index < units.count ? units[index] : 0.5)
+            guard let value = try choose(index, param) else { return nil }
             pairs.append((param.name, value))
             if conditional { chosen[param.name] = value.text }
         }
         return Assignment(pairs)
+    }
+
+    /// The point whose parameter i sits at unit coordinate `units[i]` (see `UnitCube`), holding
+    /// only the parameters active there; coordinates of inactive parameters are unused, so a
+    /// strategy draws one per parameter whatever the branch and stays reproducible.
+    public func assignment(atUnits units: [Double]) -> Assignment {
+        point { index, param in param.value(atUnit: index < units.count ? units[index] : 0.5) }!
     }
 
     /// How deep `param` sits in the tree: 0 for an unconditional parameter, 1 for its children, …
@@ -50,13 +57,6 @@ extension TuningSpec {
     /// parameter has a default.
     public var defaultPoint: Assignment? {
         guard params.contains(where: { $0.defaultValue != nil }) else { return nil }
-        var pairs: [(String, ParameterValue)] = []
-        var chosen: [String: String] = [:]
-        for param in params where isActive(param, given: chosen) {
-            let value = param.defaultValue.flatMap(param.value(fromText:)) ?? param.value(atUnit: 0.5)
-            pairs.append((param.name, value))
-            chosen[param.name] = value.text
-        }
-        return Assignment(pairs)
+        return point { _, param in param.defaultValue.flatMap(param.value(fromText:)) ?? param.value(atUnit: 0.5) }
     }
 }

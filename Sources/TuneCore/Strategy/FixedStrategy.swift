@@ -21,30 +21,22 @@ extension TuningSpec {
         for name in overrides.keys where param(named: name) == nil {
             throw SpaceError("--set \(name)=…: the config has no parameter '\(name)'; its parameters are \(params.map(\.name).joined(separator: ", "))")
         }
-        var pairs: [(String, ParameterValue)] = []
-        var chosen: [String: String] = [:]
-        for param in params {
-            guard isActive(param, given: chosen) else {
-                if let text = overrides[param.name], let condition = param.condition {
-                    throw SpaceError(
-                        "--set \(param.name)=\(text): \(param.name) is active only when \(condition.parent) is \(condition.parentValues.joined(separator: " or ")), which this point's \(condition.parent) is not"
-                    )
-                }
-                continue
-            }
-            guard let text = overrides[param.name] else {
-                let value = param.value(atUnit: 0.5)
-                pairs.append((param.name, value))
-                chosen[param.name] = value.text
-                continue
-            }
+        let middle = try point { (_, param) throws(SpaceError) -> ParameterValue? in
+            guard let text = overrides[param.name] else { return param.value(atUnit: 0.5) }
             guard let value = param.value(fromText: text), param.contains(value) else {
                 throw SpaceError("--set \(param.name)=\(text): not a value of \(param.name) (\(param.domainDescription))")
             }
-            pairs.append((param.name, value))
-            chosen[param.name] = value.text
+            return value
+        }!
+        // An override of a parameter the point does not hold: its condition is not met there.
+        for param in params where overrides[param.name] != nil && middle[param.name] == nil {
+            if let condition = param.condition {
+                throw SpaceError(
+                    "--set \(param.name)=\(overrides[param.name]!): \(param.name) is active only when \(condition.parent) is \(condition.parentValues.joined(separator: " or ")), which this point's \(condition.parent) is not"
+                )
+            }
         }
-        return Assignment(pairs)
+        return middle
     }
 }
 

@@ -214,21 +214,13 @@ struct SearchEncoding: Sendable {
     /// The assignment at an encoded point: constants at their value, the rest decoded by their
     /// warp; only the parameters active there.
     func decode(_ x: [Double]) -> Assignment {
-        var values = spec.params.map { $0.value(atUnit: 0.5) }
-        for (i, dim) in dimensions.enumerated() {
-            let param = spec.params[dim.param]
-            switch dim.kind {
-            case .continuous, .integer:
-                values[dim.param] = param.value(atUnit: x[i])
-            case .discrete(let count):
-                values[dim.param] = param.value(atUnit: ParameterSpec.centre(level(of: x[i], in: i), count: count))
-            case .categorical:
-                guard case .categorical(let choices) = param.domain else { continue }
-                values[dim.param] = .categorical(choices[level(of: x[i], in: i)])
+        spec.point { p, param in
+            guard let i = dimensionOf[p] else { return param.value(atUnit: 0.5) }
+            switch (dimensions[i].kind, param.domain) {
+            case (.discrete(let count), _): return param.value(atUnit: ParameterSpec.centre(level(of: x[i], in: i), count: count))
+            case (.categorical, .categorical(let choices)): return .categorical(choices[level(of: x[i], in: i)])
+            default: return param.value(atUnit: x[i])
             }
-        }
-        guard isConditional else { return Assignment(Array(zip(spec.params.map(\.name), values))) }
-        let active = activeParameters(x)
-        return Assignment(spec.params.indices.filter { active[$0] }.map { (spec.params[$0].name, values[$0]) })
+        }!
     }
 }

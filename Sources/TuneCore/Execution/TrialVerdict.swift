@@ -42,6 +42,9 @@ public enum TrialVerdict {
                         "the metric \(tag) is \(objective.value) at step \(objective.step) in \(sourceName(objective.source)): a NaN or infinite objective cannot be ranked — the training may have diverged"
                 )
             }
+            if let failure = otherObjectiveFailure(readings: readings, spec: spec, objectiveStep: objective.step) {
+                return Judgement(state: .failed, reason: failure)
+            }
             var note: String?
             if !alsoIn.isEmpty {
                 let others = alsoIn.map(sourceName).joined(separator: " and ")
@@ -56,6 +59,29 @@ public enum TrialVerdict {
         }
     }
 
+    /// Why a trial of a job with several objectives cannot be placed: an objective after the first
+    /// is missing, ambiguous or not finite. nil when every one has a value.
+    static func otherObjectiveFailure(readings: [MetricReading], spec: TuningSpec, objectiveStep: Int) -> String? {
+        for objective in spec.objectives.dropFirst() {
+            let match = MetricTagMatch.resolve(objective.metricTag, in: readings)
+            guard case .found(let tag, _, _) = match else {
+                if case .ambiguous(let choices) = match {
+                    return "the metric tag '\(objective.metricTag)' is in several event-file runs: \(choices.joined(separator: ", ")) — name one of these in metrics"
+                }
+                return missingMetricReason(readings: readings, tag: objective.metricTag, field: "metrics")
+            }
+            guard
+                let reading = ObjectiveSelection.companion(
+                    from: match.readings(from: readings), tag: tag, selection: spec.measurementSelection, objectiveStep: objectiveStep)
+            else { return missingMetricReason(readings: readings, tag: objective.metricTag, field: "metrics") }
+            guard reading.value.isFinite else {
+                return
+                    "the objective \(tag) is \(reading.value) at step \(reading.step) in \(sourceName(reading.source)): a NaN or infinite objective cannot be placed on the Pareto front — the training may have diverged"
+            }
+        }
+        return nil
+    }
+
     public static func sourceName(_ source: MetricSourceKind) -> String {
         switch source {
         case .stdout: return "the trial's output"
@@ -64,7 +90,7 @@ public enum TrialVerdict {
         }
     }
 
-    static func missingMetricReason(readings: [MetricReading], tag: String) -> String {
+    static func missingMetricReason(readings: [MetricReading], tag: String, field: String = "hyperparameterMetricTag") -> String {
         var seen = Set<String>()
         let tags = readings.map(\.tag).filter { seen.insert($0).inserted }
         if tags.isEmpty {
@@ -76,7 +102,7 @@ public enum TrialVerdict {
         if let hint = KerasMetricNames.hint(for: tag, seen: tags) {
             reason += " — \(hint)"
         } else {
-            reason += " — set hyperparameterMetricTag to one of these, or report '\(tag)'"
+            reason += " — set \(field) to one of these, or report '\(tag)'"
         }
         return reason
     }

@@ -30,6 +30,18 @@ public enum ObjectiveSelection {
         }
     }
 
+    /// The reading of another metric in the measurement the objective was taken from:
+    /// - `LAST_MEASUREMENT`: its reading at its largest step;
+    /// - `BEST_MEASUREMENT`: its last reading at or before `objectiveStep` (the objective's best
+    ///   step), or its reading at its largest step when it has none there.
+    public static func companion(
+        from readings: [MetricReading], tag: String, selection: MeasurementSelection, objectiveStep: Int?
+    ) -> MetricReading? {
+        let atLargestStep = last(of: readings, tag: tag)
+        guard selection == .best, let objectiveStep else { return atLargestStep }
+        return readings.last { $0.tag == tag && $0.step <= objectiveStep } ?? atLargestStep
+    }
+
     private static func last(of readings: [MetricReading], tag: String) -> MetricReading? {
         var last: MetricReading?
         for reading in readings where reading.tag == tag {

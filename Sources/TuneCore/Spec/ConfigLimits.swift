@@ -17,6 +17,10 @@ enum ConfigLimits {
         let reason: String
     }
 
+    /// Objectives of one job: a Pareto front of more than four is rarely readable, and its
+    /// exact hypervolume grows fast with the count.
+    static let maxObjectives = 4
+
     /// maxTrials, maxFailedTrials and `tune resume --max-trials`.
     static let maxTrials = Bound(value: 1_000_000, reason: "a job holds at most 1000000 trials: split the search into several jobs")
     /// maxParallelTrials: each trial is at least one process, with pipes for its output.

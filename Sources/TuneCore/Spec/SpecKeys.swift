@@ -1,12 +1,13 @@
 /// The keys a tuning config may hold, spelled as Cloud ML spells them.
 enum SpecKeys {
-    /// `HyperparameterSpec` fields, plus tune's `seed`, `measurementSelectionType` and `trialTimeout`.
+    /// `HyperparameterSpec` fields, plus tune's extensions (`seed`, `measurementSelectionType`,
+    /// `trialTimeout`, …; `metrics`, Vertex AI's list of objectives and safety metrics).
     static let spec = [
         "goal", "hyperparameterMetricTag", "maxTrials", "maxParallelTrials", "maxFailedTrials",
         "algorithm", "params", "enableTrialEarlyStopping", "resumePreviousJobId",
         "seed", "measurementSelectionType", "trialTimeout", "maxTrialRetries", "earlyStopping", "gpusPerTrial",
         "resourceParameter", "minResource", "maxResource", "reductionFactor", "hyperbandBrackets",
-        "perTrialWorkingDirectory",
+        "perTrialWorkingDirectory", "metrics",
     ]
 
     /// `ParameterSpec` fields, plus tune's `defaultValue` and conditions (`condition`).

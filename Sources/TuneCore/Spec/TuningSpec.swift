@@ -8,6 +8,11 @@ public struct TuningSpec: Sendable, Codable, Equatable {
     public var goal: Goal
     /// The metric tag whose value is the trial's objective. Cloud ML default: `training/hptuning/metric`.
     public var metricTag: String
+    /// Objectives after the first (Vertex AI's `metrics` list, or tune's `metrics` extension in the
+    /// Cloud ML shape); nil or empty: one objective. See `objectives`.
+    public var additionalObjectives: [ObjectiveMetric]?
+    /// Metrics with a `safetyConfig`: bounds a feasible trial stays within (see `SafetyMetric`).
+    public var safetyMetrics: [SafetyMetric]?
     /// Total number of trials in the job. Cloud ML default: 1.
     public var maxTrials: Int
     /// Trials that may run at once. Cloud ML default: 1.

@@ -13,6 +13,14 @@ extension TuningSpec {
         try mapping.rejectUnknownKeys(allowed: SpecKeys.spec, alsoSuggesting: extraKeys, elsewhere: inParameter)
 
         var spec = TuningSpec()
+        if let entry = mapping["metrics"] {
+            if let clash = mapping["hyperparameterMetricTag"] ?? mapping["goal"] {
+                throw clash.error(
+                    "\(clash.key) and metrics both name what to optimize", hint: "give each metric's goal inside metrics, and remove \(clash.key)",
+                    atKey: true)
+            }
+            try MetricsParsing.read(entry, file: mapping.file, into: &spec)
+        }
         if let entry = mapping["goal"] {
             spec.goal = try entry.choice(Goal.self)
         }

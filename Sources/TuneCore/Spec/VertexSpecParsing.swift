@@ -57,7 +57,8 @@ enum VertexSpec {
         ignored += top.keys.filter { cloudOnly.contains($0) }
 
         var spec = TuningSpec()
-        try readMetric(study, into: &spec, notes: &notes)
+        let metrics = try study.required("metrics", hint: "list the metric to optimize: metrics: [{metricId: accuracy, goal: MAXIMIZE}]")
+        try MetricsParsing.read(metrics, file: study.file, into: &spec)
         if let entry = study["algorithm"] {
             spec.algorithm = try entry.choice(Algorithm.self)
         }
@@ -89,45 +90,6 @@ enum VertexSpec {
         let parameters = try study.required("parameters", hint: "list at least one parameter under parameters")
         try spec.setParams(try ParameterTree.parse(parameters, dialect: .vertex))
         return spec
-    }
-
-    /// `metrics`: each `{metricId, goal, safetyConfig}` is checked; the first is the objective.
-    /// tune does not yet optimize several objectives nor apply safety thresholds: a note says so,
-    /// and every metric a trial reports is still recorded.
-    private static func readMetric(_ study: ConfigMapping, into spec: inout TuningSpec, notes: inout [String]) throws(SpecError) {
-        let entry = try study.required("metrics", hint: "list the metric to optimize: metrics: [{metricId: accuracy, goal: MAXIMIZE}]")
-        var metrics: [(id: String, goal: Goal, safety: Bool)] = []
-        for (index, node) in try entry.list().enumerated() {
-            let metric = try ConfigMapping(node, what: "metrics entry \(index + 1)", file: study.file, prefix: "metrics entry \(index + 1): ").camelCased()
-            try metric.rejectUnknownKeys(allowed: ["metricId", "goal", "safetyConfig"])
-            let id = try metric.required("metricId", hint: "the tag the trainer reports the metric under").string()
-            let goal = try metric.required("goal", hint: "goal is MAXIMIZE or MINIMIZE")
-            if goal.value.scalarText == "GOAL_TYPE_UNSPECIFIED" {
-                throw goal.error("goal GOAL_TYPE_UNSPECIFIED leaves the direction open", hint: "write MAXIMIZE or MINIMIZE")
-            }
-            if let safety = metric["safetyConfig"] {
-                _ = try ConfigMapping(safety.value, what: "safetyConfig", heldBy: safety.keyNode, file: study.file)
-            }
-            metrics.append((id, try goal.choice(Goal.self), metric["safetyConfig"] != nil))
-        }
-        let objectives = metrics.filter { !$0.safety }
-        guard let first = objectives.first else {
-            throw entry.error("every metric has a safetyConfig: none is an objective", hint: "list the metric to optimize without safetyConfig")
-        }
-        spec.metricTag = first.id
-        spec.goal = first.goal
-        if objectives.count > 1 {
-            let others = objectives.dropFirst().map { "\($0.id) (\($0.goal.rawValue))" }.joined(separator: ", ")
-            notes.append(
-                "tune optimizes one metric, the first: \(first.id) (\(first.goal.rawValue)); \(others) \(objectives.count == 2 ? "is" : "are") recorded as trials report them, not optimized"
-            )
-        }
-        let safety = metrics.filter(\.safety).map(\.id)
-        if !safety.isEmpty {
-            notes.append(
-                "safety thresholds (safetyConfig) are not applied yet: \(safety.joined(separator: ", ")) \(safety.count == 1 ? "is" : "are") recorded as trials report them, and no trial is ruled out"
-            )
-        }
     }
 
     /// The automated stopping specs: the median rule is tune's; the others are refused.

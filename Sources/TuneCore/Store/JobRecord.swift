@@ -86,17 +86,26 @@ public struct JobRecord: Sendable, Equatable {
         trials.reduce(0) { $0 + ($1.state == state ? 1 : 0) }
     }
 
-    /// Succeeded trials best first (by goal), then the rest by id.
+    /// Succeeded trials best first, then the rest by id.
     ///
-    /// Trials that ran their whole course rank before those stopped early, and in a Hyperband job
-    /// larger budgets before smaller ones: the best trial is the best at the largest budget reached.
+    /// Feasible trials (within every safety bound) rank before infeasible ones. Then trials that
+    /// ran their whole course rank before those stopped early, and in a Hyperband job larger
+    /// budgets before smaller ones: the best trial is the best at the largest budget reached.
+    /// With several objectives, trials are ordered by Pareto rank (the front first), and within a
+    /// rank by the first objective (the stated tie-break), then by id.
     public var trialsBestFirst: [TrialRecord] {
         let goal = spec.goal
+        let ranks = paretoRanks
+        let infeasible = spec.safety.isEmpty ? [] : Set(trials.filter { $0.state == .succeeded && !isFeasible($0) }.map(\.id))
         return trials.sorted { a, b in
             if (a.finalMetric != nil) == (b.finalMetric != nil) && a.finalMetric != nil {
+                let (unsafeA, unsafeB) = (infeasible.contains(a.id), infeasible.contains(b.id))
+                if unsafeA != unsafeB { return unsafeB }
                 let (budgetA, budgetB) = (a.placement?.budget ?? 0, b.placement?.budget ?? 0)
                 if budgetA != budgetB { return budgetA > budgetB }
                 if a.stoppedEarly != b.stoppedEarly { return !a.stoppedEarly }
+                let (rankA, rankB) = (ranks[a.id] ?? Int.max, ranks[b.id] ?? Int.max)
+                if rankA != rankB { return rankA < rankB }
             }
             switch (a.finalMetric?.value, b.finalMetric?.value) {
             case let (x?, y?):
@@ -110,9 +119,10 @@ public struct JobRecord: Sendable, Equatable {
         }
     }
 
-    /// The best succeeded trial, if any.
+    /// The best succeeded trial that is feasible, if any: with several objectives, the first of
+    /// the Pareto front by the tie-break (see `trialsBestFirst`).
     public var bestTrial: TrialRecord? {
-        trialsBestFirst.first { $0.state == .succeeded && $0.finalMetric != nil }
+        trialsBestFirst.first { $0.state == .succeeded && $0.finalMetric != nil && isFeasible($0) }
     }
 
     /// Trials the journal shows as started or waiting, though no tune process runs the job:

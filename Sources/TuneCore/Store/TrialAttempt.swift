@@ -68,11 +68,21 @@ public struct PriorTrial: Sendable, Equatable, Codable {
     public var state: TrialState
     /// The objective of a succeeded trial.
     public var objective: Double?
+    /// With several objectives (format 5): every objective of the new job, in its order; nil
+    /// where the earlier trial did not report them all.
+    public var objectives: [Double]?
+    /// With safety metrics (format 5): the earlier trial's value of each, nil where it reported none.
+    public var safetyValues: [Double?]?
 
-    public init(trial: Int, parameters: [String: String], state: TrialState, objective: Double?) {
+    public init(
+        trial: Int, parameters: [String: String], state: TrialState, objective: Double?, objectives: [Double]? = nil,
+        safetyValues: [Double?]? = nil
+    ) {
         self.trial = trial
         self.parameters = parameters
         self.state = state
         self.objective = objective
+        self.objectives = objectives
+        self.safetyValues = safetyValues
     }
 }

@@ -1,5 +1,7 @@
 /// Cloud ML's `resumePreviousJobId`: a new job starts from the finished trials of an earlier one.
-/// The earlier job must search the same parameters (names and types) for the same metric and goal,
+/// The earlier job must search the same parameters (names and types) for the same metric and goal
+/// (the first objective; the others and the safety metrics are read from what its trials
+/// reported, whether or not that job defined them),
 /// but for added parameters that have a `defaultValue` (the earlier trials are taken to have had
 /// it) or a condition (inactive in the earlier trials); its trials whose values fall outside the
 /// new bounds are left out.
@@ -46,7 +48,9 @@ public enum WarmStart {
             candidates.append(
                 PriorTrial(
                     trial: trial.id, parameters: trial.parameters, state: trial.state,
-                    objective: trial.state == .succeeded ? trial.finalMetric?.value : nil))
+                    objective: trial.state == .succeeded ? trial.finalMetric?.value : nil,
+                    objectives: spec.isMultiObjective ? old.values(of: spec.objectives.map(\.metricTag), in: trial) : nil,
+                    safetyValues: spec.safety.isEmpty ? nil : old.reportedValues(of: spec.safety.map(\.metricTag), in: trial)))
         }
         var fitting: [PriorTrial] = []
         for var candidate in candidates {

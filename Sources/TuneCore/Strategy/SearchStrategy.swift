@@ -3,14 +3,25 @@ public struct TrialObservation: Sendable, Equatable {
     public var trialId: Int
     public var assignment: Assignment
     public var state: TrialState
-    /// The objective of a succeeded trial.
+    /// The objective of a succeeded trial (the first, with several).
     public var objective: Double?
+    /// With several objectives: a succeeded trial's value of each, in `spec.objectives` order
+    /// (nil where it lacks one).
+    public var objectives: [Double]?
+    /// With safety metrics: a succeeded trial's value of each, in `spec.safety` order (nil where
+    /// it reported none).
+    public var safetyValues: [Double?]?
 
-    public init(trialId: Int, assignment: Assignment, state: TrialState, objective: Double? = nil) {
+    public init(
+        trialId: Int, assignment: Assignment, state: TrialState, objective: Double? = nil, objectives: [Double]? = nil,
+        safetyValues: [Double?]? = nil
+    ) {
         self.trialId = trialId
         self.assignment = assignment
         self.state = state
         self.objective = objective
+        self.objectives = objectives
+        self.safetyValues = safetyValues
     }
 }
 

@@ -545,7 +545,7 @@ struct VertexFieldTests {
         )
     }
 
-    @Test("several metrics: the first that is not a safety metric is the objective, with notes")
+    @Test("several metrics: each without safetyConfig is an objective in order, each with one a safety bound")
     func severalMetrics() throws {
         let study = """
             study_spec:
@@ -561,18 +561,38 @@ struct VertexFieldTests {
         let loaded = try parseConfig("max_trial_count: 3\n" + study)
         #expect(loaded.spec.metricTag == "y1" && loaded.spec.goal == .minimize)
         #expect(
-            loaded.notes == [
-                "tune optimizes one metric, the first: y1 (MINIMIZE); y2 (MAXIMIZE), y3 (MAXIMIZE) are recorded as trials report them, not optimized",
-                "safety thresholds (safetyConfig) are not applied yet: safe is recorded as trials report them, and no trial is ruled out",
+            loaded.spec.objectives == [
+                ObjectiveMetric(metricTag: "y1", goal: .minimize), ObjectiveMetric(metricTag: "y2", goal: .maximize),
+                ObjectiveMetric(metricTag: "y3", goal: .maximize),
             ])
+        #expect(loaded.spec.safety == [SafetyMetric(metricTag: "safe", goal: .maximize, threshold: 0, desiredMinSafeTrialsFraction: 0.9)])
+        #expect(loaded.notes.isEmpty)
         let two = try parseConfig(
             "maxTrialCount: 3\nstudySpec:\n  metrics: [{metricId: a, goal: MAXIMIZE}, {metricId: b, goal: MINIMIZE}]\n  parameters: [{parameterId: r, doubleValueSpec: {minValue: 0, maxValue: 1}}]\n"
         )
-        #expect(two.notes == ["tune optimizes one metric, the first: a (MAXIMIZE); b (MINIMIZE) is recorded as trials report them, not optimized"])
+        #expect(two.spec.isMultiObjective && two.spec.safety.isEmpty && two.spec.objectives.map(\.metricTag) == ["a", "b"])
+        let one = try parseConfig(vertex(study: ""))
+        #expect(!one.spec.isMultiObjective && one.spec.additionalObjectives == nil && one.spec.safetyMetrics == nil)
+        let metrics = "studySpec:\n  parameters: [{parameterId: r, doubleValueSpec: {minValue: 0, maxValue: 1}}]\n  metrics:\n"
+        #expect(
+            configFailure(metrics + "  - {metricId: a, goal: MAXIMIZE}\n  - {metricId: a, goal: MINIMIZE}\n")?.description
+                == "tuning.yml:5:16: error: metrics entry 2: metric 'a' is listed twice (entries 1 and 2) — list each metric once")
+        #expect(
+            configFailure(metrics + "  - {metricId: a, goal: MAXIMIZE}\n  - {metricId: s, goal: MINIMIZE, safetyConfig: {}}\n")?.description
+                == "tuning.yml:5:35: error: metrics entry 2: safetyConfig: missing safetyThreshold — the bound of s: with goal MINIMIZE, a trial is safe when its value is at most safetyThreshold"
+        )
+        #expect(
+            configFailure(metrics + "  - {metricId: a, goal: MAXIMIZE}\n  - {metricId: s, goal: MINIMIZE, safetyConfig: {safetyThreshold: 1, desiredMinSafeTrialsFraction: 2}}\n")?
+                .description.contains("desiredMinSafeTrialsFraction") == true)
+        #expect(
+            configFailure(metrics + (1...5).map { "  - {metricId: m\($0), goal: MAXIMIZE}\n" }.joined())?.description
+                == "tuning.yml:4:3: error: studySpec: 5 objectives: tune optimizes at most 4 at once — give the others a safetyConfig (a bound to stay within), or leave them out: every metric a trial reports is recorded anyway"
+        )
         #expect(
             configFailure(
-                "studySpec:\n  metrics: [{metricId: s, goal: MAXIMIZE, safetyConfig: {}}]\n  parameters: [{parameterId: r, doubleValueSpec: {minValue: 0, maxValue: 1}}]\n")?
-                .description
+                "studySpec:\n  metrics: [{metricId: s, goal: MAXIMIZE, safetyConfig: {safetyThreshold: 1}}]\n  parameters: [{parameterId: r, doubleValueSpec: {minValue: 0, maxValue: 1}}]\n"
+            )?
+            .description
                 == "tuning.yml:2:12: error: studySpec: every metric has a safetyConfig: none is an objective — list the metric to optimize without safetyConfig")
         #expect(
             configFailure(vertex(study: "").replacingOccurrences(of: "goal: MAXIMIZE", with: "goal: GOAL_TYPE_UNSPECIFIED"))?.description

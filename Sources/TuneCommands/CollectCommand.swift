@@ -17,7 +17,7 @@ struct CollectCommand: ParsableCommand {
     @Argument(help: "The job name, or `latest`.")
     var job: String = "latest"
 
-    @Option(help: ArgumentHelp("best, all, or trial ids such as 3,7.", valueName: "which"))
+    @Option(help: ArgumentHelp("best, pareto (the Pareto-optimal trials), all, or trial ids such as 3,7.", valueName: "which"))
     var trials: String = "best"
 
     @Option(help: ArgumentHelp("Where to copy them.", valueName: "dir"))
@@ -74,7 +74,7 @@ struct CollectCommand: ParsableCommand {
             } catch {
                 throw CommandFailure.failed("cannot copy trial \(trial.id) to \(destination): \(error.description)")
             }
-            let metric = trial.finalMetric.map { " (\(record.spec.metricTag)=\(MetricReading.display($0.value)))" } ?? " (\(trial.state.rawValue))"
+            let metric = record.objectivesText(of: trial).map { " (\($0))" } ?? " (\(trial.state.rawValue))"
             Console.out("trial \(trial.id)\(metric) → \(destination)")
             copied += 1
         }
@@ -92,12 +92,26 @@ struct CollectCommand: ParsableCommand {
             guard let best = record.bestTrial else {
                 throw CommandFailure.failed("job \(record.id) has no successful trial, so there is no best one: use `--trials all` to collect every trial's output")
             }
+            if record.spec.isMultiObjective {
+                let front = record.paretoFront.count
+                Console.note(
+                    "several objectives: the best trial is the Pareto front's best on \(record.spec.metricTag); `--trials pareto` collects the whole front (\(front) trial\(front == 1 ? "" : "s"))"
+                )
+            }
             return [best]
+        case "pareto":
+            let front = record.paretoFront
+            guard !front.isEmpty else {
+                throw CommandFailure.failed(
+                    "job \(record.id) has no \(record.spec.safety.isEmpty ? "" : "feasible ")successful trial, so no Pareto front: use `--trials all` to collect every trial's output"
+                )
+            }
+            return front
         case "all":
             guard !record.trials.isEmpty else { throw CommandFailure.failed("job \(record.id) has no trials yet") }
             return record.trials
         default:
-            return try TrialIdList.parse(trials, in: record, accepted: "best, all, or trial ids such as 3,7")
+            return try TrialIdList.parse(trials, in: record, accepted: "best, pareto, all, or trial ids such as 3,7")
         }
     }
 }

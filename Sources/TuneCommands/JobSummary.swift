@@ -13,8 +13,10 @@ struct JobSummary {
         if job.count(.failed) > 0 { counts += ", \(job.count(.failed)) failed" }
         if job.count(.cancelled) > 0 { counts += ", \(job.count(.cancelled)) cancelled" }
         Console.out("Job \(job.id) \(job.state.rawValue): \(job.trials.count) trial\(job.trials.count == 1 ? "" : "s") (\(counts)) in \(DurationText.format(elapsed))")
-        if let best = job.bestTrial, let metric = best.finalMetric {
-            Console.out("Best trial \(best.id): \(job.spec.metricTag)=\(MetricReading.display(metric.value)) (step \(metric.step))")
+        if let line = job.frontAndSafetyText { Console.out(line) }
+        if let best = job.bestTrial, let metric = best.finalMetric, let values = job.objectivesText(of: best) {
+            let which = job.spec.isMultiObjective ? "On the front, best \(job.spec.metricTag): trial \(best.id)" : "Best trial \(best.id)"
+            Console.out("\(which): \(values) (step \(metric.step))")
             let params = job.spec.params.compactMap { p in best.parameters[p.name].map { "\(p.name)=\($0)" } }
             if !params.isEmpty { Console.out("  " + params.joined(separator: " ")) }
             Console.out("  reproduce: " + ReproduceCommand.line(for: best, in: job, store: store))
@@ -25,7 +27,11 @@ struct JobSummary {
             for line in failures { Console.stderr("  " + line) }
             Console.stderr("  see a trial's output with `tune logs \(job.id) --trial N`")
         }
-        Console.out("See: tune trials \(job.id) · tune collect \(job.id) · tune status \(job.id)")
+        if job.spec.isMultiObjective {
+            Console.out("See: tune trials \(job.id) --pareto · tune collect \(job.id) --trials pareto · tune report \(job.id)")
+        } else {
+            Console.out("See: tune trials \(job.id) · tune collect \(job.id) · tune status \(job.id)")
+        }
         switch outcome {
         case .succeeded:
             return

@@ -38,7 +38,10 @@ struct JobsCommand: ParsableCommand {
                 }
                 storeOptions.warnIfDamaged(job)
                 let done = job.trials.filter { $0.state.isFinished }.count
-                let best = job.bestTrial?.finalMetric.map { "\(job.spec.metricTag)=\(MetricReading.display($0.value))" } ?? "-"
+                let front = job.paretoFront.count
+                let best =
+                    job.spec.isMultiObjective
+                    ? (front == 0 ? "-" : "front of \(front)") : job.bestTrial?.finalMetric.map { "\(job.spec.metricTag)=\(MetricReading.display($0.value))" } ?? "-"
                 table.add([
                     job.id, JobView.state(of: job, store: store) + (job.journalDamage.isEmpty ? "" : " (DAMAGED)"), "\(done)/\(job.spec.plannedTrials)", best,
                     JobView.localTime(job.header.createTime), job.header.command.joined(separator: " "),

@@ -41,7 +41,7 @@ enum StatusView {
         lines.append(("job", record.id))
         lines.append(("state", state))
         lines.append(("command", record.header.command.map(ReproduceCommand.shellQuoted).joined(separator: " ")))
-        lines.append(("config", "\(record.header.configPath) · \(spec.goal.rawValue) \(spec.metricTag) · \(record.header.strategy) · seed \(record.header.seed)"))
+        lines.append(("config", "\(record.header.configPath) · \(record.objectiveDescription) · \(record.header.strategy) · seed \(record.header.seed)"))
         if spec.launcherKind == .slurm, let launcher = spec.launcher { lines.append(("launcher", launcher.summary)) }
         let finished = record.trials.filter { $0.state.isFinished }.count
         var progress = "\(finished)/\(spec.plannedTrials) trials finished: \(record.count(.succeeded)) succeeded, \(record.count(.failed)) failed"
@@ -52,10 +52,27 @@ enum StatusView {
         if running.count > queued && state.hasPrefix("RUNNING") { progress += ", \(running.count - queued) running" }
         if queued > 0 && state.hasPrefix("RUNNING") { progress += ", \(queued) pending in \(waiting.first?.scheduler?.systemName ?? "the queue")" }
         lines.append(("progress", progress))
-        if let best = record.bestTrial, let metric = best.finalMetric {
+        if spec.isMultiObjective {
+            let front = record.paretoFront
+            lines.append(
+                (
+                    "front",
+                    front.isEmpty
+                        ? "none yet"
+                        : "\(front.count) trial\(front.count == 1 ? "" : "s"): \(front.prefix(12).map { String($0.id) }.joined(separator: ", "))\(front.count > 12 ? ", …" : "") (tune trials \(record.id) --pareto)"
+                ))
+        }
+        if !spec.safety.isEmpty {
+            let checked = record.trials.compactMap(record.safetyCheck(of:))
+            var text = "\(checked.filter(\.isSafe).count) of \(checked.count) succeeded trials within \(spec.safety.map(\.boundText).joined(separator: " and "))"
+            if let desired = spec.safety.compactMap(\.desiredMinSafeTrialsFraction).max() { text += " (desired: at least \(Int((desired * 100).rounded()))%)" }
+            lines.append(("safe", text))
+        }
+        if let best = record.bestTrial, let metric = best.finalMetric, let values = record.objectivesText(of: best) {
             let params = spec.params.compactMap { p in best.parameters[p.name].map { "\(p.name)=\($0)" } }.joined(separator: " ")
-            lines.append(("best", "trial \(best.id): \(spec.metricTag)=\(MetricReading.display(metric.value)) (step \(metric.step)) · \(params)"))
-            let others = record.finalMeasurement(of: best).metrics.dropFirst()
+            lines.append((spec.isMultiObjective ? "best \(spec.metricTag)" : "best", "trial \(best.id): \(values) (step \(metric.step)) · \(params)"))
+            let shown = Set(spec.objectives.map(\.metricTag))
+            let others = record.finalMeasurement(of: best).metrics.dropFirst().filter { !shown.contains($0.tag) }
             if !others.isEmpty {
                 lines.append(("metrics", others.map { "\($0.tag)=\(MetricReading.display($0.value)) (step \($0.step))" }.joined(separator: " · ")))
             }

@@ -5,7 +5,12 @@ import TuneCore
 struct TrialsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trials",
-        abstract: "List a job's trials, best first: objective, step, hyperparameters, trial id, state."
+        abstract: "List a job's trials, best first: objective, step, hyperparameters, trial id, state.",
+        discussion: """
+            With several objectives, the first column ranks each trial by Pareto front (* on the front, 2 for the next \
+            front, …); trials are ordered by front, then by the first objective. With safety metrics, trials that crossed a \
+            bound are marked NO under safe, listed after the safe ones, and never on the front.
+            """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -27,11 +32,15 @@ struct TrialsCommand: ParsableCommand {
     @Flag(help: "Show every metric the trials reported besides the objective (CSV and JSON always hold them all).")
     var allMetrics = false
 
+    @Flag(help: "Only the Pareto-optimal trials (with several objectives; with one, the best trial).")
+    var pareto = false
+
     @OptionGroup var storeOptions: StoreOptions
 
     func run() throws {
         let record = try storeOptions.load(job)
         var listing = TrialListing(job: record)
+        listing.paretoOnly = pareto
         let reported = record.otherMetricTags
         if allMetrics {
             listing.metrics = reported
@@ -44,7 +53,13 @@ struct TrialsCommand: ParsableCommand {
         }
         switch format {
         case .table:
-            Console.out(record.trials.isEmpty ? "job \(record.id) has no trials yet" : listing.table())
+            if record.trials.isEmpty {
+                Console.out("job \(record.id) has no trials yet")
+            } else if pareto && record.paretoFront.isEmpty {
+                Console.out("job \(record.id) has no \(record.spec.safety.isEmpty ? "" : "feasible ")succeeded trial yet, so no Pareto front")
+            } else {
+                Console.out(listing.table())
+            }
         case .json:
             Console.out(listing.json())
         case .csv:

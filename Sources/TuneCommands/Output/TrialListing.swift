@@ -6,34 +6,54 @@ struct TrialListing {
     let job: JobRecord
     /// Metrics besides the objective shown as table columns (`--metrics`, `--all-metrics`).
     var metrics: [String] = []
+    /// Only the Pareto-optimal trials (`--pareto`): with one objective, the best trial.
+    var paretoOnly = false
 
-    private var ordered: [TrialRecord] { job.trialsBestFirst }
+    private var ordered: [TrialRecord] { paretoOnly ? job.paretoFront : job.trialsBestFirst }
+    /// The columns of the job's own metrics: each objective (one: `objectiveValue`), then each safety metric.
+    private var objectiveHeaders: [String] { job.spec.isMultiObjective ? job.spec.objectives.map(\.metricTag) : ["objectiveValue"] }
+    private var safetyTags: [String] { job.spec.safety.map(\.metricTag) }
     private var paramNames: [String] { job.spec.params.map(\.name) }
 
     func table() -> String {
-        let withReasons = job.trials.contains { $0.failureReason != nil }
+        let withReasons = job.trials.contains { reason(of: $0) != nil }
         let withAttempts = job.trials.contains { $0.attempt > 1 }
         let withStopped = job.trials.contains { $0.stoppedEarly }
         // The launcher's system's own id of each trial (`slurmJob`), when it has them.
         let system = job.trials.lazy.compactMap { $0.scheduler?.jobId != nil ? $0.scheduler?.system : nil }.first
         let withScheduler = system != nil
         let resource = job.spec.hyperband?.resourceParameter
-        var headers = ["objectiveValue", "trainingStep"] + metrics + paramNames
+        let multi = job.spec.isMultiObjective
+        let ranks = job.paretoRanks
+        let metrics = metrics.filter { !job.spec.definedMetricTags.contains($0) }
+        let lead = (multi ? ["front"] : []) + objectiveHeaders + ["trainingStep"] + safetyTags + (safetyTags.isEmpty ? [] : ["safe"])
+        var headers = lead + metrics + paramNames
         if let resource { headers += [resource, "configuration", "rung"] }
         headers += ["trialId", "state"]
         if let system { headers.append(system + "Job") }
         if withStopped { headers.append("stoppedEarly") }
         if withAttempts { headers.append("attempt") }
         if withReasons { headers.append("reason") }
-        let idColumn = paramNames.count + metrics.count + 2 + (resource == nil ? 0 : 3)
-        let metricColumns = metrics.indices.map { $0 + 2 }
+        let idColumn = paramNames.count + metrics.count + lead.count + (resource == nil ? 0 : 3)
+        let numeric = Array(0..<(lead.count - (safetyTags.isEmpty ? 0 : 1))) + metrics.indices.map { $0 + lead.count }
         var table = TextTable(
-            headers: headers, rightAligned: Set([0, 1, idColumn] + metricColumns + (resource == nil ? [] : [idColumn - 3, idColumn - 2, idColumn - 1])))
+            headers: headers, rightAligned: Set([idColumn] + numeric + (resource == nil ? [] : [idColumn - 3, idColumn - 2, idColumn - 1])))
         for trial in ordered {
-            var row = [
-                trial.finalMetric.map { MetricReading.display($0.value) } ?? "-",
-                trial.finalMetric.map { String($0.step) } ?? "-",
-            ]
+            var row: [String] = []
+            if multi { row.append(ranks[trial.id].map { $0 == 1 ? "*" : String($0) } ?? "-") }
+            if multi {
+                let values = job.objectiveValues(of: trial)
+                row += job.spec.objectives.indices.map { i in values.map { MetricReading.display($0[i]) } ?? "-" }
+            } else {
+                row.append(trial.finalMetric.map { MetricReading.display($0.value) } ?? "-")
+            }
+            row.append(trial.finalMetric.map { String($0.step) } ?? "-")
+            if let check = job.safetyCheck(of: trial) {
+                row += check.values.map { $0.map(MetricReading.display) ?? "-" }
+                row.append(check.isSafe ? "yes" : "NO")
+            } else if !safetyTags.isEmpty {
+                row += safetyTags.map { _ in "-" } + [""]
+            }
             if !metrics.isEmpty {
                 let measurement = job.finalMeasurement(of: trial)
                 row += metrics.map { tag in measurement[tag].map { MetricReading.display($0.value) } ?? "-" }
@@ -49,14 +69,22 @@ struct TrialListing {
             if withScheduler { row.append(trial.scheduler?.jobId ?? "") }
             if withStopped { row.append(trial.stoppedEarly ? "yes" : "") }
             if withAttempts { row.append(String(trial.attempt)) }
-            if withReasons { row.append(Self.clip(trial.failureReason ?? "", to: 70)) }
+            if withReasons { row.append(Self.clip(reason(of: trial) ?? "", to: 70)) }
             table.add(row)
         }
         return table.render()
     }
 
+    /// Why a trial failed, or why a succeeded one is infeasible (the safety bounds it crossed).
+    func reason(of trial: TrialRecord) -> String? {
+        if let reason = trial.failureReason { return reason }
+        guard let check = job.safetyCheck(of: trial), !check.isSafe else { return nil }
+        return "unsafe: " + check.violations.joined(separator: "; ")
+    }
+
     /// A JSON array of Cloud ML HyperparameterOutput objects, best first.
     func json() -> String {
+        let ranks = job.paretoRanks
         let objects: [[String: Any]] = ordered.map { trial in
             var object: [String: Any] = [
                 "trialId": String(trial.id),
@@ -69,6 +97,16 @@ struct TrialListing {
                 object["configuration"] = placement.configuration
                 object["rung"] = placement.rung
                 object["budget"] = placement.budget
+            }
+            if let rank = ranks[trial.id] {
+                // tune's own: the trial's Pareto rank (1: on the front, Vertex AI's optimalTrials).
+                object["paretoRank"] = rank
+                object["paretoOptimal"] = rank == 1
+            }
+            if let check = job.safetyCheck(of: trial), !check.isSafe {
+                // Vertex AI's Trial fields.
+                object["infeasible"] = true
+                object["infeasibleReason"] = check.violations.joined(separator: "; ")
             }
             if let metric = trial.finalMetric {
                 object["finalMetric"] = ["trainingStep": String(metric.step), "objectiveValue": Self.jsonNumber(metric.value)]
@@ -126,6 +164,11 @@ struct TrialListing {
         let resource = job.spec.hyperband?.resourceParameter
         var headers = ["trialId", "state", "objectiveValue", "trainingStep"] + paramNames + ["startTime", "endTime", "failureReason", "attempt", "isTrialStoppedEarly"]
         if let resource { headers += [resource, "configuration", "rung"] }
+        let ranks = job.paretoRanks
+        let multi = job.spec.isMultiObjective
+        let constrained = !safetyTags.isEmpty
+        if multi { headers.append("paretoRank") }
+        if constrained { headers.append("feasible") }
         let others = job.otherMetricTags
         let taken = Set(headers)
         headers += others.map { taken.contains($0) ? "metric:" + $0 : $0 }
@@ -146,6 +189,8 @@ struct TrialListing {
                     trial.placement.map { String($0.rung) } ?? "",
                 ]
             }
+            if multi { row.append(ranks[trial.id].map(String.init) ?? "") }
+            if constrained { row.append(job.safetyCheck(of: trial).map { String($0.isSafe) } ?? "") }
             if !others.isEmpty {
                 let measurement = job.finalMeasurement(of: trial)
                 row += others.map { tag in measurement[tag].map { ParameterValue.format($0.value) } ?? "" }

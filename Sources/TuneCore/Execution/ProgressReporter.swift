@@ -68,7 +68,9 @@ public final class ProgressReporter {
     func summary(_ job: JobRecord, running: Int) -> String {
         let done = job.count(.succeeded) + job.count(.failed) + job.count(.cancelled)
         var text = "\(done)/\(job.spec.plannedTrials) done, \(running) running, \(job.count(.failed)) failed"
-        if let best = job.bestTrial, let metric = best.finalMetric {
+        if job.spec.isMultiObjective {
+            text += " · front \(job.paretoFront.count)"
+        } else if let best = job.bestTrial, let metric = best.finalMetric {
             text += " · best \(job.spec.metricTag)=\(MetricReading.display(metric.value)) (trial \(best.id))"
         }
         text += " · " + DurationText.format(Date().timeIntervalSince(startTime))

@@ -63,3 +63,22 @@ extension TuningSpec {
     /// Every tag the job defines (objectives, then safety metrics).
     public var definedMetricTags: [String] { objectives.map(\.metricTag) + safety.map(\.metricTag) }
 }
+
+extension TuningSpec {
+    /// With several objectives or safety metrics, what the median rule and Hyperband go by: the
+    /// first objective alone, since a trial's curve is compared at a step and there is no single
+    /// "ahead" for several curves. A stopped trial keeps its other metrics as last reported.
+    var stoppingNote: String? {
+        guard isMultiObjective || !safety.isEmpty else { return nil }
+        let rule: String
+        if algorithm == .hyperband {
+            rule = "Hyperband promotes"
+        } else if enableTrialEarlyStopping {
+            rule = "the median stopping rule stops"
+        } else {
+            return nil
+        }
+        let others = (objectives.dropFirst().map(\.metricTag) + safety.map(\.metricTag)).joined(separator: ", ")
+        return "\(rule) trials by the first objective, \(metricTag), alone; \(others) count only once a trial ends (Pareto front, safety)"
+    }
+}

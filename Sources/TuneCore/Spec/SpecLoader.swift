@@ -86,6 +86,7 @@ public enum SpecLoader {
             let runner = spec.launcherKind == .slurm ? "through Slurm" : "locally"
             notes.insert("ignoring cloud-only \(noun) in \(file): \(ignored.joined(separator: ", ")) (tune runs trials \(runner))", at: 0)
         }
+        if let note = spec.stoppingNote { notes.append(note) }
         return LoadedSpec(spec: spec, notes: notes)
     }
 

@@ -97,3 +97,43 @@ public struct SafetyCheck: Sendable, Equatable {
         }
     }
 }
+
+extension JobRecord {
+    /// A succeeded trial's objectives as people read them: `acc=0.97`, or with several
+    /// objectives `acc=0.97, latency_ms=12.5`; nil for a trial without a final metric.
+    public func objectivesText(of trial: TrialRecord) -> String? {
+        guard let first = trial.finalMetric else { return nil }
+        guard spec.isMultiObjective, let values = objectiveValues(of: trial) else {
+            return "\(spec.metricTag)=\(MetricReading.display(first.value))"
+        }
+        return zip(spec.objectives, values).map { "\($0.metricTag)=\(MetricReading.display($1))" }.joined(separator: ", ")
+    }
+}
+
+extension JobRecord {
+    /// What a job's objectives are, for `tune status`: `MAXIMIZE acc`, or
+    /// `Pareto front of acc (MAXIMIZE), latency_ms (MINIMIZE)`, with its safety bounds.
+    public var objectiveDescription: String {
+        var text =
+            spec.isMultiObjective
+            ? "Pareto front of " + spec.objectives.map { "\($0.metricTag) (\($0.goal.rawValue))" }.joined(separator: ", ")
+            : "\(spec.goal.rawValue) \(spec.metricTag)"
+        if !spec.safety.isEmpty { text += "; safe when " + spec.safety.map(\.boundText).joined(separator: " and ") }
+        return text
+    }
+
+    /// One line on the front for the progress line and summaries: `front 6 trials` (several
+    /// objectives), and how many trials were safe (with safety metrics); nil when neither applies.
+    public var frontAndSafetyText: String? {
+        var parts: [String] = []
+        if spec.isMultiObjective {
+            let front = paretoFront.count
+            parts.append("Pareto front: \(front) trial\(front == 1 ? "" : "s")")
+        }
+        if !spec.safety.isEmpty {
+            let checked = trials.compactMap(safetyCheck(of:))
+            parts.append("\(checked.filter(\.isSafe).count) of \(checked.count) succeeded trial\(checked.count == 1 ? "" : "s") safe")
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: " · ")
+    }
+}

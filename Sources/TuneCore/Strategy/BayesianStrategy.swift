@@ -25,12 +25,22 @@ import Foundation
 ///   acquisition is EI beyond what they will reach, averaged over 64 joint posterior draws of
 ///   their outcomes (`FantasyImprovement`, the sequential-greedy q-EI Optuna 5.0 uses), so
 ///   parallel proposals are diverse without pretending a running trial is as good as the best.
+/// - **Several objectives** (ParEGO, `ParEGOScalarization`): each proposal scores the trials by a
+///   random augmented Chebyshev scalarization of their normalized objectives and runs the search
+///   above on that one value, so successive proposals cover the Pareto front.
+/// - **Safety metrics** (`FeasibilityModel`): a GP per safety metric on its margin to the bound;
+///   the acquisition is log EI (against the best *feasible* trial) plus the log probability that
+///   every bound holds, and with no feasible trial yet, that probability alone. Infeasible trials
+///   still inform the objective's GP.
 /// - **No repeats.** A point in the history (or picked earlier in the call) is never proposed while
 ///   the space has untried points; an exhausted finite space gets fewer proposals.
 public struct BayesianStrategy: SearchStrategy {
     public let spec: TuningSpec
     public let seed: UInt64
-    public var name: String { "Bayesian optimization (GP + EI)" }
+    public var name: String {
+        let safety = spec.safety.isEmpty ? "" : " × P(safe)"
+        return spec.isMultiObjective ? "Bayesian optimization (ParEGO: GP + EI\(safety) on random scalarizations)" : "Bayesian optimization (GP + EI\(safety))"
+    }
 
     /// Knobs kept internal: the defaults are the product; tests and the timing harness turn them.
     struct Options: Sendable {
@@ -71,9 +81,26 @@ public struct BayesianStrategy: SearchStrategy {
     }
 
     public func propose(count: Int, firstTrialId: Int, history: [TrialObservation]) -> [Assignment] {
+        guard spec.isMultiObjective else { return proposals(count: count, firstTrialId: firstTrialId, history: history, goal: spec.goal) }
+        // Several objectives: one ParEGO scalarization per proposal, each pick pending for the next.
+        var history = history
+        var picks: [Assignment] = []
+        let goals = spec.objectives.map(\.goal)
+        for trialId in firstTrialId..<(firstTrialId + max(count, 0)) {
+            let scalarization = ParEGOScalarization(seed: seed, trialId: trialId, goals: goals)
+            guard let pick = proposals(count: 1, firstTrialId: trialId, history: scalarization.scalarized(history), goal: .minimize).first
+            else { break }
+            picks.append(pick)
+            history.append(TrialObservation(trialId: trialId, assignment: pick, state: .pending))
+        }
+        return picks
+    }
+
+    /// Up to `count` proposals for one objective (`goal`) given by each observation's `objective`.
+    private func proposals(count: Int, firstTrialId: Int, history: [TrialObservation], goal: Goal) -> [Assignment] {
         var taken = TakenPoints()
         for trial in history { taken.insert(trial.assignment, encoded: encoding.encode(trial.assignment)) }
-        let data = ObservedData(history: history, encoding: encoding, goal: spec.goal)
+        let data = ObservedData(history: history, encoding: encoding, goal: goal, safety: spec.safety)
         var model: ProposalModel?
         if data.y.count >= initialDesignSize, data.distinctValues >= 2 {
             model = ProposalModel(data: data, strategy: self)

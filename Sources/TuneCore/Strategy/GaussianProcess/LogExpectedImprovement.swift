@@ -31,6 +31,13 @@ enum LogEI {
             return (log(h), g, z > 0 ? phi / h : 1 - z * g)
         }
         let t = -z
+        let (m, c) = millsRatio(t)
+        let logH = -0.5 * t * t - logSqrt2Pi + log(m) + log(c)
+        return (logH, 1 / c, 1 + t / c)
+    }
+
+    /// The Mills ratio m(t) = Φ(−t)/φ(t) for t > 1, and C(t) with m = 1/(t + C) (see `logH`).
+    static func millsRatio(_ t: Double) -> (m: Double, c: Double) {
         let terms = t < 2 ? 400 : t < 4 ? 150 : t < 10 ? 60 : 30
         var tail = 0.0
         var k = terms
@@ -39,9 +46,18 @@ enum LogEI {
             k -= 1
         }
         let c = 1 / (t + tail)  // C(t) = T₁
-        let m = 1 / (t + c)  // Mills ratio
-        let logH = -0.5 * t * t - logSqrt2Pi + log(m) + log(c)
-        return (logH, 1 / c, 1 + t / c)
+        return (1 / (t + c), c)
+    }
+
+    /// log Φ(z) and its slope φ(z)/Φ(z), without underflow far in the lower tail
+    /// (Φ(−t) = φ(t) m(t) for t > 1).
+    static func logCDF(_ z: Double) -> (value: Double, slope: Double) {
+        if z >= -1 {
+            let cdf = 0.5 * erfc(-z / 2.0.squareRoot())
+            return (log(cdf), exp(-0.5 * z * z - logSqrt2Pi) / cdf)
+        }
+        let m = millsRatio(-z).m
+        return (-0.5 * z * z - logSqrt2Pi + log(m), 1 / m)
     }
 
     /// log EI at a posterior (μ, var) against the incumbent f*.

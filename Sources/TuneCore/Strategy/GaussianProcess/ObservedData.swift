@@ -17,10 +17,14 @@ struct ObservedData {
     var failed: [[Double]] = []
     var pending: [[Double]] = []
     var distinctValues = 0
+    /// With safety metrics: each observation's values of them (nil where not reported), and
+    /// whether it kept every bound.
+    var safety: [[Double?]] = []
+    var feasible: [Bool] = []
     /// The Yeo–Johnson output warp fitted to the standardized objective (nil: too few values).
     var outputWarp: PowerTransform?
 
-    init(history: [TrialObservation], encoding: SearchEncoding, goal: Goal) {
+    init(history: [TrialObservation], encoding: SearchEncoding, goal: Goal, safety metrics: [SafetyMetric] = []) {
         var raw: [Double] = []
         for trial in history {
             guard let point = encoding.encode(trial.assignment) else { continue }
@@ -29,6 +33,9 @@ struct ObservedData {
                 guard let value = trial.objective, value.isFinite else { continue }
                 x.append(point)
                 raw.append(value)
+                let values = trial.safetyValues ?? metrics.map { _ in nil }
+                safety.append(values)
+                feasible.append(zip(metrics, values).allSatisfy { metric, value in value.map(metric.isSafe) ?? false })
             case .failed:
                 failed.append(point)
             case .running, .pending:

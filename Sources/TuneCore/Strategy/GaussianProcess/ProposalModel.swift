@@ -8,15 +8,23 @@ struct ProposalModel {
     private let strategy: BayesianStrategy
     private let gp: GaussianProcess
     private var pending: [[Double]]
-    /// f*: the best standardized observation.
-    private let best: Double
+    /// f*: the best standardized observation among the feasible ones; nil when a job with
+    /// safety metrics has no feasible trial yet (the search then looks for the safe region).
+    private let best: Double?
     private let bestPoint: [Double]
     private let observations: Int
+    /// With safety metrics: the probability of keeping their bounds, and the least a proposal
+    /// must have while too few trials were safe (`SafetyMetric.desiredMinSafeTrialsFraction`).
+    private let feasibility: FeasibilityModel?
+    private let minimumSafeProbability: Double?
 
     init?(data: ObservedData, strategy: BayesianStrategy) {
         let encoding = strategy.encoding
         let options = strategy.options
-        guard let bestIndex = data.y.indices.max(by: { data.y[$0] < data.y[$1] }) else { return nil }
+        let metrics = strategy.spec.safety
+        let feasibleRows = metrics.isEmpty ? Array(data.y.indices) : data.y.indices.filter { data.feasible[$0] }
+        guard let anyBest = data.y.indices.max(by: { data.y[$0] < data.y[$1] }) else { return nil }
+        let bestIndex = feasibleRows.max { data.y[$0] < data.y[$1] } ?? anyBest
         let isCategorical = encoding.isCategorical
 
         let fitIndices = data.subset(cap: options.fitPoints)
@@ -36,14 +44,19 @@ struct ProposalModel {
                 isCategorical: isCategorical, parameters: parameters)
         else { return nil }
         let worst = data.y.min() ?? 0
-        let best = data.y[bestIndex]
         if let conditioned = gp.conditioned(on: data.failed, values: data.failed.map { _ in worst }) { gp = conditioned }
         self.strategy = strategy
         self.pending = data.pending
         self.gp = gp
-        self.best = best
+        self.best = feasibleRows.isEmpty ? nil : data.y[bestIndex]
         self.bestPoint = data.x[bestIndex]
         self.observations = data.y.count
+        self.feasibility = metrics.isEmpty ? nil : FeasibilityModel(data: data, metrics: metrics, encoding: encoding, options: options)
+        // Best effort, as Vertex AI's: while the share of safe trials is below the desired one,
+        // only points at least that likely to be safe are proposed.
+        let desired = metrics.compactMap(\.desiredMinSafeTrialsFraction).max()
+        let safeShare = Double(feasibleRows.count) / Double(max(data.y.count, 1))
+        self.minimumSafeProbability = desired.flatMap { safeShare < $0 ? $0 : nil }
     }
 
     var parameters: KernelParameters { gp.parameters }
@@ -106,16 +119,31 @@ struct ProposalModel {
             return encoding.fromUnitCube(u)
         }
         var fantasyGenerator = SeededGenerator(seed: strategy.seed ^ BayesianStrategy.fantasySalt, stream: UInt64(truncatingIfNeeded: trialId))
-        var acquisition: any Acquisition =
-            FantasyImprovement(gp: gp, pending: pending, best: best, generator: &fantasyGenerator)
-            ?? ExpectedImprovement(gp: gp, best: best)
+        var improvement: (any Acquisition)?
+        if let best {
+            improvement =
+                FantasyImprovement(gp: gp, pending: pending, best: best, generator: &fantasyGenerator)
+                ?? ExpectedImprovement(gp: gp, best: best)
+        }
+        var acquisition: any Acquisition
+        if let feasibility {
+            acquisition = FeasibleAcquisition(base: improvement, feasibility: feasibility)
+        } else {
+            // No safety model yet (too few values): the objective alone, or, with no feasible
+            // trial, the plain posterior mean's EI against the best seen.
+            acquisition = improvement ?? ExpectedImprovement(gp: gp, best: gp.y.max() ?? 0)
+        }
         if encoding.isConditional { acquisition = ConditionalAcquisition(base: acquisition, encoding: encoding) }
         let optimizer = AcquisitionOptimizer(acquisition: acquisition, encoding: encoding)
         let ranked = optimizer.maximize(candidates: candidates, observedBest: bestPoint, starts: options.starts, generator: &generator)
-        for (x, _) in ranked {
-            let assignment = encoding.decode(x)
-            if !taken.contains(assignment, encoded: encoding.encode(assignment)) {
-                return (assignment, encoding.encode(assignment) ?? x)
+        let minimumLog = minimumSafeProbability.map { log($0) }
+        for pass in minimumLog == nil ? [false] : [true, false] {
+            for (x, _) in ranked {
+                if pass, let minimumLog, let feasibility, feasibility.logProbability(encoding.imputed(x).x) < minimumLog { continue }
+                let assignment = encoding.decode(x)
+                if !taken.contains(assignment, encoded: encoding.encode(assignment)) {
+                    return (assignment, encoding.encode(assignment) ?? x)
+                }
             }
         }
         // Everything the search looked at is taken: pick from what is left.

@@ -7,23 +7,28 @@ import Glibc
 #endif
 
 /// Jobs of every kind written by each earlier release keep loading, listing, reporting and resuming:
-/// release 1378230 (journal format 2) and release 0b5f4ef (format 3, every line checksummed). Each
-/// folder in Tests/TuneCoreTests/Fixtures/journals/releases/<release> is a job that release wrote
-/// (made by `make_release_jobs.sh` there, which says what each holds), run in
+/// release 1378230 (journal format 2), release 0b5f4ef (format 3, every line checksummed) and
+/// release 7518f48 (format 4, conditional spaces and defaults). Each folder in
+/// Tests/TuneCoreTests/Fixtures/journals/releases/<release> is a job that release wrote (made by
+/// `make_release_jobs.sh` there, which says what each holds), run in
 /// /tmp/tune-release-jobs/<kind> with the stand-in trials of scripts/: here it is copied into a
-/// sandbox's store, the recorded folder rewritten to the sandbox (a format-3 line so changed is
-/// sealed again with its checksum, as that release would have written it), and the same scripts
-/// put there. Every test runs once for each release (`releases`).
+/// sandbox's store, the recorded folder rewritten to the sandbox (a line of format 3 or later so
+/// changed is sealed again with its checksum, as that release would have written it), and the same
+/// scripts put there. Every test runs once for each release (`releases`); the conditional job,
+/// which only a release of format 4 or later can write, once for each of those
+/// (`conditionalReleases`).
 ///
-/// The values asserted are the fixtures' own (read from their journals; both releases wrote the
+/// The values asserted are the fixtures' own (read from their journals; every release wrote the
 /// same trials): a later release must show exactly these trials, and go on with them — in the
-/// job's own format: a resumed format-2 job gets no checksums, a resumed format-3 job keeps
-/// checksumming every line (`keepsFormat`).
-@Suite("End to end: jobs of each kind written by releases 1378230 (journal format 2) and 0b5f4ef (format 3)")
+/// job's own format: a resumed format-2 job gets no checksums, a resumed job of format 3 or 4
+/// keeps checksumming every line (`keepsFormat`).
+@Suite("End to end: jobs of each kind written by releases 1378230 (journal format 2), 0b5f4ef (format 3) and 7518f48 (format 4)")
 struct ReleaseJournalTests {
     static let journals = TuneBinary.repository.appendingPathComponent("Tests/TuneCoreTests/Fixtures/journals").path
     /// The releases whose jobs are kept in releases/<release>, with the journal format each wrote.
-    static let releases: [(release: String, format: Int)] = [("1378230", 2), ("0b5f4ef", 3)]
+    static let releases: [(release: String, format: Int)] = [("1378230", 2), ("0b5f4ef", 3), ("7518f48", 4)]
+    /// The releases that also wrote a job with a conditional space and defaults (format 4 on).
+    static let conditionalReleases = releases.filter { $0.format >= 4 }
     /// Where `make_release_jobs.sh` ran each kind's job: `<recordedBase>/<kind>`.
     static let recordedBase = "/tmp/tune-release-jobs"
 
@@ -92,7 +97,8 @@ struct ReleaseJournalTests {
     }
 
     /// After a resume, the job's journal is still of `format`, written as that release would:
-    /// format 3 with every line checksummed (the lines this tune added too), format 2 with none.
+    /// format 3 or later with every line checksummed (the lines this tune added too), format 2
+    /// with none.
     static func keepsFormat(
         _ sandbox: Sandbox, _ job: String, format: Int, sourceLocation: SourceLocation = #_sourceLocation
     ) {
@@ -412,6 +418,78 @@ struct ReleaseJournalTests {
         let retry = try await sandbox.tune(["retry", "resumed"])
         #expect(retry.status == 0 && retry.stdout.contains("Nothing to retry"), "\(retry)")
         Self.keepsFormat(sandbox, "resumed", format: format)
+    }
+
+    // MARK: a conditional space with defaults (format 4 on)
+
+    @Test(arguments: Self.conditionalReleases)
+    func conditionalJobWithDefaults(release: String, format: Int) async throws {
+        let sandbox = try Self.sandbox("conditional", release: release, format: format)
+        let journal = try #require(sandbox.read(sandbox.store + "/conditional/journal.jsonl"))
+        let created = try #require(journal.split(separator: "\n").first)
+        #expect(
+            created.contains("\"condition\":{\"parent\":\"optimizer\",\"parentValues\":[\"sgd\"]}")
+                && created.contains("\"condition\":{\"parent\":\"layers\",\"parentValues\":[\"3\"]}")
+                && created.contains("\"defaultValue\":\"sgd\"") && created.contains("\"defaultValue\":\"0.9\""),
+            "the release journaled the space's conditions and defaults: \(created)")
+        let before = byId(try await trialsJSON(sandbox, "conditional"))
+        #expect(before.count == 5, "\(before)")
+        // Trial 1 at the defaults (layers, which has none, at its middle); an inactive parameter
+        // has no value at all.
+        let parameters: [Int: [String: String]] = [
+            1: ["optimizer": "sgd", "momentum": "0.9", "layers": "2"],
+            2: ["optimizer": "sgd", "momentum": "0.8116126146378189", "layers": "1"],
+            3: ["optimizer": "adam", "layers": "3", "units3": "35"],
+            4: ["optimizer": "adam", "layers": "1"],
+            5: ["optimizer": "sgd", "momentum": "0.042340723240564336", "layers": "3", "units3": "17"],
+        ]
+        for id in 1...5 {
+            let trial = before[id] ?? [:]
+            #expect(trial["state"] as? String == "SUCCEEDED", "trial \(id): \(trial)")
+            #expect(objective(trial) == Double(id) + 0.25, "trial \(id): \(trial)")
+            #expect(hyperparameters(trial) == parameters[id], "trial \(id): \(trial)")
+        }
+        try await Self.listsShowsAndReports(sandbox, "conditional", state: "SUCCEEDED", trials: Self.states(before), planned: 5)
+        // The CSV leaves an inactive parameter's cell empty.
+        let csv = try await sandbox.tune(["trials", "conditional", "--format", "csv"])
+        #expect(csv.status == 0, "\(csv)")
+        let rows = OutputTests.csvRows(csv.stdout)
+        let header = try #require(rows.first)
+        #expect(rows.count == 6, "\(csv.stdout)")
+        for row in rows.dropFirst() {
+            #expect(row.count == header.count, "\(row)")
+            let fields = Dictionary(zip(header, row), uniquingKeysWith: { first, _ in first })
+            let id = try #require(fields["trialId"].flatMap { Int($0) }, "\(header) \(row)")
+            for name in ["optimizer", "momentum", "layers", "units3"] {
+                #expect(fields[name] == (parameters[id]?[name] ?? ""), "trial \(id)'s \(name): \(row)")
+            }
+        }
+
+        // Resumed with 3 more trials: each has exactly the parameters active at its point, in range.
+        let resume = try await sandbox.tune(["resume", "conditional", "--max-trials", "8", "--grace-period", "1"])
+        try #require(resume.status == 0, "\(resume)")
+        let after = byId(try await trialsJSON(sandbox, "conditional"))
+        #expect(after.count == 8, "\(after)")
+        for id in 1...8 {
+            let trial = after[id] ?? [:]
+            #expect(trial["state"] as? String == "SUCCEEDED", "trial \(id): \(trial)")
+            #expect(objective(trial) == Double(id) + 0.25, "trial \(id): \(trial)")
+        }
+        for id in 1...5 { #expect(hyperparameters(after[id] ?? [:]) == parameters[id], "trial \(id) kept its values") }
+        for id in 6...8 {
+            let values = hyperparameters(after[id] ?? [:])
+            let optimizer = try #require(values["optimizer"], "trial \(id): \(values)")
+            let layers = try #require(values["layers"].flatMap(Int.init), "trial \(id): \(values)")
+            #expect(["sgd", "adam"].contains(optimizer) && (1...3).contains(layers), "trial \(id): \(values)")
+            #expect((values["momentum"] != nil) == (optimizer == "sgd"), "momentum only for sgd: trial \(id): \(values)")
+            if let momentum = values["momentum"].flatMap(Double.init) { #expect((0...0.99).contains(momentum), "trial \(id): \(values)") }
+            #expect((values["units3"] != nil) == (layers == 3), "units3 only for 3 layers: trial \(id): \(values)")
+            if let units = values["units3"].flatMap(Int.init) { #expect((8...64).contains(units), "trial \(id): \(values)") }
+            #expect(Set(values.keys).isSubset(of: ["optimizer", "momentum", "layers", "units3"]), "trial \(id): \(values)")
+        }
+        let jobs = try await sandbox.tune(["jobs"])
+        #expect(jobs.stdout.contains(" 8/8 "), "\(jobs)")
+        Self.keepsFormat(sandbox, "conditional", format: format)
     }
 
     // MARK: a newer format

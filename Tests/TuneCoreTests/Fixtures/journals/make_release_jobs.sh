@@ -3,13 +3,15 @@
 # release keeps loading, listing, reporting and resuming them
 # (Tests/TuneCommandsTests/ReleaseJournalTests.swift).
 #
-#   bash make_release_jobs.sh <commit> [kind ...]     e.g.  bash make_release_jobs.sh 1378230 (format 2), 0b5f4ef (format 3)
+#   bash make_release_jobs.sh <commit> [kind ...]     e.g.  bash make_release_jobs.sh 1378230 (format 2), 0b5f4ef (format 3),
+#                                                           7518f48 (format 4)
 #
 # Builds tune at <commit> in a temporary git worktree (removed afterwards), runs each kind's job in
 # its own folder /tmp/tune-release-jobs/<kind> (the journal records it as the job's working
 # directory; the tests rewrite it to their sandbox) with the stand-in trials in scripts/, and keeps
 # the job folder as releases/<short commit>/<kind>/ here, without its lock, its trials' cwd/ links
-# and empty folders. Kinds (default: all):
+# and empty folders. Kinds (default: all that the release takes — `conditional` only for a release
+# whose sources know conditional parameters, 7518f48 (format 4) and later):
 #
 #   finished   4 trials of random search (jobDir, perTrialWorkingDirectory), 2 at a time; SUCCEEDED
 #   cancelled  maxTrials 4: trial 1 succeeds, tune gets SIGINT while trial 2 runs: trial 2 and
@@ -22,21 +24,34 @@
 #   resumed    maxTrials 5: tune SIGKILLed while trial 2 ran; `tune resume` ran trial 2 again
 #              (attempt 2, trials/2.attempt-1 kept) and trials 3-5, trial 4 FAILED; `tune retry`
 #              ran trial 4 again (attempt 2): all 5 SUCCEEDED
+#   conditional  (format 4 on) a conditional space with defaults, 5 trials of random search: a
+#              CATEGORICAL optimizer (default sgd) whose child momentum (default 0.9) is active
+#              only for sgd (nested conditionalParameterSpecs), an INTEGER layers 1…3 whose child
+#              units3 is active only for 3 layers (the flat parentParameter form); trial 1 at the
+#              defaults, an inactive parameter absent from a trial's parameters; SUCCEEDED
 #
 # Re-runnable: each kind's folder here is replaced. Set TUNE=<path of a tune binary> to try the
-# scenarios without building (the committed fixtures must come from the build at <commit>).
+# scenarios without building; the committed fixtures must come from a build at <commit> (a debug
+# build in a worktree of its own will do: releases/7518f48 came from `swift build --scratch-path
+# .build-rel --product tune` in a worktree at 7518f48, then
+# TUNE=<that worktree>/.build-rel/debug/tune bash make_release_jobs.sh 7518f48).
 set -euo pipefail
 commit=$1; shift
-kinds=("$@"); [ ${#kinds[@]} -gt 0 ] || kinds=(finished cancelled stopped hyperband killed resumed)
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(git -C "$here" rev-parse --show-toplevel)"
 short=$(git -C "$repo" rev-parse --short=7 "$commit^{commit}")
+kinds=("$@")
+if [ ${#kinds[@]} -eq 0 ]; then
+  kinds=(finished cancelled stopped hyperband killed resumed)
+  # a release that takes conditional parameters (format 4 on) makes a conditional job too
+  if git -C "$repo" grep -q conditionalParameterSpecs "$commit" -- Sources; then kinds+=(conditional); fi
+fi
 out="$here/releases/$short"
 scripts="$here/scripts"
 base=/tmp/tune-release-jobs
 for kind in "${kinds[@]}"; do
   case $kind in
-    finished|cancelled|stopped|hyperband|killed|resumed) ;;
+    finished|cancelled|stopped|hyperband|killed|resumed|conditional) ;;
     *) echo "make_release_jobs: unknown kind $kind" >&2; exit 2 ;;
   esac
 done
@@ -144,6 +159,38 @@ resumed() {
   "$TUNE" retry resumed -q --grace-period 1
   unset HANG_TRIAL FAIL_TRIAL
   keep resumed
+}
+
+conditional() {
+  enter conditional
+  cat > tuning.yml <<'YAML'
+goal: MAXIMIZE
+hyperparameterMetricTag: acc
+maxTrials: 5
+maxParallelTrials: 1
+algorithm: RANDOM_SEARCH
+seed: 19
+params:
+  - parameterName: optimizer
+    type: CATEGORICAL
+    categoricalValues: [sgd, adam]
+    defaultValue: sgd
+    conditionalParameterSpecs:
+      - parentCategoricalValues: [sgd]
+        parameterSpec: {parameterName: momentum, type: DOUBLE, minValue: 0, maxValue: 0.99, defaultValue: 0.9}
+  - parameterName: layers
+    type: INTEGER
+    minValue: 1
+    maxValue: 3
+  - parameterName: units3
+    type: INTEGER
+    minValue: 8
+    maxValue: 64
+    parentParameter: layers
+    parentIntValues: [3]
+YAML
+  "$TUNE" run ./train.sh --config tuning.yml --job conditional -q --grace-period 1
+  keep conditional
 }
 
 for kind in "${kinds[@]}"; do

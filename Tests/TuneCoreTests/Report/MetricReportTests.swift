@@ -67,6 +67,14 @@ import Testing
         #expect(Self.count("class=\"curve succeeded\"", in: first) == 3)
     }
 
+    @Test func tagNamesAreEscaped() {
+        let readings: [[String: [Double]]] = [["acc": [0.5], "<b>\"x\"</b>": [1, 2]]]
+        let html = HTMLReport(job: Self.job(Self.spec(), readings)).render()
+        #expect(!html.contains("<b>"))
+        #expect(html.contains("<figure class=\"metric\" data-metric=\"&lt;b&gt;&quot;x&quot;&lt;/b&gt;\">"))
+        #expect(html.contains("<th title=\"at the final measurement (LAST_MEASUREMENT)\">&lt;b&gt;&quot;x&quot;&lt;/b&gt;</th>"))
+    }
+
     @Test func columnsFollowTheMeasurementSelection() {
         // acc is best at step 2; loss is read there with BEST_MEASUREMENT, at step 3 with LAST.
         let readings: [[String: [Double]]] = [["acc": [0.5, 0.9, 0.7], "loss": [0.6, 0.2, 0.4]]]

@@ -1,8 +1,9 @@
 import Foundation
 
 /// `tune report`'s page: one self-contained HTML file (inline CSS, SVG and a small sorting
-/// script; nothing fetched) with the job summary, optimization history, parallel coordinates,
-/// slice plots, learning curves, parameter importance and the sortable trials table.
+/// script; nothing fetched) with the job summary, optimization history, the Pareto front (with
+/// several objectives), parallel coordinates, slice plots, learning curves (the objective's, then
+/// each other metric's), parameter importance and the sortable trials table.
 /// Every string that comes from the user (command, values, names) is escaped.
 public struct HTMLReport {
     public var job: JobRecord
@@ -26,15 +27,17 @@ public struct HTMLReport {
 
             """
         html += section("Summary", id: "summary", summary(data))
-        html += section("Optimization history", id: "history-section", data.history() + Self.historyKey)
+        html += section("Optimization history", id: "history-section", data.history() + historyKey)
+        if job.spec.isMultiObjective { html += section("Pareto front", id: "pareto-section", data.paretoFront()) }
         html += section("Parallel coordinates", id: "parallel-section", data.parallelCoordinates())
         html += section("Slice plots", id: "slices-section", data.slices())
         html += section(
             "Learning curves", id: "curves-section",
             data.learningCurves()
-                + "<p class=\"key\">Dashed lines ending in × were stopped early (or failed); grey lines are trials without a final value.</p>")
+                + "<p class=\"key\">Dashed lines ending in × were stopped early (or failed); grey lines are trials without a final value.</p>"
+                + data.metricCurves())
         html += section("Parameter importance", id: "importance-section", data.importanceTable() + Self.importanceNote)
-        html += section("Trials", id: "trials-section", trialsTable())
+        html += section("Trials", id: "trials-section", trialsTable(data))
         html += "<footer>Made by tune at \(e(Self.timestamp(generated))) from the journal of job \(e(job.id)).</footer>\n"
         html += "<script>\(Self.script)</script>\n</body></html>\n"
         return html
@@ -54,7 +57,18 @@ public struct HTMLReport {
         rows.append(("command", "<code>\(e(job.header.command.map(ReproduceCommand.shellQuoted).joined(separator: " ")))</code>"))
         rows.append(("config", "<code>\(e(job.header.configPath))</code>"))
         rows.append(("strategy", e("\(job.header.strategy) (\(spec.algorithm.rawValue)), seed \(job.header.seed)")))
-        rows.append(("goal", e("\(spec.goal.rawValue) \(spec.metricTag) (\(spec.measurementSelection.rawValue))")))
+        let goals = spec.objectives.map { "\($0.goal.rawValue) \($0.metricTag)" }.joined(separator: ", ")
+        rows.append((spec.isMultiObjective ? "objectives" : "goal", e("\(goals) (\(spec.measurementSelection.rawValue))")))
+        if !spec.safety.isEmpty {
+            let checks = Array(data.safety.values)
+            let safe = checks.filter(\.isSafe).count
+            let share = checks.isEmpty ? "" : " (\(Int((Double(safe) / Double(checks.count) * 100).rounded()))%)"
+            rows.append(
+                (
+                    "safety",
+                    e("\(spec.safety.map(\.boundText).joined(separator: ", ")): \(safe) of \(checks.count) succeeded trials safe\(share)")
+                ))
+        }
         let counts = TrialState.allCases.compactMap { s -> String? in
             let count = job.count(s)
             return count > 0 ? "\(count) \(s.rawValue.lowercased())" : nil
@@ -63,7 +77,9 @@ public struct HTMLReport {
         var trialText = "\(job.trials.count) of \(spec.plannedTrials)" + (counts.isEmpty ? "" : ": " + counts.joined(separator: ", "))
         if stopped > 0 { trialText += " (\(stopped) stopped early)" }
         rows.append(("trials", e(trialText)))
-        if let best = job.bestTrial, let metric = best.finalMetric {
+        if spec.isMultiObjective {
+            rows.append(("Pareto front", paretoSummary(data)))
+        } else if let best = job.bestTrial, let metric = best.finalMetric {
             let params = spec.params.compactMap { p in best.parameters[p.name].map { "\(p.name)=\($0)" } }.joined(separator: " ")
             rows.append(
                 (
@@ -72,6 +88,8 @@ public struct HTMLReport {
                         + (params.isEmpty ? "" : "<br/><code>\(e(params))</code>")
                 ))
             rows.append(("reproduce", "<code>\(e(ReproduceCommand.line(for: best, in: job)))</code>"))
+        } else if job.trials.contains(where: { $0.state == .succeeded }) && !spec.safety.isEmpty {
+            rows.append(("best trial", "no safe trial: every succeeded trial crossed a safety bound"))
         } else {
             rows.append(("best trial", "no succeeded trial"))
         }
@@ -89,40 +107,26 @@ public struct HTMLReport {
         return "<table class=\"summary\">\n\(body)\n</table>"
     }
 
-    func trialsTable() -> String {
-        guard !job.trials.isEmpty else { return ReportData.none("the job has no trials yet") }
+    /// "3 of 8 succeeded trials are on the front: trial 2 (acc=0.9, loss=0.3), …", the first 10 listed.
+    func paretoSummary(_ data: ReportData) -> String {
         let e = HTMLEscape.escape
-        let spec = job.spec
-        let resource = spec.hyperband?.resourceParameter
-        let withStopped = job.trials.contains(where: \.stoppedEarly)
-        let withAttempts = job.trials.contains { $0.attempt > 1 }
-        let withReasons = job.trials.contains { $0.failureReason != nil }
-        var headers = ["trial", "state", spec.metricTag, "step"] + spec.params.map(\.name)
-        if let resource { headers += [resource, "configuration", "rung"] }
-        if withStopped { headers.append("stopped early") }
-        if withAttempts { headers.append("attempt") }
-        if withReasons { headers.append("reason") }
-        var html = "<p class=\"key\">Click a column's header to sort by it.</p><table class=\"trials sortable\"><thead><tr>"
-        html += headers.map { "<th>\(e($0))</th>" }.joined() + "</tr></thead><tbody>\n"
-        for trial in job.trialsBestFirst {
-            var cells = [
-                String(trial.id), trial.state.rawValue,
-                trial.finalMetric.map { MetricReading.display($0.value) } ?? "",
-                trial.finalMetric.map { String($0.step) } ?? "",
-            ]
-            cells += spec.params.map { trial.parameters[$0.name] ?? "" }
-            if resource != nil {
-                cells += [
-                    trial.placement.map { String($0.budget) } ?? "", trial.placement.map { String($0.configuration) } ?? "",
-                    trial.placement.map { String($0.rung) } ?? "",
-                ]
-            }
-            if withStopped { cells.append(trial.stoppedEarly ? "yes" : "") }
-            if withAttempts { cells.append(String(trial.attempt)) }
-            if withReasons { cells.append(trial.failureReason ?? "") }
-            html += "<tr class=\"\(trial.state.rawValue.lowercased())\" data-trial=\"\(trial.id)\">" + cells.map { "<td>\(e($0))</td>" }.joined() + "</tr>\n"
+        let front = data.bestFirst.filter { data.ranks[$0.id] == 1 }
+        let succeeded = job.trials.filter { $0.state == .succeeded }.count
+        guard !front.isEmpty else {
+            return e(succeeded == 0 ? "no succeeded trial" : "no trial on the front: no safe succeeded trial reported every objective")
         }
-        return html + "</tbody></table>"
+        let listed = front.prefix(10).map { trial in
+            let values = zip(job.spec.objectives, job.objectiveValues(of: trial) ?? []).map { "\($0.metricTag)=\(MetricReading.display($1))" }
+            return "trial \(trial.id) (\(values.joined(separator: ", ")))"
+        }
+        let verb = front.count == 1 ? "is" : "are"
+        return e("\(front.count) of \(succeeded) succeeded trials \(verb) on the front: " + listed.joined(separator: "; ") + (front.count > 10 ? "; …" : ""))
+    }
+
+    var historyKey: String {
+        guard !job.spec.safety.isEmpty else { return Self.historyKey }
+        return Self.historyKey.replacingOccurrences(
+            of: " · <span class=\"k-best\">", with: " · <span class=\"k-infeasible\">×</span> infeasible (at its value) · <span class=\"k-best\">")
     }
 
     static func timestamp(_ date: Date) -> String {
@@ -172,6 +176,12 @@ public struct HTMLReport {
         .key,.note{color:#555;font-size:12px}.none{color:#a33;font-style:italic}tr.few td{color:#888}
         td.bar span{display:inline-block;height:10px;background:#21918c}
         footer{margin-top:32px;color:#888;font-size:12px}
+        h3{font-size:15px;margin-top:20px}figure.metric{margin:0}figure.metric figcaption{margin:0 0 4px 64px}
+        circle.front{fill:#0072B2;stroke:#fff;stroke-width:1}circle.dominated{fill:#bbb}
+        path.front-line{fill:none;stroke:#0072B2;stroke-width:1.5;stroke-opacity:.8}
+        path.infeasible{stroke:#D55E00;stroke-width:2;fill:none}path.threshold{stroke:#D55E00;stroke-width:1;stroke-dasharray:5 4;fill:none}
+        .k-front{color:#0072B2}.k-dominated{color:#bbb}.k-infeasible{color:#D55E00;font-weight:bold}
+        tr.front td.rank::after{content:" ★";color:#0072B2}tr.infeasible td{background:#fdf0ea}td.unsafe{color:#D55E00;cursor:help}
         """
 
     /// Sorts a table by the clicked column: numbers as numbers, other text alphabetically, empty cells last.

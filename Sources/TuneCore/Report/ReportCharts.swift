@@ -4,13 +4,12 @@ import Foundation
 /// Marks carry `data-trial` (and `data-state`) so tests and readers can find each trial.
 extension ReportData {
     static let maxParallelTrials = 1000
-    static let maxCurves = 200
-    static let maxCurvePoints = 300
 
     static func none(_ text: String) -> String { "<p class=\"none\">\(HTMLEscape.escape(text))</p>" }
 
     /// Objective by trial number: succeeded trials as dots (stopped-early ones hollow), failed
-    /// and cancelled ones as × on the bottom edge, and the best value so far as a step line.
+    /// and cancelled ones as × on the bottom edge, infeasible ones (a safety bound crossed) as a
+    /// red × at their value, and the best value so far among the feasible as a step line.
     func history() -> String {
         guard !succeeded.isEmpty else { return Self.none("no succeeded trial: nothing to plot") }
         var chart = SVGChart()
@@ -24,16 +23,27 @@ extension ReportData {
         let radius = many ? "1.5" : "3"
         var best: Double?
         var line = ""
-        for (trial, value) in succeeded {
+        for (trial, value) in succeeded where !isInfeasible(trial) {
             let x = chart.px(xAxis.fraction(Double(trial.id)))
             if let current = best, !job.spec.goal.isBetter(value, than: current) { continue }
             let y = n(chart.py(objectiveAxis.fraction(value)))
             line += best == nil ? "M\(n(x)) \(y)" : "H\(n(x))V\(y)"
             best = value
         }
-        line += "H\(n(chart.px(xAxis.fraction(Double(lastId)))))"
-        chart.add("<path class=\"best\" d=\"\(line)\"/>")
+        if best != nil {
+            line += "H\(n(chart.px(xAxis.fraction(Double(lastId)))))"
+            chart.add("<path class=\"best\" d=\"\(line)\"/>")
+        }
         for (trial, value) in succeeded {
+            if isInfeasible(trial) {
+                let (x, y) = (chart.px(xAxis.fraction(Double(trial.id))), chart.py(objectiveAxis.fraction(value)))
+                let violations = safety[trial.id]?.violations.joined(separator: "; ") ?? ""
+                chart.add(
+                    "<path class=\"infeasible\" data-trial=\"\(trial.id)\" data-state=\"infeasible\" d=\"\(cross(x, y, 3.5))\""
+                        + (many
+                            ? "/>" : "><title>trial \(trial.id): \(HTMLEscape.escape(MetricReading.display(value))), infeasible: \(HTMLEscape.escape(violations))</title></path>"))
+                continue
+            }
             let state = trial.stoppedEarly ? "stopped" : "succeeded"
             chart.add(
                 "<circle class=\"\(state)\" data-trial=\"\(trial.id)\" data-state=\"\(state)\" cx=\"\(n(chart.px(xAxis.fraction(Double(trial.id)))))\" cy=\"\(n(chart.py(objectiveAxis.fraction(value))))\" r=\"\(radius)\""
@@ -134,54 +144,6 @@ extension ReportData {
             html += chart.render(label: "\(metric) against \(spec.name)", id: "slice-\(p + 1)")
         }
         return html + "</div>"
-    }
-
-    /// The objective tag's readings by step, a line per trial (the best `maxCurves` trials);
-    /// stopped trials dashed and ending in ×.
-    func learningCurves() -> String {
-        var withReadings: [(TrialRecord, [MetricReading])] = []
-        var total = 0
-        for trial in job.trialsBestFirst {
-            let readings = trial.readings(ofMetric: metric).filter { $0.value.isFinite }
-            guard !readings.isEmpty else { continue }
-            total += 1
-            if withReadings.count < Self.maxCurves {
-                withReadings.append((trial, readings.enumerated().sorted { ($0.1.step, $0.0) < ($1.1.step, $1.0) }.map(\.1)))
-            }
-        }
-        guard !withReadings.isEmpty else { return Self.none("no trial reported \(metric) readings") }
-        let values = withReadings.flatMap { $0.1.map(\.value) }
-        let steps = withReadings.flatMap { $0.1.map { Double($0.step) } }
-        let xAxis = AxisScale.linear(min(0, steps.min() ?? 0), max(1, steps.max() ?? 1), minimumStep: 1)
-        let yAxis = AxisScale.automatic(values)
-        var chart = SVGChart()
-        chart.title("\(metric) during training")
-        chart.xAxis(.numeric(xAxis), label: "step")
-        chart.yAxis(.numeric(yAxis), label: metric)
-        chart.colorLegend(id: "viridis-curves", low: AxisScale.compact(objectiveAxis.lower), high: AxisScale.compact(objectiveAxis.upper), caption: "final \(metric)")
-        let strokeWidth = withReadings.count > 50 ? "0.8" : "1.4"
-        // Worst first, so the best curves are on top.
-        for (trial, readings) in withReadings.reversed() {
-            let stride = max(1, (readings.count + Self.maxCurvePoints - 1) / Self.maxCurvePoints)
-            var kept = readings.enumerated().filter { $0.offset % stride == 0 }.map(\.element)
-            if let last = readings.last, kept.last != last { kept.append(last) }
-            let points = kept.map { (chart.px(xAxis.fraction(Double($0.step))), chart.py(yAxis.fraction($0.value))) }
-            var d = points.enumerated().map { "\($0.offset == 0 ? "M" : "L")\(n($0.element.0)) \(n($0.element.1))" }.joined()
-            if points.count == 1 { d += "h0" }
-            let colour = trial.state == .succeeded ? trial.finalMetric.map { color($0.value) } ?? Palette.grey : Palette.grey
-            let state = trial.stoppedEarly ? "stopped" : trial.state.rawValue.lowercased()
-            chart.add(
-                "<path class=\"curve \(state)\" data-trial=\"\(trial.id)\" data-state=\"\(state)\" stroke=\"\(colour)\" stroke-width=\"\(strokeWidth)\" d=\"\(d)\"><title>trial \(trial.id)</title></path>"
-            )
-            if trial.stoppedEarly || trial.state == .failed, let end = points.last {
-                chart.add("<path class=\"cut\" d=\"\(cross(end.0, end.1, 3))\"/>")
-            }
-        }
-        var html = chart.render(label: "\(metric) readings by step", id: "curves")
-        if total > withReadings.count {
-            html += "<p class=\"note\">The best \(withReadings.count) of the \(total) trials with readings are drawn.</p>"
-        }
-        return html
     }
 
     /// The importance table: each parameter's share, bar, raw η² and groups. A parameter whose

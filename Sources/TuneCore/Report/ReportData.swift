@@ -1,7 +1,8 @@
 import Foundation
 
 /// What the report's charts are drawn from: the job's finished trials with their objective and
-/// parameter positions, the objective axis, and each parameter's axis.
+/// parameter positions, the objective axis, each parameter's axis, and (with several objectives
+/// or safety metrics) the Pareto ranks and safety checks.
 struct ReportData {
     let job: JobRecord
     /// Succeeded trials with a finite objective, by id.
@@ -10,9 +11,23 @@ struct ReportData {
     let unsuccessful: [TrialRecord]
     let objectiveAxis: AxisScale
     let parameterAxes: [ChartAxis]
+    /// `job.trialsBestFirst`, computed once.
+    let bestFirst: [TrialRecord]
+    /// Pareto rank by trial id (`job.paretoRanks`; empty with one objective).
+    let ranks: [Int: Int]
+    /// Each succeeded trial's safety check by trial id (empty without safety metrics).
+    let safety: [Int: SafetyCheck]
+    /// The succeeded trials placed by their objectives (empty with one objective).
+    let objectivePoints: [ObjectivePoint]
 
     init(job: JobRecord) {
         self.job = job
+        bestFirst = job.trialsBestFirst
+        ranks = job.paretoRanks
+        var safety: [Int: SafetyCheck] = [:]
+        for trial in job.trials { safety[trial.id] = job.safetyCheck(of: trial) }
+        self.safety = safety
+        objectivePoints = Self.objectivePoints(job, ranks: ranks, safety: safety)
         succeeded = job.trials.compactMap { trial in
             guard trial.state == .succeeded, let value = trial.finalMetric?.value, value.isFinite else { return nil }
             return (trial, value)
@@ -24,6 +39,11 @@ struct ReportData {
     }
 
     var params: [ParameterSpec] { job.spec.params }
+
+    /// Whether a succeeded trial crossed a safety bound (or never reported a safety metric).
+    func isInfeasible(_ trial: TrialRecord) -> Bool {
+        safety[trial.id].map { !$0.isSafe } ?? false
+    }
     var metric: String { job.spec.metricTag }
 
     /// The parameter's position key for a trial: the number for DOUBLE and INTEGER, the value's

@@ -95,7 +95,7 @@ struct VertexValidateTests {
             statmike.stdout.contains(
                 "first trial --input_example_1=2.5 --input_example_2=East --input_example_3=4 --input_example_4=2.0 --input_example_1_parent=2.5"),
             "\(statmike)")
-        #expect(statmike.stderr.contains("safety thresholds (safetyConfig) are not applied yet: outcome_3"), "\(statmike)")
+        #expect(!statmike.stderr.contains("safetyConfig"), "its two objectives and the safety metric are all applied: \(statmike)")
     }
 
     @Test("SOURCES.md records every fixture, and every file it records is there")
@@ -123,6 +123,8 @@ struct VertexRunCase: Sendable, CustomTestStringConvertible {
     /// name → parent and the parent's values under which it is active (numbers compared as numbers).
     var tree: [String: (parent: String, values: [String])]
     var roots: [String]
+    /// Further metrics the config defines (objectives, safety metrics): the trainer reports each, as 1.
+    var others: [String] = []
     var testDescription: String { file }
 }
 
@@ -142,7 +144,7 @@ struct VertexRunTests {
             roots: [
                 "input_example_1", "input_example_2", "input_example_3", "input_example_4", "input_example_1_parent", "input_example_2_parent",
                 "input_example_3_parent",
-            ]),
+            ], others: ["outcome_2", "outcome_3"]),
         VertexRunCase(
             file: "training-data-analyst-taxifare-config.yaml", metric: "val_rmse", report: "stdout", tree: [:], roots: ["lr", "nbuckets", "batch_size"]),
         VertexRunCase(
@@ -200,6 +202,8 @@ struct VertexRunTests {
                 f.write(json.dumps(record, sort_keys=True) + "\\n")
         else:
             print("%s=%s" % (spec["metric"], value))
+        for other in spec["others"]:
+            print("%s=1" % other)
         """
 
     @Test("tune run --max-trial-count 4 --parallel-trial-count 2: every trial gets exactly its active flags and succeeds", arguments: cases)
@@ -207,7 +211,7 @@ struct VertexRunTests {
         let sandbox = try Sandbox()
         try sandbox.write("trainer.py", Self.trainer)
         let tree = Dictionary(uniqueKeysWithValues: c.tree.map { ($0.key, [$0.value.parent, $0.value.values] as [Any]) })
-        let json = try JSONSerialization.data(withJSONObject: ["metric": c.metric, "report": c.report, "roots": c.roots, "tree": tree] as [String: Any])
+        let json = try JSONSerialization.data(withJSONObject: ["metric": c.metric, "report": c.report, "roots": c.roots, "tree": tree, "others": c.others] as [String: Any])
         try sandbox.write("tree.json", String(decoding: json, as: UTF8.self))
         let run = try await sandbox.tune(
             [
@@ -232,7 +236,7 @@ struct VertexRunTests {
     @Test("the statmike study's first trial is its defaultValues")
     func defaultsFirst() async throws {
         let sandbox = try Sandbox()
-        try sandbox.script("t.sh", "echo outcome_1=0.5")
+        try sandbox.script("t.sh", "echo outcome_1=0.5 outcome_2=1 outcome_3=1")
         let run = try await sandbox.tune(
             ["run", "--config", VertexFixtures.path("statmike-vizier-study-conditional-safety.json"), "--job", "d", "--max-trial-count", "2", "--", "./t.sh"])
         try #require(run.status == 0, "\(run)")

@@ -10,7 +10,7 @@ struct LayeringTests {
     static let layers: [[String]] = [
         ["Console", "Files", "Support"],
         ["Spec"],
-        ["Space"],
+        ["Space", "Pareto"],
         ["Metrics"],
         ["Store"],
         ["Strategy"],

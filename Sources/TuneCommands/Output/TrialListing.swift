@@ -16,9 +16,10 @@ struct TrialListing {
     private var paramNames: [String] { job.spec.params.map(\.name) }
 
     func table() -> String {
-        let withReasons = job.trials.contains { reason(of: $0) != nil }
-        let withAttempts = job.trials.contains { $0.attempt > 1 }
-        let withStopped = job.trials.contains { $0.stoppedEarly }
+        let shown = ordered
+        let withReasons = shown.contains { reason(of: $0) != nil }
+        let withAttempts = shown.contains { $0.attempt > 1 }
+        let withStopped = shown.contains { $0.stoppedEarly }
         // The launcher's system's own id of each trial (`slurmJob`), when it has them.
         let system = job.trials.lazy.compactMap { $0.scheduler?.jobId != nil ? $0.scheduler?.system : nil }.first
         let withScheduler = system != nil
@@ -38,7 +39,7 @@ struct TrialListing {
         let numeric = Array(0..<(lead.count - (safetyTags.isEmpty ? 0 : 1))) + metrics.indices.map { $0 + lead.count }
         var table = TextTable(
             headers: headers, rightAligned: Set([idColumn] + numeric + (resource == nil ? [] : [idColumn - 3, idColumn - 2, idColumn - 1])))
-        for trial in ordered {
+        for trial in shown {
             var row: [String] = []
             if multi { row.append(ranks[trial.id].map { $0 == 1 ? "*" : String($0) } ?? "-") }
             if multi {

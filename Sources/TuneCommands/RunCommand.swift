@@ -54,7 +54,7 @@ struct RunCommand: ParsableCommand {
         let header = session.job.header
         if !runOptions.quiet {
             Console.progress(
-                "job \(header.id): \(spec.plannedTrials) trial\(spec.plannedTrials == 1 ? "" : "s") of `\(setup.command.joined(separator: " "))`, \(header.strategy), \(spec.goal.rawValue) \(spec.metricTag), up to \(spec.maxParallelTrials) at a time\(session.launch?.whereTrialsRun ?? "") (seed \(header.seed))"
+                "job \(header.id): \(spec.plannedTrials) trial\(spec.plannedTrials == 1 ? "" : "s") of `\(setup.command.joined(separator: " "))`, \(header.strategy), \(spec.objectiveDescription), up to \(spec.maxParallelTrials) at a time\(session.launch?.whereTrialsRun ?? "") (seed \(header.seed))"
             )
         }
         if let warm = session.warmStart {

@@ -41,7 +41,7 @@ enum StatusView {
         lines.append(("job", record.id))
         lines.append(("state", state))
         lines.append(("command", record.header.command.map(ReproduceCommand.shellQuoted).joined(separator: " ")))
-        lines.append(("config", "\(record.header.configPath) · \(record.objectiveDescription) · \(record.header.strategy) · seed \(record.header.seed)"))
+        lines.append(("config", "\(record.header.configPath) · \(spec.objectiveDescription) · \(record.header.strategy) · seed \(record.header.seed)"))
         if spec.launcherKind == .slurm, let launcher = spec.launcher { lines.append(("launcher", launcher.summary)) }
         let finished = record.trials.filter { $0.state.isFinished }.count
         var progress = "\(finished)/\(spec.plannedTrials) trials finished: \(record.count(.succeeded)) succeeded, \(record.count(.failed)) failed"

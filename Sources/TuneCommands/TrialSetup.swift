@@ -23,7 +23,7 @@ struct TrialSetup {
         } catch {
             throw CommandFailure.usage(error.message)
         }
-        Self.warnAboutMetricSpelling(tag: loaded.spec.metricTag, command: command)
+        for tag in loaded.spec.definedMetricTags { Self.warnAboutMetricSpelling(tag: tag, command: command) }
         self.spec = loaded.spec
         self.command = command
         self.directory = directory

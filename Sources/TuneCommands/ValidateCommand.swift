@@ -17,11 +17,11 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let spec = try TrialSetup.loadConfig(config).spec
-        TrialSetup.warnAboutMetricSpelling(tag: spec.metricTag, command: command)
+        for tag in spec.definedMetricTags { TrialSetup.warnAboutMetricSpelling(tag: tag, command: command) }
         let strategy = spec.makeStrategy(seed: spec.seed ?? 0)
         if let note = strategy.note { Console.note(note) }
         Console.out("\(config): valid")
-        Console.out("goal        \(spec.goal.rawValue) \(spec.metricTag) (\(spec.measurementSelection.rawValue))")
+        Console.out("goal        \(spec.objectiveDescription) (\(spec.measurementSelection.rawValue))")
         Console.out("algorithm   \(spec.algorithm.rawValue) → \(spec.makeScheduler().describe(strategy: strategy.strategy.name))\(spec.seed.map { ", seed \($0)" } ?? "")")
         var trials = "maxTrials \(spec.maxTrials), at most \(spec.maxParallelTrials) at a time"
         if let failed = spec.maxFailedTrials { trials += ", maxFailedTrials \(failed)" }

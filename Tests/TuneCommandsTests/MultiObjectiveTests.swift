@@ -170,4 +170,43 @@ struct MultiObjectiveTests {
         let prior = warmed.observations.filter { $0.trialId < 0 }
         #expect(prior.count == 8 && prior.allSatisfy { $0.objectives?.count == 2 && $0.safetyValues?.count == 1 })
     }
+
+    /// Hyperband promotes, and the median rule stops, by the first objective alone: a note says
+    /// so, and the job's trials still rank by front at the end.
+    @Test("Hyperband and the median rule with several objectives go by the first, with a note", arguments: ["HYPERBAND", "MEDIAN"])
+    func stoppingByTheFirstObjective(_ kind: String) async throws {
+        let sandbox = try Sandbox()
+        // Per epoch e of its budget, acc = x·e/9 and cost = e·(1 − x) + 1: a trade-off at every budget.
+        try sandbox.script(
+            "train.sh",
+            """
+            x=0; epochs=9
+            for arg in "$@"; do case $arg in --x=*) x=${arg#--x=} ;; --epochs=*) epochs=${arg#--epochs=} ;; esac; done
+            e=1
+            while [ $e -le $epochs ]; do
+              awk -v x="$x" -v e="$e" 'BEGIN { printf "step=%d acc=%g cost=%g\\n", e, x * e / 9, e * (1 - x) + 1 }'
+              e=$((e + 1))
+            done
+            """)
+        let stopping = kind == "HYPERBAND" ? "algorithm: HYPERBAND\nresourceParameter: epochs\nmaxResource: 9" : "algorithm: RANDOM_SEARCH\nenableTrialEarlyStopping: true"
+        try sandbox.write(
+            "c.yml",
+            """
+            maxTrials: 8
+            \(stopping)
+            metrics:
+            - {metricId: acc, goal: MAXIMIZE}
+            - {metricId: cost, goal: MINIMIZE}
+            params:
+            - {parameterName: x, type: DOUBLE, minValue: 0, maxValue: 1}
+
+            """)
+        let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", "h"])
+        #expect(run.status == 0, "\(run)")
+        let rule = kind == "HYPERBAND" ? "Hyperband promotes" : "the median stopping rule stops"
+        #expect(run.stderr.contains("\(rule) trials by the first objective, acc, alone; cost count only once a trial ends"), "\(run)")
+        let trials = try await trialsJSON(sandbox, "h")
+        #expect(trials.filter { $0["paretoOptimal"] as? Bool == true }.count >= 1, "\(trials)")
+        #expect(trials.first?["paretoRank"] as? Int == 1)
+    }
 }

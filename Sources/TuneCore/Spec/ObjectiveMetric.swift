@@ -60,6 +60,17 @@ extension TuningSpec {
     /// The safety metrics (none when the config has no `safetyConfig`).
     public var safety: [SafetyMetric] { safetyMetrics ?? [] }
 
+    /// What the job optimizes, for `tune status` and `tune validate`: `MAXIMIZE acc`, or
+    /// `Pareto front of acc (MAXIMIZE), latency_ms (MINIMIZE)`, with its safety bounds.
+    public var objectiveDescription: String {
+        var text =
+            isMultiObjective
+            ? "Pareto front of " + objectives.map { "\($0.metricTag) (\($0.goal.rawValue))" }.joined(separator: ", ")
+            : "\(goal.rawValue) \(metricTag)"
+        if !safety.isEmpty { text += "; safe when " + safety.map(\.boundText).joined(separator: " and ") }
+        return text
+    }
+
     /// Every tag the job defines (objectives, then safety metrics).
     public var definedMetricTags: [String] { objectives.map(\.metricTag) + safety.map(\.metricTag) }
 }

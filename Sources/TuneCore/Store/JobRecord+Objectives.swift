@@ -111,17 +111,6 @@ extension JobRecord {
 }
 
 extension JobRecord {
-    /// What a job's objectives are, for `tune status`: `MAXIMIZE acc`, or
-    /// `Pareto front of acc (MAXIMIZE), latency_ms (MINIMIZE)`, with its safety bounds.
-    public var objectiveDescription: String {
-        var text =
-            spec.isMultiObjective
-            ? "Pareto front of " + spec.objectives.map { "\($0.metricTag) (\($0.goal.rawValue))" }.joined(separator: ", ")
-            : "\(spec.goal.rawValue) \(spec.metricTag)"
-        if !spec.safety.isEmpty { text += "; safe when " + spec.safety.map(\.boundText).joined(separator: " and ") }
-        return text
-    }
-
     /// One line on the front for the progress line and summaries: `front 6 trials` (several
     /// objectives), and how many trials were safe (with safety metrics); nil when neither applies.
     public var frontAndSafetyText: String? {

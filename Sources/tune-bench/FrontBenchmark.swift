@@ -1,7 +1,7 @@
 import Foundation
 import TuneCore
 
-/// `tune-bench search --problems zdt1,zdt2,dtlz2,gardner`: tune's strategies on the problems with
+/// `tune-bench search --problems zdt1,zdt2,dtlz2,gardner,gardner2`: tune's strategies on the problems with
 /// several objectives or a safety metric (FrontProblems.swift), beside the peers of
 /// Peers/results/<problem>_P1.json (run_peers_multiobjective.py).
 ///

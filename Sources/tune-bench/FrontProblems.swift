@@ -77,7 +77,7 @@ struct FrontProblem: Sendable {
 }
 
 enum FrontProblems {
-    static let all: [FrontProblem] = [zdt1, zdt2, dtlz2, gardner]
+    static let all: [FrontProblem] = [zdt1, zdt2, dtlz2, gardner, gardner2]
 
     static func spec(_ budget: Int, _ params: [ParameterSpec], objectives: [String], safety: [SafetyMetric] = []) -> TuningSpec {
         var spec = TuningSpec(goal: .minimize, metricTag: objectives[0], maxTrials: budget, maxParallelTrials: 1, algorithm: .random, params: params)
@@ -162,7 +162,8 @@ enum FrontProblems {
     }
 
     /// Minimize f over [0, 6]² with the safety metric c ≤ 0.5. f ≥ −2 everywhere and reaches it only
-    /// at (3π/2, 0), where c = 0: f* = −2. The largest f is 2 (at (π/2, π)): the penalty.
+    /// at (3π/2, 0), where c = 0: f* = −2. The largest f is 2 (at (π/2, π)): the penalty. The
+    /// constraint is not active at the optimum (f* is also the unconstrained minimum).
     static let gardner = FrontProblem(
         name: "gardner", budget: 40, seeds: 10,
         spec: spec(
@@ -173,6 +174,31 @@ enum FrontProblems {
             ([1.0, 2.0], [1.0146491743760906], [-0.9899924966004455]),
             ([4.5, 0.3], [-1.8479661031900982], [0.08749898343944656]),
             ([3.0, 5.5], [0.8215636683815565], [-0.6020119026848235]),
+        ])
+
+    // MARK: the "Gardner problem" of Ariafar et al. (ADMMBO, 2019), after Gardner et al. (2014)
+
+    static func gardner2(_ x: [Double]) -> (objectives: [Double], safety: [Double]) {
+        let x1 = x[0]
+        let x2 = x[1]
+        let f = sin(x1) + x2
+        let c = sin(x1) * sin(x2)
+        return ([f], [c])
+    }
+
+    /// Minimize f = sin x1 + x2 over [0, 6]² with the safety metric c = sin x1 · sin x2 ≤ −0.95: two
+    /// small safe islands (1.8 % of the box); f* = asin(0.95) − 1 at (3π/2, asin 0.95), on the
+    /// constraint's boundary, while the unconstrained minimum (x2 = 0) is unsafe. The largest f is 7.
+    static let gardner2 = FrontProblem(
+        name: "gardner2", budget: 40, seeds: 10,
+        spec: spec(
+            40, [BenchProblems.linear("x1", 0, 6), BenchProblems.linear("x2", 0, 6)], objectives: ["f"],
+            safety: [SafetyMetric(metricTag: "c", goal: .minimize, threshold: -0.95)]),
+        function: gardner2, optimumValue: asin(0.95) - 1, argmin: [3 * Double.pi / 2, asin(0.95)], penalty: 7,
+        references: [
+            ([1.0, 2.0], [2.8414709848078967], [0.7651474012342926]),
+            ([4.7, 1.3], [0.3000767424358992], [-0.9634842396149135]),
+            ([1.6, 4.7], [5.699573603041506], [-0.9994968933283472]),
         ])
 
     // MARK: self-check

@@ -15,7 +15,7 @@ import TuneCore
 ///         <problem>.json for P = 1 on the shared problems, and <peers-dir>/<stem>_P<P>.json
 ///         (default Sources/tune-bench/Peers/results; tune's rows alone where there is none) —
 ///         then summary tables of median simple regret, and of tune against the best peer of
-///         each row (Mann–Whitney p on final regret). Then zdt1, zdt2, dtlz2 and gardner:
+///         each row (Mann–Whitney p on final regret). Then zdt1, zdt2, dtlz2, gardner, gardner2:
 ///         several objectives or a safety metric (FrontBenchmark.swift, FrontProblems.swift).
 ///         --out DIR writes DIR/<strategy>/<stem>.json for P = 1 (compare_tune.py reads it) and
 ///         DIR/<strategy>/<stem>_P<P>.json for P > 1.

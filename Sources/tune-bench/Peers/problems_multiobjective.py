@@ -21,14 +21,23 @@ operation, and `tune-bench search` checks them against reference values computed
                safety metric "c" (MINIMIZE, threshold 0.5: safe when c <= 0.5); in Optuna:
                constraints_func -> [c - 0.5] (feasible when <= 0). f* and its argmin below were found
                by a dense grid and a local refinement (`python3 problems_multiobjective.py --optimum`).
+               The constraint is NOT active at the optimum: f* = -2 is also the unconstrained minimum,
+               so a strategy that ignores the safety metric loses nothing here; gardner2 is the one
+               where it matters.
+* gardner2     The "Gardner problem" as Ariafar et al. (ADMMBO, JMLR 2019) state it, after Gardner
+               et al. (2014): minimize f = sin(x1) + x2 over [0, 6]^2 subject to
+               c = sin(x1) sin(x2) <= -0.95. The safe region is two small islands (about 4 % of the
+               box: around (3 pi/2, pi/2) and (pi/2, 3 pi/2)); the unconstrained minimum (x2 = 0,
+               sin(x1) = -1) is unsafe, and f* lies on the constraint's boundary. In tune: "f"
+               (MINIMIZE) and the safety metric "c" (MINIMIZE, threshold -0.95); in Optuna: c + 0.95.
 
 The benchmark's score, lower is better, after each trial (best_so_far in the results files):
 * several objectives: minus the hypervolume of the trials so far (only feasible ones count; the
   problems here have no constraints), against the reference point; `optimum` = minus the true
   front's hypervolume, so regret = HV(true front) - HV(trials) >= 0.
-* gardner: the best f among feasible trials so far; before any feasible trial, PENALTY = the
-  largest f over the domain (2, at x = (pi/2, pi)), so regret = f - f* and a run without a
-  feasible trial scores the worst regret possible.
+* gardner, gardner2: the best f among feasible trials so far; before any feasible trial, PENALTY =
+  the largest f over the domain (2 at x = (pi/2, pi); 7 at (pi/2, 6)), so regret = f - f* and a
+  run without a feasible trial scores the worst regret possible.
 """
 
 import math
@@ -84,6 +93,24 @@ GARDNER_ARGMIN = [3.0 * PI / 2.0, 0.0]
 GARDNER_PENALTY = 2.0
 
 
+def gardner2(x):
+    """[f], [c]: the objective and the constraint value (feasible when c <= GARDNER2_THRESHOLD)."""
+    x1, x2 = x
+    f = math.sin(x1) + x2
+    c = math.sin(x1) * math.sin(x2)
+    return [f], [c]
+
+
+GARDNER2_THRESHOLD = -0.95
+# `--optimum` (the same grid and refinement; 1.76 % of the grid is safe) finds f* = 0.253235897503375 at
+# (4.71238897, 1.25323590): x1 = 3 pi/2 (sin = -1) and the smallest x2 with sin(x2) >= 0.95, i.e.
+# f* = asin(0.95) - 1, on the constraint's boundary (c = -0.95 exactly in floating point there).
+# The largest f is 7, at (pi/2, 6): the penalty.
+GARDNER2_OPT = math.asin(0.95) - 1.0
+GARDNER2_ARGMIN = [3.0 * PI / 2.0, math.asin(0.95)]
+GARDNER2_PENALTY = 7.0
+
+
 def _params(d, lo=0.0, hi=1.0):
     return [{"name": f"x{i + 1}", "type": "double", "low": lo, "high": hi, "log": False} for i in range(d)]
 
@@ -108,6 +135,11 @@ PROBLEMS = {
         "name": "gardner", "params": _params(2, 0.0, 6.0), "budget": 40, "directions": ["minimize"],
         "threshold": GARDNER_THRESHOLD, "optimum_f": GARDNER_OPT, "argmin": GARDNER_ARGMIN, "penalty": GARDNER_PENALTY,
         "constrained": gardner,
+    },
+    "gardner2": {
+        "name": "gardner2", "params": _params(2, 0.0, 6.0), "budget": 40, "directions": ["minimize"],
+        "threshold": GARDNER2_THRESHOLD, "optimum_f": GARDNER2_OPT, "argmin": GARDNER2_ARGMIN, "penalty": GARDNER2_PENALTY,
+        "constrained": gardner2,
     },
 }
 
@@ -195,37 +227,40 @@ REFERENCE_POINTS = {
     "zdt2": [[0.25, 0.1, 0.7, 0.3], [0.9, 0.0, 0.05, 0.0]],
     "dtlz2": [[0.5, 0.5, 0.5, 0.5, 0.5, 0.5], [0.1, 0.9, 0.3, 0.7, 0.2, 0.4], [1.0, 0.0, 1.0, 0.0, 1.0, 0.0]],
     "gardner": [[1.0, 2.0], [4.5, 0.3], [3.0, 5.5]],
+    "gardner2": [[1.0, 2.0], [4.7, 1.3], [1.6, 4.7]],
 }
 
 
-def find_gardner_optimum():
+def find_optimum(name):
     import numpy as np
     from scipy.optimize import minimize
 
+    p = PROBLEMS[name]
+    func, threshold = p["constrained"], p["threshold"]
     g = np.linspace(0.0, 6.0, 1201)
-    X1, X2 = np.meshgrid(g, g, indexing="ij")
-    F = np.cos(2 * X1) * np.cos(X2) + np.sin(X1)
-    C = np.cos(X1) * np.cos(X2) - np.sin(X1) * np.sin(X2)
-    print(f"max f over the grid: {F.max()!r} at {X1.flat[F.argmax()]}, {X2.flat[F.argmax()]}")
-    Ff = np.where(C <= GARDNER_THRESHOLD, F, np.inf)
-    order = np.argsort(Ff, axis=None)[:20]
+    pts = [(a, b) for a in g for b in g]
+    vals = [func([a, b]) for a, b in pts]
+    F = np.array([v[0][0] for v in vals])
+    C = np.array([v[1][0] for v in vals])
+    print(f"{name}: max f over the grid {F.max()!r} at {pts[F.argmax()]}; safe share of the grid {np.mean(C <= threshold):.4f}")
+    Ff = np.where(C <= threshold, F, np.inf)
     best = None
-    for i in order:
-        x0 = [X1.flat[i], X2.flat[i]]
-        r = minimize(lambda x: gardner(x)[0][0], x0, method="SLSQP", bounds=[(0, 6), (0, 6)],
-                     constraints=[{"type": "ineq", "fun": lambda x: GARDNER_THRESHOLD - gardner(x)[1][0]}],
-                     options={"ftol": 1e-14, "maxiter": 500})
-        (f,), (c,) = gardner(list(r.x))
-        if c <= GARDNER_THRESHOLD + 1e-12 and (best is None or f < best[0]):
-            best = (f, list(r.x), c)
-    print(f"constrained optimum: f = {best[0]!r} at x = {best[1]!r} (c = {best[2]!r})")
+    for i in np.argsort(Ff)[:20]:
+        r = minimize(lambda x: func(list(x))[0][0], list(pts[i]), method="SLSQP", bounds=[(0, 6), (0, 6)],
+                     constraints=[{"type": "ineq", "fun": lambda x: threshold - func(list(x))[1][0]}],
+                     options={"ftol": 1e-15, "maxiter": 1000})
+        (f,), (c,) = func([float(v) for v in r.x])
+        if c <= threshold and (best is None or f < best[0]):
+            best = (f, [float(v) for v in r.x], c)
+    print(f"{name}: constrained optimum f = {best[0]!r} at x = {best[1]!r} (c = {best[2]!r})")
 
 
 if __name__ == "__main__":
     import sys
 
     if "--optimum" in sys.argv:
-        find_gardner_optimum()
+        find_optimum("gardner")
+        find_optimum("gardner2")
         raise SystemExit(0)
     for name, pts in REFERENCE_POINTS.items():
         p = PROBLEMS[name]

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Peers on tune's multi-objective and constrained problems (issue 18): problems_multiobjective.py's
 zdt1, zdt2 (N = 50, 2 objectives, reference (1.1, 11)), dtlz2 (N = 60, 3 objectives, reference
-(1.1, 1.1, 1.1)) and gardner (N = 40, one objective, one constraint c <= 0.5).
+(1.1, 1.1, 1.1)), gardner (N = 40, one objective, one constraint c <= 0.5, not active at the
+optimum) and gardner2 (N = 40, one objective, c <= -0.95, active: f* on its boundary).
 
 * random            uniform random search, numpy default_rng(seed).
 * optuna_nsga2      NSGAIISampler(seed=seed) defaults: population_size 50, so at N <= 50 every
@@ -16,7 +17,7 @@ zdt1, zdt2 (N = 50, 2 objectives, reference (1.1, 11)), dtlz2 (N = 60, 3 objecti
                     GP of the constraint).
 
 Every Optuna study: create_study(directions=[minimize...], sampler), ask(distributions) /
-tell(values); with a constraint, trial.set_constraint("c", c - 0.5) before tell (feasible when
+tell(values); with a constraint, trial.set_constraint("c", c - threshold) before tell (feasible when
 <= 0). That is optuna 5.0's way: the samplers' constraints_func argument, which the issue names, is
 deprecated in 5.0 ("Use optuna.trial.Trial.set_constraint instead") and both samplers read
 trial.constraints, which either way fills.
@@ -24,8 +25,8 @@ trial.constraints, which either way fills.
 Score after each trial (best_so_far; lower is better; problems_multiobjective.score_trajectory):
 minus the hypervolume of the trials so far against the stated reference point (exact slicing,
 checked against optuna._hypervolume.compute_hypervolume in --selftest), so optimum = minus the true
-front's hypervolume and regret = HV(true front) - HV(trials); gardner: the best feasible f so far,
-2 (the largest f) before any feasible trial, optimum -2. Each run also keeps every trial's
+front's hypervolume and regret = HV(true front) - HV(trials); gardner, gardner2: the best feasible
+f so far, the largest f (2; 7) before any feasible trial, optimum -2; asin(0.95) - 1. Each run also keeps every trial's
 objective vector ("objectives") and constraint values ("constraints") so `tune-bench search`
 recomputes the hypervolume with TuneCore's Hypervolume and checks it matches.
 
@@ -42,7 +43,7 @@ Regenerate (from the repository root; see Benchmarks.md for the time each peer t
     export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
     PY=.build-peers/bin/python; R=Sources/tune-bench/Peers/run_peers_multiobjective.py
     $PY $R --selftest
-    nohup nice -n 10 $PY $R --problems zdt1,zdt2,dtlz2,gardner --seeds 0-9 --clean-raw > peers_mo.log 2>&1 &
+    nohup nice -n 10 $PY $R --problems zdt1,zdt2,dtlz2,gardner,gardner2 --seeds 0-9 --clean-raw > peers_mo.log 2>&1 &
 """
 
 import os
@@ -72,7 +73,7 @@ import problems_multiobjective as MO  # noqa: E402
 P = 1
 RESULTS = os.path.join(HERE, "results")
 RAW = os.path.join(RESULTS, "raw")
-STEMS = ["zdt1", "zdt2", "dtlz2", "gardner"]
+STEMS = ["zdt1", "zdt2", "dtlz2", "gardner", "gardner2"]
 PEERS = ["random", "optuna_nsga2", "optuna_nsga2_p10", "optuna_gp"]
 
 DESCRIPTIONS = {
@@ -440,7 +441,9 @@ def cmd_selftest(args):
     print(f"dtlz2: g = 0 points lie on the unit sphere; HV of 61^2 front points {hv:.5f} <= closed form {p['true_hv']:.5f}: ok")
     (f,), (c,) = MO.gardner(MO.GARDNER_ARGMIN)
     assert f == MO.GARDNER_OPT and c <= MO.GARDNER_THRESHOLD
-    print("gardner: f(argmin) = -2, feasible: ok")
+    (f2,), (c2,) = MO.gardner2(MO.GARDNER2_ARGMIN)
+    assert f2 == MO.GARDNER2_OPT and c2 <= MO.GARDNER2_THRESHOLD
+    print("gardner: f(argmin) = -2, feasible; gardner2: f(argmin) = asin(0.95) - 1, feasible: ok")
     # 3. a short real run of each peer on each problem
     for stem in STEMS:
         problem = MO.PROBLEMS[stem]

@@ -15,7 +15,8 @@ import TuneCore
 ///         <problem>.json for P = 1 on the shared problems, and <peers-dir>/<stem>_P<P>.json
 ///         (default Sources/tune-bench/Peers/results; tune's rows alone where there is none) —
 ///         then summary tables of median simple regret, and of tune against the best peer of
-///         each row (Mann–Whitney p on final regret).
+///         each row (Mann–Whitney p on final regret). Then zdt1, zdt2, dtlz2, gardner, gardner2:
+///         several objectives or a safety metric (FrontBenchmark.swift, FrontProblems.swift).
 ///         --out DIR writes DIR/<strategy>/<stem>.json for P = 1 (compare_tune.py reads it) and
 ///         DIR/<strategy>/<stem>_P<P>.json for P > 1.
 ///         --against DIR reads such files written by another run (a baseline build of tune) and
@@ -100,11 +101,24 @@ enum SearchBenchmark {
     // MARK: in process
 
     static func runInProcess(_ options: Options) throws {
+        let fronts = FrontProblems.all.filter { p in options.problems.map { $0.contains(p.name) } ?? true }
+        let singles = BenchProblems.all.filter { p in options.problems.map { $0.contains(p.name) || $0.contains(p.stem) } ?? true }
+        if singles.isEmpty {
+            try FrontBenchmark.run(fronts, options)
+            return
+        }
+        try runSingleObjective(singles, options)
+        if !fronts.isEmpty {
+            print("")
+            try FrontBenchmark.run(fronts, options)
+        }
+    }
+
+    static func runSingleObjective(_ problems: [BenchProblem], _ options: Options) throws {
         print("self-check: the Swift ports against problems.py and problems_tune.py")
         for line in try BenchProblems.selfCheck() { print("  " + line) }
         print("")
 
-        let problems = BenchProblems.all.filter { p in options.problems.map { $0.contains(p.name) || $0.contains(p.stem) } ?? true }
         let againstLabel = options.againstLabel ?? options.against.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "baseline"
         var notes: [String] = []
         var cases: [SearchCase] = []

@@ -18,6 +18,8 @@ struct SearchCommand: ParsableCommand {
             prints each (problem, P) table with the peers' rows (<bench-dir>/results/<problem>.json for P = 1 on \
             the shared problems, <peers-dir>/<stem>_P<P>.json), then summary tables of median simple regret and \
             of tune against the best peer of each row (Mann–Whitney p on final regret).
+            zdt1, zdt2, dtlz2 (several objectives: hypervolume after N trials), gardner and gardner2 (a safety \
+            metric: the best safe value) come last, with their own tables (FrontBenchmark.swift).
             --overhead: one propose() on hartmann6 with n = 100, 300, 1000 random observations in the history, \
             and on embedded20 with n = 200.
             --cli: end to end, the tune built beside tune-bench on configs/branin.yml with `python3 trials/branin.py`.
@@ -79,9 +81,10 @@ struct SearchCommand: ParsableCommand {
             throw ValidationError("--parallel \(parallel.defaultValueDescription): expected positive counts separated by commas (1,4,8)")
         }
         if let names = problems?.items {
-            let known = Set(BenchProblems.all.flatMap { [$0.name, $0.stem] } + SearchML.problems)
+            let known = Set(BenchProblems.all.flatMap { [$0.name, $0.stem] } + FrontProblems.all.map(\.name) + SearchML.problems)
             if let bad = names.first(where: { !known.contains($0) }) {
-                throw ValidationError("--problems: unknown problem '\(bad)'; known: \(BenchProblems.all.map(\.stem).joined(separator: ", "))")
+                throw ValidationError(
+                    "--problems: unknown problem '\(bad)'; known: \((BenchProblems.all.map(\.stem) + FrontProblems.all.map(\.name)).joined(separator: ", "))")
             }
         }
         if againstLabel != nil && against == nil { throw ValidationError("--against-label needs --against DIR") }

@@ -314,6 +314,9 @@ def aggregate(stem):
     if not runs:
         print(f"{stem}: no runs to aggregate", flush=True)
         return None
+    for r in runs:
+        # No single best point (a front; or the best safe value): the objectives are kept instead.
+        r["best_params"] = None
     order = lambda p: PEERS.index(p) if p in PEERS else 99  # noqa: E731
     runs.sort(key=lambda r: (order(r["peer"]), r["seed"]))
     warn = {}
@@ -345,7 +348,8 @@ def aggregate(stem):
     notes = [
         "P=1: sequential. opt seconds per trial = ask() + tell() (Optuna; study setup on trial 1), drawing the point (random).",
         metric,
-        "objectives: every trial's objective vector, in trial order" + ("; constraints: its constraint values." if "constrained" in problem else "."),
+        "objectives: every trial's objective vector, in trial order" + ("; constraints: its constraint values" if "constrained" in problem else "")
+        + "; best_params: null (the score is a front's hypervolume or the best safe value, not one point's).",
         "optuna_nsga2 is NSGAIISampler's defaults: population_size 50, so at N <= 50 every trial is its first generation "
         "(random); optuna_nsga2_p10 sets population_size=10.",
         "Wall seconds per run, median [min, max] by peer: "

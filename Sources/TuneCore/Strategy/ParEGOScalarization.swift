@@ -13,7 +13,8 @@ import Foundation
 /// - The front's nadir, not the worst value of any trial, sets the scale: an objective whose bad
 ///   trials are far worse than its front (ZDT's f₂ spans 0…10, its front 0…1) would otherwise
 ///   squeeze the front into a sliver of the normalized range, and most weight vectors would aim
-///   at one end of it.
+///   at one end of it. With this and the weights below, the hypervolume gap after 50 trials
+///   (20 seeds) fell from 0.051 to 0.024 on ZDT1 and from 0.068 to 0.027 on ZDT2 (Benchmarks.md).
 /// - Successive trials take successive points of a seeded low-discrepancy sequence mapped onto the
 ///   simplex (uniformly), so the weights cover it evenly instead of clumping as independent draws
 ///   do; trial n's weights depend only on (seed, n), so a proposal stays a function of (space,

@@ -2,7 +2,7 @@ import Foundation
 
 /// The probability that a point keeps every safety metric within its bound: a GP per safety
 /// metric on its margin to the threshold (the value minus the bound, oriented so that ≥ 0 is
-/// safe, then standardized), and the product of the posterior probabilities that each margin is
+/// safe, through `sharpened`, then standardized), and the product of the posterior probabilities that each margin is
 /// ≥ 0 (Gardner et al. 2014, "Bayesian optimization with inequality constraints"; Optuna's
 /// GPSampler with `constraints_func`). The metrics are taken as independent.
 struct FeasibilityModel: Sendable {
@@ -21,11 +21,12 @@ struct FeasibilityModel: Sendable {
         var constraints: [Constraint] = []
         for (j, metric) in metrics.enumerated() {
             let rows = data.safety.indices.filter { data.safety[$0][j] != nil }
-            let margins = rows.map { row -> Double in
+            let raw = rows.map { row -> Double in
                 let value = data.safety[row][j]!
                 return metric.goal == .maximize ? value - metric.threshold : metric.threshold - value
             }
-            guard margins.count >= 2, Set(margins).count >= 2 else { continue }
+            guard raw.count >= 2, Set(raw).count >= 2 else { continue }
+            let margins = Self.sharpened(raw)
             let n = Double(margins.count)
             let mean = margins.reduce(0, +) / n
             let scale = max((margins.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n).squareRoot(), 1e-10)
@@ -39,6 +40,22 @@ struct FeasibilityModel: Sendable {
         }
         guard !constraints.isEmpty else { return nil }
         self.constraints = constraints
+    }
+
+    /// The margins through asinh(m / (σ/2)), σ their spread: monotone and sign-keeping, so
+    /// P(margin ≥ 0) keeps its meaning, but linear near the bound and logarithmic far from it, so
+    /// the few trials far on either side do not set the GP's scale, and margins near the bound
+    /// stand out above its noise floor. On the benchmark whose optimum lies on its bound
+    /// (gardner2: 40 trials, 20 seeds) the median regret was 1.2e-4 with plain margins, and with
+    /// asinh at 3σ, σ, σ/2 and 0.3σ: 1.2e-4, 7.0e-5, 4.0e-5 and 4.3e-5; at σ/10 the model lost
+    /// the feasible region's shape and the early regret rose 1000× (10 seeds).
+    static let sharpness = 0.5
+
+    static func sharpened(_ margins: [Double]) -> [Double] {
+        let n = Double(margins.count)
+        let mean = margins.reduce(0, +) / n
+        let spread: Double = max((margins.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n).squareRoot(), 1e-300)
+        return margins.map { (m: Double) -> Double in asinh(m / (Self.sharpness * spread)) }
     }
 
     /// log P(every margin ≥ 0) at `x`.

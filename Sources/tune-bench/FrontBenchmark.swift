@@ -99,44 +99,18 @@ enum FrontBenchmark {
 
     /// One run: as ParallelTrials.run, with every objective and safety value in the history.
     static func runOnce(_ problem: FrontProblem, strategy: any SearchStrategy, parallel: Int, label: String, seed: Int) throws -> (RunRecord, [Outcome]) {
-        let budget = problem.budget
-        let clock = ContinuousClock()
-        let start = clock.now
-        var history: [TrialObservation] = []
-        var inFlight: [Int] = []
-        var outcomes = [Outcome](repeating: ([], []), count: budget)
-        var proposeSeconds: [Double] = []
-
-        func proposeNext() throws {
-            let id = history.count + 1
-            let t0 = clock.now
-            let proposals = strategy.propose(count: 1, firstTrialId: id, history: history)
-            proposeSeconds.append(SearchBenchmark.seconds(clock.now - t0))
-            guard let point = proposals.first else {
-                throw BenchError("\(label) proposed nothing for trial \(id) of \(problem.name), seed \(seed), \(parallel) in flight")
-            }
-            history.append(TrialObservation(trialId: id, assignment: point, state: .running))
-            inFlight.append(id)
-        }
-
-        func completeOldest() {
-            let id = inFlight.removeFirst()
-            let outcome = problem.evaluate(history[id - 1].assignment)
+        var outcomes = [Outcome](repeating: ([], []), count: problem.budget)
+        let timing = try ParallelTrials.schedule(
+            budget: problem.budget, strategy: strategy, parallel: parallel,
+            describe: "\(label) proposed nothing for trial %d of \(problem.name), seed \(seed), \(parallel) in flight"
+        ) { id, trial in
+            let outcome = problem.evaluate(trial.assignment)
             outcomes[id - 1] = outcome
-            history[id - 1].state = .succeeded
-            history[id - 1].objective = outcome.objectives[0]
-            if problem.spec.isMultiObjective { history[id - 1].objectives = outcome.objectives }
-            if !problem.spec.safety.isEmpty { history[id - 1].safetyValues = outcome.safety.map { Optional($0) } }
+            trial.objective = outcome.objectives[0]
+            if problem.spec.isMultiObjective { trial.objectives = outcome.objectives }
+            if !problem.spec.safety.isEmpty { trial.safetyValues = outcome.safety.map { Optional($0) } }
         }
-
-        while history.count < min(parallel, budget) { try proposeNext() }
-        while history.count < budget {
-            completeOldest()
-            try proposeNext()
-        }
-        while !inFlight.isEmpty { completeOldest() }
-        let run = RunRecord(
-            seed: seed, values: problem.scores(outcomes), optSecondsPerTrial: proposeSeconds, wallSeconds: SearchBenchmark.seconds(clock.now - start))
+        let run = RunRecord(seed: seed, values: problem.scores(outcomes), optSecondsPerTrial: timing.proposeSeconds, wallSeconds: timing.wallSeconds)
         return (run, outcomes)
     }
 

@@ -15,15 +15,32 @@ import TuneCore
 /// every proposal sees all earlier trials succeeded: the sequential run, proposal for proposal.
 enum ParallelTrials {
     static func run(_ problem: BenchProblem, strategy: any SearchStrategy, parallel: Int, label: String, seed: Int) throws -> RunRecord {
+        var values = [Double](repeating: .nan, count: problem.budget)
+        let timing = try schedule(
+            budget: problem.budget, strategy: strategy, parallel: parallel,
+            describe: "\(label) proposed nothing for trial %d of \(problem.label), seed \(seed), \(parallel) in flight"
+        ) { id, trial in
+            let value = problem.evaluate(trial.assignment)
+            values[id - 1] = value
+            trial.objective = value
+        }
+        return RunRecord(seed: seed, values: values, optSecondsPerTrial: timing.proposeSeconds, wallSeconds: timing.wallSeconds)
+    }
+
+    /// The loop above for any problem: `complete(id, &trial)` evaluates trial `id` and records
+    /// its outcome in the observation (already marked .succeeded); `describe` names a run that
+    /// proposed nothing (`%d`: the trial id).
+    static func schedule(
+        budget: Int, strategy: any SearchStrategy, parallel: Int, describe: String,
+        complete: (Int, inout TrialObservation) -> Void
+    ) throws -> (proposeSeconds: [Double], wallSeconds: Double) {
         precondition(parallel >= 1, "parallel must be at least 1")
-        let budget = problem.budget
         let clock = ContinuousClock()
         let start = clock.now
         // The history in trial-id order: trial id k is history[k - 1].
         var history: [TrialObservation] = []
         history.reserveCapacity(budget)
         var inFlight: [Int] = []  // trial ids, oldest first
-        var values = [Double](repeating: .nan, count: budget)
         var proposeSeconds: [Double] = []
         proposeSeconds.reserveCapacity(budget)
 
@@ -33,7 +50,7 @@ enum ParallelTrials {
             let proposals = strategy.propose(count: 1, firstTrialId: id, history: history)
             proposeSeconds.append(SearchBenchmark.seconds(clock.now - t0))
             guard let point = proposals.first else {
-                throw BenchError("\(label) proposed nothing for trial \(id) of \(problem.label), seed \(seed), \(parallel) in flight")
+                throw BenchError(describe.replacingOccurrences(of: "%d", with: String(id)))
             }
             history.append(TrialObservation(trialId: id, assignment: point, state: .running))
             inFlight.append(id)
@@ -41,10 +58,8 @@ enum ParallelTrials {
 
         func completeOldest() {
             let id = inFlight.removeFirst()
-            let value = problem.evaluate(history[id - 1].assignment)
-            values[id - 1] = value
             history[id - 1].state = .succeeded
-            history[id - 1].objective = value
+            complete(id, &history[id - 1])
         }
 
         while history.count < min(parallel, budget) { try proposeNext() }
@@ -53,6 +68,6 @@ enum ParallelTrials {
             try proposeNext()
         }
         while !inFlight.isEmpty { completeOldest() }
-        return RunRecord(seed: seed, values: values, optSecondsPerTrial: proposeSeconds, wallSeconds: SearchBenchmark.seconds(clock.now - start))
+        return (proposeSeconds, SearchBenchmark.seconds(clock.now - start))
     }
 }

@@ -99,6 +99,8 @@ struct LiveTests {
         #expect(try await trialsJSON(sandbox, "busy").count == 40)
     }
 
+    /// The trial sleeps far longer than any wait here, so that on a loaded machine it is still
+    /// running when the interrupt comes (with 30 s, it once finished first).
     @Test func interruptCancelsTheJobAndKillsTheTrialsProcesses() async throws {
         let sandbox = try Sandbox()
         let pids = sandbox.path("pids.txt")
@@ -106,7 +108,7 @@ struct LiveTests {
             "train.sh",
             """
             echo "epoch 1: acc=0.1"
-            sleep 30 &
+            sleep 600 &
             echo "$$ $!" > '\(pids).tmp' && mv '\(pids).tmp' '\(pids)'
             wait
             echo acc=0.9

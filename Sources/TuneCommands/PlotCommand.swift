@@ -12,7 +12,9 @@ struct PlotCommand: ParsableCommand {
         commandName: "plot",
         abstract: "Chart a job in the terminal: the objective by trial with the best so far, or by one parameter (--param).",
         discussion: """
-            • succeeded trial, ◦ stopped early, x failed (on the lane under the plot), ─ best so far. \
+            • succeeded trial, ◦ stopped early, × crossed a safety bound, x failed (on the lane under the plot), \
+            ─ best so far. With several objectives, --front charts the second against the first: * on the Pareto \
+            front, · dominated. \
             The y axis is logarithmic with --log, and by itself when every objective is > 0 and they span \
             more than 3 decades. --param NAME plots the objective against that parameter's value: log x \
             for UNIT_LOG_SCALE, one column per category for CATEGORICAL. The chart fits the terminal \
@@ -34,6 +36,9 @@ struct PlotCommand: ParsableCommand {
 
     @Flag(help: "A logarithmic y axis (when every objective is > 0).")
     var log = false
+
+    @Flag(help: "With several objectives: the second against the first, * on the Pareto front, · dominated, × unsafe.")
+    var front = false
 
     @OptionGroup var storeOptions: StoreOptions
 
@@ -57,11 +62,18 @@ struct PlotCommand: ParsableCommand {
             }
             spec = found
         }
+        if front && param != nil { throw CommandFailure.usage("--front and --param draw different charts: give one") }
+        if front && !record.spec.isMultiObjective {
+            throw CommandFailure.usage(
+                "job \(record.id) has one objective (\(record.spec.metricTag)): --front charts jobs with several (a metrics: list); plot the history without it")
+        }
         if let empty = JobPlot.nothingToPlot(record) {
             Console.out(empty)
             return
         }
-        let chart = spec.map { JobPlot.slice(record, param: $0, logY: log) } ?? JobPlot.history(record, logY: log)
+        let chart =
+            front
+            ? JobPlot.front(record, logY: log)! : spec.map { JobPlot.slice(record, param: $0, logY: log) } ?? JobPlot.history(record, logY: log)
         let size = TerminalSize.current()
         for line in chart.render(width: width ?? size.width, height: height ?? size.height) { Console.out(line) }
     }

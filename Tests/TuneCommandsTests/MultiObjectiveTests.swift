@@ -101,6 +101,30 @@ struct MultiObjectiveTests {
         #expect(best.stderr.contains("`--trials pareto` collects the whole front (4 trials)"), "\(best)")
         let jobs = try await sandbox.tune(["jobs"])
         #expect(jobs.stdout.contains("front of 4"), "\(jobs)")
+
+        // The terminal chart: latency against acc, the front as *, trial 3 as ·, trial 6 as ×.
+        let plot = try await sandbox.tune(["plot", "m", "--front", "--width", "80", "--height", "16"])
+        #expect(plot.status == 0, "\(plot)")
+        let chart = plot.stdout.split(separator: "\n").map(String.init)
+        #expect(chart.first?.hasPrefix("job m · Pareto front of acc, latency · 4 on the front") == true, "\(plot)")
+        #expect(chart.last == "* Pareto front  · dominated  × unsafe · y: latency ↓ · x: acc ↑", "\(plot)")
+        let marks = chart.dropFirst().dropLast(3).joined()
+        #expect(marks.filter { $0 == "*" }.count == 3, "trials 4 and 5 share a cell: \(plot)")
+        #expect(marks.filter { $0 == "·" }.count == 1 && marks.filter { $0 == "×" }.count == 1, "\(plot)")
+        let history = try await sandbox.tune(["plot", "m", "--width", "80", "--height", "16"])
+        #expect(history.stdout.contains("× unsafe") && history.stdout.contains("─ best so far"), "\(history)")
+    }
+
+    @Test("tune plot --front on a job with one objective is a usage error")
+    func frontNeedsSeveralObjectives() async throws {
+        let sandbox = try Sandbox()
+        try sandbox.script("train.sh", "echo acc=0.5")
+        try sandbox.write("c.yml", "hyperparameterMetricTag: acc\nparams:\n- {parameterName: x, type: DOUBLE, minValue: 0, maxValue: 1}\n")
+        let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", "one"])
+        try #require(run.status == 0, "\(run)")
+        let plot = try await sandbox.tune(["plot", "one", "--front"])
+        #expect(plot.status == 2, "\(plot)")
+        #expect(plot.stderr.contains("job one has one objective (acc): --front charts jobs with several (a metrics: list)"), "\(plot)")
     }
 
     @Test("a job whose every trial crosses its safety bound has no best trial and no front")
@@ -155,7 +179,9 @@ struct MultiObjectiveTests {
         #expect(job.header.strategy == "Bayesian optimization (ParEGO: GP + EI × P(safe) on random scalarizations)")
         for observation in job.observations {
             let x = try #require(observation.assignment["x"]?.number)
-            #expect(observation.objectives.map { $0.map { ($0 * 1e6).rounded() } } == [x, 1 - x * x].map { ($0 * 1e6).rounded() })
+            // awk prints 6 significant digits.
+            let values = try #require(observation.objectives)
+            #expect(values.count == 2 && zip(values, [x, 1 - x * x]).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) }, "\(values) at x = \(x)")
             #expect(observation.safetyValues?.count == 1)
         }
         // Every trial with x ≤ 0.8 is feasible and on the front (a rises and b falls with x).

@@ -3,9 +3,10 @@ import Foundation
 /// The charts of a job: its optimization history (objective by trial) and slices (objective by
 /// one parameter's value).
 ///
-/// Succeeded trials are points (`◦` when stopped early), failed trials `x` on the lane under the
-/// plot; pending, running and cancelled trials are only counted in the title. The best so far
-/// (history only) counts trials that ran their whole course, as `tune status` ranks them.
+/// Succeeded trials are points (`◦` when stopped early, `×` when they crossed a safety bound),
+/// failed trials `x` on the lane under the plot; pending, running and cancelled trials are only
+/// counted in the title. The best so far (history only) counts feasible trials that ran their
+/// whole course, as `tune status` ranks them. With several objectives, `front` charts the first two.
 public enum JobPlot {
     /// Why there is nothing to plot (no succeeded trial), with the trials' counts; nil when there is.
     public static func nothingToPlot(_ job: JobRecord) -> String? {
@@ -27,7 +28,7 @@ public enum JobPlot {
         let logY = wantsLogY(job, requested: requested)
         var best: Double?
         var line: [(x: Double, y: Double)] = []
-        for (trial, value) in points(job) where !trial.stoppedEarly {
+        for (trial, value) in points(job) where !trial.stoppedEarly && job.isFeasible(trial) {
             if best.map({ job.spec.goal.isBetter(value, than: $0) }) ?? true {
                 best = value
                 line.append((Double(trial.id), value))
@@ -37,9 +38,30 @@ public enum JobPlot {
         let domain = (ids.min() ?? 1)...max(ids.max() ?? 1, ids.min() ?? 1)
         return TerminalChart(
             title: title(job), xName: "trial", yName: job.spec.metricTag, xScale: .integers, xDomain: domain,
-            logY: logY, points: points(job).map { point(x: Double($0.trial.id), $0) },
+            logY: logY, points: points(job).map { point(x: Double($0.trial.id), $0, in: job) },
             failures: job.trials.filter { $0.state == .failed }.map { Double($0.id) },
             bestLine: line, note: requested && !logY ? "linear: not every value > 0" : nil)
+    }
+
+    /// With several objectives: the second objective against the first, a mark per succeeded
+    /// trial with both (`*` on the Pareto front, `·` dominated, `×` unsafe); nil for one objective.
+    public static func front(_ job: JobRecord, logY requested: Bool = false) -> TerminalChart? {
+        let objectives = job.spec.objectives
+        guard objectives.count >= 2 else { return nil }
+        let ranks = job.paretoRanks
+        let points = job.trials.compactMap { trial -> TerminalChart.Point? in
+            guard let values = job.objectiveValues(of: trial), values.prefix(2).allSatisfy(\.isFinite) else { return nil }
+            let mark: TerminalChart.Mark = !job.isFeasible(trial) ? .infeasible : ranks[trial.id] == 1 ? .front : .dominated
+            return TerminalChart.Point(x: values[0], y: values[1], mark: mark)
+        }
+        let ys = points.map(\.y)
+        let logY = requested && (ys.min() ?? 0) > 0
+        let arrow = { (goal: Goal) in goal == .maximize ? " ↑" : " ↓" }
+        var title = "job \(job.id) · Pareto front of \(objectives.map(\.metricTag).joined(separator: ", ")) · \(job.paretoFront.count) on the front · " + counts(job)
+        if objectives.count > 2 { title += " · first two objectives shown" }
+        return TerminalChart(
+            title: title, xName: objectives[0].metricTag + arrow(objectives[0].goal), yName: objectives[1].metricTag + arrow(objectives[1].goal),
+            xScale: .linear, logY: logY, points: points, note: requested && !logY ? "linear: not every value > 0" : nil)
     }
 
     /// Objective by the value of `param`: log x for UNIT_LOG_SCALE, categories as evenly spaced columns.
@@ -66,7 +88,7 @@ public enum JobPlot {
             position = { text in names.firstIndex(of: text).map(Double.init) }
         }
         let chosen = points(job).compactMap { trial, value in
-            trial.parameters[param.name].flatMap(position).map { point(x: $0, (trial, value)) }
+            trial.parameters[param.name].flatMap(position).map { point(x: $0, (trial, value), in: job) }
         }
         let failures = job.trials.filter { $0.state == .failed }.compactMap { $0.parameters[param.name].flatMap(position) }
         return TerminalChart(
@@ -103,7 +125,8 @@ public enum JobPlot {
         }
     }
 
-    private static func point(x: Double, _ entry: (trial: TrialRecord, value: Double)) -> TerminalChart.Point {
-        TerminalChart.Point(x: x, y: entry.value, mark: entry.trial.stoppedEarly ? .stoppedEarly : .succeeded)
+    private static func point(x: Double, _ entry: (trial: TrialRecord, value: Double), in job: JobRecord) -> TerminalChart.Point {
+        let mark: TerminalChart.Mark = !job.isFeasible(entry.trial) ? .infeasible : entry.trial.stoppedEarly ? .stoppedEarly : .succeeded
+        return TerminalChart.Point(x: x, y: entry.value, mark: mark)
     }
 }

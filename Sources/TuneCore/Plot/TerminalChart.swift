@@ -8,6 +8,11 @@ public struct TerminalChart: Sendable {
         case succeeded = "•"
         case stoppedEarly = "◦"
         case failed = "x"
+        /// A trial on the Pareto front, and one off it (`tune plot --front`).
+        case front = "*"
+        case dominated = "·"
+        /// A succeeded trial that crossed a safety bound.
+        case infeasible = "×"
     }
 
     public enum XScale: Sendable, Equatable {
@@ -169,7 +174,7 @@ public struct TerminalChart: Sendable {
                 current = r
             }
         }
-        for mark in [Mark.stoppedEarly, .succeeded] {
+        for mark in [Mark.dominated, .infeasible, .stoppedEarly, .succeeded, .front] {
             for point in points where point.mark == mark { grid[row(point.y)][column(point.x)] = mark.rawValue }
         }
 
@@ -205,6 +210,9 @@ public struct TerminalChart: Sendable {
         var marks: [String] = []
         if points.contains(where: { $0.mark == .succeeded }) { marks.append("• succeeded") }
         if points.contains(where: { $0.mark == .stoppedEarly }) { marks.append("◦ stopped early") }
+        if points.contains(where: { $0.mark == .front }) { marks.append("* Pareto front") }
+        if points.contains(where: { $0.mark == .dominated }) { marks.append("· dominated") }
+        if points.contains(where: { $0.mark == .infeasible }) { marks.append("× unsafe") }
         if !failures.isEmpty { marks.append("x failed") }
         if !bestLine.isEmpty { marks.append("─ best so far") }
         var parts = [marks.joined(separator: "  ")]

@@ -13,6 +13,7 @@ struct JobSummary {
         if job.count(.failed) > 0 { counts += ", \(job.count(.failed)) failed" }
         if job.count(.cancelled) > 0 { counts += ", \(job.count(.cancelled)) cancelled" }
         Console.out("Job \(job.id) \(job.state.rawValue): \(job.trials.count) trial\(job.trials.count == 1 ? "" : "s") (\(counts)) in \(DurationText.format(elapsed))")
+        if job.state == .succeeded, let reason = job.stateReason { Console.out(reason.prefix(1).uppercased() + reason.dropFirst()) }
         if let line = job.frontAndSafetyText { Console.out(line) }
         if let best = job.bestTrial, let metric = best.finalMetric, let values = job.objectivesText(of: best) {
             let which = job.spec.isMultiObjective ? "On the front, best \(job.spec.metricTag): trial \(best.id)" : "Best trial \(best.id)"

@@ -43,6 +43,7 @@ enum StatusView {
         lines.append(("command", record.header.command.map(ReproduceCommand.shellQuoted).joined(separator: " ")))
         lines.append(("config", "\(record.header.configPath) · \(spec.objectiveDescription) · \(record.header.strategy) · seed \(record.header.seed)"))
         if spec.launcherKind == .slurm, let launcher = spec.launcher { lines.append(("launcher", launcher.summary)) }
+        if let rules = spec.studyStopping { lines.append(("stop rules", rules.describe(goal: spec.goal))) }
         let finished = record.trials.filter { $0.state.isFinished }.count
         var progress = "\(finished)/\(spec.plannedTrials) trials finished: \(record.count(.succeeded)) succeeded, \(record.count(.failed)) failed"
         if record.count(.cancelled) > 0 { progress += ", \(record.count(.cancelled)) cancelled" }

@@ -22,6 +22,7 @@ struct ValidateCommand: ParsableCommand {
         if let note = strategy.note { Console.note(note) }
         Console.out("\(config): valid")
         Console.out("goal        \(spec.objectiveDescription) (\(spec.measurementSelection.rawValue))")
+        if let rules = spec.studyStopping { Console.out("stopping    \(rules.describe(goal: spec.goal))") }
         Console.out("algorithm   \(spec.algorithm.rawValue) → \(spec.makeScheduler().describe(strategy: strategy.strategy.name))\(spec.seed.map { ", seed \($0)" } ?? "")")
         var trials = "maxTrials \(spec.maxTrials), at most \(spec.maxParallelTrials) at a time"
         if let failed = spec.maxFailedTrials { trials += ", maxFailedTrials \(failed)" }

@@ -22,6 +22,20 @@ extension TuningRun {
         }
     }
 
+    /// `studyStoppingConfig`: once a rule fires, no new trials; at a time limit with
+    /// `stopRunningTrials`, the running ones are stopped too (they end CANCELLED, and a resume
+    /// runs them again). Said once.
+    func checkStudyStopping() {
+        guard studyStop == nil, proposesNew, cancelReason == nil, let stop = job.studyStop(now: Date()) else { return }
+        studyStop = stop
+        let active = running.filter { $0.exit == nil }.count
+        let stopsRunning = stop.isTimeLimit && spec.studyStopping?.stopRunningTrials == true
+        var text = "stopping: \(stop.reason); no new trials"
+        if active > 0 { text += stopsRunning ? ", stopping the \(active) running" : ", the \(active) running finish" }
+        reporter.note(text)
+        if stopsRunning { stopAll(.cancelled("stopped at the job's time limit (stopRunningTrials)")) }
+    }
+
     /// Starts stopping `trial` for `cause`: SIGTERM now, SIGKILL after the grace period.
     func stop(_ trial: RunningTrial, _ cause: StopCause, now: Date) {
         trial.stopCause = StopCause.raise(trial.stopCause, to: cause)

@@ -27,6 +27,9 @@ public final class TuningRun {
     /// Trials to run again before new ones are proposed; `cause` nil when the re-run is journaled already.
     var reruns: [(trial: Int, cause: RerunCause?)] = []
     var cancelReason: String?
+    /// A rule of `studyStoppingConfig` stopped new trials (`JobRecord.studyStop`): the job ends
+    /// SUCCEEDED with this reason once its running trials are done.
+    var studyStop: StudyStop?
     var gpus: GPUPool
     var teardown: Teardown
     /// Wakes the loop when a trial's hypertune file is written (nil where inotify is not available).
@@ -100,6 +103,7 @@ public final class TuningRun {
                     }
                     handledInterrupts = Interrupts.count
                 }
+                checkStudyStopping()
                 if cancelReason == nil && stopReason == nil {
                     try launchWhileSlotsFree()
                 }
@@ -133,7 +137,7 @@ public final class TuningRun {
                 }
                 continue
             }
-            guard proposesNew, job.trials.count < spec.maxTrials,
+            guard proposesNew, studyStop == nil, job.trials.count < spec.maxTrials,
                 let next = scheduler.next(job: job, strategy: strategy)
             else { return }
             let nextId = (job.trials.last?.id ?? 0) + 1
@@ -310,7 +314,7 @@ public final class TuningRun {
             outcome = end.state == .succeeded ? .succeeded : .failed(end.reason ?? "no trial succeeded")
         }
         switch outcome {
-        case .succeeded: try record(.jobStateChanged(.succeeded, reason: nil, time: Date()))
+        case .succeeded: try record(.jobStateChanged(.succeeded, reason: studyStop.map { "stopped early: \($0.reason)" }, time: Date()))
         case .failed(let reason): try record(.jobStateChanged(.failed, reason: reason, time: Date()))
         case .cancelled(let reason): try record(.jobStateChanged(.cancelled, reason: reason, time: Date()))
         }

@@ -7,7 +7,7 @@ enum SpecKeys {
         "algorithm", "params", "enableTrialEarlyStopping", "resumePreviousJobId",
         "seed", "measurementSelectionType", "trialTimeout", "maxTrialRetries", "earlyStopping", "gpusPerTrial",
         "resourceParameter", "minResource", "maxResource", "reductionFactor", "hyperbandBrackets",
-        "perTrialWorkingDirectory", "metrics",
+        "perTrialWorkingDirectory", "metrics", "studyStoppingConfig", "targetValue", "minImprovement",
     ]
 
     /// `ParameterSpec` fields, plus tune's `defaultValue` and conditions (`condition`).
@@ -26,7 +26,7 @@ enum SpecKeys {
     static let extensions = [
         "seed", "trialTimeout", "maxTrialRetries", "earlyStopping", "gpusPerTrial",
         "resourceParameter", "minResource", "maxResource", "reductionFactor", "hyperbandBrackets",
-        "perTrialWorkingDirectory",
+        "perTrialWorkingDirectory", "targetValue", "minImprovement",
     ]
 
     /// The keys that hold the spec in gcloud's job file.

@@ -13,6 +13,8 @@ public struct TuningSpec: Sendable, Codable, Equatable {
     public var additionalObjectives: [ObjectiveMetric]?
     /// Metrics with a `safetyConfig`: bounds a feasible trial stays within (see `SafetyMetric`).
     public var safetyMetrics: [SafetyMetric]?
+    /// When the job stops launching trials before maxTrials (`studyStoppingConfig`, `targetValue`).
+    public var studyStopping: StudyStoppingSpec?
     /// Total number of trials in the job. Cloud ML default: 1.
     public var maxTrials: Int
     /// Trials that may run at once. Cloud ML default: 1.

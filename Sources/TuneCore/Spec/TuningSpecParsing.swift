@@ -38,6 +38,7 @@ extension TuningSpec {
             spec.enableTrialEarlyStopping = try entry.bool()
         }
         try parseExtensions(mapping, into: &spec, notes: &notes)
+        try StudyStoppingParsing.read(mapping, extensions: mapping, into: &spec, notes: &notes)
         if let entry = mapping["resumePreviousJobId"] {
             spec.resumePreviousJobId = try entry.string()
         }

@@ -71,14 +71,10 @@ enum VertexSpec {
             guard ["LOW", "HIGH"].contains(text) else { throw entry.mismatch("one of OBSERVATION_NOISE_UNSPECIFIED, LOW or HIGH") }
             notes.append("observationNoise \(text) is not needed: tune's Gaussian process estimates the noise from the trials")
         }
-        if let entry = study["studyStoppingConfig"] {
-            _ = try ConfigMapping(entry.value, what: "studyStoppingConfig", heldBy: entry.keyNode, file: top.file)
-            notes.append("studyStoppingConfig is not applied yet: the job runs until maxTrialCount trials have run")
-        }
-
         if try !spec.readTrialCounts(top, total: "maxTrialCount", parallel: "parallelTrialCount", failed: "maxFailedTrialCount") {
             notes.append("maxTrialCount is not in the file: 1 trial (gcloud's default) unless `tune run --max-trial-count N` gives more")
         }
+        try StudyStoppingParsing.read(study, extensions: top, into: &spec, notes: &notes)
         if let entry = top["trialJobSpec"] {
             ignored.append("trialJobSpec")
             if let note = try TrialJobSpecNote.note(entry, file: top.file) { notes.append(note) }

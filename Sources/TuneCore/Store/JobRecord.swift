@@ -59,6 +59,13 @@ public struct JobRecord: Sendable, Equatable {
     public private(set) var priorAssignments: [Assignment?] = []
     /// The journal's damaged lines, left out of the replay (`JournalCheck`); empty when it is sound.
     public var journalDamage: [JournalDamage] = []
+    /// When the job's trial budget was last set: its creation, or the last `tune resume --max-trials`.
+    public private(set) var budgetSetAt: Date
+    /// The periods a tune ran the job: from its creation or a resume to its end, or (for a tune
+    /// that died) to its last journaled event; the last one open while a tune runs it.
+    public private(set) var activePeriods: [ActivePeriod]
+    /// The time of the latest journaled event that carries one.
+    public private(set) var lastEventTime: Date
 
     /// The name the journal gives the job: its header's, or the last `job_moved`'s. The job's own
     /// name (`id`) is its folder's, set by `JobStore.load`: the two differ when the folder was
@@ -70,6 +77,9 @@ public struct JobRecord: Sendable, Equatable {
         self.trials = []
         self.state = .running
         self.recordedName = header.id
+        self.budgetSetAt = header.createTime
+        self.activePeriods = [ActivePeriod(start: header.createTime)]
+        self.lastEventTime = header.createTime
     }
 
     /// The job's name: the name of its folder in the store.
@@ -133,6 +143,8 @@ public struct JobRecord: Sendable, Equatable {
 
     /// Applies one journal event (replay). Events about unknown trials are ignored.
     public mutating func apply(_ event: JournalEvent) {
+        let before = lastEventTime
+        if let time = event.time { lastEventTime = max(lastEventTime, time) }
         switch event {
         case .jobCreated:
             break
@@ -164,13 +176,16 @@ public struct JobRecord: Sendable, Equatable {
                 $0.notes = outcome.notes ?? []
             }
         case .jobStateChanged(let state, let reason, let time):
+            if activePeriods.last?.end == nil { activePeriods[activePeriods.count - 1].end = state == .running ? before : time }
+            if state == .running { activePeriods.append(ActivePeriod(start: time)) }
             self.state = state
             self.stateReason = reason
             self.endTime = state == .running ? nil : time
         case .trialRerun(let rerun):
             update(rerun.trial) { $0.startAttempt(rerun) }
-        case .budgetChanged(let maxTrials, _):
+        case .budgetChanged(let maxTrials, let time):
             header.spec.maxTrials = maxTrials
+            budgetSetAt = time
         case .warmStart(let job, let trials, _):
             warmStartJob = job
             priorTrials = trials
@@ -189,6 +204,28 @@ public struct JobRecord: Sendable, Equatable {
             change(&trials[id - 1])
         } else if let index = trials.firstIndex(where: { $0.id == id }) {
             change(&trials[index])
+        }
+    }
+}
+
+/// A period a tune ran the job (`JobRecord.activePeriods`).
+public struct ActivePeriod: Sendable, Equatable {
+    public var start: Date
+    /// nil while it runs.
+    public var end: Date?
+}
+
+extension JournalEvent {
+    /// When the event happened, for the events that say.
+    var time: Date? {
+        switch self {
+        case .jobCreated(let header): return header.createTime
+        case .trialCreated(_, _, let time, _), .trialStarted(_, _, let time, _), .jobStateChanged(_, _, let time),
+            .budgetChanged(_, let time), .warmStart(_, _, let time), .trialScheduled(_, _, let time), .jobMoved(_, _, let time):
+            return time
+        case .trialFinished(let outcome): return outcome.time
+        case .trialRerun(let rerun): return rerun.time
+        case .metrics: return nil
         }
     }
 }

@@ -57,7 +57,7 @@ struct ResumeCommand: ParsableCommand {
             var parts = ["\(kept) finished trial\(kept == 1 ? "" : "s") kept"]
             if again > 0 { parts.append("\(again) to run again") }
             if new > 0 { parts.append("up to \(new) new") }
-            Console.stderr("tune: resuming job \(record.id): \(parts.joined(separator: ", ")) (maxTrials \(record.spec.maxTrials))")
+            Console.stderr("tune: resuming job \(record.id): \(parts.joined(separator: ", ")) (\(record.spec.trialBudgetText))")
         }
         try JobExecution.run(session, plan: .resume, options: runOptions.runOptions(for: spec), quiet: runOptions.quiet)
     }

@@ -24,7 +24,7 @@ struct ValidateCommand: ParsableCommand {
         Console.out("goal        \(spec.objectiveDescription) (\(spec.measurementSelection.rawValue))")
         if let rules = spec.studyStopping { Console.out("stopping    \(rules.describe(goal: spec.goal))") }
         Console.out("algorithm   \(spec.algorithm.rawValue) → \(spec.makeScheduler().describe(strategy: strategy.strategy.name))\(spec.seed.map { ", seed \($0)" } ?? "")")
-        var trials = "maxTrials \(spec.maxTrials), at most \(spec.maxParallelTrials) at a time"
+        var trials = "\(spec.trialBudgetText), at most \(spec.maxParallelTrials) at a time"
         if let failed = spec.maxFailedTrials { trials += ", maxFailedTrials \(failed)" }
         Console.out("trials      \(trials)")
         if let launcher = spec.launcher {

@@ -87,7 +87,8 @@ public final class JobSession {
         }
         if spec.algorithm == .grid, let grid = Grid(spec: spec), let size = grid.count, size != spec.maxTrials {
             let runs = min(size, spec.maxTrials)
-            notes("the grid has \(size) combination\(size == 1 ? "" : "s") and maxTrials is \(spec.maxTrials): running \(runs) trial\(runs == 1 ? "" : "s")")
+            let budget = spec.trialBudgetText == "the whole grid" ? "no maxTrials" : "maxTrials is \(spec.maxTrials)"
+            notes("the grid has \(size) combination\(size == 1 ? "" : "s") and \(budget): running \(runs) trial\(runs == 1 ? "" : "s")")
         }
         let scheduler = new.scheduler ?? spec.makeScheduler()
         let launch = try LaunchSetup.prepare(spec: spec, store: store)

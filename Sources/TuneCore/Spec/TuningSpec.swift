@@ -17,6 +17,8 @@ public struct TuningSpec: Sendable, Codable, Equatable {
     public var studyStopping: StudyStoppingSpec?
     /// Total number of trials in the job. Cloud ML default: 1.
     public var maxTrials: Int
+    /// GRID_SEARCH with no trial count in the config: the whole grid (`maxTrials` at its bound).
+    public var wholeGrid: Bool?
     /// Trials that may run at once. Cloud ML default: 1.
     public var maxParallelTrials: Int
     /// Failed trials tolerated before the job fails; nil means Cloud ML's default (the job fails only when every trial failed).

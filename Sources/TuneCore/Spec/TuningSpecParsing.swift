@@ -27,10 +27,11 @@ extension TuningSpec {
         if let entry = mapping["hyperparameterMetricTag"] {
             spec.metricTag = try entry.string()
         }
-        _ = try spec.readTrialCounts(mapping, total: "maxTrials", parallel: "maxParallelTrials", failed: "maxFailedTrials")
+        let totalGiven = try spec.readTrialCounts(mapping, total: "maxTrials", parallel: "maxParallelTrials", failed: "maxFailedTrials")
         if let entry = mapping["algorithm"] {
             spec.algorithm = try entry.choice(Algorithm.self)
         }
+        if !totalGiven, let note = spec.runWholeGrid(total: "maxTrials") { notes.append(note) }
         if let entry = mapping["measurementSelectionType"] {
             spec.measurementSelection = try entry.choice(MeasurementSelection.self)
         }
@@ -63,6 +64,22 @@ extension TuningSpec {
             maxFailedTrials = count == 0 ? nil : count
         }
         return totalEntry != nil
+    }
+
+    /// GRID_SEARCH with no trial count runs the whole grid (SageMaker's rule: "you do not need
+    /// to specify MaxNumberOfTrainingJobs"), instead of Cloud ML's default of 1 trial: the count is
+    /// left at its bound, so the grid's size decides (`plannedTrials`). The note for the user; nil
+    /// for other algorithms.
+    mutating func runWholeGrid(total: String) -> String? {
+        guard algorithm == .grid else { return nil }
+        maxTrials = ConfigLimits.maxTrials.value
+        wholeGrid = true
+        return "GRID_SEARCH without \(total) runs the whole grid; set \(total) to run fewer"
+    }
+
+    /// `maxTrials 12`, or `the whole grid` while a GRID_SEARCH job runs its whole grid.
+    public var trialBudgetText: String {
+        wholeGrid == true && maxTrials == ConfigLimits.maxTrials.value ? "the whole grid" : "maxTrials \(maxTrials)"
     }
 
     /// The parsed parameters, once every check that needs the whole spec has passed.

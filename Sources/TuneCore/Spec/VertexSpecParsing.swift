@@ -72,7 +72,9 @@ enum VertexSpec {
             notes.append("observationNoise \(text) is not needed: tune's Gaussian process estimates the noise from the trials")
         }
         if try !spec.readTrialCounts(top, total: "maxTrialCount", parallel: "parallelTrialCount", failed: "maxFailedTrialCount") {
-            notes.append("maxTrialCount is not in the file: 1 trial (gcloud's default) unless `tune run --max-trial-count N` gives more")
+            notes.append(
+                spec.runWholeGrid(total: "maxTrialCount")
+                    ?? "maxTrialCount is not in the file: 1 trial (gcloud's default) unless `tune run --max-trial-count N` gives more")
         }
         try StudyStoppingParsing.read(study, extensions: top, into: &spec, notes: &notes)
         if let entry = top["trialJobSpec"] {

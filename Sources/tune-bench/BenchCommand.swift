@@ -11,6 +11,8 @@
 //     .build/release/tune-bench curves [--seeds 10] …                      # early stopping and Hyperband on learning curves
 //                                                                          # (CurvesBenchmark.swift); its trials run
 //     .build/release/tune-bench curve-trial --problem P --epochs N …       # the curve trial (CurveTrial.swift)
+//     .build/release/tune-bench stoprules [--seeds 10] [--problems a,b]    # the job stop rules' savings and cost
+//                                                                          # (StopRulesBenchmark.swift)
 import ArgumentParser
 import Foundation
 
@@ -25,7 +27,7 @@ struct BenchCommand: ParsableCommand {
             """,
         subcommands: [
             AllCommand.self, ReplayCommand.self, EventsCommand.self, LaunchCommand.self, SearchCommand.self,
-            GPCommand.self, CurvesCommand.self, CurveTrialCommand.self,
+            GPCommand.self, CurvesCommand.self, CurveTrialCommand.self, StopRulesCommand.self,
         ],
         defaultSubcommand: AllCommand.self
     )

@@ -12,6 +12,14 @@ struct ValidateCommand: ParsableCommand {
     @Argument(help: "The config file (YAML or JSON).")
     var config: String
 
+    @Option(
+        help: ArgumentHelp(
+            "Show how this config's space differs from that job's, and how many of its finished trials a warm start (resumePreviousJobId) would carry over.",
+            valueName: "job"))
+    var against: String?
+
+    @OptionGroup var storeOptions: StoreOptions
+
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Optionally, the trial command: its script is checked for the metric's Keras spelling.", valueName: "command"))
     var command: [String] = []
 
@@ -22,7 +30,7 @@ struct ValidateCommand: ParsableCommand {
         if let note = strategy.note { Console.note(note) }
         Console.out("\(config): valid")
         Console.out("goal        \(spec.objectiveDescription) (\(spec.measurementSelection.rawValue))")
-        if let rules = spec.studyStopping { Console.out("stopping    \(rules.describe(goal: spec.goal))") }
+        if let rules = spec.studyStopping { Console.out("stop rules  \(rules.describe(goal: spec.goal))") }
         Console.out("algorithm   \(spec.algorithm.rawValue) → \(spec.makeScheduler().describe(strategy: strategy.strategy.name))\(spec.seed.map { ", seed \($0)" } ?? "")")
         var trials = "\(spec.trialBudgetText), at most \(spec.maxParallelTrials) at a time"
         if let failed = spec.maxFailedTrials { trials += ", maxFailedTrials \(failed)" }
@@ -53,6 +61,7 @@ struct ValidateCommand: ParsableCommand {
                 Console.out("grid        more combinations than can be counted")
             }
         }
+        if let against { try compare(spec, against: against) }
         let conditional = spec.params.filter { $0.condition != nil }.count
         Console.out(conditional == 0 ? "parameters" : "parameters  a tree: \(conditional) of \(spec.params.count) are active only under their parent's values")
         let defaults = spec.params.contains { $0.defaultValue != nil }
@@ -100,5 +109,29 @@ struct ValidateCommand: ParsableCommand {
         default:
             return ""
         }
+    }
+
+    /// `--against JOB`: the space's differences and what a warm start would carry over; a warm
+    /// start that would be refused is a usage error (exit 2) with the reason.
+    private func compare(_ spec: TuningSpec, against reference: String) throws {
+        let old = try storeOptions.load(reference)
+        let differences = WarmStart.differences(from: old.spec, to: spec)
+        Console.out("against     job \(old.id): " + (differences.isEmpty ? "the same space" : "\(differences.count) difference\(differences.count == 1 ? "" : "s")"))
+        for line in differences { Console.out("  " + line) }
+        let carried: WarmStart.Carried
+        do {
+            carried = try WarmStart.carry(from: old, for: spec)
+        } catch {
+            throw CommandFailure.usage(error.description)
+        }
+        let total = carried.trials.count + carried.leftOut
+        var text = "carry over  \(carried.trials.count) of \(total) finished trial\(total == 1 ? "" : "s") of job \(old.id)"
+        if carried.leftOut > 0 { text += " (\(carried.leftOut) left out: a value this config no longer lists)" }
+        let outside = carried.trials.filter { trial in
+            guard let point = Assignment(textValues: trial.parameters, spec: spec) else { return false }
+            return zip(point.names, point.values).contains { name, value in spec.param(named: name).map { !$0.contains(value) } ?? false }
+        }.count
+        if outside > 0 { text += " (\(outside) outside the new ranges: kept, not modelled)" }
+        Console.out(text + " as warm start (resumePreviousJobId: \(old.id))")
     }
 }

@@ -92,7 +92,7 @@ public final class JobSession {
         }
         let scheduler = new.scheduler ?? spec.makeScheduler()
         let launch = try LaunchSetup.prepare(spec: spec, store: store)
-        var prior: (trials: [PriorTrial], leftOut: Int)?
+        var prior: WarmStart.Carried?
         if let previous = spec.resumePreviousJobId {
             let old: JobRecord
             do { old = try store.load(previous) } catch { throw .usage("resumePreviousJobId: \(error.description)") }
@@ -100,7 +100,12 @@ public final class JobSession {
                 let warning = JournalDamageText.warning(old.journalDamage, journal: store.journalPath(old.id), job: old.id)
                 notes("resumePreviousJobId: \(warning); its intact trials warm-start this job")
             }
-            do { prior = try WarmStart.priorTrials(from: old, for: spec) } catch { throw .usage(error.description) }
+            do { prior = try WarmStart.carry(from: old, for: spec) } catch { throw .usage(error.description) }
+            if let removed = prior?.removed, !removed.isEmpty {
+                notes(
+                    "resumePreviousJobId: job \(old.id) searched \(removed.joined(separator: ", ")), which this config does not: its trials are taken without \(removed.count == 1 ? "it" : "them") (projected)"
+                )
+            }
         }
 
         let header = JobHeader(

@@ -29,6 +29,12 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Name the job (default: a generated id such as tune_2026_11_22_161530123).", valueName: "name"))
     var job: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Points to run first, in order (repeatable): CSV with a header of parameter names (`tune trials --format csv` works), or JSON, an array of objects name → value.",
+            valueName: "file"))
+    var enqueue: [String] = []
+
     @OptionGroup var contractOptions: TrialContractOptions
 
     @OptionGroup var countOptions: TrialCountOptions
@@ -42,7 +48,8 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let setup = try TrialSetup(config: config, commandWords: command, example: "tune run")
-        let spec = contractOptions.apply(to: try countOptions.apply(to: try runOptions.applyingLauncher(to: setup.spec)), quiet: runOptions.quiet)
+        var spec = contractOptions.apply(to: try countOptions.apply(to: try runOptions.applyingLauncher(to: setup.spec)), quiet: runOptions.quiet)
+        try Self.enqueue(enqueue, into: &spec)
         // GPUs are checked before anything is created: a usage error.
         let options = try runOptions.runOptions(for: spec)
         let configText = (try? String(contentsOfFile: config, encoding: .utf8)) ?? ""
@@ -63,5 +70,20 @@ struct RunCommand: ParsableCommand {
             Console.progress(text)
         }
         try JobExecution.run(session, plan: .fresh, options: options, quiet: runOptions.quiet)
+    }
+
+    /// Adds the points of the --enqueue files to the spec's (a bad point is a usage error) and
+    /// checks that every given point fits in maxTrials.
+    static func enqueue(_ files: [String], into spec: inout TuningSpec) throws {
+        var notes: [String] = []
+        do {
+            for file in files {
+                try spec.enqueue(try EnqueueFile.read(path: file, spec: spec, notes: &notes), notes: &notes)
+            }
+        } catch {
+            throw CommandFailure.usage("\(error)")
+        }
+        for note in notes { Console.note(note) }
+        if let overflow = spec.givenPointsOverflow { throw CommandFailure.usage(overflow) }
     }
 }

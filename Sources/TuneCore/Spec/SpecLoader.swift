@@ -158,7 +158,7 @@ public enum SpecLoader {
     }
 
     /// The file's bytes; more than `ConfigLimits.maxBytes` is an error (read no further).
-    private static func readFile(_ path: String) throws(SpecError) -> [UInt8] {
+    static func readFile(_ path: String) throws(SpecError) -> [UInt8] {
         func failure() -> SpecError {
             SpecError(file: path, message: "cannot read \(path): \(String(cString: strerror(errno)))")
         }

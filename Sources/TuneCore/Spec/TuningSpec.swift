@@ -56,6 +56,10 @@ public struct TuningSpec: Sendable, Codable, Equatable {
     /// in its own folder, `<trial folder>/cwd`, which links to every entry of the job's working
     /// directory, so files a trainer writes to its current directory are its own. nil: off.
     public var perTrialWorkingDirectory: Bool?
+    /// tune extension (`enqueue:`, `tune run --enqueue FILE`): points run as the job's first trials
+    /// (after the default point), each as name → flag text of its active parameters, checked
+    /// against the space. Kept in the journaled spec, so a resumed job knows which have run. nil: none.
+    public var enqueued: [[String: String]]?
 
     public static let defaultMetricTag = "training/hptuning/metric"
 

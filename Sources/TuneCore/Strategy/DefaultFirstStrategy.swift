@@ -1,22 +1,26 @@
-/// Runs the config's default point (Vertex AI's `defaultValue`s, `TuningSpec.defaultPoint`) as
-/// the job's first trial, then proposes as `base` does. Like every strategy it decides from the
-/// history alone: the default point is proposed while no trial of the job has it, so a resumed
-/// job never runs it twice, and `base` sees it as a pending trial of the same call.
+/// Runs given points first, in order: the config's default point (Vertex AI's `defaultValue`s,
+/// `TuningSpec.defaultPoint`) and the enqueued ones (`TuningSpec.givenPoints`), then proposes as
+/// `base` does. Like every strategy it decides from the history alone: a given point is proposed
+/// while no trial of the job has it, so a resumed job never runs one twice, and `base` sees the
+/// given points as pending trials of the same call, then as ordinary trials.
 public struct DefaultFirstStrategy: SearchStrategy {
-    public let first: Assignment
+    public let points: [Assignment]
     public let base: any SearchStrategy
     public var name: String { base.name }
 
-    public init(first: Assignment, base: any SearchStrategy) {
-        self.first = first
+    public init(points: [Assignment], base: any SearchStrategy) {
+        self.points = points
         self.base = base
     }
 
+    public init(first: Assignment, base: any SearchStrategy) {
+        self.init(points: [first], base: base)
+    }
+
     public func propose(count: Int, firstTrialId: Int, history: [TrialObservation]) -> [Assignment] {
-        guard count > 0, !history.contains(where: { $0.assignment == first }) else {
-            return base.propose(count: count, firstTrialId: firstTrialId, history: history)
-        }
-        let pending = TrialObservation(trialId: firstTrialId, assignment: first, state: .running)
-        return [first] + base.propose(count: count - 1, firstTrialId: firstTrialId + 1, history: history + [pending])
+        let due = Array(points.filter { point in !history.contains { $0.assignment == point } }.prefix(max(count, 0)))
+        guard !due.isEmpty else { return base.propose(count: count, firstTrialId: firstTrialId, history: history) }
+        let pending = due.enumerated().map { TrialObservation(trialId: firstTrialId + $0.offset, assignment: $0.element, state: .running) }
+        return due + base.propose(count: count - due.count, firstTrialId: firstTrialId + due.count, history: history + pending)
     }
 }

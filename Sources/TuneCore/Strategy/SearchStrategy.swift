@@ -39,11 +39,13 @@ public protocol SearchStrategy: Sendable {
 
 extension TuningSpec {
     /// The strategy the config asks for, and a note when tune substitutes one. With
-    /// `defaultValue`s, the default point is the first trial (`DefaultFirstStrategy`).
+    /// `defaultValue`s, the default point is the first trial, then the enqueued points run
+    /// (`givenPoints`, `DefaultFirstStrategy`).
     public func makeStrategy(seed: UInt64) -> (strategy: any SearchStrategy, note: String?) {
         let made = searchStrategy(seed: seed)
-        guard let first = defaultPoint else { return made }
-        return (DefaultFirstStrategy(first: first, base: made.strategy), made.note)
+        let points = givenPoints
+        guard !points.isEmpty else { return made }
+        return (DefaultFirstStrategy(points: points, base: made.strategy), made.note)
     }
 
     private func searchStrategy(seed: UInt64) -> (strategy: any SearchStrategy, note: String?) {

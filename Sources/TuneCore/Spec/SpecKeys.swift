@@ -8,6 +8,7 @@ enum SpecKeys {
         "seed", "measurementSelectionType", "trialTimeout", "maxTrialRetries", "earlyStopping", "gpusPerTrial",
         "resourceParameter", "minResource", "maxResource", "reductionFactor", "hyperbandBrackets",
         "perTrialWorkingDirectory", "metrics", "studyStoppingConfig", "targetValue", "minImprovement",
+        "parameterStyle",
     ]
 
     /// `ParameterSpec` fields, plus tune's `defaultValue` and conditions (`condition`).
@@ -26,7 +27,7 @@ enum SpecKeys {
     static let extensions = [
         "seed", "trialTimeout", "maxTrialRetries", "earlyStopping", "gpusPerTrial",
         "resourceParameter", "minResource", "maxResource", "reductionFactor", "hyperbandBrackets",
-        "perTrialWorkingDirectory", "targetValue", "minImprovement",
+        "perTrialWorkingDirectory", "targetValue", "minImprovement", "parameterStyle",
     ]
 
     /// The keys that hold the spec in gcloud's job file.

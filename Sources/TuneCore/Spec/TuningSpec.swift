@@ -54,6 +54,10 @@ public struct TuningSpec: Sendable, Codable, Equatable {
     /// in its own folder, `<trial folder>/cwd`, which links to every entry of the job's working
     /// directory, so files a trainer writes to its current directory are its own. nil: off.
     public var perTrialWorkingDirectory: Bool?
+    /// tune extension (`parameterStyle:`): how trials receive their parameters (see `ParameterStyle`).
+    /// nil: `--name=value`, or `template` when the command holds a parameter's placeholder (`tune run`
+    /// records the style it resolved).
+    public var parameterStyle: ParameterStyle?
 
     public static let defaultMetricTag = "training/hptuning/metric"
 

@@ -49,6 +49,8 @@ struct TrialArgumentsTests {
         #expect(try ParameterDelivery.resolvedStyle(spec: spec, command: ["p", "--x={nope}"]) == nil)
         #expect(try ParameterDelivery.resolvedStyle(spec: spec, command: ["p", "opt={opt}"]) == .template)
         #expect(ParameterDelivery.variableName("learning-rate") == "TUNE_PARAM_LEARNING_RATE")
+        let clash = TuningSpec(params: [ParameterSpec(name: "trial_id", domain: .integer(min: 1, max: 2, scale: .none))])
+        #expect(throws: ParameterStyleError.self) { try ParameterDelivery.resolvedStyle(spec: clash, command: ["p", "--t={trial_id}"]) }
     }
 
     @Test func aValueHoldingAPlaceholderIsNotExpandedAgain() {

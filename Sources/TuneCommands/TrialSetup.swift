@@ -24,7 +24,13 @@ struct TrialSetup {
             throw CommandFailure.usage(error.message)
         }
         for tag in loaded.spec.definedMetricTags { Self.warnAboutMetricSpelling(tag: tag, command: command) }
-        self.spec = loaded.spec
+        var spec = loaded.spec
+        do {
+            spec.parameterStyle = try ParameterDelivery.resolvedStyle(spec: spec, command: command)
+        } catch {
+            throw CommandFailure.usage(error.message)
+        }
+        self.spec = spec
         self.command = command
         self.directory = directory
     }

@@ -5,12 +5,14 @@ import Foundation
 ///
 /// - `TUNE_JOB_ID`, `TUNE_TRIAL_ID` (1, 2, 3, …), `TUNE_TRIAL_DIR` (absolute, created before start),
 ///   `TUNE_TRIAL_ATTEMPT` (1, or more when the trial is run again by resume or retry),
-///   `TUNE_CHECKPOINT_DIR` (kept across attempts)
+///   `TUNE_CHECKPOINT_DIR` (kept across attempts), `TUNE_PARAMS_FILE` (the trial's parameters as
+///   JSON, see `ParameterDelivery`)
 /// - Cloud ML: `CLOUD_ML_HP_METRIC_FILE` (where the `cloudml-hypertune` package reports),
 ///   `CLOUD_ML_JOB_ID`, `CLOUD_ML_TRIAL_ID`, and `TF_CONFIG` (see `tfConfig`)
 /// - Vertex AI: `AIP_MODEL_DIR`, `AIP_CHECKPOINT_DIR`, `AIP_TENSORBOARD_LOG_DIR` (see `TrialFolders`)
 public enum TrialEnvironment {
     public static let metricFileName = "hypertune.metric"
+    public static let paramsFileName = "params.json"
 
     public static func make(base: [String: String], job: String, trial: Int, folders: TrialFolders, attempt: Int = 1) -> [String: String] {
         var env = base
@@ -19,6 +21,7 @@ public enum TrialEnvironment {
         env["TUNE_TRIAL_ATTEMPT"] = String(attempt)
         env["TUNE_TRIAL_DIR"] = folders.trial
         env["TUNE_CHECKPOINT_DIR"] = folders.checkpoints
+        env["TUNE_PARAMS_FILE"] = folders.paramsFile
         env["CLOUD_ML_HP_METRIC_FILE"] = folders.metricFile
         env["CLOUD_ML_JOB_ID"] = job
         env["CLOUD_ML_TRIAL_ID"] = String(trial)

@@ -3,7 +3,8 @@ import Foundation
 /// Where one trial's files go, all inside its folder in the store (so an attempt that is moved
 /// aside takes them along, and `tune collect` copies them):
 ///
-/// - `<trial>/`: `stdout.log`, `stderr.log`, `hypertune.metric` (`CLOUD_ML_HP_METRIC_FILE`)
+/// - `<trial>/`: `stdout.log`, `stderr.log`, `hypertune.metric` (`CLOUD_ML_HP_METRIC_FILE`),
+///   `params.json` (`TUNE_PARAMS_FILE`)
 /// - `<trial>/job-dir/`: the trial's `--job-dir` (Cloud ML passes its job dir to the trainer)
 /// - `<trial>/model/`: `AIP_MODEL_DIR` (Vertex AI: `<baseOutputDirectory>/<trial>/model`)
 /// - `<trial>/logs/`: `AIP_TENSORBOARD_LOG_DIR`
@@ -29,6 +30,8 @@ public struct TrialFolders: Sendable, Equatable {
     public var logs: String { trial + "/" + Self.logsName }
     public var workingDirectory: String { trial + "/" + Self.workingDirectoryName }
     public var metricFile: String { trial + "/" + TrialEnvironment.metricFileName }
+    /// `TUNE_PARAMS_FILE`: the trial's parameters as JSON, written before it starts.
+    public var paramsFile: String { trial + "/" + TrialEnvironment.paramsFileName }
 
     /// Makes the folders a trial starts with: its own, the checkpoints, `model/`, `logs/`, the job
     /// dir when the trial is given one, and its working directory linking to `linkingTo` (the

@@ -171,14 +171,21 @@ public final class TuningRun {
             try launchFailed(id, reason: error.message)
             return
         }
+        let delivery = ParameterDelivery(parameters: trial.parameters, spec: spec)
+        do {
+            try ParameterDelivery.paramsJSON(parameters: trial.parameters, spec: spec).write(to: URL(fileURLWithPath: folders.paramsFile))
+        } catch {
+            try launchFailed(id, reason: "cannot write \(folders.paramsFile): \(error.localizedDescription)")
+            return
+        }
         var environment = TrialEnvironment.make(base: baseEnvironment, job: job.id, trial: id, folders: folders, attempt: trial.attempt)
+        environment.merge(delivery.environmentVariables) { $1 }
         environment.merge(additions.environment) { $1 }
         let held = gpus.take()
         if !held.isEmpty { environment["CUDA_VISIBLE_DEVICES"] = held.joined(separator: ",") }
-        let flags = TrialArguments.flags(parameters: trial.parameters, spec: spec) + additions.flags
         let arguments = TrialArguments.make(
-            command: job.header.command, flags: flags, job: job.id, trial: id, folders: folders,
-            passJobDir: spec.passesJobDir)
+            command: job.header.command, flags: delivery.arguments + additions.flags, job: job.id, trial: id, folders: folders,
+            passJobDir: spec.passesJobDir, template: delivery)
         let request = LaunchRequest(
             executable: executable, arguments: arguments, environment: environment, trial: id,
             trialDirectory: folders.trial,

@@ -7,7 +7,7 @@ enum SpecKeys {
         "algorithm", "params", "enableTrialEarlyStopping", "resumePreviousJobId",
         "seed", "measurementSelectionType", "trialTimeout", "maxTrialRetries", "earlyStopping", "gpusPerTrial",
         "resourceParameter", "minResource", "maxResource", "reductionFactor", "hyperbandBrackets",
-        "perTrialWorkingDirectory", "metrics", "studyStoppingConfig", "targetValue", "minImprovement", "enqueue",
+        "perTrialWorkingDirectory", "metrics", "studyStoppingConfig", "targetValue", "minImprovement", "enqueue", "parameterStyle",
     ]
 
     /// `ParameterSpec` fields, plus tune's `defaultValue` and conditions (`condition`).
@@ -26,7 +26,7 @@ enum SpecKeys {
     static let extensions = [
         "seed", "trialTimeout", "maxTrialRetries", "earlyStopping", "gpusPerTrial",
         "resourceParameter", "minResource", "maxResource", "reductionFactor", "hyperbandBrackets",
-        "perTrialWorkingDirectory", "targetValue", "minImprovement", "enqueue",
+        "perTrialWorkingDirectory", "targetValue", "minImprovement", "enqueue", "parameterStyle",
     ]
 
     /// The keys that hold the spec in gcloud's job file.

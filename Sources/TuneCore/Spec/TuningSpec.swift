@@ -60,6 +60,10 @@ public struct TuningSpec: Sendable, Codable, Equatable {
     /// (after the default point), each as name → flag text of its active parameters, checked
     /// against the space. Kept in the journaled spec, so a resumed job knows which have run. nil: none.
     public var enqueued: [[String: String]]?
+    /// tune extension (`parameterStyle:`): how trials receive their parameters (see `ParameterStyle`).
+    /// nil: `--name=value`, or `template` when the command holds a parameter's placeholder (`tune run`
+    /// records the style it resolved).
+    public var parameterStyle: ParameterStyle?
 
     public static let defaultMetricTag = "training/hptuning/metric"
 

@@ -137,6 +137,9 @@ extension TuningSpec {
         if let entry = mapping["perTrialWorkingDirectory"] {
             spec.perTrialWorkingDirectory = try entry.bool() ? true : nil
         }
+        if let entry = mapping["parameterStyle"] {
+            spec.parameterStyle = try entry.choice(ParameterStyle.self)
+        }
     }
 
     private static func parseEarlyStopping(_ entry: ConfigEntry) throws(SpecError) -> EarlyStoppingSpec {

@@ -31,9 +31,33 @@ struct TrialArgumentsTests {
         #expect(!TrialArguments.namesJobDir(["{job_dir}"]))
     }
 
+    @Test func templatePlaceholdersAreFilledAndInactiveOnesLeaveTheirArgumentOut() throws {
+        var spec = TuningSpec(params: [
+            ParameterSpec(name: "opt", domain: .categorical(["sgd", "adam"])),
+            ParameterSpec(name: "momentum", domain: .double(min: 0, max: 1, scale: .none), condition: ParameterCondition(parent: "opt", parentValues: ["sgd"])),
+        ])
+        spec.parameterStyle = .template
+        let delivery = ParameterDelivery(parameters: ["opt": "adam"], spec: spec)
+        #expect(delivery.arguments.isEmpty && delivery.inactive == ["momentum"])
+        let argv = TrialArguments.make(
+            command: ["p", "opt={opt}", "momentum={momentum}", "--dir={trial_dir}", "${opt}", "{other}"], flags: delivery.arguments, job: "j", trial: 3,
+            folders: folders, passJobDir: false, template: delivery)
+        #expect(argv == ["p", "opt=adam", "--dir=/s/.tune/j/trials/3", "${opt}", "{other}"])
+        #expect(ParameterDelivery.placeholderNames(in: "a={a}-{b.c}${HOME}{x y}{") == ["a", "b.c"])
+        #expect(throws: ParameterStyleError.self) { try ParameterDelivery.resolvedStyle(spec: spec, command: ["p", "opt={opt}", "{nope}"]) }
+        spec.parameterStyle = nil
+        #expect(try ParameterDelivery.resolvedStyle(spec: spec, command: ["p", "--x={nope}"]) == nil)
+        #expect(try ParameterDelivery.resolvedStyle(spec: spec, command: ["p", "opt={opt}"]) == .template)
+        #expect(ParameterDelivery.variableName("learning-rate") == "TUNE_PARAM_LEARNING_RATE")
+        let clash = TuningSpec(params: [ParameterSpec(name: "trial_id", domain: .integer(min: 1, max: 2, scale: .none))])
+        #expect(throws: ParameterStyleError.self) { try ParameterDelivery.resolvedStyle(spec: clash, command: ["p", "--t={trial_id}"]) }
+    }
+
     @Test func aValueHoldingAPlaceholderIsNotExpandedAgain() {
         let odd = TrialFolders(trial: "/s/{trial_id}/t", checkpoints: "/c")
-        #expect(TrialArguments.expand("{trial_dir}:{trial_id}", job: "j", trial: 7, folders: odd) == "/s/{trial_id}/t:7")
+        #expect(
+            TrialArguments.make(command: ["p", "{trial_dir}:{trial_id}"], flags: [], job: "j", trial: 7, folders: odd, passJobDir: false)
+                == ["p", "/s/{trial_id}/t:7"])
     }
 
     @Test func environmentPointsIntoTheTrialFolder() throws {

@@ -36,10 +36,13 @@ struct TrialSetup {
     }
 
     /// Reads a config, printing its notes; a bad one is a usage error.
+    /// Its `enqueue:` points are checked against the space here (`TuningSpec.enqueue`).
     static func loadConfig(_ path: String) throws -> LoadedSpec {
-        let loaded: LoadedSpec
+        var loaded: LoadedSpec
         do {
             loaded = try SpecLoader.load(path: path)
+            try loaded.spec.enqueue(loaded.givenPoints, notes: &loaded.notes)
+            loaded.givenPoints = []
         } catch {
             throw CommandFailure.usage("\(error)")
         }

@@ -38,9 +38,13 @@ public struct LoadedSpec: Sendable, Equatable {
     public var spec: TuningSpec
     /// One line each, printed on stderr as `note: …`.
     public var notes: [String]
+    /// The config's `enqueue:` points as read, not yet checked against the space: the caller
+    /// checks them (`TuningSpec.enqueue`), since the space's values live in a layer above this one.
+    public var givenPoints: [GivenPoint]
 
-    public init(spec: TuningSpec, notes: [String] = []) {
+    public init(spec: TuningSpec, notes: [String] = [], givenPoints: [GivenPoint] = []) {
         self.spec = spec
         self.notes = notes
+        self.givenPoints = givenPoints
     }
 }

@@ -60,14 +60,19 @@ public enum SpecLoader {
         var notes: [String] = []
         var spec: TuningSpec
         var jobDir = top[SpecKeys.jobDir]
+        // Where tune's `enqueue:` list sits: beside studySpec, or in the spec's own mapping.
+        var enqueue = top["enqueue"]
         if VertexSpec.matches(top) {
             spec = try VertexSpec.parse(top, ignored: &ignored, notes: &notes)
         } else if top["trainingInput"] != nil {
-            spec = try TuningSpec.parse(try gcloudSpec(top, ignored: &ignored, jobDir: &jobDir), notes: &notes)
+            let mapping = try gcloudSpec(top, ignored: &ignored, jobDir: &jobDir)
+            enqueue = mapping["enqueue"]
+            spec = try TuningSpec.parse(mapping, notes: &notes)
         } else if let hyperparameters = top["hyperparameters"] {
             try checkBeside(top, holder: "hyperparameters", ignored: &ignored)
             let mapping = try ConfigMapping(hyperparameters.value, what: "hyperparameters", heldBy: hyperparameters.keyNode, file: file)
             try LauncherSpec.rejectMisplaced(in: mapping, inside: "hyperparameters", beside: "hyperparameters")
+            enqueue = mapping["enqueue"]
             spec = try TuningSpec.parse(mapping, notes: &notes)
         } else {
             ignored = top.keys.filter { SpecKeys.cloudOnly.contains($0) }
@@ -87,7 +92,8 @@ public enum SpecLoader {
             notes.insert("ignoring cloud-only \(noun) in \(file): \(ignored.joined(separator: ", ")) (tune runs trials \(runner))", at: 0)
         }
         if let note = spec.stoppingNote { notes.append(note) }
-        return LoadedSpec(spec: spec, notes: notes)
+        let given = try enqueue.map { entry throws(SpecError) in try EnqueueFile.points(try entry.list(), file: entry.file) } ?? []
+        return LoadedSpec(spec: spec, notes: notes, givenPoints: given)
     }
 
     /// Shape 1: the spec mapping under `trainingInput.hyperparameters`; other keys are collected in `ignored`.

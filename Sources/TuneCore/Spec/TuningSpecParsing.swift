@@ -46,7 +46,6 @@ extension TuningSpec {
 
         let paramsEntry = try mapping.required("params", hint: "list at least one parameter under params")
         try spec.setParams(try ParameterTree.parse(paramsEntry, dialect: .cloudML))
-        try spec.readEnqueue(mapping["enqueue"], notes: &notes)
         return spec
     }
 
@@ -92,12 +91,6 @@ extension TuningSpec {
                 "\(hyperband.resourceParameter) is HYPERBAND's resourceParameter, so tune sets it: it cannot also be a parameter",
                 hint: "remove it from params (tune passes --\(hyperband.resourceParameter)=<budget> to every trial)")
         }
-    }
-
-    /// tune's `enqueue:` list (a list of mappings name → value), once the parameters are set.
-    mutating func readEnqueue(_ entry: ConfigEntry?, notes: inout [String]) throws(SpecError) {
-        guard let entry else { return }
-        try enqueue(try EnqueueFile.points(try entry.list(), file: entry.file), notes: &notes)
     }
 
     /// tune's extension keys (`SpecKeys.extensions`), in whichever shape holds them; `spec.algorithm` is already set.

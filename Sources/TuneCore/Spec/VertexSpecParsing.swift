@@ -87,7 +87,6 @@ enum VertexSpec {
         }
         let parameters = try study.required("parameters", hint: "list at least one parameter under parameters")
         try spec.setParams(try ParameterTree.parse(parameters, dialect: .vertex))
-        try spec.readEnqueue(top["enqueue"], notes: &notes)
         return spec
     }
 

@@ -66,7 +66,7 @@ struct RunCommand: ParsableCommand {
         }
         if let warm = session.warmStart {
             var text = "warm start from job \(warm.job): \(warm.trials) finished trial\(warm.trials == 1 ? "" : "s")"
-            if warm.leftOut > 0 { text += " (\(warm.leftOut) left out: their values are outside this config's bounds)" }
+            if warm.leftOut > 0 { text += " (\(warm.leftOut) left out: a value this config no longer lists)" }
             Console.progress(text)
         }
         try JobExecution.run(session, plan: .fresh, options: options, quiet: runOptions.quiet)

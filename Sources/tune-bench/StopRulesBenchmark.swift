@@ -51,6 +51,26 @@ enum StopRulesBenchmark {
 
     static let rules: [Rule] = [noProgress(5), noProgress(10), noProgress(15), noProgress(20)]
 
+    /// The convergence rule: stop after `patience` trials in a row whose model expected less than
+    /// `threshold` (in units of the objective's spread) from one more trial.
+    static let convergence: [(threshold: Double, patience: Int)] = [(0.01, 3), (0.003, 3), (0.001, 3)]
+
+    /// One sequential run of the Bayesian strategy, with `expectedImprovementLeft` after each trial.
+    static func trace(_ problem: BenchProblem, seed: Int) -> (values: [Double], left: [Double?]) {
+        let strategy = SearchBenchmark.makeSpec(problem, .bayes, seed: seed).makeStrategy(seed: UInt64(seed)).strategy
+        var history: [TrialObservation] = []
+        var values: [Double] = []
+        var left: [Double?] = []
+        for id in 1...problem.budget {
+            guard let point = strategy.propose(count: 1, firstTrialId: id, history: history).first else { break }
+            let value = problem.evaluate(point)
+            values.append(value)
+            history.append(TrialObservation(trialId: id, assignment: point, state: .succeeded, objective: value))
+            left.append(strategy.expectedImprovementLeft(history: history))
+        }
+        return (values, left)
+    }
+
     static func run(_ problems: [BenchProblem], seeds: Int) throws {
         print(
             "| problem | N | rule | seeds | trials run: median [IQR] | saved (median) | regret at the stop: median | regret after N: median | seeds where the stop lost more than 10% of the way to f* |"
@@ -58,16 +78,30 @@ enum StopRulesBenchmark {
         print("|---|---|---|---|---|---|---|---|---|")
         for problem in problems {
             var runs: [[Double]] = []
+            var lefts: [[Double?]] = []
             for seed in 0..<seeds {
-                runs.append(try SearchBenchmark.runOnce(problem, .bayes, seed: seed).run.values)
+                let (values, left) = trace(problem, seed: seed)
+                runs.append(values)
+                lefts.append(left)
             }
             let full = runs.map { ($0.min() ?? .nan) - problem.optimum }
-            for rule in rules {
+            var stops: [(label: String, at: [Int])] = rules.map { rule in (rule.label, runs.map { stopIndex($0, rule: rule, problem: problem) }) }
+            for (threshold, patience) in convergence {
+                let at = lefts.map { left -> Int in
+                    var streak = 0
+                    for (index, value) in left.enumerated() {
+                        streak = value.map { $0 < threshold } == true ? streak + 1 : 0
+                        if streak >= patience { return index + 1 }
+                    }
+                    return left.count
+                }
+                stops.append(("convergence < \(threshold), \(patience) in a row", at))
+            }
+            for (label, at) in stops {
                 var ran: [Double] = []
                 var atStop: [Double] = []
                 var worse = 0
-                for (values, fullRegret) in zip(runs, full) {
-                    let stop = stopIndex(values, rule: rule, problem: problem)
+                for ((values, fullRegret), stop) in zip(zip(runs, full), at) {
                     ran.append(Double(stop))
                     let regret = (values.prefix(stop).min() ?? .nan) - problem.optimum
                     atStop.append(regret)
@@ -78,7 +112,7 @@ enum StopRulesBenchmark {
                 let q = Stats.quantiles(ran)
                 let saved = 1 - q.median / Double(problem.budget)
                 print(
-                    "| \(problem.stem) | \(problem.budget) | \(rule.label) | \(seeds) | \(PeerTable.fmt(q.median)) [\(PeerTable.fmt(q.q1)), \(PeerTable.fmt(q.q3))] | \(Int((saved * 100).rounded()))% | \(PeerTable.fmt(Stats.median(atStop))) | \(PeerTable.fmt(Stats.median(full))) | \(worse) of \(seeds) |"
+                    "| \(problem.stem) | \(problem.budget) | \(label) | \(seeds) | \(PeerTable.fmt(q.median)) [\(PeerTable.fmt(q.q1)), \(PeerTable.fmt(q.q3))] | \(Int((saved * 100).rounded()))% | \(PeerTable.fmt(Stats.median(atStop))) | \(PeerTable.fmt(Stats.median(full))) | \(worse) of \(seeds) |"
                 )
             }
         }

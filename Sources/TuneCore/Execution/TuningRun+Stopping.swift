@@ -26,7 +26,7 @@ extension TuningRun {
     /// `stopRunningTrials`, the running ones are stopped too (they end CANCELLED, and a resume
     /// runs them again). Said once.
     func checkStudyStopping() {
-        guard studyStop == nil, proposesNew, cancelReason == nil, let stop = job.studyStop(now: Date()) else { return }
+        guard studyStop == nil, proposesNew, cancelReason == nil, let stop = job.studyStop(now: Date()) ?? convergence() else { return }
         studyStop = stop
         let active = running.filter { $0.exit == nil }.count
         let stopsRunning = stop.isTimeLimit && spec.studyStopping?.stopRunningTrials == true
@@ -34,6 +34,24 @@ extension TuningRun {
         if active > 0 { text += stopsRunning ? ", stopping the \(active) running" : ", the \(active) running finish" }
         reporter.note(text)
         if stopsRunning { stopAll(.cancelled("stopped at the job's time limit (stopRunningTrials)")) }
+    }
+
+    /// The convergence rule (`stopOnConvergence`): after each newly finished trial, the strategy's
+    /// model says how much one more trial could still improve; `convergencePatience` answers in a
+    /// row below the threshold stop the job.
+    func convergence() -> StudyStop? {
+        guard let rules = spec.studyStopping, rules.stopOnConvergence == true else { return nil }
+        let finished = job.trials.filter { $0.state.isFinished }.count
+        guard finished > convergenceAsked, job.floorsPassed(now: Date()) else { return nil }
+        convergenceAsked = finished
+        let threshold = rules.convergenceThreshold ?? StudyStoppingSpec.defaultConvergenceThreshold
+        guard let left = strategy.expectedImprovementLeft(history: job.observations) else { return nil }
+        convergedStreak = left < threshold ? convergedStreak + 1 : 0
+        guard convergedStreak >= StudyStoppingSpec.convergencePatience else { return nil }
+        return StudyStop(
+            reason:
+                "converged: the model expects at most \(MetricReading.display((left * 1e4).rounded() / 1e4)) of the objective's spread from another trial (below \(StudyStoppingSpec.number(threshold)) for \(StudyStoppingSpec.convergencePatience) trials in a row)",
+            isTimeLimit: false)
     }
 
     /// Starts stopping `trial` for `cause`: SIGTERM now, SIGKILL after the grace period.

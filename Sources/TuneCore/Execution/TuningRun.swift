@@ -30,6 +30,10 @@ public final class TuningRun {
     /// A rule of `studyStoppingConfig` stopped new trials (`JobRecord.studyStop`): the job ends
     /// SUCCEEDED with this reason once its running trials are done.
     var studyStop: StudyStop?
+    /// The convergence rule: finished trials when the model was last asked, and how many asks in a
+    /// row found less than the threshold left.
+    var convergenceAsked = 0
+    var convergedStreak = 0
     var gpus: GPUPool
     var teardown: Teardown
     /// Wakes the loop when a trial's hypertune file is written (nil where inotify is not available).

@@ -30,12 +30,22 @@ public struct StudyStoppingSpec: Sendable, Codable, Equatable {
     /// running trials too (SIGTERM, then SIGKILL after the grace period; they end CANCELLED and a
     /// later resume runs them again). nil or false: they finish.
     public var stopRunningTrials: Bool?
+    /// tune extension (`stopOnConvergence: true`): stop once the strategy's model expected less
+    /// than `convergenceThreshold` from one more trial after `convergencePatience` trials in a row
+    /// (Bayesian optimization with one objective; other strategies have no model to ask).
+    public var stopOnConvergence: Bool?
+    /// In units of the objective's spread; nil: `defaultConvergenceThreshold`.
+    public var convergenceThreshold: Double?
+
+    public static let defaultConvergenceThreshold = 0.003
+    public static let convergencePatience = 3
 
     public init() {}
 
     /// Whether any rule is set.
     public var isEmpty: Bool {
         targetValue == nil && maxTrialsNoProgress == nil && maxSecondsNoProgress == nil && maxSeconds == nil && endTime == nil
+            && stopOnConvergence != true
     }
 
     /// The rules as people read them, for `tune validate` and `tune status`.
@@ -48,6 +58,10 @@ public struct StudyStoppingSpec: Sendable, Codable, Equatable {
                     + (minImprovement.map { " (by more than \(Self.number($0)))" } ?? ""))
         }
         if let maxSecondsNoProgress { parts.append("\(Self.duration(maxSecondsNoProgress)) without progress") }
+        if stopOnConvergence == true {
+            parts.append(
+                "convergence (expected improvement < \(Self.number(convergenceThreshold ?? Self.defaultConvergenceThreshold)) for \(Self.convergencePatience) trials)")
+        }
         if let maxSeconds { parts.append("\(Self.duration(maxSeconds)) of job time" + (stopRunningTrials == true ? " (running trials stopped)" : "")) }
         if let endTime { parts.append("at \(Self.timestamp(endTime))" + (stopRunningTrials == true ? " (running trials stopped)" : "")) }
         var text = parts.joined(separator: ", ")

@@ -6,7 +6,7 @@ import Yams
 enum StudyStoppingParsing {
     static let keys = [
         "shouldStopAsap", "minimumRuntimeConstraint", "maximumRuntimeConstraint", "minNumTrials", "maxNumTrials",
-        "maxNumTrialsNoProgress", "maxDurationNoProgress", "stopRunningTrials",
+        "maxNumTrialsNoProgress", "maxDurationNoProgress", "stopRunningTrials", "stopOnConvergence", "convergenceThreshold",
     ]
 
     /// Reads `studyStoppingConfig` from `holder` (the study in Vertex shapes, the spec in Cloud
@@ -45,6 +45,12 @@ enum StudyStoppingParsing {
                 (stopping.maxSeconds, stopping.endTime) = try timeConstraint(e, file: holder.file)
             }
             if let e = config["stopRunningTrials"] { stopping.stopRunningTrials = try e.bool() }
+            if let e = config["stopOnConvergence"] { stopping.stopOnConvergence = try e.bool() }
+            if let e = config["convergenceThreshold"] {
+                let value = try e.number().value
+                guard value.isFinite, value > 0 else { throw e.mismatch("a number > 0 (the expected improvement, in units of the objective's spread)") }
+                stopping.convergenceThreshold = value
+            }
         }
         if let e = extensions["targetValue"] {
             let value = try e.number().value
@@ -65,6 +71,11 @@ enum StudyStoppingParsing {
             stopping.minImprovement = value
         }
         guard stopping != StudyStoppingSpec() else { return }
+        if stopping.stopOnConvergence == true && (spec.algorithm != .unspecified || spec.isMultiObjective) {
+            notes.append(
+                "studyStoppingConfig.stopOnConvergence asks the Gaussian process of Bayesian optimization with one objective; this job has \(spec.isMultiObjective ? "several objectives" : spec.algorithm.rawValue), so it will not act"
+            )
+        }
         if stopping.isEmpty {
             notes.append("studyStoppingConfig sets no rule that stops the job (minNumTrials and minimumRuntimeConstraint only delay the others)")
         }

@@ -34,8 +34,7 @@ extension JobRecord {
         if let end = rules.endTime, now >= end {
             return StudyStop(reason: "time limit: it is past \(StudyStoppingSpec.timestamp(end)) (maximumRuntimeConstraint endTime)", isTimeLimit: true)
         }
-        if let floor = rules.minTrials, trials.filter({ $0.state.isFinished }).count < floor { return nil }
-        if let floor = rules.minSeconds, activeSeconds(since: header.createTime, now: now) < floor { return nil }
+        guard floorsPassed(now: now) else { return nil }
 
         let finished = trials.filter { $0.state.isFinished && $0.endTime != nil }.sorted { ($0.endTime!, $0.id) < ($1.endTime!, $1.id) }
         let inBudget = finished.filter { $0.createTime >= since }
@@ -66,6 +65,14 @@ extension JobRecord {
             }
         }
         return nil
+    }
+
+    /// `minNumTrials` and `minimumRuntimeConstraint` are past: the rules other than the time limits may act.
+    public func floorsPassed(now: Date) -> Bool {
+        guard let rules = spec.studyStopping else { return true }
+        if let floor = rules.minTrials, trials.filter({ $0.state.isFinished }).count < floor { return false }
+        if let floor = rules.minSeconds, activeSeconds(since: header.createTime, now: now) < floor { return false }
+        return true
     }
 
     /// When each trial that made progress ended, in order: with one objective, a feasible trial

@@ -121,6 +121,18 @@ public struct BayesianStrategy: SearchStrategy {
         return proposals
     }
 
+    /// The largest expected improvement over the best feasible trial, on the model's scale (the
+    /// objective standardized, warped and standardized again: units of its spread), over the
+    /// acquisition's own candidates and local search. Finished trials only; nil before the GP
+    /// takes over, with several objectives, or with no feasible trial.
+    public func expectedImprovementLeft(history: [TrialObservation]) -> Double? {
+        guard !spec.isMultiObjective else { return nil }
+        let finished = history.filter { $0.state.isFinished }
+        let data = ObservedData(history: finished, encoding: encoding, goal: spec.goal, safety: spec.safety)
+        guard data.y.count >= initialDesignSize, data.distinctValues >= 2, let model = ProposalModel(data: data, strategy: self) else { return nil }
+        return model.largestExpectedImprovement(round: finished.count)
+    }
+
     /// Trial `trialId`'s point of the seeded low-discrepancy design, or (when that one is taken)
     /// a seeded random point; nil when a finite space has nothing left.
     func initialPoint(trialId: Int, avoiding taken: TakenPoints) -> Assignment? {
@@ -151,6 +163,7 @@ public struct BayesianStrategy: SearchStrategy {
     static let fallbackSalt: UInt64 = 0x5EED_FA11_BAC4_0000
     static let candidateSalt: UInt64 = 0xCA4D_1DA7_E500_0000
     static let fantasySalt: UInt64 = 0xFA47_A5E5_0000_0000
+    static let convergenceSalt: UInt64 = 0xC0_4E46_E000_0000
 
     var fitCache: FitCache { cache }
 }

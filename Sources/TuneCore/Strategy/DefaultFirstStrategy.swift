@@ -23,4 +23,8 @@ public struct DefaultFirstStrategy: SearchStrategy {
         let pending = due.enumerated().map { TrialObservation(trialId: firstTrialId + $0.offset, assignment: $0.element, state: .running) }
         return due + base.propose(count: count - due.count, firstTrialId: firstTrialId + due.count, history: history + pending)
     }
+
+    public func expectedImprovementLeft(history: [TrialObservation]) -> Double? {
+        base.expectedImprovementLeft(history: history)
+    }
 }

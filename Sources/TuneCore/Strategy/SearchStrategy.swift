@@ -35,6 +35,16 @@ public protocol SearchStrategy: Sendable {
     /// Assignments for trials `firstTrialId`, `firstTrialId + 1`, … (at most `count`).
     /// Fewer than `count` means the space is exhausted: every point it can propose has been tried.
     func propose(count: Int, firstTrialId: Int, history: [TrialObservation]) -> [Assignment]
+
+    /// The largest improvement over the best finished trial that the strategy's model still
+    /// expects from one more trial, in units of the objective's spread (the convergence stop
+    /// rule's measure); nil where the strategy has no model (random, grid, the initial design,
+    /// several objectives).
+    func expectedImprovementLeft(history: [TrialObservation]) -> Double?
+}
+
+extension SearchStrategy {
+    public func expectedImprovementLeft(history: [TrialObservation]) -> Double? { nil }
 }
 
 extension TuningSpec {

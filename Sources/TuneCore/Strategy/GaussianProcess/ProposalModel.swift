@@ -165,6 +165,22 @@ struct ProposalModel {
         return nil
     }
 
+    /// exp of the largest log EI (times the probability of feasibility, with safety metrics) the
+    /// optimizer finds, with nothing pending; nil with no feasible trial. Seeded by `round`.
+    func largestExpectedImprovement(round: Int) -> Double? {
+        guard let best else { return nil }
+        let encoding = strategy.encoding
+        var generator = SeededGenerator(seed: strategy.seed ^ BayesianStrategy.convergenceSalt, stream: UInt64(truncatingIfNeeded: round))
+        let sequence = KroneckerSequence(dimension: encoding.count, generator: &generator)
+        let candidates = (0..<strategy.options.candidates).map { encoding.fromUnitCube(sequence.point($0)) }
+        var acquisition: any Acquisition = ExpectedImprovement(gp: gp, best: best)
+        if let feasibility { acquisition = FeasibleAcquisition(base: acquisition, feasibility: feasibility) }
+        if encoding.isConditional { acquisition = ConditionalAcquisition(base: acquisition, encoding: encoding) }
+        let optimizer = AcquisitionOptimizer(acquisition: acquisition, encoding: encoding)
+        let ranked = optimizer.maximize(candidates: candidates, observedBest: bestPoint, starts: strategy.options.starts, generator: &generator)
+        return ranked.first.map { exp($0.value) }
+    }
+
     /// A pick of this call: pending for the next one.
     mutating func addPending(_ x: [Double]) {
         pending.append(x)

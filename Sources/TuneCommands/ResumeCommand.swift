@@ -46,10 +46,10 @@ struct ResumeCommand: ParsableCommand {
             let failed = record.count(.failed)
             var hint = "give it more with `tune resume \(record.id) --max-trials \(record.spec.maxTrials + 10)`"
             if failed > 0 { hint += ", or run its \(failed) failed trial\(failed == 1 ? "" : "s") again with `tune retry \(record.id)`" }
-            if spec.algorithm == .grid, record.spec.plannedTrials <= record.trials.count {
+            if spec.algorithm == .grid, record.spec.plannedTrials <= record.searchTrials.count {
                 hint = failed > 0 ? "its grid is done; run its failed trials again with `tune retry \(record.id)`" : "its grid is done"
             }
-            Console.out("Nothing to resume: job \(record.id) (\(session.job.state.rawValue)) has all its \(record.trials.count) trials finished; \(hint).")
+            Console.out("Nothing to resume: job \(record.id) (\(session.job.state.rawValue)) has all its \(record.searchTrials.count) trials finished; \(hint).")
             return
         }
         if !runOptions.quiet {

@@ -44,9 +44,17 @@ enum StatusView {
         lines.append(("config", "\(record.header.configPath) · \(spec.objectiveDescription) · \(record.header.strategy) · seed \(record.header.seed)"))
         if spec.launcherKind == .slurm, let launcher = spec.launcher { lines.append(("launcher", launcher.summary)) }
         if let rules = spec.studyStopping { lines.append(("stop rules", rules.describe(goal: spec.goal))) }
-        let finished = record.trials.filter { $0.state.isFinished }.count
-        var progress = "\(finished)/\(spec.plannedTrials) trials finished: \(record.count(.succeeded)) succeeded, \(record.count(.failed)) failed"
-        if record.count(.cancelled) > 0 { progress += ", \(record.count(.cancelled)) cancelled" }
+        let searched = record.searchTrials
+        func count(_ state: TrialState, among trials: [TrialRecord]) -> Int { trials.filter { $0.state == state }.count }
+        let finished = searched.filter { $0.state.isFinished }.count
+        var progress = "\(finished)/\(spec.plannedTrials) trials finished: \(count(.succeeded, among: searched)) succeeded, \(count(.failed, among: searched)) failed"
+        if count(.cancelled, among: searched) > 0 { progress += ", \(count(.cancelled, among: searched)) cancelled" }
+        let repeats = record.trials.filter { $0.repeatOf != nil }
+        if !repeats.isEmpty {
+            progress += "; \(repeats.count) repeat\(repeats.count == 1 ? "" : "s") (tune confirm): \(count(.succeeded, among: repeats)) succeeded"
+            if count(.failed, among: repeats) > 0 { progress += ", \(count(.failed, among: repeats)) failed" }
+            if count(.cancelled, among: repeats) > 0 { progress += ", \(count(.cancelled, among: repeats)) cancelled" }
+        }
         let running = record.trials.filter { $0.state == .running || $0.state == .pending }
         let waiting = running.filter(\.isWaitingForScheduler)
         let queued = waiting.count
@@ -105,6 +113,11 @@ enum StatusView {
             let configurations = Set(record.trials.compactMap { $0.placement?.configuration }).count
             let rungs = zip(budgets, counts).map { "\($1) at \($0)" }.joined(separator: ", ")
             lines.append(("hyperband", "\(configurations) configurations; runs by \(resource.resourceParameter): \(rungs)"))
+        }
+        let confirmation = ConfirmationTable.lines(record)
+        if !confirmation.isEmpty {
+            lines.append(("confirmed", "\(record.confirmations.count) configuration\(record.confirmations.count == 1 ? "" : "s") re-run with other seeds (tune confirm):"))
+            lines += confirmation.map { ("", "  " + $0) }
         }
         if let from = record.warmStartJob {
             lines.append(("warm start", "\(record.priorTrials.count) trials of job \(from)"))

@@ -44,7 +44,7 @@ struct Tune: ParsableCommand {
         subcommands: [
             RunCommand.self, ResumeCommand.self, RetryCommand.self, TrialsCommand.self, CollectCommand.self, JobsCommand.self,
             StatusCommand.self, WatchCommand.self, PlotCommand.self, LogsCommand.self, ValidateCommand.self, ProbeCommand.self,
-            ReportCommand.self, DoctorCommand.self,
+            ReportCommand.self, ConfirmCommand.self, DoctorCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )

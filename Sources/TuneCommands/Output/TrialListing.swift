@@ -20,6 +20,7 @@ struct TrialListing {
         let withReasons = shown.contains { reason(of: $0) != nil }
         let withAttempts = shown.contains { $0.attempt > 1 }
         let withStopped = shown.contains { $0.stoppedEarly }
+        let withRepeats = shown.contains { $0.repeatOf != nil }
         // The launcher's system's own id of each trial (`slurmJob`), when it has them.
         let system = job.trials.lazy.compactMap { $0.scheduler?.jobId != nil ? $0.scheduler?.system : nil }.first
         let withScheduler = system != nil
@@ -33,6 +34,7 @@ struct TrialListing {
         headers += ["trialId", "state"]
         if let system { headers.append(system + "Job") }
         if withStopped { headers.append("stoppedEarly") }
+        if withRepeats { headers.append("repeat") }
         if withAttempts { headers.append("attempt") }
         if withReasons { headers.append("reason") }
         let idColumn = paramNames.count + metrics.count + lead.count + (resource == nil ? 0 : 3)
@@ -69,6 +71,7 @@ struct TrialListing {
             row += [String(trial.id), trial.shownState.rawValue]
             if withScheduler { row.append(trial.scheduler?.jobId ?? "") }
             if withStopped { row.append(trial.stoppedEarly ? "yes" : "") }
+            if withRepeats { row.append(trial.repeatOf.map { "of \($0.of), seed \($0.seed)" } ?? "") }
             if withAttempts { row.append(String(trial.attempt)) }
             if withReasons { row.append(Self.clip(reason(of: trial) ?? "", to: 70)) }
             table.add(row)
@@ -98,6 +101,11 @@ struct TrialListing {
                 object["configuration"] = placement.configuration
                 object["rung"] = placement.rung
                 object["budget"] = placement.budget
+            }
+            if let repeated = trial.repeatOf {
+                // tune's own: a repeat of an earlier trial's configuration (`tune confirm`).
+                object["repeatOf"] = String(repeated.of)
+                object["seed"] = repeated.seed
             }
             if let rank = ranks[trial.id] {
                 // tune's own: the trial's Pareto rank (1: on the front, Vertex AI's optimalTrials).
@@ -170,6 +178,8 @@ struct TrialListing {
         let constrained = !safetyTags.isEmpty
         if multi { headers.append("paretoRank") }
         if constrained { headers.append("feasible") }
+        let repeats = job.trials.contains { $0.repeatOf != nil }
+        if repeats { headers += ["repeatOf", "seed"] }
         let others = job.otherMetricTags
         let taken = Set(headers)
         headers += others.map { taken.contains($0) ? "metric:" + $0 : $0 }
@@ -192,6 +202,7 @@ struct TrialListing {
             }
             if multi { row.append(ranks[trial.id].map(String.init) ?? "") }
             if constrained { row.append(job.safetyCheck(of: trial).map { String($0.isSafe) } ?? "") }
+            if repeats { row += [trial.repeatOf.map { String($0.of) } ?? "", trial.repeatOf.map { String($0.seed) } ?? ""] }
             if !others.isEmpty {
                 let measurement = job.finalMeasurement(of: trial)
                 row += others.map { tag in measurement[tag].map { ParameterValue.format($0.value) } ?? "" }

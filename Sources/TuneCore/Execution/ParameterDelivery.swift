@@ -29,6 +29,18 @@ public struct ParameterDelivery: Sendable {
         }
     }
 
+    /// One more value, delivered like a parameter in `style` (`tune confirm`'s seed under the
+    /// trainer's own seed flag); in `template` style, filled where the command says `{name}`.
+    public mutating func add(_ name: String, value: String, style: ParameterStyle?) {
+        switch style ?? .equals {
+        case .equals: arguments.append("--\(name)=\(value)")
+        case .separate: arguments += ["--\(name)", value]
+        case .bare: arguments.append("\(name)=\(value)")
+        case .environment: environment.append((Self.variableName(name), value))
+        case .template: placeholders["{\(name)}"] = value
+        }
+    }
+
     public var environmentVariables: [String: String] {
         Dictionary(environment.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
     }

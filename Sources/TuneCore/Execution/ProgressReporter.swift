@@ -30,12 +30,13 @@ public final class ProgressReporter {
         if let placement = trial.placement, let resource = job.spec.hyperband {
             params.append("\(resource.resourceParameter)=\(placement.budget) (configuration \(placement.configuration), rung \(placement.rung))")
         }
+        if let repeated = trial.repeatOf { params.append("(repeat of trial \(repeated.of), TUNE_SEED=\(repeated.seed))") }
         emit("tune: trial \(trial.id) \(trial.scheduler.map { "submitted to \($0.systemName)" } ?? "started"): \(params.joined(separator: " "))")
     }
 
     func trialFinished(_ trial: TrialRecord, job: JobRecord, running: Int) {
         guard !quiet else { return }
-        var line = "tune: trial \(trial.id) \(trial.state.rawValue)"
+        var line = "tune: trial \(trial.id)\(trial.repeatOf.map { " (repeat of \($0.of), seed \($0.seed))" } ?? "") \(trial.state.rawValue)"
         if trial.stoppedEarly { line += " (stopped early)" }
         if let metric = trial.finalMetric {
             line += " \(job.spec.metricTag)=\(MetricReading.display(metric.value)) (step \(metric.step))"
@@ -66,8 +67,11 @@ public final class ProgressReporter {
     }
 
     func summary(_ job: JobRecord, running: Int) -> String {
-        let done = job.count(.succeeded) + job.count(.failed) + job.count(.cancelled)
+        let searched = job.searchTrials
+        let done = searched.filter { $0.state.isFinished }.count
         var text = "\(done)/\(job.spec.plannedTrials) done, \(running) running, \(job.count(.failed)) failed"
+        let repeats = job.trials.count - searched.count
+        if repeats > 0 { text += " · repeats \(job.trials.filter { $0.repeatOf != nil && $0.state.isFinished }.count)/\(repeats) done" }
         if job.spec.isMultiObjective {
             text += " · front \(job.paretoFront.count)"
         } else if let best = job.bestTrial, let metric = best.finalMetric {

@@ -46,6 +46,8 @@ public enum RunPlan: Sendable, Equatable {
     case resume
     /// `tune retry`: run these trials again with their parameters, and nothing else.
     case retry([Int])
+    /// `tune confirm`: run these repeats of earlier trials' configurations, and nothing else.
+    case confirm(ConfirmationPlan)
 }
 
 /// How a job run ended.

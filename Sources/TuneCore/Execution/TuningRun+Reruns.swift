@@ -36,12 +36,29 @@ extension TuningRun {
             }
             reruns = ids.map { ($0, nil) }
             try record(.jobStateChanged(.running, reason: "retrying trial\(ids.count == 1 ? "" : "s") \(ids.map(String.init).joined(separator: ", "))", time: Date()))
+        case .confirm(let confirmation):
+            let originals = Set(confirmation.new.map(\.of) + confirmation.again.compactMap { job.trial($0)?.repeatOf?.of }).sorted()
+            try record(
+                .jobStateChanged(
+                    .running,
+                    reason: "confirming trial\(originals.count == 1 ? "" : "s") \(originals.map(String.init).joined(separator: ", ")) (\(confirmation.count) repeats)",
+                    time: Date()))
+            reruns = confirmation.again.map { ($0, .resume) }
+            for entry in confirmation.new {
+                guard let original = job.trial(entry.of) else { continue }
+                let id = (job.trials.last?.id ?? 0) + 1
+                try record(.trialCreated(trial: id, parameters: original.parameters, time: Date(), repeatOf: entry))
+                if let problem = setAsideUnrecordedOutput(of: id) { unstartable[id] = problem }
+                reruns.append((id, nil))
+            }
         }
     }
 
     var proposesNew: Bool {
-        if case .retry = plan { return false }
-        return true
+        switch plan {
+        case .retry, .confirm: return false
+        case .fresh, .resume: return true
+        }
     }
 
     /// Moves the trial's earlier output aside (`trials/3` → `trials/3.attempt-1`) and journals the new attempt.

@@ -141,7 +141,7 @@ public final class TuningRun {
                 }
                 continue
             }
-            guard proposesNew, studyStop == nil, job.trials.count < spec.maxTrials,
+            guard proposesNew, studyStop == nil, job.searchTrials.count < spec.maxTrials,
                 let next = scheduler.next(job: job, strategy: strategy)
             else { return }
             let nextId = (job.trials.last?.id ?? 0) + 1
@@ -175,7 +175,8 @@ public final class TuningRun {
             try launchFailed(id, reason: error.message)
             return
         }
-        let delivery = ParameterDelivery(parameters: trial.parameters, spec: spec)
+        var delivery = ParameterDelivery(parameters: trial.parameters, spec: spec)
+        if let repeated = trial.repeatOf, let flag = repeated.seedFlag { delivery.add(flag, value: String(repeated.seed), style: spec.parameterStyle) }
         do {
             try ParameterDelivery.paramsJSON(parameters: trial.parameters, spec: spec).write(to: URL(fileURLWithPath: folders.paramsFile))
         } catch {
@@ -184,6 +185,7 @@ public final class TuningRun {
         }
         var environment = TrialEnvironment.make(base: baseEnvironment, job: job.id, trial: id, folders: folders, attempt: trial.attempt)
         environment.merge(delivery.environmentVariables) { $1 }
+        if let repeated = trial.repeatOf { environment["TUNE_SEED"] = String(repeated.seed) }
         environment.merge(additions.environment) { $1 }
         let held = gpus.take()
         if !held.isEmpty { environment["CUDA_VISIBLE_DEVICES"] = held.joined(separator: ",") }
@@ -278,7 +280,8 @@ public final class TuningRun {
     /// New readings: the scheduler may stop the trial (the median stopping rule). A trial it stops
     /// gets SIGTERM (SIGKILL after the grace period) and ends SUCCEEDED with the value it had reached.
     func askScheduler(about trial: RunningTrial) {
-        guard trial.stopCause == nil, let record = job.trial(trial.id), let reason = scheduler.stopReason(for: record) else { return }
+        // A repeat (`tune confirm`) measures its configuration's noise: it always runs its course.
+        guard trial.stopCause == nil, let record = job.trial(trial.id), record.repeatOf == nil, let reason = scheduler.stopReason(for: record) else { return }
         stop(trial, .stoppedEarly(reason), now: Date())
         reporter.note("trial \(trial.id) \(reason)")
     }

@@ -34,12 +34,12 @@ public enum JobPlot {
                 line.append((Double(trial.id), value))
             }
         }
-        let ids = job.trials.map { Double($0.id) }
+        let ids = job.searchTrials.map { Double($0.id) }
         let domain = (ids.min() ?? 1)...max(ids.max() ?? 1, ids.min() ?? 1)
         return TerminalChart(
             title: title(job), xName: "trial", yName: job.spec.metricTag, xScale: .integers, xDomain: domain,
             logY: logY, points: points(job).map { point(x: Double($0.trial.id), $0, in: job) },
-            failures: job.trials.filter { $0.state == .failed }.map { Double($0.id) },
+            failures: job.searchTrials.filter { $0.state == .failed }.map { Double($0.id) },
             bestLine: line, note: requested && !logY ? "linear: not every value > 0" : nil)
     }
 
@@ -118,8 +118,9 @@ public enum JobPlot {
     }
 
     /// Succeeded trials with a finite objective, by id.
+    /// The search's succeeded trials with their objective (`tune confirm`'s repeats are not plotted).
     static func points(_ job: JobRecord) -> [(trial: TrialRecord, value: Double)] {
-        job.trials.compactMap { trial in
+        job.searchTrials.compactMap { trial in
             guard trial.state == .succeeded, let value = trial.finalMetric?.value, value.isFinite else { return nil }
             return (trial, value)
         }

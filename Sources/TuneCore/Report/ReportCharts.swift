@@ -14,7 +14,7 @@ extension ReportData {
         guard !succeeded.isEmpty else { return Self.none("no succeeded trial: nothing to plot") }
         var chart = SVGChart()
         chart.title("\(metric) by trial")
-        let lastId = job.trials.map(\.id).max() ?? 1
+        let lastId = job.searchTrials.map(\.id).max() ?? 1
         let xAxis = AxisScale.linear(0, Double(max(lastId, 5)), minimumStep: 1)
         chart.xAxis(.numeric(xAxis), label: "trial")
         chart.yAxis(.numeric(objectiveAxis), label: metric)

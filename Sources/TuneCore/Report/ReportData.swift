@@ -28,11 +28,13 @@ struct ReportData {
         for trial in job.trials { safety[trial.id] = job.safetyCheck(of: trial) }
         self.safety = safety
         objectivePoints = Self.objectivePoints(job, ranks: ranks, safety: safety)
-        succeeded = job.trials.compactMap { trial in
+        // The charts show the search: `tune confirm`'s repeats have their own section and rows.
+        let searched = job.searchTrials
+        succeeded = searched.compactMap { trial in
             guard trial.state == .succeeded, let value = trial.finalMetric?.value, value.isFinite else { return nil }
             return (trial, value)
         }
-        unsuccessful = job.trials.filter { $0.state == .failed || $0.state == .cancelled }
+        unsuccessful = searched.filter { $0.state == .failed || $0.state == .cancelled }
         objectiveAxis = AxisScale.automatic(succeeded.map(\.value))
         let trials = succeeded.map(\.trial)
         parameterAxes = job.spec.params.map { Self.axis(for: $0, trials: trials) }

@@ -13,6 +13,7 @@ extension HTMLReport {
         let resource = spec.hyperband?.resourceParameter
         let withStopped = job.trials.contains(where: \.stoppedEarly)
         let withAttempts = job.trials.contains { $0.attempt > 1 }
+        let withRepeats = job.trials.contains { $0.repeatOf != nil }
         let withReasons = job.trials.contains { $0.failureReason != nil }
         let multi = spec.isMultiObjective
         let moreObjectives = spec.objectives.dropFirst().map(\.metricTag)
@@ -29,6 +30,7 @@ extension HTMLReport {
         if let resource { headers += [(resource, ""), ("configuration", ""), ("rung", "")] }
         if withStopped { headers.append(("stopped early", "")) }
         if withAttempts { headers.append(("attempt", "")) }
+        if withRepeats { headers.append(("repeat", "tune confirm: a repeat of an earlier trial's configuration, with its seed")) }
         if withReasons { headers.append(("reason", "")) }
         headers += spec.safety.map { ($0.metricTag, "safe: " + $0.boundText) }
         headers += shown.map { ($0, "at the final measurement (\(spec.measurementSelection.rawValue))") }
@@ -74,6 +76,7 @@ extension HTMLReport {
             }
             if withStopped { cells.append(td(trial.stoppedEarly ? "yes" : "")) }
             if withAttempts { cells.append(td(String(trial.attempt))) }
+            if withRepeats { cells.append(td(trial.repeatOf.map { "of \($0.of), seed \($0.seed)" } ?? "")) }
             if withReasons { cells.append(td(trial.failureReason ?? "")) }
             cells += job.reportedValues(of: safetyTags, in: trial).map { td($0.map(MetricReading.display) ?? "") }
             let final = job.finalMeasurement(of: trial)

@@ -210,8 +210,10 @@ public final class JobSession {
 
     /// `tune resume --max-trials N`: the job's budget becomes `maxTrials` trials in all (journaled).
     public func setBudget(_ maxTrials: Int) throws(SessionError) {
-        guard maxTrials >= job.trials.count, maxTrials >= 1 else {
-            throw .usage("--max-trials \(maxTrials) is below the \(job.trials.count) trials job \(job.id) already has: the budget counts every trial of the job")
+        let searched = job.searchTrials.count
+        guard maxTrials >= searched, maxTrials >= 1 else {
+            throw .usage(
+                "--max-trials \(maxTrials) is below the \(searched) trials job \(job.id) already has: the budget counts every trial of the job (but not tune confirm's repeats)")
         }
         guard maxTrials <= ConfigLimits.maxTrials.value else {
             throw .usage("--max-trials \(maxTrials) is above \(ConfigLimits.maxTrials.value): \(ConfigLimits.maxTrials.reason)")

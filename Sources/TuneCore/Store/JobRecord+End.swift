@@ -4,7 +4,7 @@ extension JobRecord {
     /// What a resume would run: trials to run again (interrupted or cancelled) and new ones within the budget.
     public var trialsLeft: (again: Int, new: Int) {
         let again = trials.filter { $0.state == .cancelled || !$0.state.isFinished }.count
-        let new = max(0, min(spec.plannedTrials, spec.maxTrials) - trials.count)
+        let new = max(0, min(spec.plannedTrials, spec.maxTrials) - searchTrials.count)
         return (again, new)
     }
 

@@ -54,7 +54,7 @@ extension JobRecord {
     /// by trial id; empty for a job with one objective.
     public var paretoRanks: [Int: Int] {
         guard spec.isMultiObjective else { return [:] }
-        let ranked = trials.compactMap { trial in
+        let ranked = searchTrials.compactMap { trial in
             isFeasible(trial) ? objectiveValues(of: trial).map { (trial.id, $0) } : nil
         }
         let ranks = ParetoDominance.ranks(ranked.map(\.1), goals: spec.objectives.map(\.goal))

@@ -36,7 +36,7 @@ extension JobRecord {
         }
         guard floorsPassed(now: now) else { return nil }
 
-        let finished = trials.filter { $0.state.isFinished && $0.endTime != nil }.sorted { ($0.endTime!, $0.id) < ($1.endTime!, $1.id) }
+        let finished = searchTrials.filter { $0.state.isFinished && $0.endTime != nil }.sorted { ($0.endTime!, $0.id) < ($1.endTime!, $1.id) }
         let inBudget = finished.filter { $0.createTime >= since }
         if let target = rules.targetValue,
             let hit = inBudget.first(where: { trial in
@@ -70,7 +70,7 @@ extension JobRecord {
     /// `minNumTrials` and `minimumRuntimeConstraint` are past: the rules other than the time limits may act.
     public func floorsPassed(now: Date) -> Bool {
         guard let rules = spec.studyStopping else { return true }
-        if let floor = rules.minTrials, trials.filter({ $0.state.isFinished }).count < floor { return false }
+        if let floor = rules.minTrials, searchTrials.filter({ $0.state.isFinished }).count < floor { return false }
         if let floor = rules.minSeconds, activeSeconds(since: header.createTime, now: now) < floor { return false }
         return true
     }

@@ -102,12 +102,15 @@ public struct JobRecord: Sendable, Equatable {
     /// ran their whole course rank before those stopped early, and in a Hyperband job larger
     /// budgets before smaller ones: the best trial is the best at the largest budget reached.
     /// With several objectives, trials are ordered by Pareto rank (the front first), and within a
-    /// rank by the first objective (the stated tie-break), then by id.
+    /// rank by the first objective (the stated tie-break), then by id. With one objective,
+    /// configurations re-checked by `tune confirm` rank first, by the mean of their repeats. Each
+    /// repeat follows the trial it repeats (by seed), and is never ranked on its own.
     public var trialsBestFirst: [TrialRecord] {
         let goal = spec.goal
         let ranks = paretoRanks
         let infeasible = spec.safety.isEmpty ? [] : Set(trials.filter { $0.state == .succeeded && !isFeasible($0) }.map(\.id))
-        return trials.sorted { a, b in
+        let confirmed = spec.isMultiObjective ? [:] : confirmedMeans
+        let sorted = searchTrials.sorted { a, b in
             if (a.finalMetric != nil) == (b.finalMetric != nil) && a.finalMetric != nil {
                 let (unsafeA, unsafeB) = (infeasible.contains(a.id), infeasible.contains(b.id))
                 if unsafeA != unsafeB { return unsafeB }
@@ -116,6 +119,14 @@ public struct JobRecord: Sendable, Equatable {
                 if a.stoppedEarly != b.stoppedEarly { return !a.stoppedEarly }
                 let (rankA, rankB) = (ranks[a.id] ?? Int.max, ranks[b.id] ?? Int.max)
                 if rankA != rankB { return rankA < rankB }
+                switch (confirmed[a.id], confirmed[b.id]) {
+                case let (x?, y?):
+                    if goal.isBetter(x, than: y) { return true }
+                    if goal.isBetter(y, than: x) { return false }
+                case (_?, nil): return true
+                case (nil, _?): return false
+                case (nil, nil): break
+                }
             }
             switch (a.finalMetric?.value, b.finalMetric?.value) {
             case let (x?, y?):
@@ -127,6 +138,7 @@ public struct JobRecord: Sendable, Equatable {
             case (nil, nil): return a.id < b.id
             }
         }
+        return groupingRepeats(sorted)
     }
 
     /// The best succeeded trial that is feasible, if any: with several objectives, the first of
@@ -148,11 +160,12 @@ public struct JobRecord: Sendable, Equatable {
         switch event {
         case .jobCreated:
             break
-        case .trialCreated(let id, let parameters, let time, let placement):
+        case .trialCreated(let id, let parameters, let time, let placement, let repeatOf):
             if trials.last.map({ $0.id < id }) ?? true {
                 var trial = TrialRecord(id: id, parameters: parameters, createTime: time)
                 trial.assignment = Assignment(textValues: parameters, spec: spec)
                 trial.placement = placement
+                trial.repeatOf = repeatOf
                 trials.append(trial)
             }
         case .trialStarted(let id, let pid, let time, let gpus):
@@ -220,7 +233,7 @@ extension JournalEvent {
     var time: Date? {
         switch self {
         case .jobCreated(let header): return header.createTime
-        case .trialCreated(_, _, let time, _), .trialStarted(_, _, let time, _), .jobStateChanged(_, _, let time),
+        case .trialCreated(_, _, let time, _, _), .trialStarted(_, _, let time, _), .jobStateChanged(_, _, let time),
             .budgetChanged(_, let time), .warmStart(_, _, let time), .trialScheduled(_, _, let time), .jobMoved(_, _, let time):
             return time
         case .trialFinished(let outcome): return outcome.time

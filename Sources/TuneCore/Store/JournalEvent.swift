@@ -51,7 +51,8 @@ public struct ResourcePlacement: Sendable, Equatable, Codable {
 /// job (`JobRecord.apply`); finished trials are never rewritten, only new events appended.
 public enum JournalEvent: Sendable, Equatable {
     case jobCreated(JobHeader)
-    case trialCreated(trial: Int, parameters: [String: String], time: Date, placement: ResourcePlacement? = nil)
+    /// `repeatOf`: a repeat of an earlier trial's configuration (`tune confirm`, format 5).
+    case trialCreated(trial: Int, parameters: [String: String], time: Date, placement: ResourcePlacement? = nil, repeatOf: TrialRepeat? = nil)
     case trialStarted(trial: Int, pid: Int32, time: Date, gpus: [String]? = nil)
     case metrics(trial: Int, readings: [MetricReading])
     case trialFinished(TrialOutcome)
@@ -79,6 +80,7 @@ extension JournalEvent: Codable {
         case attempt, cause, outputFolder, maxTrials, trials
         case placement, stoppedEarly, gpus, scheduler, notes
         case from
+        case repeatOf = "repeat"
     }
 
     private enum Kind: String, Codable {
@@ -110,12 +112,13 @@ extension JournalEvent: Codable {
             try c.encode(h.seed, forKey: .seed)
             try c.encode(h.strategy, forKey: .strategy)
             try c.encode(h.format, forKey: .format)
-        case .trialCreated(let trial, let parameters, let time, let placement):
+        case .trialCreated(let trial, let parameters, let time, let placement, let repeatOf):
             try c.encode(Kind.trialCreated, forKey: .event)
             try c.encode(time.timeIntervalSince1970, forKey: .time)
             try c.encode(trial, forKey: .trial)
             try c.encode(parameters, forKey: .parameters)
             try c.encodeIfPresent(placement, forKey: .placement)
+            try c.encodeIfPresent(repeatOf, forKey: .repeatOf)
         case .trialStarted(let trial, let pid, let time, let gpus):
             try c.encode(Kind.trialStarted, forKey: .event)
             try c.encode(time.timeIntervalSince1970, forKey: .time)
@@ -195,7 +198,8 @@ extension JournalEvent: Codable {
                 trial: try c.decode(Int.self, forKey: .trial),
                 parameters: try c.decode([String: String].self, forKey: .parameters),
                 time: try time(),
-                placement: try c.decodeIfPresent(ResourcePlacement.self, forKey: .placement))
+                placement: try c.decodeIfPresent(ResourcePlacement.self, forKey: .placement),
+                repeatOf: try c.decodeIfPresent(TrialRepeat.self, forKey: .repeatOf))
         case .trialStarted:
             self = .trialStarted(
                 trial: try c.decode(Int.self, forKey: .trial),

@@ -43,6 +43,8 @@ public struct TrialRecord: Sendable, Equatable {
     public var gpus: [String]?
     /// Hyperband: the configuration, rung and budget this trial runs.
     public var placement: ResourcePlacement?
+    /// A repeat of an earlier trial's configuration with another seed (`tune confirm`).
+    public var repeatOf: TrialRepeat?
     /// With the Slurm launcher: its Slurm job and state, as last seen.
     public var scheduler: SchedulerStatus?
     /// The current attempt (1 unless the trial was run again: resumed, retried).

@@ -1,6 +1,6 @@
 extension JobRecord {
     /// What strategies see: the warm-start trials of an earlier job (with negative ids), then this
-    /// job's, from the typed values decoded when the journal was read (nothing is parsed again).
+    /// job's (not `tune confirm`'s repeats: their configuration is there already), from the typed values decoded when the journal was read (nothing is parsed again).
     public var observations: [TrialObservation] {
         let prior = zip(priorTrials, priorAssignments).compactMap { trial, assignment -> TrialObservation? in
             guard let assignment else { return nil }
@@ -15,7 +15,7 @@ extension JobRecord {
         // strategies ask for observations at every proposal.
         let stopped = trials.contains(where: \.stoppedEarly) ? StoppedTrialValues(job: self) : nil
         return prior
-            + trials.compactMap { trial in
+            + searchTrials.compactMap { trial in
                 guard let assignment = trial.assignment else { return nil }
                 var objective = trial.state == .succeeded ? trial.finalMetric?.value : nil
                 if trial.stoppedEarly, objective != nil, let stopped { objective = stopped.value(for: trial) }

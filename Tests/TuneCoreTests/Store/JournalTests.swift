@@ -78,6 +78,8 @@ struct JournalTests {
         .trialFinished(TrialOutcome(trial: 2, state: .failed, time: t(11), exitCode: 1, reason: "exited with code 1: \"boom\" ☠")),
         .trialFinished(TrialOutcome(trial: 3, state: .cancelled, time: t(12), signal: 15, reason: "cancelled")),
         .jobStateChanged(.running, reason: nil, time: t(13)),
+        .trialCreated(trial: 5, parameters: ["lr": "1e-05"], time: t(13.5), repeatOf: TrialRepeat(of: 1, seed: 2, seedFlag: "seed")),
+        .trialCreated(trial: 6, parameters: ["lr": "1e-05"], time: t(13.75), repeatOf: TrialRepeat(of: 1, seed: 3)),
         .jobStateChanged(.cancelled, reason: "interrupted by SIGINT", time: t(14)),
     ]
 

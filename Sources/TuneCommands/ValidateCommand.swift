@@ -131,7 +131,7 @@ struct ValidateCommand: ParsableCommand {
             guard let point = Assignment(textValues: trial.parameters, spec: spec) else { return false }
             return zip(point.names, point.values).contains { name, value in spec.param(named: name).map { !$0.contains(value) } ?? false }
         }.count
-        if outside > 0 { text += " (\(outside) outside the new ranges: kept, not modelled)" }
+        if outside > 0 { text += " (\(outside) outside the new ranges: they inform the model, none is proposed there)" }
         Console.out(text + " as warm start (resumePreviousJobId: \(old.id))")
     }
 }

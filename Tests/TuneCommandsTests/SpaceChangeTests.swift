@@ -50,7 +50,7 @@ struct SpaceChangeTests {
         #expect(validate.stdout.contains("  changed  opt: one of sgd, adam → one of adam: earlier trials with a value no longer listed are left out"), "\(validate)")
         var carry = "carry over  \(adam.count) of 6 finished trials of job a"
         if adam.count < 6 { carry += " (\(6 - adam.count) left out: a value this config no longer lists)" }
-        if !outside.isEmpty { carry += " (\(outside.count) outside the new ranges: kept, not modelled)" }
+        if !outside.isEmpty { carry += " (\(outside.count) outside the new ranges: they inform the model, none is proposed there)" }
         #expect(validate.stdout.contains(carry), "\(validate)")
 
         let run = try await sandbox.tune(["./train.sh", "--config", "b.yml", "--job", "b"])

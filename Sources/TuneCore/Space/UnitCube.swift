@@ -48,6 +48,32 @@ extension ParameterSpec {
         }
     }
 
+    /// The unit coordinate of a DOUBLE or INTEGER value outside the range: below 0 or above 1 on
+    /// the same scale (`unit(of:)` clamps). nil where the scale cannot place it (a log scale's
+    /// value ≤ 0, a reverse log's ≥ lo + hi) or the coordinate is not finite.
+    public func unitBeyondBounds(of value: ParameterValue) -> Double? {
+        guard let x = value.number, x.isFinite else { return nil }
+        let (lo, hi, scale): (Double, Double, ScaleType)
+        switch domain {
+        case .double(let l, let h, let s): (lo, hi, scale) = (l, h, s)
+        case .integer(let l, let h, let s): (lo, hi, scale) = (Double(l) - 0.5, Double(h) + 0.5, s)
+        default: return nil
+        }
+        guard hi > lo else { return nil }
+        let u: Double
+        switch scale {
+        case .none, .linear: u = (x - lo) / (hi - lo)
+        case .log:
+            guard x > 0 else { return nil }
+            u = (log(x) - log(lo)) / (log(hi) - log(lo))
+        case .reverseLog:
+            let mirrored = hi + lo - x
+            guard mirrored > 0 else { return nil }
+            u = 1 - (log(mirrored) - log(lo)) / (log(hi) - log(lo))
+        }
+        return u.isFinite ? u : nil
+    }
+
     static func warp(_ u: Double, lo: Double, hi: Double, scale: ScaleType) -> Double {
         guard hi > lo, u > 0 else { return lo }
         guard u < 1 else { return hi }

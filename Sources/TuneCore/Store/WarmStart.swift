@@ -103,7 +103,7 @@ public enum WarmStart {
                 let effect: String
                 switch param.domain {
                 case .double, .integer:
-                    effect = "earlier trials outside the new range are kept, but the model leaves them out and none is proposed there"
+                    effect = "earlier trials outside the new range inform the model at their place beyond the bounds; none is proposed there"
                 case .categorical, .discrete:
                     effect = "earlier trials with a value no longer listed are left out"
                 }

@@ -31,11 +31,18 @@ struct InputWarp: Sendable, Equatable {
         epsilon + (1 - 2 * epsilon) * min(max(x, 0), 1)
     }
 
-    /// w(x).
+    /// w(x); beyond [0, 1] (an earlier job's trial outside a narrowed range), w at the bound
+    /// plus the distance past it, so the point keeps its place beyond the bound.
     @inline(__always)
     func callAsFunction(_ x: Double) -> Double {
         let t = Self.inner(x)
-        return 1 - pow(1 - pow(t, a), b)
+        return 1 - pow(1 - pow(t, a), b) + Self.beyond(x)
+    }
+
+    /// How far x lies past the unit interval (negative below 0).
+    @inline(__always)
+    static func beyond(_ x: Double) -> Double {
+        x < 0 ? x : x > 1 ? x - 1 : 0
     }
 
     /// w(x), dw/dx, dw/d(ln a), dw/d(ln b).
@@ -50,8 +57,9 @@ struct InputWarp: Sendable, Equatable {
         let lnV = log1p(-u)
         let vb = exp(b * lnV)
         let vbm1 = vb / v
-        let dx = a * b * (u / t) * vbm1 * (1 - 2 * Self.epsilon)
-        return (1 - vb, dx, a * b * vbm1 * u * lnT, -b * vb * lnV)
+        let outside = x < 0 || x > 1
+        let dx = outside ? 1 : a * b * (u / t) * vbm1 * (1 - 2 * Self.epsilon)
+        return (1 - vb + Self.beyond(x), dx, a * b * vbm1 * u * lnT, -b * vb * lnV)
     }
 
     /// The x whose warped value is w (w⁻¹, clamped to [0, 1]).

@@ -21,6 +21,9 @@ struct ObservedData {
     /// whether it kept every bound.
     var safety: [[Double?]] = []
     var feasible: [Bool] = []
+    /// Per observation, whether it lies within the declared bounds: an earlier job's trial beyond
+    /// a narrowed range informs the model, but is never the incumbent nor a start of the search.
+    var inside: [Bool] = []
     /// The Yeo–Johnson output warp fitted to the standardized objective (nil: too few values).
     var outputWarp: PowerTransform?
 
@@ -32,6 +35,7 @@ struct ObservedData {
             case .succeeded:
                 guard let value = trial.objective, value.isFinite else { continue }
                 x.append(point)
+                inside.append(encoding.isInside(point))
                 raw.append(value)
                 let values = trial.safetyValues ?? metrics.map { _ in nil }
                 safety.append(values)

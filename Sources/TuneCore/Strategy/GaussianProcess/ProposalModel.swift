@@ -22,8 +22,11 @@ struct ProposalModel {
         let encoding = strategy.encoding
         let options = strategy.options
         let metrics = strategy.spec.safety
-        let feasibleRows = metrics.isEmpty ? Array(data.y.indices) : data.y.indices.filter { data.feasible[$0] }
-        guard let anyBest = data.y.indices.max(by: { data.y[$0] < data.y[$1] }) else { return nil }
+        // The incumbent and the search's start are among the points that can be proposed again.
+        let insideRows = data.y.indices.filter { data.inside[$0] }
+        let rows = insideRows.isEmpty ? Array(data.y.indices) : insideRows
+        let feasibleRows = metrics.isEmpty ? rows : rows.filter { data.feasible[$0] }
+        guard let anyBest = rows.max(by: { data.y[$0] < data.y[$1] }) else { return nil }
         let bestIndex = feasibleRows.max { data.y[$0] < data.y[$1] } ?? anyBest
         let isCategorical = encoding.isCategorical
 
@@ -55,7 +58,7 @@ struct ProposalModel {
         // Best effort, as Vertex AI's: while the share of safe trials is below the desired one,
         // only points at least that likely to be safe are proposed.
         let desired = metrics.compactMap(\.desiredMinSafeTrialsFraction).max()
-        let safeShare = Double(feasibleRows.count) / Double(max(data.y.count, 1))
+        let safeShare = Double(data.feasible.filter { $0 }.count) / Double(max(data.y.count, 1))
         self.minimumSafeProbability = desired.flatMap { safeShare < $0 ? $0 : nil }
     }
 

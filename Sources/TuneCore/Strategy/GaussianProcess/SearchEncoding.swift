@@ -183,6 +183,16 @@ struct SearchEncoding: Sendable {
         return x
     }
 
+    /// Whether an encoded point lies within the declared bounds (an earlier job's trial may lie beyond them).
+    func isInside(_ x: [Double]) -> Bool {
+        zip(dimensions, x).allSatisfy { dim, u in
+            switch dim.kind {
+            case .continuous, .integer: return u >= -1e-12 && u <= 1 + 1e-12
+            case .discrete, .categorical: return true
+            }
+        }
+    }
+
     /// The encoded point of an assignment; nil when a modeled parameter is missing (where it is
     /// active) or not of its type. Inactive parameters get their fixed value (see `imputed`).
     func encode(_ assignment: Assignment) -> [Double]? {
@@ -198,7 +208,12 @@ struct SearchEncoding: Sendable {
                 continue
             }
             switch (dim.kind, value) {
-            case (.continuous, .double), (.integer, .integer), (.discrete, .discrete):
+            case (.continuous, .double), (.integer, .integer):
+                // Out of the range (an earlier job's trial after the range narrowed): its place
+                // beyond the bounds on the declared scale, so it informs the model; never proposed.
+                guard let u = param.contains(value) ? param.unit(of: value) : param.unitBeyondBounds(of: value) else { return nil }
+                x[i] = u
+            case (.discrete, .discrete):
                 guard param.contains(value) else { return nil }
                 x[i] = param.unit(of: value)
             case (.categorical, .categorical(let s)):

@@ -18,14 +18,24 @@ struct ValidateCommand: ParsableCommand {
             valueName: "job"))
     var against: String?
 
+    @Option(
+        name: .customLong("enqueue"),
+        help: ArgumentHelp("Check these points (CSV or JSON, as tune run --enqueue takes them) against the space too.", valueName: "file"))
+    var enqueue: [String] = []
+
     @OptionGroup var storeOptions: StoreOptions
 
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Optionally, the trial command: its script is checked for the metric's Keras spelling.", valueName: "command"))
     var command: [String] = []
 
     func run() throws {
-        let spec = try TrialSetup.loadConfig(config).spec
+        var spec = try TrialSetup.loadConfig(config).spec
         for tag in spec.definedMetricTags { TrialSetup.warnAboutMetricSpelling(tag: tag, command: command) }
+        try RunCommand.enqueue(enqueue, into: &spec)
+        if !command.isEmpty {
+            let words = command.first == "--" ? Array(command.dropFirst()) : command
+            do { spec.parameterStyle = try ParameterDelivery.resolvedStyle(spec: spec, command: words) } catch { throw CommandFailure.usage(error.message) }
+        }
         let strategy = spec.makeStrategy(seed: spec.seed ?? 0)
         if let note = strategy.note { Console.note(note) }
         Console.out("\(config): valid")
@@ -37,6 +47,10 @@ struct ValidateCommand: ParsableCommand {
         Console.out("trials      \(trials)")
         if let launcher = spec.launcher {
             Console.out("launcher    \(launcher.summary)")
+        }
+        if let style = spec.parameterStyle { Console.out("delivery    \(Self.delivery(style, spec: spec))") }
+        if let given = spec.enqueued, !given.isEmpty {
+            Console.out("enqueued    \(given.count) given point\(given.count == 1 ? "" : "s") run first (trial\(given.count == 1 ? " 1" : "s 1–\(given.count)"))")
         }
         if let jobDir = spec.jobDir {
             Console.out("job dir     --job-dir=<trial folder>/\(TrialFolders.jobDirName) (jobDir \(jobDir))")
@@ -80,6 +94,19 @@ struct ValidateCommand: ParsableCommand {
         if defaults, let first = spec.defaultPoint {
             Console.out("first trial \(first.flags.joined(separator: " ")) (the defaultValues)")
         }
+    }
+
+    /// How a trial receives its parameters in `style`, shown on the defaults (or the middle) of the space.
+    static func delivery(_ style: ParameterStyle, spec: TuningSpec) -> String {
+        let point = spec.defaultPoint ?? (try? spec.midpoint(overriding: [:]))
+        let shown = ParameterDelivery(parameters: point?.textValues ?? [:], spec: spec)
+        let example: String
+        switch style {
+        case .equals, .separate, .bare: example = shown.arguments.joined(separator: " ")
+        case .environment: example = shown.environment.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
+        case .template: example = "the command's placeholders " + spec.params.map { "{\($0.name)}" }.joined(separator: ", ")
+        }
+        return "\(example) (parameterStyle \(style.rawValue)); every style also writes $TUNE_PARAMS_FILE"
     }
 
     /// `optimizer = sgd`, `num_layers in 2, 3`; empty for an unconditional parameter.

@@ -174,4 +174,37 @@ struct EnqueueJobTests {
         #expect(runs.filter { $0.hasPrefix("1 ") }.count == 1 && runs.filter { $0.hasPrefix("2 ") }.count == 1, "\(runs)")
         for id in 5...6 { #expect(!given.contains(hyperparameters(trials[id] ?? [:])), "trial \(id)") }
     }
+
+    @Test func aGridRunsTheGivenPointsFirstThenTheRestOfItsGridOnce() async throws {
+        let sandbox = try Sandbox()
+        try Self.trainer(sandbox)
+        let grid = """
+              - parameterName: x
+                type: DISCRETE
+                discreteValues: [0.1, 0.5, 0.9]
+              - parameterName: units
+                type: INTEGER
+                minValue: 1
+                maxValue: 2
+            """
+        // No maxTrials: the whole grid, the given points among it.
+        try sandbox.write("g.yml", config(maxTrials: 6, algorithm: "GRID_SEARCH", params: grid).replacingOccurrences(of: "maxTrials: 6\n", with: ""))
+        try sandbox.write("p.json", "[{\"x\": 0.9, \"units\": 2}, {\"x\": 0.1, \"units\": 1}]")
+        let validate = try await sandbox.tune(["validate", "g.yml", "--enqueue", "p.json"])
+        #expect(validate.status == 0 && validate.stdout.contains("enqueued    2 given points run first (trials 1–2)"), "\(validate)")
+        let run = try await sandbox.tune(["./train.sh", "--config", "g.yml", "--enqueue", "p.json", "--job", "g"])
+        #expect(run.status == 0, "\(run)")
+        let trials = byId(try await trialsJSON(sandbox, "g"))
+        #expect(trials.count == 6)
+        #expect(hyperparameters(trials[1] ?? [:]) == ["x": "0.9", "units": "2"])
+        #expect(hyperparameters(trials[2] ?? [:]) == ["x": "0.1", "units": "1"])
+        let points = Set(trials.values.map { hyperparameters($0) })
+        #expect(points.count == 6, "every grid point once: \(points)")
+
+        // A point off the grid's listed values is refused by validate, at its place.
+        try sandbox.write("bad.json", "[{\"x\": 0.3, \"units\": 2}]")
+        let bad = try await sandbox.tune(["validate", "g.yml", "--enqueue", "bad.json"])
+        #expect(bad.status == 2 && bad.stderr.contains("bad.json:1:"), "\(bad)")
+        #expect(bad.stderr.contains("x '0.3' is not a listed value"), "\(bad)")
+    }
 }

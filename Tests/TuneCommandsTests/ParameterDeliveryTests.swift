@@ -78,6 +78,20 @@ struct ParameterDeliveryTests {
         return (sandbox, trials, got, String(reproduce.drop { $0 == " " }.dropFirst("reproduce: ".count)))
     }
 
+    /// `tune confirm --seed-flag seed` on the job: its repeat gets the seed the way it gets its
+    /// parameters, and `tune validate` with the command names the style.
+    func confirmsWithTheSeed(_ r: (sandbox: Sandbox, trials: [Int: [String: String]], got: [Int: [String: Any]], reproduce: String), job: String, shown: String) async throws {
+        let validate = try await r.sandbox.tune(["validate", "c.yml"])
+        #expect(validate.stdout.contains("delivery    \(shown)"), "\(validate.stdout)")
+        let confirm = try await r.sandbox.tune(["confirm", job, "--top", "1", "--repeats", "1", "--seed-flag", "seed"])
+        try #require(confirm.status == 0, "\(confirm)")
+        let text = try #require(r.sandbox.read(".tune/\(job)/trials/4/got.json"), "the repeat ran")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(parsed(object)["seed"] == "1", "\(object)")
+        // Every trial scored the same: the best is trial 1, whose parameters the repeat got.
+        #expect(r.trials[1] == parsed(object).filter { $0.key != "seed" }, "\(object)")
+    }
+
     func parsed(_ object: [String: Any]?) -> [String: String] {
         (object?["got"] as? [String: String]) ?? [:]
     }
@@ -118,6 +132,7 @@ struct ParameterDeliveryTests {
         #expect(
             r.trials.values.contains { r.reproduce == "python3 parse.py bare lr=\($0["lr"]!) layers=\($0["layers"]!) activation=\($0["activation"]!) batch=\($0["batch"]!)" },
             "\(r.reproduce)")
+        try await confirmsWithTheSeed(r, job: "bare", shown: "lr=0.00316")
     }
 
     @Test func environmentVariables() async throws {
@@ -131,6 +146,7 @@ struct ParameterDeliveryTests {
                 r.reproduce
                     == "TUNE_PARAM_LR=\($0["lr"]!) TUNE_PARAM_LAYERS=\($0["layers"]!) TUNE_PARAM_ACTIVATION=\($0["activation"]!) TUNE_PARAM_BATCH=\($0["batch"]!) python3 parse.py env"
             }, "\(r.reproduce)")
+        try await confirmsWithTheSeed(r, job: "env", shown: "TUNE_PARAM_LR=0.00316")
     }
 
     /// Placeholders of parameters select the template by themselves; tune's own still work, and no flags are added.
@@ -165,5 +181,8 @@ struct ParameterDeliveryTests {
         #expect(run.status == 2, "\(run)")
         #expect(run.stderr.contains("{layer} names no parameter") && run.stderr.contains("did you mean {layers}?"), "\(run.stderr)")
         #expect(!sandbox.exists(".tune"), "nothing ran")
+        // tune validate, given the command, finds it too.
+        let validate = try await sandbox.tune(["validate", "c.yml", "--", "python3", "parse.py", "bare", "lr={lr}", "layer={layer}"])
+        #expect(validate.status == 2 && validate.stderr.contains("{layer} names no parameter"), "\(validate)")
     }
 }

@@ -80,4 +80,23 @@ struct SpaceChangeTests {
         let missing = try await sandbox.tune(["validate", "a.yml", "--against", "nope"])
         #expect(missing.status != 0 && missing.stderr.contains("nope"), "\(missing)")
     }
+
+    @Test("a changed scale carries every trial over, placed on the new scale, and the run proposes on it")
+    func changedScale() async throws {
+        let sandbox = try Sandbox()
+        try sandbox.script("train.sh", "echo acc=0.5")
+        try sandbox.write("a.yml", Self.before)
+        try #require(try await sandbox.tune(["./train.sh", "--config", "a.yml", "--job", "a"]).status == 0)
+        try sandbox.write("c.yml", Self.before.replacingOccurrences(of: "UNIT_LOG_SCALE", with: "UNIT_LINEAR_SCALE") + "resumePreviousJobId: a\n")
+        let validate = try await sandbox.tune(["validate", "c.yml", "--against", "a"])
+        #expect(validate.status == 0, "\(validate)")
+        #expect(
+            validate.stdout.contains(
+                "  changed  lr: DOUBLE in [0.001, 0.1], UNIT_LOG_SCALE → DOUBLE in [0.001, 0.1], UNIT_LINEAR_SCALE: the same range on another scale: earlier trials carry over, placed on the new scale"
+            ), "\(validate)")
+        #expect(validate.stdout.contains("carry over  6 of 6 finished trials of job a as warm start"), "\(validate)")
+        let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", "c"])
+        #expect(run.status == 0, "\(run)")
+        #expect(try JobStore(root: sandbox.store).load("c").priorTrials.count == 6)
+    }
 }

@@ -81,6 +81,15 @@ public enum WarmStart {
         return Carried(trials: fitting, leftOut: candidates.count - fitting.count, removed: removed)
     }
 
+    /// A numeric parameter's bounds (nil for a list of values).
+    static func bounds(of param: ParameterSpec) -> [Double]? {
+        switch param.domain {
+        case .double(let lo, let hi, _): return [lo, hi]
+        case .integer(let lo, let hi, _): return [Double(lo), Double(hi)]
+        case .categorical, .discrete: return nil
+        }
+    }
+
     /// How `new`'s space differs from `old`'s, a line each, for `tune validate --against`:
     /// parameters added (and what the earlier trials are taken to have had), removed (projected),
     /// and changed (type, range, values or scale).
@@ -102,6 +111,8 @@ public enum WarmStart {
             } else if before.domain != param.domain {
                 let effect: String
                 switch param.domain {
+                case _ where Self.bounds(of: param) != nil && Self.bounds(of: before) == Self.bounds(of: param):
+                    effect = "the same range on another scale: earlier trials carry over, placed on the new scale"
                 case .double, .integer:
                     effect = "earlier trials outside the new range inform the model at their place beyond the bounds; none is proposed there"
                 case .categorical, .discrete:

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -8,7 +9,7 @@ import Glibc
 /// Issue 16, absurd input end to end: numbers out of any sane range on the command line and in the
 /// config, destinations inside the store, probe's scratch folder, huge configs, process limits.
 /// Each is refused with a message naming what and where, or handled; none crashes or hangs tune.
-@Suite("End to end: absurd input")
+@Suite("End to end: absurd input", .limitedParallelism)
 struct AbsurdInputTests {
     // MARK: numeric options
 
@@ -49,7 +50,7 @@ struct AbsurdInputTests {
 
     // MARK: config bounds
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func hyperbandMaxResourceAtIntMaxIsAConfigError() async throws {
         let sandbox = try Sandbox()
         try sandbox.script("train.sh", "echo acc=0.5")
@@ -64,7 +65,7 @@ struct AbsurdInputTests {
         #expect(!sandbox.exists(".tune"))
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func theWidestHyperbandLadderRuns() async throws {
         let sandbox = try Sandbox()
         try sandbox.script("train.sh", "echo acc=0.5")
@@ -100,7 +101,7 @@ struct AbsurdInputTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func collectRefusesDestinationsInsideTheStore() async throws {
         let sandbox = try await Self.jobWithTrials()
         try FileManager.default.createSymbolicLink(atPath: sandbox.path("link"), withDestinationPath: sandbox.path(".tune/J"))
@@ -198,7 +199,7 @@ struct AbsurdInputTests {
         ),
     ]
 
-    @Test(.timeLimit(.minutes(3)), arguments: bigConfigs)
+    @Test(.timeLimit(.minutes(10)), arguments: bigConfigs)
     func hugeConfigsValidateAndRun(_ c: BigConfig) async throws {
         let sandbox = try Sandbox()
         try sandbox.script("train.sh", "echo acc=0.5")
@@ -212,7 +213,7 @@ struct AbsurdInputTests {
 
     // MARK: process limits
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(10)))
     func parallelTrialsAreFittedToTheOpenFileLimit() async throws {
         let sandbox = try Sandbox()
         try sandbox.script("train.sh", "sleep 0.2; echo acc=0.5")

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 /// Every metric a trial reports is shown, not only the objective (issue 18's first step): in
 /// `tune trials` on request, always in CSV and JSON (Vertex AI's `finalMeasurement`), and in
 /// `tune status` for the best trial, each at the trial's final measurement.
-@Suite("End to end: every metric a trial reports")
+@Suite("End to end: every metric a trial reports", .limitedParallelism)
 struct AllMetricsTests {
     /// Trial n reports, at steps 1-3, acc = n/10 + (0.05, 0.2, 0.1) (best at step 2), loss = 1 - acc,
     /// and, at step 3 only, secs = n.

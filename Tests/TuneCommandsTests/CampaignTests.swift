@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TuneCore
+import TuneTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -12,7 +13,7 @@ import Glibc
 /// loads; `tune resume` ends it with exactly its trials, none finished twice.
 ///
 /// The faults come from `Fixtures/faults.c`, an LD_PRELOAD library built here with the C compiler.
-@Suite("Reliability campaign", .serialized)
+@Suite("Reliability campaign", .limitedParallelism, .serialized)
 struct CampaignTests {
     /// The fault library, built once; nil where no C compiler is found.
     static let faults: String? = {
@@ -92,7 +93,7 @@ struct CampaignTests {
 
     /// SIGKILL just before, and just after, each of the journal's writes: every point where the
     /// loop changes state.
-    @Test(.timeLimit(.minutes(5)))
+    @Test(.timeLimit(.minutes(10)))
     func killedAtEveryJournalWriteTheJobResumesToExactlyItsTrials() async throws {
         let library = try Self.requireFaults()
         let writes = try await Self.journalWrites(library)
@@ -113,7 +114,7 @@ struct CampaignTests {
 
     /// A write of the journal fails (a full disk from then on, or a write cut short), or its fsync
     /// fails once (an I/O error): tune stops the job with a clear error, and resume ends it.
-    @Test(.timeLimit(.minutes(5)))
+    @Test(.timeLimit(.minutes(10)))
     func aFailingJournalWriteOrFsyncStopsTheJobCleanly() async throws {
         let library = try Self.requireFaults()
         let writes = try await Self.journalWrites(library)
@@ -143,7 +144,7 @@ struct CampaignTests {
 
     /// The rename that moves a trial's earlier attempt aside fails: the new attempt does not start
     /// over the old output (it would read the old metric file as its own); a later retry runs it.
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(10)))
     func aFailedMoveAsideNeverLetsAnAttemptReadItsPredecessorsOutput() async throws {
         let library = try Self.requireFaults()
         let sandbox = try Sandbox()
@@ -177,7 +178,7 @@ struct CampaignTests {
     /// SIGKILL at random moments (seeded, so a failure can be replayed), for every strategy and
     /// scheduler, resumed until the job ends.
     @Test(
-        .timeLimit(.minutes(5)),
+        .timeLimit(.minutes(10)),
         arguments: [
             ("RANDOM_SEARCH", ""), ("GRID_SEARCH", ""), ("ALGORITHM_UNSPECIFIED", ""),
             ("RANDOM_SEARCH", "enableTrialEarlyStopping: true"),
@@ -239,7 +240,7 @@ struct CampaignTests {
         HostileTrial(name: "writes into the store's folders", script: "echo x > \"$TUNE_TRIAL_DIR/../3\"; mkdir -p \"$TUNE_TRIAL_DIR/../2.attempt-1\"; echo acc=0.5"),
     ]
 
-    @Test(.timeLimit(.minutes(2)), arguments: hostileTrials)
+    @Test(.timeLimit(.minutes(10)), arguments: hostileTrials)
     func aHostileTrialNeitherHangsNorDamagesTheJob(_ hostile: HostileTrial) async throws {
         let sandbox = try Sandbox()
         try sandbox.script("train.sh", "echo $$ >> \"$PIDS\"\n" + hostile.script)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 /// The Python environment `.ci/run` makes with the real ML packages (`.ci/python-env.sh`):
 /// TensorFlow, PyTorch, scikit-learn, cloudml-hypertune.
@@ -35,7 +36,7 @@ enum MLPython {
 /// The vendored public Cloud ML trainers (Examples/cloudml-*), unchanged, each tuned with its own
 /// config as its users run it: every trial succeeds, the metric comes the way the trainer reports
 /// it, and the best trial's model is in `tune collect`'s output.
-@Suite("End to end: unchanged public Cloud ML trainers", .enabled(if: MLPython.runnable, Comment(rawValue: MLPython.why)))
+@Suite("End to end: unchanged public Cloud ML trainers", .limitedParallelism, .enabled(if: MLPython.runnable, Comment(rawValue: MLPython.why)))
 struct CloudTrainerExampleTests {
     /// The example's files copied into a fresh sandbox (tune runs there), and its data made by its script.
     static func example(_ name: String) async throws -> Sandbox {

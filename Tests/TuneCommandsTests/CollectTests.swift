@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 /// `tune collect` on folders collected before, and on trial folders that hold symbolic links.
-@Suite("End to end: tune collect")
+@Suite("End to end: tune collect", .limitedParallelism)
 struct CollectTests {
     /// lstat's file type of `path`: a link is reported as a link, not as what it points to.
     static func type(_ path: String) -> FileAttributeType? {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -7,7 +8,7 @@ import Glibc
 
 /// Conditional parameters end to end: a trial gets exactly its active parameters' flags, and the
 /// journal, `tune trials` (table, CSV, JSON) and the report show an inactive parameter as absent.
-@Suite("End to end: conditional parameters")
+@Suite("End to end: conditional parameters", .limitedParallelism)
 struct ConditionalJobTests {
     /// The spec's order of the parameters (parents before children, depth first).
     static let order = ["optimizer", "momentum", "beta1", "num_layers", "units2", "units3"]

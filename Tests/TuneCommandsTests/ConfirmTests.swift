@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 /// `tune confirm` end to end: the best configurations run again with seeds, in the same job,
 /// grouped under the trial they repeat, with their statistics; a rerun tops up; what it refuses.
-@Suite("End to end: tune confirm")
+@Suite("End to end: tune confirm", .limitedParallelism)
 struct ConfirmTests {
     /// acc = x plus a noise the seed decides (none on a first run): seed s adds noise[s].
     static let noise = [0.0, 0.01, -0.02, 0.03, -0.005, 0.015]

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -7,7 +8,7 @@ import Glibc
 
 /// `tune run --enqueue FILE` and the config's `enqueue:` list end to end: the given points are
 /// trials 1…k in order, checked against the space before anything runs, and the strategy goes on.
-@Suite("End to end: enqueued points")
+@Suite("End to end: enqueued points", .limitedParallelism)
 struct EnqueueJobTests {
     static let params = """
           - parameterName: x

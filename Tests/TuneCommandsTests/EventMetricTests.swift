@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 /// Metrics from TensorFlow event files, end to end: trials copy event files that the real writers
 /// made (Tests/TuneCoreTests/Fixtures/events) into their folder, as a training script would write them.
-@Suite("End to end: event files")
+@Suite("End to end: event files", .limitedParallelism)
 struct EventMetricTests {
     static let fixtures = TuneBinary.repository.appendingPathComponent("Tests/TuneCoreTests/Fixtures/events").path
 

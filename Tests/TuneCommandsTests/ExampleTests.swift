@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 /// The bundled example, run as a user would: `tune train.sh --config tuning.yml`, then every reader.
-@Suite("End to end: the bundled example")
+@Suite("End to end: the bundled example", .limitedParallelism)
 struct ExampleTests {
     @Test func syntheticExampleRunsListsCollects() async throws {
         let sandbox = try Sandbox()

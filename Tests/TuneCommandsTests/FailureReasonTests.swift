@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 /// Whether python-fire can be imported here (.ci/run installs it).
 let fireInstalled = python3Imports("fire")
 
 /// A failed trial's reason quotes the stderr line that explains the failure, and the summary
 /// groups failures that are the same.
-@Suite("End to end: failure reasons")
+@Suite("End to end: failure reasons", .limitedParallelism)
 struct FailureReasonTests {
     /// One failing trial of `command` (a script in the sandbox); its failure reason.
     static func reason(_ sandbox: Sandbox, _ command: [String]) async throws -> String {

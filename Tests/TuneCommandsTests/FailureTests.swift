@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 /// Trials that fail, and the job's failure budget.
-@Suite("End to end: failures")
+@Suite("End to end: failures", .limitedParallelism)
 struct FailureTests {
     @Test func wrongMetricFailsEveryTrialAndTheJob() async throws {
         let sandbox = try Sandbox()
@@ -80,7 +81,7 @@ struct FailureTests {
 }
 
 /// trialTimeout: a trial past its limit is stopped, with everything it started, and fails as timed out.
-@Suite("End to end: trial timeout")
+@Suite("End to end: trial timeout", .limitedParallelism)
 struct TrialTimeoutTests {
     @Test func trialPastItsTimeoutIsStoppedAndFails() async throws {
         let sandbox = try Sandbox()

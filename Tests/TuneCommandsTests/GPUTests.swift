@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 /// gpusPerTrial on a multi-GPU machine, with a fake `nvidia-smi` on the PATH.
-@Suite("End to end: one trial per GPU")
+@Suite("End to end: one trial per GPU", .limitedParallelism)
 struct GPUTests {
     /// A sandbox with `bin/nvidia-smi` listing `count` GPUs, and a trial that logs its
     /// CUDA_VISIBLE_DEVICES with its start and end times.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 /// Whether the real `cloudml-hypertune` package can be imported here (.ci/run installs it).
 let hypertuneInstalled = python3Imports("hypertune")
@@ -18,7 +19,7 @@ func python3Imports(_ module: String) -> Bool {
 
 /// An unmodified Cloud ML trainer that reports through the real cloudml-hypertune package, as
 /// users' scripts do: tune must read what the package writes, while it rewrites its file.
-@Suite("End to end: the real cloudml-hypertune package")
+@Suite("End to end: the real cloudml-hypertune package", .limitedParallelism)
 struct HypertuneLiveTests {
     @Test(.enabled(if: hypertuneInstalled, "needs `pip install cloudml-hypertune` (.ci/run installs it)"))
     func reportsReachTune() async throws {

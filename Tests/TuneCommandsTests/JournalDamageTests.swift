@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -8,7 +9,7 @@ import Glibc
 /// A damaged journal is found and said, never misread: every command that reads the job warns
 /// with the file and line, resume and retry refuse, `tune doctor` says what was lost and repairs,
 /// and `tune jobs` never hangs on a journal that is not a file.
-@Suite("End to end: journal damage and tune doctor", .timeLimit(.minutes(1)))
+@Suite("End to end: journal damage and tune doctor", .limitedParallelism, .timeLimit(.minutes(10)))
 struct JournalDamageTests {
     /// A finished job of `trials` trials whose trial k reports acc=0.k (one line per trial event).
     static func finishedJob(_ sandbox: Sandbox, trials: Int = 6) async throws {

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Reading the store while tune runs, and interrupting it.
-@Suite("End to end: a running job")
+@Suite("End to end: a running job", .limitedParallelism)
 struct LiveTests {
     @Test func readersWorkWhileTheJobRuns() async throws {
         let sandbox = try Sandbox()

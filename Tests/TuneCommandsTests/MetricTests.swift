@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 /// Each way a trial can report its metric, read end to end into the job's trials.
-@Suite("End to end: metric formats")
+@Suite("End to end: metric formats", .limitedParallelism)
 struct MetricTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var name: String

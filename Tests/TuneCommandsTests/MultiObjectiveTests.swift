@@ -1,11 +1,12 @@
 import Foundation
 import Testing
 import TuneCore
+import TuneTestSupport
 
 /// Several objectives and safety metrics, end to end (issue 18): real trials report acc,
 /// latency and mem; tune ranks them by Pareto front, marks the unsafe ones, and every command
 /// shows it.
-@Suite("End to end: several objectives, the Pareto front and safety thresholds")
+@Suite("End to end: several objectives, the Pareto front and safety thresholds", .limitedParallelism)
 struct MultiObjectiveTests {
     /// Trial with --x=k reports (acc, latency, mem):
     /// 1: (0.6, 10), 2: (0.7, 20), 3: (0.65, 25) dominated by 2, 4 and 5: (0.8, 40) a tie,

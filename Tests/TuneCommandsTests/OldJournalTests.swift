@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 /// Jobs written by earlier releases of tune keep loading, listing and resuming. Each folder in
 /// Tests/TuneCoreTests/Fixtures/journals is a job an earlier release wrote (made by
 /// `make_old_job.sh` there): two trials finished, the third running when tune was SIGKILLed.
-@Suite("End to end: jobs written by earlier releases")
+@Suite("End to end: jobs written by earlier releases", .limitedParallelism)
 struct OldJournalTests {
     static let fixtures = TuneBinary.repository.appendingPathComponent("Tests/TuneCoreTests/Fixtures/journals").path
     /// Where `make_old_job.sh` ran them: the journal records it as the job's working directory.

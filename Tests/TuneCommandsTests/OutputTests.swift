@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 /// The shapes tune writes, collect, a torn journal, and the three config shapes.
-@Suite("End to end: outputs and store")
+@Suite("End to end: outputs and store", .limitedParallelism)
 struct OutputTests {
     /// Trial 2 fails with a comma in its error line; others succeed with acc=0.<id>.
     static func mixedJob(_ sandbox: Sandbox, job: String) async throws {

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 /// `parameterStyle:`: each style reaches a real script that parses it, `$TUNE_PARAMS_FILE` is
 /// there in every style, and the summary's reproduce line gives the parameters the same way.
-@Suite("End to end: parameter delivery")
+@Suite("End to end: parameter delivery", .limitedParallelism)
 struct ParameterDeliveryTests {
     /// `parse.py <mode> …`: parses its parameters as `mode` says and writes what it got, its argv
     /// and `$TUNE_PARAMS_FILE`'s object to `got.json` in the trial folder.

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 /// `tune report` of jobs with several objectives and a safety metric: the Pareto front chart,
 /// a column per objective and metric, each metric's curves, and infeasible trials shown as such.
-@Suite("End to end: tune report of a multi-objective job")
+@Suite("End to end: tune report of a multi-objective job", .limitedParallelism)
 struct ParetoReportTests {
     /// Trial n's final (step 3) values, by `case`: acc (MAXIMIZE), loss (MINIMIZE), latency
     /// (safety: at most 20), size (a third objective when `objectives` says so).
@@ -145,7 +146,7 @@ struct ParetoReportTests {
         #expect(html.contains("<th title=\"objective\">size</th>"))
     }
 
-    @Test(.enabled(if: ReportBrowserTests.runnable, "needs chromium (`apt-get install chromium`; .ci/run installs it)"), .timeLimit(.minutes(2)))
+    @Test(.enabled(if: ReportBrowserTests.runnable, "needs chromium (`apt-get install chromium`; .ci/run installs it)"), .timeLimit(.minutes(10)))
     func theFrontRendersInABrowser() async throws {
         let sandbox = try Sandbox()
         let path = try await Self.job(sandbox, objectives: ["acc", "loss"])
@@ -164,7 +165,7 @@ struct ParetoReportTests {
             </script>
             """
         let page = try sandbox.write("probe.html", html.replacingOccurrences(of: "</body>", with: probe + "</body>"))
-        let result = try ReportBrowserTests.render(page, to: nil, profile: sandbox.path("profile"))
+        let result = try await ReportBrowserTests.render(page, to: nil, profile: sandbox.path("profile"))
         let dom = result.stdout
         func attribute(_ name: String) -> String? {
             guard let start = dom.range(of: "\(name)=\""), let end = dom.range(of: "\"", range: start.upperBound..<dom.endIndex) else { return nil }
@@ -182,8 +183,8 @@ struct ParetoReportTests {
 
         // And as a person sees it: far more than a blank page (a PNG of a page this short is about 10 times one of a blank page).
         let blank = try sandbox.write("blank.html", "<!doctype html><html><body></body></html>")
-        _ = try ReportBrowserTests.render(blank, to: sandbox.path("blank.png"), profile: sandbox.path("profile2"))
-        _ = try ReportBrowserTests.render(path, to: sandbox.path("report.png"), profile: sandbox.path("profile2"))
+        _ = try await ReportBrowserTests.render(blank, to: sandbox.path("blank.png"), profile: sandbox.path("profile2"))
+        _ = try await ReportBrowserTests.render(path, to: sandbox.path("report.png"), profile: sandbox.path("profile2"))
         let size = { (name: String) in ((try? FileManager.default.attributesOfItem(atPath: sandbox.path(name)))?[.size] as? Int) ?? 0 }
         #expect(size("blank.png") > 0 && size("report.png") > 5 * size("blank.png"), "\(size("report.png")) vs \(size("blank.png")) bytes")
     }

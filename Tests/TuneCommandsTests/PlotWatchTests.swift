@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 /// `tune plot` and `tune watch` on real jobs.
-@Suite("End to end: plot and watch")
+@Suite("End to end: plot and watch", .limitedParallelism)
 struct PlotWatchTests {
     @Test func plotHistorySliceAndRefusals() async throws {
         let sandbox = try Sandbox()

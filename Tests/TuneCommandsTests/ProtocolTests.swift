@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 /// What a trial receives: argv (its own arguments, then one --name=value per parameter), its
 /// environment, and its working directory.
-@Suite("End to end: the trial protocol")
+@Suite("End to end: the trial protocol", .limitedParallelism)
 struct ProtocolTests {
     /// Writes argv (one per line) to args.txt and the protocol's variables to env.txt in the trial folder.
     static let recorder = """

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TuneCore
+import TuneTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -22,7 +23,7 @@ import Glibc
 /// same trials): a later release must show exactly these trials, and go on with them — in the
 /// job's own format: a resumed format-2 job gets no checksums, a resumed job of format 3 or 4
 /// keeps checksumming every line (`keepsFormat`).
-@Suite("End to end: jobs of each kind written by releases 1378230 (journal format 2), 0b5f4ef (format 3) and 7518f48 (format 4)")
+@Suite("End to end: jobs of each kind written by releases 1378230 (journal format 2), 0b5f4ef (format 3) and 7518f48 (format 4)", .limitedParallelism)
 struct ReleaseJournalTests {
     static let journals = TuneBinary.repository.appendingPathComponent("Tests/TuneCoreTests/Fixtures/journals").path
     /// The releases whose jobs are kept in releases/<release>, with the journal format each wrote.

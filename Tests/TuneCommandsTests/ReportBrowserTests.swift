@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 /// The report as a person sees it: rendered by a real headless Chromium (Debian's `chromium`,
 /// which .ci/run installs) to a PNG, with the browser's console captured and the network cut off.
-@Suite("End to end: tune report in a browser")
+@Suite("End to end: tune report in a browser", .limitedParallelism)
 struct ReportBrowserTests {
     /// The browser, if one is installed.
     static let browser: String? = {
@@ -21,7 +22,7 @@ struct ReportBrowserTests {
 
     /// Renders `page` to `png` at 1280×2400 (or, with `png` nil, prints its DOM after its scripts
     /// ran): Chromium's stdout and stderr (console messages included).
-    static func render(_ page: String, to png: String?, profile: String) throws -> (stdout: String, stderr: String) {
+    static func render(_ page: String, to png: String?, profile: String) async throws -> (stdout: String, stderr: String) {
         let browser = try #require(browser, "no chromium on PATH: `apt-get install chromium` (.ci/run does)")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: browser)
@@ -38,11 +39,11 @@ struct ReportBrowserTests {
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         try process.run()
-        process.waitUntilExit()
+        await process.exited()
         return ((try? String(contentsOf: out, encoding: .utf8)) ?? "", (try? String(contentsOf: err, encoding: .utf8)) ?? "")
     }
 
-    @Test(.enabled(if: runnable, "needs chromium (`apt-get install chromium`; .ci/run installs it)"), .timeLimit(.minutes(2)))
+    @Test(.enabled(if: runnable, "needs chromium (`apt-get install chromium`; .ci/run installs it)"), .timeLimit(.minutes(10)))
     func reportRendersWithNoConsoleErrors() async throws {
         let sandbox = try Sandbox()
         let run = try await ReportTests.job(sandbox)
@@ -54,8 +55,8 @@ struct ReportBrowserTests {
         // A blank page of the same size, rendered the same way, is the baseline for "not blank".
         let blank = try sandbox.write("blank.html", "<!doctype html><html><body></body></html>")
         let profile = sandbox.path("profile")
-        _ = try Self.render(blank, to: sandbox.path("blank.png"), profile: profile)
-        let log = try Self.render(page, to: sandbox.path("report.png"), profile: profile).stderr
+        _ = try await Self.render(blank, to: sandbox.path("blank.png"), profile: profile)
+        let log = try await Self.render(page, to: sandbox.path("report.png"), profile: profile).stderr
 
         let size = { (name: String) -> Int in
             ((try? FileManager.default.attributesOfItem(atPath: sandbox.path(name)))?[.size] as? Int) ?? 0
@@ -66,7 +67,7 @@ struct ReportBrowserTests {
         #expect(console.isEmpty, "console messages: \(console)")
     }
 
-    @Test(.enabled(if: runnable, "needs chromium (`apt-get install chromium`; .ci/run installs it)"), .timeLimit(.minutes(2)))
+    @Test(.enabled(if: runnable, "needs chromium (`apt-get install chromium`; .ci/run installs it)"), .timeLimit(.minutes(10)))
     func trialsTableSortsWhenAHeaderIsClicked() async throws {
         let sandbox = try Sandbox()
         let run = try await ReportTests.job(sandbox)
@@ -85,7 +86,7 @@ struct ReportBrowserTests {
             </script>
             """
         let page = try sandbox.write("probe.html", html.replacingOccurrences(of: "</body>", with: probe + "</body>"))
-        let dom = try Self.render(page, to: nil, profile: sandbox.path("profile")).stdout
+        let dom = try await Self.render(page, to: nil, profile: sandbox.path("profile")).stdout
         func attribute(_ name: String) -> String? {
             guard let start = dom.range(of: "\(name)=\""), let end = dom.range(of: "\"", range: start.upperBound..<dom.endIndex) else { return nil }
             return String(dom[start.upperBound..<end.lowerBound])

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 /// `tune report`: the HTML file of a real job, read back by scanning for the report's data attributes.
-@Suite("End to end: tune report")
+@Suite("End to end: tune report", .limitedParallelism)
 struct ReportTests {
     static let params = """
           - parameterName: lr

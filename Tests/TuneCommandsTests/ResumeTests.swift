@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// `tune resume`, `tune retry`, maxTrialRetries and resumePreviousJobId, with real processes.
-@Suite("End to end: resume and retry")
+@Suite("End to end: resume and retry", .limitedParallelism)
 struct ResumeTests {
     /// A grid job over x = 1…8 whose trials log every start and every finish to side files, so a
     /// test can tell which ran and whether a finished trial ever ran twice.

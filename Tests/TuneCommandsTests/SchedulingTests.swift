@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 /// How many trials run at once, which points grid search visits, and seeded random search.
-@Suite("End to end: scheduling and search")
+@Suite("End to end: scheduling and search", .limitedParallelism)
 struct SchedulingTests {
     /// The most trials running at the same moment, from `start <id> <ns>` / `end <id> <ns>` lines.
     static func maxOverlap(_ log: String) -> (max: Int, starts: Int, ends: Int) {

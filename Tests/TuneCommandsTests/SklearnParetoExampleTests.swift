@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 /// Examples/sklearn-pareto, run as its docs say: a real scikit-learn random forest on the bundled
 /// digits, tuned for validation accuracy (MAXIMIZE) against its pickled size (MINIMIZE), with the
 /// worst digit's recall as a safety metric (≥ 0.75). The front tune reports is checked against
 /// the trials' own values: exactly the safe trials that no other safe trial dominates.
-@Suite("End to end: the scikit-learn Pareto example", .enabled(if: MLPython.runnable, Comment(rawValue: MLPython.why)))
+@Suite("End to end: the scikit-learn Pareto example", .limitedParallelism, .enabled(if: MLPython.runnable, Comment(rawValue: MLPython.why)))
 struct SklearnParetoExampleTests {
     /// A trial's objectives and safety value, read from its final measurement.
     struct Point {
@@ -33,7 +34,7 @@ struct SklearnParetoExampleTests {
             worstRecall: try #require(values["worst_recall"], "\(trial)"))
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(10)))
     func frontIsTheNonDominatedSafeTrials() async throws {
         let sandbox = try Sandbox()
         let source = TuneBinary.repository.appendingPathComponent("Examples/sklearn-pareto")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TuneCore
+import TuneTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -10,7 +11,7 @@ import Glibc
 /// (`.ci/slurm-up.sh`: Debian's slurm-wlm and munge, partitions `debug` and `urgent`, the second
 /// preempting the first). Elsewhere the suite is skipped unless a Slurm answers `sinfo`.
 /// Serialized: the trials of every test share the one node's CPUs.
-@Suite("End to end: Slurm", .serialized, .enabled(if: SlurmCluster.runnable, SlurmCluster.skipMessage))
+@Suite("End to end: Slurm", .limitedParallelism, .serialized, .enabled(if: SlurmCluster.runnable, SlurmCluster.skipMessage))
 struct SlurmTests {
     /// A job name no earlier run used, so squeue shows only this test's trials.
     static func jobName(_ prefix: String) -> String { "\(prefix)\(UUID().uuidString.prefix(6).lowercased())" }
@@ -20,9 +21,9 @@ struct SlurmTests {
     static func sandbox() async throws -> Sandbox {
         let sandbox = try Sandbox()
         let idle = await sandbox.waitUntil(timeout: 60) {
-            SlurmCluster.run("squeue", ["--noheader", "--format=%i %j %T"]).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            await SlurmCluster.run("squeue", ["--noheader", "--format=%i %j %T"]).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
         }
-        if !idle { print("note: Slurm still has jobs: \(SlurmCluster.run("squeue", []))") }
+        if !idle { print("note: Slurm still has jobs: \(await SlurmCluster.run("squeue", []))") }
         return sandbox
     }
 
@@ -49,18 +50,19 @@ struct SlurmTests {
 
     /// Slurm forgets every trial of `job` (a cancelled job may show as completing for a moment).
     static func expectNoJobLeft(_ job: String, _ sandbox: Sandbox, sourceLocation: SourceLocation = #_sourceLocation) async {
-        let empty = await sandbox.waitUntil(timeout: 30) { jobsInQueue(job).isEmpty }
-        #expect(empty, "Slurm jobs left: \(jobsInQueue(job))", sourceLocation: sourceLocation)
+        let empty = await sandbox.waitUntil(timeout: 30) { await jobsInQueue(job).isEmpty }
+        let left = await jobsInQueue(job)
+        #expect(empty, "Slurm jobs left: \(left)", sourceLocation: sourceLocation)
     }
 
     /// Trials of `job` still known to Slurm (queued, running or completing).
-    static func jobsInQueue(_ job: String) -> [String] {
+    static func jobsInQueue(_ job: String) async -> [String] {
         // Its trials' names: tune-<job>-<trial>-<folder tag> (the test's job names are unique).
-        let out = SlurmCluster.run("squeue", ["--noheader", "--format=%i %j %T"])
+        let out = await SlurmCluster.run("squeue", ["--noheader", "--format=%i %j %T"])
         return out.split(separator: "\n").map(String.init).filter { $0.split(separator: " ").dropFirst().first?.hasPrefix("tune-\(job)-") == true }
     }
 
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(10)))
     func sixTrialsRunAsSlurmJobsWithMetricsFromStdoutAndEventFiles() async throws {
         let sandbox = try await Self.sandbox()
         let job = Self.jobName("six")
@@ -102,7 +104,7 @@ struct SlurmTests {
 
     /// The bundled example's Slurm config, as a user runs it: the same 12 trials as locally (same
     /// seed), each a Slurm job.
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(10)))
     func theBundledExampleRunsOnSlurm() async throws {
         let sandbox = try await Self.sandbox()
         let example = TuneBinary.repository.appendingPathComponent("Examples/synthetic")
@@ -132,7 +134,7 @@ struct SlurmTests {
         #expect(sandbox.exists(".tune/\(job)/trials/1/model.txt"), "the trial wrote its model into its folder from the node")
     }
 
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(10)))
     func statusShowsSlurmJobsAndCtrlCLeavesNoJobBehind() async throws {
         let sandbox = try await Self.sandbox()
         let job = Self.jobName("int")
@@ -150,7 +152,7 @@ struct SlurmTests {
         let tune = try sandbox.start(["./train.sh", "--config", "c.yml", "--job", job, "--grace-period", "20"])
         var status = ""
         let seen = await sandbox.waitUntil(timeout: 60) {
-            status = SlurmCluster.run(TuneBinary.path, ["status", job, "--store", sandbox.path(".tune")])
+            status = await SlurmCluster.run(TuneBinary.path, ["status", job, "--store", sandbox.path(".tune")])
             // Both running trials have reported, so their TERM traps are set.
             return status.contains("2 running, 1 pending in Slurm") && status.components(separatedBy: " RUNNING on ").count == 3
                 && status.components(separatedBy: "acc=0.5 at step").count == 3
@@ -158,7 +160,8 @@ struct SlurmTests {
         #expect(seen, "status shows two running Slurm jobs and one pending: \(status)\n\(tune.stderrSoFar)")
         #expect(status.contains("pending   trial 3") || status.contains("PENDING ("), "\(status)")
         #expect(status.contains("launcher  slurm (1 CPU)"), "\(status)")
-        #expect(Self.jobsInQueue(job).count == 3, "\(Self.jobsInQueue(job))")
+        let inQueue = await Self.jobsInQueue(job)
+        #expect(inQueue.count == 3, "\(inQueue)")
         let listing = try await sandbox.tune(["trials", job])
         #expect(listing.stdout.contains("PENDING"), "a trial waiting in Slurm is listed as pending: \(listing)")
 
@@ -182,7 +185,7 @@ struct SlurmTests {
 
     /// trialTimeout on Slurm: the trial gets SIGTERM through scancel, and its clock starts when
     /// Slurm runs it, not while it waits behind the other trial (each takes the whole node).
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(10)))
     func trialTimeoutStopsTheSlurmJobAndCountsOnlyRunningTime() async throws {
         let sandbox = try await Self.sandbox()
         let job = Self.jobName("to")
@@ -217,7 +220,7 @@ struct SlurmTests {
 
     /// The median stopping rule on Slurm: the trial that falls behind gets SIGTERM through scancel
     /// and is recorded as stopped early, with its value.
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(10)))
     func earlyStoppingStopsTheSlurmJob() async throws {
         let sandbox = try await Self.sandbox()
         let job = Self.jobName("es")
@@ -261,7 +264,7 @@ struct SlurmTests {
     /// started); nothing is left queued. The test holds them in the queue (`scontrol hold`) so
     /// that they are certainly still pending when the running trial fails. (Which trial Slurm
     /// runs first is its own choice: the sruns reach it in any order. That one fails.)
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(10)))
     func whenTheJobStopsTrialsStillQueuedAreCancelled() async throws {
         let sandbox = try await Self.sandbox()
         let job = Self.jobName("mf")
@@ -284,11 +287,12 @@ struct SlurmTests {
         let tune = try sandbox.start(["./train.sh", "--config", "c.yml", "--job", job])
         var queued: [String] = []
         let waiting = await sandbox.waitUntil(timeout: 60) {
-            queued = Self.jobsInQueue(job).filter { $0.hasSuffix(" PENDING") }
+            queued = await Self.jobsInQueue(job).filter { $0.hasSuffix(" PENDING") }
             return queued.count == 2 && sandbox.exists("first-trial")
         }
-        try #require(waiting, "one trial runs, two wait: \(Self.jobsInQueue(job))\n\(tune.stderrSoFar)")
-        let held = SlurmCluster.run("scontrol", ["hold"] + queued.map { String($0.split(separator: " ")[0]) })
+        let queuedNow = await Self.jobsInQueue(job)
+        try #require(waiting, "one trial runs, two wait: \(queuedNow)\n\(tune.stderrSoFar)")
+        let held = await SlurmCluster.run("scontrol", ["hold"] + queued.map { String($0.split(separator: " ")[0]) })
         FileManager.default.createFile(atPath: go, contents: nil)
         let run = await tune.finish(timeout: 60)
         #expect(run.status == 1, "\(run)\nhold: \(held)")
@@ -305,7 +309,7 @@ struct SlurmTests {
 
     /// tune SIGKILLed with trials running on Slurm: its watchdog stops their sruns, so Slurm ends
     /// the jobs; `tune resume` runs them again and the job finishes.
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(10)))
     func aKilledTuneLeavesNoSlurmJobAndResumes() async throws {
         let sandbox = try await Self.sandbox()
         let job = Self.jobName("kill")
@@ -330,7 +334,7 @@ struct SlurmTests {
         await Self.expectNoJobLeft(job, sandbox)
     }
 
-    @Test(.timeLimit(.minutes(4)))
+    @Test(.timeLimit(.minutes(10)))
     func aTrialOverItsSlurmTimeLimitIsRecordedWithThatReason() async throws {
         let sandbox = try await Self.sandbox()
         let job = Self.jobName("tl")
@@ -352,7 +356,7 @@ struct SlurmTests {
         await Self.expectNoJobLeft(job, sandbox)
     }
 
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(10)))
     func insideAnAllocationTrialsRunAsJobSteps() async throws {
         let sandbox = try await Self.sandbox()
         let job = Self.jobName("alloc")
@@ -383,7 +387,7 @@ struct SlurmTests {
         #expect(steps.count == 4 && steps.allSatisfy { $0.hasPrefix((lines.first?.first ?? "?") + ".") }, "step ids journaled: \(steps)")
     }
 
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(10)))
     func aPreemptedTrialIsRetriedAsInfrastructureTrouble() async throws {
         let sandbox = try await Self.sandbox()
         let job = Self.jobName("pre")
@@ -403,7 +407,7 @@ struct SlurmTests {
         let started = await sandbox.waitUntil(timeout: 60) { (sandbox.read("attempts.txt") ?? "").contains("attempt 1") }
         try #require(started, "\(tune.stderrSoFar)")
         // A job in the higher-priority partition takes the node: Slurm cancels the trial's job.
-        let urgent = SlurmCluster.run("srun", ["--partition=urgent", "--cpus-per-task=\(SlurmCluster.cpus)", "--job-name=tune-test-urgent", "true"], timeout: 60)
+        let urgent = await SlurmCluster.run("srun", ["--partition=urgent", "--cpus-per-task=\(SlurmCluster.cpus)", "--job-name=tune-test-urgent", "true"], timeout: 60)
         let run = await tune.finish(timeout: 90)
         #expect(run.status == 0, "\(run)\nurgent: \(urgent)")
         let trial = try #require(try await trialsJSON(sandbox, job).first)
@@ -414,7 +418,7 @@ struct SlurmTests {
         #expect(run.stderr.contains("preempted by Slurm") && run.stderr.contains("running it again (retry 1 of 1, maxTrialRetries)"), "\(run)")
     }
 
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(10)))
     func aTrialOnAFailedNodeIsRetried() async throws {
         let sandbox = try await Self.sandbox()
         let job = Self.jobName("nf")
@@ -432,9 +436,9 @@ struct SlurmTests {
         try #require(started, "\(tune.stderrSoFar)")
         // The node goes DOWN under the running trial (Slurm records NODE_FAIL, and srun exits 0),
         // then comes back for the retry.
-        let down = SlurmCluster.run("scontrol", ["update", "NodeName=\(SlurmCluster.node)", "State=DOWN", "Reason=tune-test"])
+        let down = await SlurmCluster.run("scontrol", ["update", "NodeName=\(SlurmCluster.node)", "State=DOWN", "Reason=tune-test"])
         _ = await sandbox.waitUntil(timeout: 10) { (sandbox.read("attempts.txt") ?? "").contains("attempt 2") || !tune.isRunning }
-        let resumed = SlurmCluster.run("scontrol", ["update", "NodeName=\(SlurmCluster.node)", "State=RESUME"])
+        let resumed = await SlurmCluster.run("scontrol", ["update", "NodeName=\(SlurmCluster.node)", "State=RESUME"])
         let run = await tune.finish(timeout: 90)
         #expect(run.status == 0, "\(run)\ndown: \(down)\nresume: \(resumed)")
         let trial = try #require(try await trialsJSON(sandbox, job).first)
@@ -478,7 +482,7 @@ struct SlurmTests {
         try sandbox.write("c.yml", Self.slurmConfig(maxTrials: 3, parallel: 1))
         // A private mount namespace: tune's store is a tmpfs that only tune sees, as a store on a
         // login node's local disk is invisible to the compute nodes.
-        SlurmCluster.run("unshare", ["--mount", "true"])
+        await SlurmCluster.run("unshare", ["--mount", "true"])
         guard SlurmCluster.lastStatus == 0 else {
             print("skipped: unshare --mount is not permitted here")
             return
@@ -502,7 +506,7 @@ struct SlurmTests {
 /// The Slurm cluster the tests use, if one answers.
 enum SlurmCluster {
     static let reachable: Bool = {
-        run("sinfo", ["--noheader", "--format=%N"], timeout: 10).isEmpty == false && lastStatus == 0
+        runBlocking("sinfo", ["--noheader", "--format=%N"], timeout: 10).isEmpty == false && lastStatus == 0
     }()
 
     /// In CI (.ci/run sets TUNE_CI=1 and starts the cluster) the tests must run; elsewhere they need a Slurm.
@@ -511,16 +515,42 @@ enum SlurmCluster {
     static let skipMessage: Comment = "no Slurm answers `sinfo`: start a one-node cluster with `sudo .ci/slurm-up.sh` (Debian/Ubuntu), then `swift test --filter Slurm`"
 
     /// The node of the one-node cluster.
-    static let node: String = run("sinfo", ["--noheader", "--format=%N"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    static let node: String = runBlocking("sinfo", ["--noheader", "--format=%N"]).trimmingCharacters(in: .whitespacesAndNewlines)
 
     /// Its CPUs (a trial asking for all of them has the node to itself).
-    static let cpus: Int = Int(run("sinfo", ["--noheader", "--format=%c"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 2
+    static let cpus: Int = Int(runBlocking("sinfo", ["--noheader", "--format=%c"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 2
 
     nonisolated(unsafe) static var lastStatus: Int32 = -1
 
-    /// Runs a command (found on PATH) and gives its stdout (and stderr after it); empty on failure to start.
+    /// `run` for test bodies: waits without holding a thread of the test pool.
     @discardableResult
-    static func run(_ command: String, _ arguments: [String], timeout: TimeInterval = 30) -> String {
+    static func run(_ command: String, _ arguments: [String], timeout: TimeInterval = 30) async -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [command] + arguments
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("slurm-\(UUID().uuidString).out")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: output) }
+        guard let handle = try? FileHandle(forWritingTo: output) else { return "" }
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+        guard (try? process.run()) != nil else {
+            lastStatus = -1
+            return ""
+        }
+        if await !process.exited(timeout: timeout) {
+            process.terminate()
+            await process.exited()
+        }
+        lastStatus = process.terminationStatus
+        return (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+    }
+
+    /// Runs a command (found on PATH) and gives its stdout (and stderr after it); empty on failure
+    /// to start. Blocking: only for the cluster's static facts, read once.
+    @discardableResult
+    static func runBlocking(_ command: String, _ arguments: [String], timeout: TimeInterval = 30) -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [command] + arguments
@@ -545,7 +575,7 @@ enum SlurmCluster {
 }
 
 /// What a user without Slurm sees (runs everywhere, no cluster needed).
-@Suite("End to end: the Slurm launcher where there is no Slurm")
+@Suite("End to end: the Slurm launcher where there is no Slurm", .limitedParallelism)
 struct NoSlurmTests {
     @Test func noSrunOnThePathSaysWhatToDoAndCreatesNothing() async throws {
         let sandbox = try Sandbox()

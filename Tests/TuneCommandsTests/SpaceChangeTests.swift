@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 import TuneCore
+import TuneTestSupport
 
 /// A warm start from a job whose space differs (issue 19, "a space that grows"), and
 /// `tune validate --against JOB`, which shows the difference before anything runs.
-@Suite("End to end: a warm start from a job with another space")
+@Suite("End to end: a warm start from a job with another space", .limitedParallelism)
 struct SpaceChangeTests {
     static let before = """
         maxTrials: 6

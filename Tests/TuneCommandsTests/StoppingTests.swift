@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// enableTrialEarlyStopping and HYPERBAND, with real trials printing learning curves.
-@Suite("End to end: early stopping and Hyperband")
+@Suite("End to end: early stopping and Hyperband", .limitedParallelism)
 struct StoppingTests {
     /// acc(e) = x·(1 − 0.5^e) for e = 1…epochs (default 10), one line per epoch: a larger x is better
     /// at every epoch. With a checkpoint in $TUNE_CHECKPOINT_DIR it goes on from where it stopped.

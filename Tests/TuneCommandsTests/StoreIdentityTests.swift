@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -7,11 +8,11 @@ import Glibc
 
 /// A job is its folder: copies and renames of job folders, a journal cut short, a job killed after
 /// its last trial, and a new job raced by a resume of its name — with real tune processes.
-@Suite("End to end: the store's identity")
+@Suite("End to end: the store's identity", .limitedParallelism)
 struct StoreIdentityTests {
     /// `cp -a` of a running job's folder, then `tune resume` of the copy while the original runs:
     /// the copy becomes a job of its own and never touches the original's folders or processes.
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(10)))
     func aCopyOfARunningJobIsAJobOfItsOwn() async throws {
         let sandbox = try Sandbox()
         let release = sandbox.path("release")
@@ -60,7 +61,7 @@ struct StoreIdentityTests {
     }
 
     /// `mv .tune/a .tune/b`: every command knows the job as b, and resume goes on in b's folder.
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(10)))
     func aRenamedJobFolderIsTheJobUnderItsNewName() async throws {
         let sandbox = try Sandbox()
         try sandbox.script("train.sh", "echo \"$TUNE_JOB_ID\" > marker.txt; echo acc=0.$TUNE_TRIAL_ID")
@@ -90,7 +91,7 @@ struct StoreIdentityTests {
 
     /// tune killed after the last trial ended, before it journaled the job's end (here: the journal
     /// as that kill leaves it): the job reads as finished, and resume journals its end.
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(10)))
     func aJobKilledAfterItsLastTrialReadsAsFinished() async throws {
         let sandbox = try Sandbox()
         try sandbox.script("train.sh", "echo acc=0.$TUNE_TRIAL_ID")
@@ -118,7 +119,7 @@ struct StoreIdentityTests {
     /// A journal cut short (restored from an older backup, say) no longer records trials 2 and 3,
     /// whose folders remain: the re-created trials start in fresh folders, never reading their
     /// predecessors' metric file as theirs, and the old output is kept.
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(10)))
     func trialsRecreatedAfterACutJournalStartInFreshFolders() async throws {
         let sandbox = try Sandbox()
         // Until `quiet` exists, a trial reports through the hypertune file; then it reports nothing.
@@ -157,7 +158,7 @@ struct StoreIdentityTests {
 
     /// `tune run --job X` and `tune resume X` at once: the resume finds no job or a running one,
     /// never a new job it could take over.
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(10)))
     func aResumeNeverTakesOverAJobBeingCreated() async throws {
         let sandbox = try Sandbox()
         try sandbox.script("train.sh", "echo \"$PPID\" >> \"$TUNE_TRIAL_DIR/../../runners\"; echo acc=0.5")

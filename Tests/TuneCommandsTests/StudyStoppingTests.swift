@@ -1,11 +1,12 @@
 import Foundation
 import Testing
 import TuneCore
+import TuneTestSupport
 
 /// Job-level stop rules (issue 19, first step): `targetValue`, Vertex AI's
 /// `studyStoppingConfig` (no progress in N trials or for a duration, a time limit across resumes,
 /// the floors), each run end to end with real trials, and `tune resume --max-trials` going on.
-@Suite("End to end: job stop rules")
+@Suite("End to end: job stop rules", .limitedParallelism)
 struct StudyStoppingTests {
     /// Trial with --x=k prints acc=k/10.
     static let linear = """

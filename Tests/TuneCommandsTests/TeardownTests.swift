@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -7,7 +8,7 @@ import Glibc
 
 /// No process of a job outlives tune: Ctrl-C, a second Ctrl-C, tune SIGKILLed (the watchdog), and
 /// a normal end (no watchdog left behind). Every check is by pid.
-@Suite("End to end: teardown leaves no process behind")
+@Suite("End to end: teardown leaves no process behind", .limitedParallelism)
 struct TeardownTests {
     /// A trial whose leader catches SIGTERM (notes it in `got-term`) and goes on, and which
     /// starts: a `sleep` that dies on SIGTERM, a `sleep` that ignores it, and a shell that ignores

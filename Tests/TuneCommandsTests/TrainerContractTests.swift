@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 /// What Cloud ML Engine and Vertex AI give a trainer, given by tune locally: the job dir, the
 /// `AIP_*` folders, `TF_CONFIG`, placeholders in the trial's arguments, a working directory per
 /// trial, and where misrouted event files went.
-@Suite("End to end: the Cloud ML / Vertex trainer contract")
+@Suite("End to end: the Cloud ML / Vertex trainer contract", .limitedParallelism)
 struct TrainerContractTests {
     /// Writes argv and the contract's variables to the trial folder, and reports acc.
     static let recorder = """

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -7,7 +8,7 @@ import Glibc
 
 /// Trials that turn their own folder against tune: FIFOs where tune reads files, symbolic links
 /// out of the folder, floods of readings; and tune started with its output descriptors closed.
-@Suite("End to end: hostile trial folders and output", .timeLimit(.minutes(1)))
+@Suite("End to end: hostile trial folders and output", .limitedParallelism, .timeLimit(.minutes(10)))
 struct TrialOutputHazardTests {
     static let fixtures = TuneBinary.repository.appendingPathComponent("Tests/TuneCoreTests/Fixtures/events").path
 
@@ -181,7 +182,7 @@ struct TrialOutputHazardTests {
         environment["TUNE_STORE"] = nil
         process.environment = environment
         try process.run()
-        process.waitUntilExit()
+        await process.exited()
         #expect(process.terminationStatus == 0)
         let journal = try #require(sandbox.read(".tune/closed/journal.jsonl"))
         for line in journal.split(separator: "\n") {

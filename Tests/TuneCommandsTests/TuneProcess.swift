@@ -137,13 +137,29 @@ final class Sandbox: @unchecked Sendable {
     }
 
     /// Waits until `condition` holds (polling), up to `timeout`; false if it never did.
-    func waitUntil(timeout: TimeInterval = 15, _ condition: () -> Bool) async -> Bool {
+    func waitUntil(timeout: TimeInterval = 15, _ condition: () async -> Bool) async -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if condition() { return true }
+            if await condition() { return true }
             try? await Task.sleep(nanoseconds: 20_000_000)
         }
-        return condition()
+        return await condition()
+    }
+}
+
+extension Process {
+    /// Waits for the process to end without holding a thread: the tests share the cooperative
+    /// pool (as many threads as cores), and a test blocked in `waitUntilExit` starves every other
+    /// test's clock-bound waits on a small machine. false when `timeout` passed first.
+    @discardableResult
+    func exited(timeout: TimeInterval? = nil) async -> Bool {
+        let deadline = timeout.map { Date().addingTimeInterval($0) }
+        while isRunning {
+            if let deadline, Date() >= deadline { return false }
+            try? await Task.sleep(nanoseconds: 10_000_000)
+        }
+        waitUntilExit()
+        return true
     }
 }
 

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 /// Usage and config errors: exit 2, a message that says what to do, and no job in the store.
-@Suite("End to end: usage and config errors")
+@Suite("End to end: usage and config errors", .limitedParallelism)
 struct UsageErrorTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var name: String

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TuneCore
+import TuneTestSupport
 
 /// The real public Vertex AI configs in Fixtures/vertex (SOURCES.md says where each came from).
 enum VertexFixtures {
@@ -22,7 +23,7 @@ enum VertexFixtures {
     }
 }
 
-@Suite("Vertex AI fixtures: tune validate")
+@Suite("Vertex AI fixtures: tune validate", .limitedParallelism)
 struct VertexValidateTests {
     @Test("the folder holds the recorded fixtures")
     func folderIsRead() {
@@ -128,7 +129,7 @@ struct VertexRunCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { file }
 }
 
-@Suite("Vertex AI fixtures: tune run end to end")
+@Suite("Vertex AI fixtures: tune run end to end", .limitedParallelism)
 struct VertexRunTests {
     static let cases: [VertexRunCase] = [
         VertexRunCase(
@@ -251,7 +252,7 @@ struct VertexRunTests {
     }
 }
 
-@Suite("Vertex AI configs: usage errors")
+@Suite("Vertex AI configs: usage errors", .limitedParallelism)
 struct VertexUsageErrorTests {
     @Test(
         "a trial count of 0 on the command line is a usage error, and no job is made",

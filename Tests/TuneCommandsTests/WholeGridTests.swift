@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 /// GRID_SEARCH with no trial count runs the whole grid (issue 19; SageMaker's rule), in both
 /// config shapes; a count in the config or on the command line still wins.
-@Suite("End to end: a grid without a trial count runs whole")
+@Suite("End to end: a grid without a trial count runs whole", .limitedParallelism)
 struct WholeGridTests {
     static let params = """
         - {parameterName: x, type: DISCRETE, discreteValues: [1, 2, 3, 4, 5]}

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 /// The folders of Sources/TuneCore are layers: each may use the ones below it, never one above
 /// (the architecture article draws them). Read from the sources themselves: a type declared at the
 /// top level of a file belongs to its folder, and a file that names a type of a higher folder fails.
-@Suite("Layers of the core")
+@Suite("Layers of the core", .limitedParallelism)
 struct LayeringTests {
     /// Bottom first. Folders on one line are one layer and do not use each other.
     static let layers: [[String]] = [

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 @testable import TuneCore
 
 /// Issue 16: a duration of any Double — infinite, NaN, 1e300, negative — reaching a timer, a
 /// deadline or a message never traps, and a trial being stopped still gets SIGKILL.
-@Suite("Durations at the edges")
+@Suite("Durations at the edges", .limitedParallelism)
 struct DurationBoundsTests {
     static let absurd: [Double] = [.infinity, -.infinity, .nan, 1e300, -1e300, 9.3e18, -1, 0, .greatestFiniteMagnitude]
 

@@ -1,10 +1,11 @@
 import Testing
+import TuneTestSupport
 
 @testable import TuneCore
 
 /// Which stderr line a failed trial's reason quotes (LastLine), from the output shapes real
 /// command-line parsers and runtimes print.
-@Suite struct ErrorTailTests {
+@Suite(.limitedParallelism) struct ErrorTailTests {
     static func line(_ text: String, chunk: Int = 7) -> String? {
         var tail = LastLine()
         let bytes = Array(text.utf8)

@@ -1,8 +1,9 @@
 import Testing
+import TuneTestSupport
 
 @testable import TuneCore
 
-@Suite("GPU inventory")
+@Suite("GPU inventory", .limitedParallelism)
 struct GPUInventoryTests {
     @Test func nvidiaSMIListing() {
         let listing = """

@@ -6,7 +6,7 @@ import TuneTestSupport
 
 /// Issue 16: maxParallelTrials against the process and open-file limits, and launches that fail
 /// for want of a process or a descriptor with nothing running.
-@Suite("Process limits")
+@Suite("Process limits", .limitedParallelism)
 struct ProcessLimitsTests {
     @Test func aProcessLimitCapsTheTrialsAtOnceAndSaysWhatToDo() throws {
         let limits = ProcessLimits(processLimit: 200, processesInUse: 150, fileLimit: nil, filesInUse: 10)
@@ -53,7 +53,7 @@ struct ProcessLimitsTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func aLaunchShortOfProcessesWithNothingRunningWaitsAndTriesAgain() throws {
         let folder = try TemporaryFolder()
         let launcher = ShortLauncher(shortages: 5, ScriptedLauncher { _, _ in .init(output: "acc=0.5\n") })
@@ -75,7 +75,7 @@ struct ProcessLimitsTests {
         #expect(job.trials.allSatisfy { $0.attempt == 1 })
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func aShortageThatLastsFailsTheTrialAsInfrastructure() throws {
         let folder = try TemporaryFolder()
         let launcher = ShortLauncher(shortages: Int.max, ScriptedLauncher { _, _ in .init(output: "acc=0.5\n") })

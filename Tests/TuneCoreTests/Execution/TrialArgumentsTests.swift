@@ -8,7 +8,7 @@ import TuneTestSupport
 import Glibc
 #endif
 
-@Suite("Trial arguments, environment and working directory")
+@Suite("Trial arguments, environment and working directory", .limitedParallelism)
 struct TrialArgumentsTests {
     let folders = TrialFolders(trial: "/s/.tune/j/trials/3", checkpoints: "/s/.tune/j/checkpoints/3")
 

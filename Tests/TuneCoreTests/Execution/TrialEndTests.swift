@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 @testable import TuneCore
 
@@ -21,7 +22,7 @@ private func facts(
         ranItsCourse: ranItsCourse, launcherEnd: launcherEnd, lastErrorLine: "RuntimeError: boom", notes: notes, time: now)
 }
 
-@Suite("How a trial's end is recorded")
+@Suite("How a trial's end is recorded", .limitedParallelism)
 struct TrialEndTests {
     @Test func aTrialThatReportedAndExitedZeroSucceedsWithItsLastValue() {
         let end = TrialEnd.judge(facts(), spec: spec) {
@@ -104,7 +105,7 @@ struct TrialEndTests {
     }
 }
 
-@Suite("Stopping trials: causes, teardown, GPUs")
+@Suite("Stopping trials: causes, teardown, GPUs", .limitedParallelism)
 struct StoppingValuesTests {
     @Test func aStrongerCauseReplacesAWeakerOne() {
         #expect(StopCause.raise(nil, to: .stoppedEarly("a")) == .stoppedEarly("a"))

@@ -22,7 +22,7 @@ private func essence(_ job: JobRecord) -> [String] {
 
 /// The tuning loop driven in process by a scripted launcher: a real journal on disk, real pipes,
 /// no subprocess.
-@Suite("The tuning loop with a scripted launcher")
+@Suite("The tuning loop with a scripted launcher", .limitedParallelism)
 struct TuningRunTests {
     /// Runs a fresh job of `spec` whose trials `launcher` plays; the job as its journal tells it.
     static func run(_ spec: TuningSpec, _ launcher: ScriptedLauncher, in folder: TemporaryFolder) throws -> (JobOutcome, JobRecord, JobRecord) {

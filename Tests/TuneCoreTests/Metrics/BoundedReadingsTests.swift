@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 @testable import TuneCore
 
-@Suite("BoundedReadings")
+@Suite("BoundedReadings", .limitedParallelism)
 struct BoundedReadingsTests {
     private func reading(_ tag: String, _ value: Double, _ step: Int, _ source: MetricSourceKind = .stdout) -> MetricReading {
         MetricReading(tag: tag, value: value, step: step, source: source)

@@ -28,7 +28,7 @@ private func rewrite(_ path: String, lines: [String]) throws {
     try Data(lines.map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: path))
 }
 
-@Suite("HypertuneFileSource")
+@Suite("HypertuneFileSource", .limitedParallelism)
 struct HypertuneFileSourceTests {
     static let fixturePath = Fixtures.path("hypertune/output.metric")
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 @testable import TuneCore
 
@@ -68,9 +69,9 @@ private func metricValue(_ rng: inout SeededGenerator, finite: Bool) -> Double {
     }
 }
 
-@Suite("Metric parser properties")
+@Suite("Metric parser properties", .limitedParallelism)
 struct MetricParserFuzzTests {
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func randomBytesNeverCrashAndChunkingChangesNothing() {
         var rng = SeededGenerator(seed: 11)
         for round in 0..<800 {
@@ -89,7 +90,7 @@ struct MetricParserFuzzTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func wellFormedLinesReadBackWhatWasWritten() {
         var rng = SeededGenerator(seed: 12)
         for round in 0..<600 {
@@ -131,7 +132,7 @@ struct MetricParserFuzzTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func overlongLinesAreDroppedWhateverTheChunks() {
         var rng = SeededGenerator(seed: 13)
         for _ in 0..<200 {
@@ -143,7 +144,7 @@ struct MetricParserFuzzTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func flatJSONNeverCrashesAndReadsWhatItWrote() {
         var rng = SeededGenerator(seed: 14)
         let pieces = [
@@ -169,7 +170,7 @@ struct MetricParserFuzzTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func hypertuneFileReadsReportsAndWarnsAboutTheRest() {
         var rng = SeededGenerator(seed: 15)
         for round in 0..<400 {

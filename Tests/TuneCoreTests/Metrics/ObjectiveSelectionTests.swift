@@ -1,11 +1,12 @@
 import Testing
 import TuneCore
+import TuneTestSupport
 
 private func r(_ value: Double, _ step: Int, tag: String = "acc", source: MetricSourceKind = .stdout) -> MetricReading {
     MetricReading(tag: tag, value: value, step: step, source: source)
 }
 
-@Suite("ObjectiveSelection")
+@Suite("ObjectiveSelection", .limitedParallelism)
 struct ObjectiveSelectionTests {
     @Test("no reading of the tag", arguments: MeasurementSelection.allCases)
     func none(selection: MeasurementSelection) {

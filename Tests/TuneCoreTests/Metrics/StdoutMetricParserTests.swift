@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 @testable import TuneCore
 
@@ -43,7 +44,7 @@ private struct SplitMix64: RandomNumberGenerator {
     }
 }
 
-@Suite("StdoutMetricParser: line forms")
+@Suite("StdoutMetricParser: line forms", .limitedParallelism)
 struct StdoutLineFormTests {
     @Test(
         "Katib key=value",
@@ -197,7 +198,7 @@ struct StdoutLineFormTests {
     }
 }
 
-@Suite("StdoutMetricParser: steps")
+@Suite("StdoutMetricParser: steps", .limitedParallelism)
 struct StdoutStepTests {
     @Test func countsPerTag() {
         let text = "acc=0.1\nloss=3\nacc=0.2 loss=2\nacc=0.3\n"
@@ -277,7 +278,7 @@ struct StdoutStepTests {
     }
 }
 
-@Suite("StdoutMetricParser: bytes")
+@Suite("StdoutMetricParser: bytes", .limitedParallelism)
 struct StdoutByteTests {
     static let sample: String = {
         var text = "Namespace(lr=0.01, batch_size=32)\n"
@@ -393,7 +394,7 @@ struct StdoutByteTests {
     }
 }
 
-@Suite("StdoutMetricParser: bounded tags")
+@Suite("StdoutMetricParser: bounded tags", .limitedParallelism)
 struct StdoutMetricParserTagBoundTests {
     /// A trial printing ever new tags: the parser remembers at most 10 × `BoundedReadings.maxTags`
     /// of them and reads no reading of a later new tag; known tags are still read.

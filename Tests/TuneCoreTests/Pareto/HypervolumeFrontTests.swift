@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 import TuneCore
+import TuneTestSupport
 
 /// `Hypervolume.of` on the fronts of tune-bench's multi-objective problems (FrontProblems.swift),
 /// against closed forms: ZDT1 and ZDT2 at the reference (1.1, 11), DTLZ2 at (1.1, 1.1, 1.1).
-@Suite("Hypervolume on the benchmark's true fronts")
+@Suite("Hypervolume on the benchmark's true fronts", .limitedParallelism)
 struct HypervolumeFrontTests {
     /// The area a 2-objective staircase dominates, summed directly (points sorted by f1, f2 falling).
     static func staircase(_ points: [[Double]], reference r: [Double]) -> Double {

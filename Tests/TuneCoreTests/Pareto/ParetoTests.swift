@@ -1,8 +1,9 @@
 import Testing
+import TuneTestSupport
 
 @testable import TuneCore
 
-@Suite("Pareto dominance, ranks and hypervolume")
+@Suite("Pareto dominance, ranks and hypervolume", .limitedParallelism)
 struct ParetoTests {
     let minimize: [Goal] = [.minimize, .minimize]
 

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 @testable import TuneCore
 
 /// `tune plot`'s charts, rendered at fixed sizes.
-@Suite("Terminal chart")
+@Suite("Terminal chart", .limitedParallelism)
 struct TerminalChartTests {
     struct Trial {
         var parameters: [String: String] = [:]

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 @testable import TuneCore
 
 /// The report of jobs that define several objectives, safety metrics or report many tags, built
 /// by replaying journal events as `tune report` loads a job.
-@Suite struct MetricReportTests {
+@Suite(.limitedParallelism) struct MetricReportTests {
     static let start = Date(timeIntervalSince1970: 1_700_000_000)
 
     /// A job whose trial n (from 1) reported `readings[n - 1]`: tag → values at steps 1, 2, …;

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 @testable import TuneCore
 
@@ -37,7 +38,7 @@ private func occurrences(_ needle: String, in text: String) -> Int {
     text.components(separatedBy: needle).count - 1
 }
 
-@Suite struct AxisScaleTests {
+@Suite(.limitedParallelism) struct AxisScaleTests {
     @Test func linearTicksAreNice() {
         let scale = AxisScale.linear(0.13, 0.87)
         #expect(scale.ticks.count >= 4 && scale.ticks.count <= 7)
@@ -85,7 +86,7 @@ private func occurrences(_ needle: String, in text: String) -> Int {
     }
 }
 
-@Suite struct ParameterImportanceTests {
+@Suite(.limitedParallelism) struct ParameterImportanceTests {
     @Test func theParameterThatMattersGetsMostOfTheShare() {
         // acc depends on lr only; batch and optimizer are noise.
         var generator = SeededGenerator(seed: 11)
@@ -144,7 +145,7 @@ private func occurrences(_ needle: String, in text: String) -> Int {
     }
 }
 
-@Suite struct HTMLEscapeTests {
+@Suite(.limitedParallelism) struct HTMLEscapeTests {
     @Test func escapesMarkupAndQuotes() {
         #expect(HTMLEscape.escape("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;")
         #expect(HTMLEscape.escape("a&b \"c\" 'd'") == "a&amp;b &quot;c&quot; &#39;d&#39;")
@@ -152,7 +153,7 @@ private func occurrences(_ needle: String, in text: String) -> Int {
     }
 }
 
-@Suite struct HTMLReportTests {
+@Suite(.limitedParallelism) struct HTMLReportTests {
     let params = [
         ParameterSpec(name: "lr", domain: .double(min: 1e-4, max: 1, scale: .log)),
         ParameterSpec(name: "kind", domain: .categorical(["<script>alert(1)</script>", "a\"b"])),

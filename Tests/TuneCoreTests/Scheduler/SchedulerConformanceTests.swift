@@ -52,7 +52,7 @@ private func history(_ c: SchedulerCase, count: Int, scheduler: any TrialSchedul
     return builder
 }
 
-@Suite("TrialScheduler conformance")
+@Suite("TrialScheduler conformance", .limitedParallelism)
 struct SchedulerConformanceTests {
     @Test("the first run is the strategy's first point, in the space", arguments: SchedulerCase.all)
     func firstRun(c: SchedulerCase) throws {

@@ -6,7 +6,7 @@ import TuneTestSupport
 
 /// The job session driven in process, as the commands drive it: real trial subprocesses, a real
 /// journal and lock, and the process's working directory never changed.
-@Suite("The job session, in process")
+@Suite("The job session, in process", .limitedParallelism)
 struct JobSessionTests {
     static let spec = TuningSpec(
         goal: .maximize, metricTag: "acc", maxTrials: 4, maxParallelTrials: 2, algorithm: .random,

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 @testable import TuneCore
 
@@ -127,7 +128,7 @@ private func enumerate(_ grid: Grid) -> [Assignment] {
     (0..<(grid.count ?? 0)).map(grid.point(at:))
 }
 
-@Suite("Conditional spaces")
+@Suite("Conditional spaces", .limitedParallelism)
 struct ConditionalSpaceTests {
     @Test(
         "grid counts on trees, each hand-computed",
@@ -303,7 +304,7 @@ private func median(_ xs: [Double]) -> Double {
     return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
 }
 
-@Suite("Strategies over conditional spaces")
+@Suite("Strategies over conditional spaces", .limitedParallelism)
 struct ConditionalStrategyTests {
     @Test func randomProposalsHoldTheirActiveParametersAndCoverEveryBranch() {
         let strategy = RandomStrategy(spec: mixedTree, seed: 5)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TuneCore
+import TuneTestSupport
 
 // Helpers shared by the space tests.
 
@@ -45,7 +46,7 @@ func isValue(_ value: ParameterValue, of param: ParameterSpec) -> Bool {
     }
 }
 
-@Suite("Flag formatting")
+@Suite("Flag formatting", .limitedParallelism)
 struct FlagFormattingTests {
     @Test(
         "DOUBLE text reads back as the same Double",
@@ -122,7 +123,7 @@ struct FlagFormattingTests {
     }
 }
 
-@Suite("Reading values back from text")
+@Suite("Reading values back from text", .limitedParallelism)
 struct ValueFromTextTests {
     @Test func double() {
         let p = doubleParam("lr", 1e-5, 1e-1, .log)
@@ -175,7 +176,7 @@ struct ValueFromTextTests {
     }
 }
 
-@Suite("Unit cube warps")
+@Suite("Unit cube warps", .limitedParallelism)
 struct UnitCubeTests {
     static let scaledParams: [ParameterSpec] =
         ScaleType.allCases.flatMap { scale in

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 @testable import TuneCore
 
@@ -164,9 +165,9 @@ private func checkValid(_ spec: TuningSpec) {
     }
 }
 
-@Suite("Config parser properties")
+@Suite("Config parser properties", .limitedParallelism)
 struct ConfigFuzzTests {
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func mutatedConfigsLoadOrFailWithALocatedError() throws {
         try #require(seedConfigs.count >= 5, "the examples are readable")
         var mutator = Mutator(rng: SeededGenerator(seed: 0x7E57_C0DE))
@@ -197,7 +198,7 @@ struct ConfigFuzzTests {
         #expect(loaded > 30 && refused > 300, "\(loaded) loaded, \(refused) refused")
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func randomSpecsRoundTripThroughYAMLAndJSON() throws {
         var rng = SeededGenerator(seed: 2024)
         var launchers = 0
@@ -263,7 +264,7 @@ extension ConfigFuzzTests {
     /// Every count, size and duration a config holds, at every extreme: the config loads (and then
     /// everything tune computes from it works: grid size, rung ladder, brackets, a proposal, the
     /// summary texts) or fails with a located error naming the key. A trap here crashes the test run.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func extremeNumbersLoadAndComputeOrFailNamingTheKey() throws {
         var loaded = 0
         for (key, config) in numericKeys {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TuneCore
+import TuneTestSupport
 
 private let params = "params: [{parameterName: a, type: INTEGER, minValue: 1, maxValue: 2}]"
 
@@ -35,7 +36,7 @@ private func indented(_ text: String, by spaces: Int) -> String {
     return text.split(separator: "\n", omittingEmptySubsequences: false).map { pad + $0 }.joined(separator: "\n")
 }
 
-@Suite("LauncherSpec: the launcher block")
+@Suite("LauncherSpec: the launcher block", .limitedParallelism)
 struct LauncherSpecTests {
     static let specKeys = "goal: MINIMIZE\nmaxTrials: 3\n" + params
 
@@ -253,7 +254,7 @@ struct LauncherSpecTests {
     }
 }
 
-@Suite("LauncherSpec: errors")
+@Suite("LauncherSpec: errors", .limitedParallelism)
 struct LauncherSpecErrorTests {
     static let cases: [ErrorCase] = [
         ErrorCase(

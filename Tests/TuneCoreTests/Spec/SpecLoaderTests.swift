@@ -52,7 +52,7 @@ private func indented(_ text: String, by spaces: Int) -> String {
     return text.split(separator: "\n", omittingEmptySubsequences: false).map { pad + $0 }.joined(separator: "\n")
 }
 
-@Suite("SpecLoader: shapes and real files")
+@Suite("SpecLoader: shapes and real files", .limitedParallelism)
 struct SpecLoaderShapeTests {
     static let shapes: [String] = [
         "trainingInput:\n  hyperparameters:\n" + indented(specBody, by: 4),
@@ -257,7 +257,7 @@ struct SpecLoaderShapeTests {
     }
 }
 
-@Suite("SpecLoader: fields")
+@Suite("SpecLoader: fields", .limitedParallelism)
 struct SpecLoaderFieldTests {
     private func single(_ param: String, algorithm: String = "RANDOM_SEARCH") throws -> ParameterSpec {
         let spec = try parseConfig("algorithm: \(algorithm)\nparams:\n  - \(param)\n").spec
@@ -352,7 +352,7 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 }
 
-@Suite("SpecLoader: errors")
+@Suite("SpecLoader: errors", .limitedParallelism)
 struct SpecLoaderErrorTests {
     static let cases: [ErrorCase] = [
         ErrorCase(
@@ -662,7 +662,7 @@ struct SpecLoaderErrorTests {
     }
 }
 
-@Suite("SpecLoader.load(path:)")
+@Suite("SpecLoader.load(path:)", .limitedParallelism)
 struct SpecLoaderFileTests {
     @Test("reads a file and names it as given")
     func readsFile() throws {
@@ -707,7 +707,7 @@ struct SpecLoaderFileTests {
     }
 }
 
-@Suite("SpecLoader: trialTimeout")
+@Suite("SpecLoader: trialTimeout", .limitedParallelism)
 struct TrialTimeoutSpecTests {
     static let params = "params: [{parameterName: a, type: INTEGER, minValue: 1, maxValue: 2}]"
 

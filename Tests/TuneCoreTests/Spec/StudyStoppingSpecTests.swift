@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 @testable import TuneCore
 
-@Suite("studyStoppingConfig and targetValue in the config")
+@Suite("studyStoppingConfig and targetValue in the config", .limitedParallelism)
 struct StudyStoppingSpecTests {
     static let vertexStudy = """
         maxTrialCount: 50

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TuneCore
+import TuneTestSupport
 
 // MARK: one job, written in every shape
 
@@ -259,7 +260,7 @@ let vertexShapes: [VertexShape] = [
     VertexShape(name: "Cloud ML v1 JSON, flat parentParameter", text: ConfigValue.map([("hyperparameters", cloudMLSpec(table.flatMap { $0.cloudMLFlat() }))]).json()),
 ]
 
-@Suite("Vertex AI configs: one job in every shape")
+@Suite("Vertex AI configs: one job in every shape", .limitedParallelism)
 struct VertexShapeTests {
     @Test("every shape gives the same TuningSpec", arguments: vertexShapes)
     func sameSpec(_ shape: VertexShape) throws {
@@ -333,7 +334,7 @@ private let defaultParameters = """
 
     """
 
-@Suite("Vertex AI configs: fields")
+@Suite("Vertex AI configs: fields", .limitedParallelism)
 struct VertexFieldTests {
     @Test("defaultValue of each type is kept as the flag text the trial gets")
     func defaults() throws {
@@ -666,7 +667,7 @@ struct VertexFieldTests {
 
 // MARK: conditional parameters
 
-@Suite("Conditional parameters: errors")
+@Suite("Conditional parameters: errors", .limitedParallelism)
 struct ConditionalErrorTests {
     typealias Refusal = VertexFieldTests.Refusal
 
@@ -852,7 +853,7 @@ struct ConditionalErrorTests {
     }
 }
 
-@Suite("Conditional parameters: the grid over a tree")
+@Suite("Conditional parameters: the grid over a tree", .limitedParallelism)
 struct ConditionalGridTests {
     @Test("Grid(spec:).count over a small tree, and every point holds only its active parameters")
     func gridCount() throws {

@@ -6,7 +6,7 @@ import TuneTestSupport
 
 /// What a job makes of `tune confirm`'s repeats: ordering, statistics, the verdict, the budget,
 /// and what a further confirm runs.
-@Suite("Confirmation")
+@Suite("Confirmation", .limitedParallelism)
 struct ConfirmationTests {
     static func spec(goal: Goal = .maximize) -> TuningSpec {
         TuningSpec(

@@ -1,9 +1,10 @@
 import Testing
+import TuneTestSupport
 
 @testable import TuneCore
 
 /// Failure reasons that differ only in a printed set's or dict's order are one group.
-@Suite struct FailureGroupingTests {
+@Suite(.limitedParallelism) struct FailureGroupingTests {
     @Test func setAndDictElementsAreSorted() {
         #expect(FailureGrouping.key("unexpected keys {'b', 'a'}") == FailureGrouping.key("unexpected keys {'a', 'b'}"))
         #expect(

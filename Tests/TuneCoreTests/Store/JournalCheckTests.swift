@@ -37,7 +37,7 @@ private func write(_ events: [JournalEvent], format: Int = JournalFormat.current
     for event in events { try writer.append(event) }
 }
 
-@Suite("Journal checks: damage found and reported", .timeLimit(.minutes(1)))
+@Suite("Journal checks: damage found and reported", .limitedParallelism, .timeLimit(.minutes(10)))
 struct JournalCheckTests {
     /// Every kind of line a format 3 journal holds, the metrics fast path's included.
     static let everyKind: [JournalEvent] = [

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 @testable import TuneCore
 
 /// `Journal.decode` decodes `metrics` lines by hand; these tests hold it to JSONDecoder's answers.
-@Suite("Journal metrics fast path")
+@Suite("Journal metrics fast path", .limitedParallelism)
 struct JournalFastPathTests {
     static func line(_ event: JournalEvent) throws -> String {
         String(decoding: try Journal.makeEncoder().encode(event), as: UTF8.self)

@@ -55,7 +55,7 @@ private func sameReadings(_ a: [MetricReading], _ b: [MetricReading]) -> Bool {
         }
 }
 
-@Suite("Journal")
+@Suite("Journal", .limitedParallelism)
 struct JournalTests {
     static let plainEvents: [JournalEvent] = [
         .jobCreated(header()),
@@ -236,7 +236,7 @@ struct JournalTests {
     }
 }
 
-@Suite("JobRecord replay")
+@Suite("JobRecord replay", .limitedParallelism)
 struct JobRecordTests {
     /// Trial 1 succeeds with 0.3, trial 2 with 0.8, trial 3 fails, trial 4 runs, trial 5 is pending,
     /// trial 6 succeeds with 0.8 (ties trial 2).
@@ -349,7 +349,7 @@ struct JobRecordTests {
     }
 }
 
-@Suite("JobStore")
+@Suite("JobStore", .limitedParallelism)
 struct JobStoreTests {
     @Test func createJobTwiceFails() throws {
         let dir = try TemporaryFolder("tune-store")
@@ -438,7 +438,7 @@ struct JobStoreTests {
     }
 }
 
-@Suite("JobLock")
+@Suite("JobLock", .limitedParallelism)
 struct JobLockTests {
     @Test func secondLockFailsWhileHeld() throws {
         let dir = try TemporaryFolder("tune-lock")
@@ -485,7 +485,7 @@ private final class WriterStatus: @unchecked Sendable {
     var state: (finished: Bool, failure: String?) { lock.withLock { (finished, failure) } }
 }
 
-@Suite("Reading while a job is written")
+@Suite("Reading while a job is written", .limitedParallelism)
 struct ConcurrentReadTests {
     @Test func readerSeesAConsistentJobWhileAWriterAppends() throws {
         let dir = try TemporaryFolder("tune-concurrent")

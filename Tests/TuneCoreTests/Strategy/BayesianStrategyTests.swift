@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 @testable import TuneCore
 
@@ -70,7 +71,7 @@ private func run(_ strategy: any SearchStrategy, _ f: (Assignment) -> Double, bu
 /// Lighter acquisition search so the debug-build tests stay fast; the defaults are what `tune` runs.
 private let testOptions = BayesianStrategy.Options(candidates: 512, starts: 6)
 
-@Suite("BayesianStrategy")
+@Suite("BayesianStrategy", .limitedParallelism)
 struct BayesianStrategyTests {
     @Test func nameAndDroppedConstants() {
         let strategy = BayesianStrategy(spec: mixedSpec, seed: 1)

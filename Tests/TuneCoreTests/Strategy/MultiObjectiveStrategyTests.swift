@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 @testable import TuneCore
 
@@ -39,7 +40,7 @@ private func median(_ values: [Double]) -> Double {
     return sorted[sorted.count / 2]
 }
 
-@Suite("The Bayesian strategy with several objectives (ParEGO) and with safety metrics")
+@Suite("The Bayesian strategy with several objectives (ParEGO) and with safety metrics", .limitedParallelism)
 struct MultiObjectiveStrategyTests {
     @Test("ParEGO's weights are a seeded draw on the simplex per trial, and its scores rank a dominating trial first")
     func scalarization() {

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 @testable import TuneCore
 
 /// An earlier job's trials beyond a range that has since narrowed: they inform the GP at their
 /// place beyond the bounds, but the incumbent and every proposal stay within the bounds.
-@Suite("Bayesian: earlier trials beyond the bounds")
+@Suite("Bayesian: earlier trials beyond the bounds", .limitedParallelism)
 struct OutOfRangeHistoryTests {
     /// The new range: [0.001, 0.1] on a log scale; the earlier job searched up to 1.
     static let spec = TuningSpec(

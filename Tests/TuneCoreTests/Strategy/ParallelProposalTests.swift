@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 @testable import TuneCore
 
@@ -24,7 +25,7 @@ private func training(_ a: Assignment) -> Double {
 
 private let options = BayesianStrategy.Options(candidates: 512, starts: 6)
 
-@Suite("Parallel proposals")
+@Suite("Parallel proposals", .limitedParallelism)
 struct ParallelProposalTests {
     /// The first `count` trials, sequential.
     func history(_ strategy: BayesianStrategy, count: Int) -> [TrialObservation] {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TuneCore
+import TuneTestSupport
 
 /// The 3×2×2 space: INTEGER 1...3, CATEGORICAL of 2, DISCRETE of 2 — 12 points.
 private let finiteSpec = TuningSpec(
@@ -69,7 +70,7 @@ private func observations(_ points: [Assignment], firstTrialId: Int = 1) -> [Tri
     points.enumerated().map { TrialObservation(trialId: firstTrialId + $0.offset, assignment: $0.element, state: .succeeded, objective: 0.5) }
 }
 
-@Suite("SearchStrategy conformance")
+@Suite("SearchStrategy conformance", .limitedParallelism)
 struct StrategyConformanceTests {
     @Test("every proposal lies in the space", arguments: StrategyCase.all)
     func proposalsInSpace(c: StrategyCase) {
@@ -131,7 +132,7 @@ struct StrategyConformanceTests {
     }
 }
 
-@Suite("GridStrategy")
+@Suite("GridStrategy", .limitedParallelism)
 struct GridStrategyTests {
     static let strategy = GridStrategy(grid: Grid(spec: finiteSpec)!)
 
@@ -218,7 +219,7 @@ struct GridStrategyTests {
     }
 }
 
-@Suite("RandomStrategy")
+@Suite("RandomStrategy", .limitedParallelism)
 struct RandomStrategyTests {
     @Test("never repeats a point in a small finite space, and returns [] when exhausted", arguments: [0, 1, 2, 3, 4] as [UInt64])
     func exhaustsFiniteSpace(seed: UInt64) {
@@ -252,7 +253,7 @@ struct RandomStrategyTests {
 }
 
 /// A grid over a very wide INTEGER range is counted from its bounds, never listed in memory.
-@Suite("Grid over wide ranges")
+@Suite("Grid over wide ranges", .limitedParallelism)
 struct WideGridTests {
     @Test func wideIntegerRangeIsCountedNotListed() throws {
         let spec = TuningSpec(

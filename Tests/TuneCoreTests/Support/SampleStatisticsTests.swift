@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 @testable import TuneCore
 
 /// The statistics `tune confirm` reports, against published values (t tables; SciPy's ttest_ind).
-@Suite struct SampleStatisticsTests {
+@Suite(.limitedParallelism) struct SampleStatisticsTests {
     @Test func studentTQuantilesMatchTheTables() {
         // Two-sided 95% critical values of Student's t.
         let table: [(df: Double, t: Double)] = [(1, 12.706), (2, 4.303), (4, 2.776), (9, 2.262), (30, 2.042), (1000, 1.962)]

@@ -6,7 +6,7 @@ import TuneTestSupport
 
 /// The Slurm launcher's parts that need no cluster: the srun command line, the on-node check (run
 /// by a real `sh`), how Slurm's own lines and job states are read, and the journaled status.
-@Suite("Slurm launcher parts")
+@Suite("Slurm launcher parts", .limitedParallelism)
 struct SlurmUnitTests {
     @Test func optionsCarryTheConfigsResourcesThenExtraArgs() {
         let settings = SlurmSettings(
@@ -180,7 +180,7 @@ struct SlurmUnitTests {
 
 /// The background `squeue` and the shared-file-system note, against fake Slurm commands (scripts
 /// that print what the real ones print), so that no cluster is needed.
-@Suite("Slurm queue and checks, with fake commands")
+@Suite("Slurm queue and checks, with fake commands", .limitedParallelism)
 struct SlurmFakeCommandTests {
     /// A folder of executable scripts named like Slurm's commands.
     static func fakeTools(_ dir: TemporaryFolder, squeue: String = "exit 0", sinfo: String = "exit 0") throws -> SlurmTools {

@@ -9,7 +9,7 @@ import TuneTestSupport
 // reported as warnings, never read as readings they did not hold. (The other metric parsers'
 // properties are in Metrics/MetricParserFuzzTests.swift.)
 
-@Suite("Event file properties")
+@Suite("Event file properties", .limitedParallelism)
 struct EventFileFuzzTests {
     static let fixtures = Fixtures.folder.appendingPathComponent("events")
 
@@ -38,7 +38,7 @@ struct EventFileFuzzTests {
     /// Gigabytes without a good record (a sparse file of zeros, a trial's hostile output): the
     /// search for the next good record gives the file up after `maxResync` bytes, says so once, and
     /// never reads it again; a good event file written after the garbage is not waited for either.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func aFileWithNoGoodRecordIsGivenUpNotSearchedToItsEnd() throws {
         let folder = try TemporaryFolder("tune-events-garbage")
         let path = folder.path("events.out.tfevents.1.zeros")
@@ -59,7 +59,7 @@ struct EventFileFuzzTests {
     }
 
     @Test(
-        .timeLimit(.minutes(1)),
+        .timeLimit(.minutes(10)),
         arguments: [
             "tf2/events.out.tfevents.1795372014.vm.8230.0.v2",
             "tensorboardx/events.out.tfevents.1795372018.vm",
@@ -97,7 +97,7 @@ struct EventFileFuzzTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func randomBytesNeverCrashTheReaderOrTheDecoder() throws {
         let folder = try TemporaryFolder("tune-events-fuzz")
         var rng = SeededGenerator(seed: 17)

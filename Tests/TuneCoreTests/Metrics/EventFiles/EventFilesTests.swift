@@ -28,7 +28,7 @@ private func referenceCRC32C(_ bytes: [UInt8]) -> UInt32 {
     return ~crc
 }
 
-@Suite("CRC-32C")
+@Suite("CRC-32C", .limitedParallelism)
 struct CRC32CTests {
     @Test func knownAnswers() {
         #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
@@ -61,7 +61,7 @@ struct CRC32CTests {
     }
 }
 
-@Suite("EventFilesSource")
+@Suite("EventFilesSource", .limitedParallelism)
 struct EventFilesTests {
     // MARK: Scalar encodings
 

@@ -5,7 +5,7 @@ import TuneTestSupport
 
 /// Event files written by the real writers (make_fixtures.sh regenerates them), read by tune and
 /// compared with what TensorBoard's own reader found in them (expected.json).
-@Suite("Event files from real writers")
+@Suite("Event files from real writers", .limitedParallelism)
 struct EventFixtureTests {
     static let folder = Fixtures.path("events")
 

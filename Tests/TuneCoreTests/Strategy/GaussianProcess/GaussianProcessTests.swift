@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 @testable import TuneCore
 
@@ -23,7 +24,7 @@ private func relativeError(_ a: Double, _ b: Double) -> Double {
     abs(a - b) / max(abs(a), abs(b), 1e-12)
 }
 
-@Suite("Gaussian process")
+@Suite("Gaussian process", .limitedParallelism)
 struct GaussianProcessTests {
     @Test("Matérn-5/2 values, slope, and symmetric distances")
     func kernel() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 @testable import TuneCore
 
@@ -17,7 +18,7 @@ private func run(_ strategy: any SearchStrategy, _ f: (Assignment) -> Double, bu
     return history.map { $0.objective! }
 }
 
-@Suite("Input warping")
+@Suite("Input warping", .limitedParallelism)
 struct InputWarpTests {
     @Test("the Kumaraswamy warp: identity at a = b = 1, monotone, inverse, derivatives against finite differences")
     func warpAndDerivatives() {

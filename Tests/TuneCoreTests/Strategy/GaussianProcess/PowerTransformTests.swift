@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TuneTestSupport
 
 @testable import TuneCore
 
-@Suite("Output warping (power transforms)")
+@Suite("Output warping (power transforms)", .limitedParallelism)
 struct PowerTransformTests {
     @Test("Yeo–Johnson and Box–Cox values at known points, both branches, λ = 0 and 2 limits")
     func knownValues() {

@@ -44,7 +44,7 @@ struct SklearnParetoExampleTests {
         let run = try await CloudTrainerExampleTests.tune(
             sandbox,
             ["run", "--config", "tuning.yml", "--max-trial-count", "8", "--job", "forest", "--", "python", "train.py"],
-            env: MLPython.environment(["PYTHONDONTWRITEBYTECODE": "1"]), timeout: 100)
+            env: MLPython.environment(["PYTHONDONTWRITEBYTECODE": "1"]), timeout: 400)
         try #require(run.status == 0, "\(run)")
         #expect(run.stdout.contains("Pareto front: "), "\(run)")
 

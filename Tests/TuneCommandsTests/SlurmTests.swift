@@ -522,55 +522,54 @@ enum SlurmCluster {
 
     nonisolated(unsafe) static var lastStatus: Int32 = -1
 
-    /// `run` for test bodies: waits without holding a thread of the test pool.
-    @discardableResult
-    static func run(_ command: String, _ arguments: [String], timeout: TimeInterval = 30) async -> String {
+    /// A command (found on PATH) started with its stdout and stderr going to a new file; nil
+    /// (lastStatus −1) when it could not start.
+    private static func launch(_ command: String, _ arguments: [String]) -> (process: Process, output: URL)? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [command] + arguments
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("slurm-\(UUID().uuidString).out")
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: output) }
-        guard let handle = try? FileHandle(forWritingTo: output) else { return "" }
+        guard let handle = try? FileHandle(forWritingTo: output) else { return nil }
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
         guard (try? process.run()) != nil else {
             lastStatus = -1
-            return ""
+            try? FileManager.default.removeItem(at: output)
+            return nil
         }
-        if await !process.exited(timeout: timeout) {
-            process.terminate()
-            await process.exited()
-        }
+        return (process, output)
+    }
+
+    /// What the ended command wrote; its status in lastStatus.
+    private static func result(of process: Process, _ output: URL) -> String {
+        defer { try? FileManager.default.removeItem(at: output) }
         lastStatus = process.terminationStatus
         return (try? String(contentsOf: output, encoding: .utf8)) ?? ""
     }
 
     /// Runs a command (found on PATH) and gives its stdout (and stderr after it); empty on failure
-    /// to start. Blocking: only for the cluster's static facts, read once.
+    /// to start. For test bodies: waits without holding a thread of the test pool.
+    @discardableResult
+    static func run(_ command: String, _ arguments: [String], timeout: TimeInterval = 30) async -> String {
+        guard let (process, output) = launch(command, arguments) else { return "" }
+        if await !process.exited(timeout: timeout) {
+            process.terminate()
+            await process.exited()
+        }
+        return result(of: process, output)
+    }
+
+    /// `run`, blocking: only for the cluster's static facts, read once.
     @discardableResult
     static func runBlocking(_ command: String, _ arguments: [String], timeout: TimeInterval = 30) -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [command] + arguments
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("slurm-\(UUID().uuidString).out")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: output) }
-        guard let handle = try? FileHandle(forWritingTo: output) else { return "" }
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-        guard (try? process.run()) != nil else {
-            lastStatus = -1
-            return ""
-        }
+        guard let (process, output) = launch(command, arguments) else { return "" }
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(10_000) }
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
-        lastStatus = process.terminationStatus
-        return (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+        return result(of: process, output)
     }
 }
 

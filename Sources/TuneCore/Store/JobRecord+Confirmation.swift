@@ -98,14 +98,17 @@ extension JobRecord {
         return verdict
     }
 
-    /// `ordered` with each repeat moved right after the trial it repeats.
+    /// `ordered` with each repeat moved right after the trial it repeats. On every status line
+    /// (`bestTrial`): the repeats are grouped once, not searched for per trial.
     func groupingRepeats(_ ordered: [TrialRecord]) -> [TrialRecord] {
-        guard trials.contains(where: { $0.repeatOf != nil }) else { return ordered }
+        var byOriginal: [Int: [TrialRecord]] = [:]
+        for trial in trials { if let of = trial.repeatOf?.of { byOriginal[of, default: []].append(trial) } }
+        guard !byOriginal.isEmpty else { return ordered }
         var result: [TrialRecord] = []
         result.reserveCapacity(trials.count)
         for trial in ordered {
             result.append(trial)
-            result += repeats(of: trial.id)
+            result += (byOriginal[trial.id] ?? []).sorted { ($0.repeatOf!.seed, $0.id) < ($1.repeatOf!.seed, $1.id) }
         }
         // A repeat whose original is not in `ordered` (never: every trial is) is kept at the end.
         let placed = Set(result.map(\.id))

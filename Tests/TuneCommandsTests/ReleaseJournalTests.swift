@@ -9,7 +9,7 @@ import Glibc
 
 /// Jobs of every kind written by each earlier release keep loading, listing, reporting and resuming:
 /// release 1378230 (journal format 2), release 0b5f4ef (format 3, every line checksummed) and
-/// release 7518f48 (format 4, conditional spaces and defaults). Each folder in
+/// release 7518f48 (format 4, conditional spaces and defaults) and release aaf6e66 (format 5). Each folder in
 /// Tests/TuneCoreTests/Fixtures/journals/releases/<release> is a job that release wrote (made by
 /// `make_release_jobs.sh` there, which says what each holds), run in
 /// /tmp/tune-release-jobs/<kind> with the stand-in trials of scripts/: here it is copied into a
@@ -21,13 +21,13 @@ import Glibc
 ///
 /// The values asserted are the fixtures' own (read from their journals; every release wrote the
 /// same trials): a later release must show exactly these trials, and go on with them — in the
-/// job's own format: a resumed format-2 job gets no checksums, a resumed job of format 3 or 4
+/// job's own format: a resumed format-2 job gets no checksums, a resumed job of format 3 or later
 /// keeps checksumming every line (`keepsFormat`).
-@Suite("End to end: jobs of each kind written by releases 1378230 (journal format 2), 0b5f4ef (format 3) and 7518f48 (format 4)", .limitedParallelism)
+@Suite("End to end: jobs of each kind written by releases 1378230 (journal format 2), 0b5f4ef (format 3), 7518f48 (format 4) and aaf6e66 (format 5)", .limitedParallelism)
 struct ReleaseJournalTests {
     static let journals = TuneBinary.repository.appendingPathComponent("Tests/TuneCoreTests/Fixtures/journals").path
     /// The releases whose jobs are kept in releases/<release>, with the journal format each wrote.
-    static let releases: [(release: String, format: Int)] = [("1378230", 2), ("0b5f4ef", 3), ("7518f48", 4)]
+    static let releases: [(release: String, format: Int)] = [("1378230", 2), ("0b5f4ef", 3), ("7518f48", 4), ("aaf6e66", 5)]
     /// The releases that also wrote a job with a conditional space and defaults (format 4 on).
     static let conditionalReleases = releases.filter { $0.format >= 4 }
     /// Where `make_release_jobs.sh` ran each kind's job: `<recordedBase>/<kind>`.

@@ -15,6 +15,31 @@ struct TrialListing {
     private var safetyTags: [String] { job.spec.safety.map(\.metricTag) }
     private var paramNames: [String] { job.spec.params.map(\.name) }
 
+    /// The columns of a multi-fidelity job: Hyperband's budget, configuration and rung, or PBT's
+    /// budget, member, interval and the trial whose checkpoint an exploiting interval copied (`donor`).
+    private var resourceHeaders: [String] {
+        if let hyperband = job.spec.hyperband { return [hyperband.resourceParameter, "configuration", "rung"] }
+        if let population = job.spec.population { return [population.resourceParameter, "member", "interval", "donor"] }
+        return []
+    }
+
+    private func resourceCells(_ trial: TrialRecord) -> [String] {
+        if job.spec.hyperband != nil {
+            return [
+                trial.placement.map { String($0.budget) } ?? "", trial.placement.map { String($0.configuration) } ?? "",
+                trial.placement.map { String($0.rung) } ?? "",
+            ]
+        }
+        if job.spec.population != nil {
+            let lineage = trial.population
+            return [
+                lineage.map { String($0.budget) } ?? "", lineage.map { String($0.member) } ?? "", lineage.map { String($0.interval) } ?? "",
+                lineage?.donor.map(String.init) ?? "",
+            ]
+        }
+        return []
+    }
+
     func table() -> String {
         let shown = ordered
         let withReasons = shown.contains { reason(of: $0) != nil }
@@ -24,23 +49,22 @@ struct TrialListing {
         // The launcher's system's own id of each trial (`slurmJob`), when it has them.
         let system = job.trials.lazy.compactMap { $0.scheduler?.jobId != nil ? $0.scheduler?.system : nil }.first
         let withScheduler = system != nil
-        let resource = job.spec.hyperband?.resourceParameter
+        let resource = resourceHeaders
         let multi = job.spec.isMultiObjective
         let ranks = job.paretoRanks
         let metrics = metrics.filter { !job.spec.definedMetricTags.contains($0) }
         let lead = (multi ? ["front"] : []) + objectiveHeaders + ["trainingStep"] + safetyTags + (safetyTags.isEmpty ? [] : ["safe"])
         var headers = lead + metrics + paramNames
-        if let resource { headers += [resource, "configuration", "rung"] }
+        headers += resource
         headers += ["trialId", "state"]
         if let system { headers.append(system + "Job") }
         if withStopped { headers.append("stoppedEarly") }
         if withRepeats { headers.append("repeat") }
         if withAttempts { headers.append("attempt") }
         if withReasons { headers.append("reason") }
-        let idColumn = paramNames.count + metrics.count + lead.count + (resource == nil ? 0 : 3)
+        let idColumn = paramNames.count + metrics.count + lead.count + resource.count
         let numeric = Array(0..<(lead.count - (safetyTags.isEmpty ? 0 : 1))) + metrics.indices.map { $0 + lead.count }
-        var table = TextTable(
-            headers: headers, rightAligned: Set([idColumn] + numeric + (resource == nil ? [] : [idColumn - 3, idColumn - 2, idColumn - 1])))
+        var table = TextTable(headers: headers, rightAligned: Set([idColumn] + numeric + ((idColumn - resource.count)..<idColumn)))
         for trial in shown {
             var row: [String] = []
             if multi { row.append(ranks[trial.id].map { $0 == 1 ? "*" : String($0) } ?? "-") }
@@ -62,12 +86,7 @@ struct TrialListing {
                 row += metrics.map { tag in measurement[tag].map { MetricReading.display($0.value) } ?? "-" }
             }
             row += paramNames.map { trial.parameters[$0] ?? "" }
-            if resource != nil {
-                row += [
-                    trial.placement.map { String($0.budget) } ?? "", trial.placement.map { String($0.configuration) } ?? "",
-                    trial.placement.map { String($0.rung) } ?? "",
-                ]
-            }
+            row += resourceCells(trial)
             row += [String(trial.id), trial.shownState.rawValue]
             if withScheduler { row.append(trial.scheduler?.jobId ?? "") }
             if withStopped { row.append(trial.stoppedEarly ? "yes" : "") }
@@ -101,6 +120,16 @@ struct TrialListing {
                 object["configuration"] = placement.configuration
                 object["rung"] = placement.rung
                 object["budget"] = placement.budget
+            }
+            if let lineage = trial.population {
+                // tune's own (PBT): the member and interval, the trials it continues, and the
+                // schedule its weights were trained with.
+                object["member"] = lineage.member
+                object["interval"] = lineage.interval
+                object["budget"] = lineage.budget
+                if let parent = lineage.parent { object["parent"] = String(parent) }
+                if let donor = lineage.donor { object["donor"] = String(donor) }
+                object["schedule"] = job.schedule(of: trial).map(Self.scheduleEntry)
             }
             if let repeated = trial.repeatOf {
                 // tune's own: a repeat of an earlier trial's configuration (`tune confirm`).
@@ -170,9 +199,8 @@ struct TrialListing {
     /// Every metric besides the objective is a column at the end, named by its tag (`metric:<tag>`
     /// where a tag is also the name of another column).
     func csv() -> String {
-        let resource = job.spec.hyperband?.resourceParameter
         var headers = ["trialId", "state", "objectiveValue", "trainingStep"] + paramNames + ["startTime", "endTime", "failureReason", "attempt", "isTrialStoppedEarly"]
-        if let resource { headers += [resource, "configuration", "rung"] }
+        headers += resourceHeaders
         let ranks = job.paretoRanks
         let multi = job.spec.isMultiObjective
         let constrained = !safetyTags.isEmpty
@@ -194,12 +222,7 @@ struct TrialListing {
             row += [
                 trial.startTime.map(Self.timestamp) ?? "", trial.endTime.map(Self.timestamp) ?? "", trial.failureReason ?? "", String(trial.attempt), String(trial.stoppedEarly),
             ]
-            if resource != nil {
-                row += [
-                    trial.placement.map { String($0.budget) } ?? "", trial.placement.map { String($0.configuration) } ?? "",
-                    trial.placement.map { String($0.rung) } ?? "",
-                ]
-            }
+            row += resourceCells(trial)
             if multi { row.append(ranks[trial.id].map(String.init) ?? "") }
             if constrained { row.append(job.safetyCheck(of: trial).map { String($0.isSafe) } ?? "") }
             if repeats { row += [trial.repeatOf.map { String($0.of) } ?? "", trial.repeatOf.map { String($0.seed) } ?? ""] }
@@ -210,6 +233,16 @@ struct TrialListing {
             lines.append(row.map(Self.csvField).joined(separator: ","))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// One interval of a PBT schedule in JSON (also `schedule.json` beside a collected checkpoint).
+    static func scheduleEntry(_ step: ScheduleStep) -> [String: Any] {
+        var entry: [String: Any] = [
+            "trialId": String(step.trial), "member": step.member, "interval": step.interval,
+            "from": step.fromResource, "to": step.toResource, "hyperparameters": step.parameters, "exploited": step.exploited,
+        ]
+        if let value = step.value { entry["objectiveValue"] = jsonNumber(value) }
+        return entry
     }
 
     static func csvField(_ field: String) -> String {

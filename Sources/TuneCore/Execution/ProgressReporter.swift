@@ -30,6 +30,11 @@ public final class ProgressReporter {
         if let placement = trial.placement, let resource = job.spec.hyperband {
             params.append("\(resource.resourceParameter)=\(placement.budget) (configuration \(placement.configuration), rung \(placement.rung))")
         }
+        if let lineage = trial.population, let population = job.spec.population {
+            params.append(
+                "\(population.resourceParameter)=\(lineage.budget) (member \(lineage.member), interval \(lineage.interval)"
+                    + (lineage.donor.map { d in ", from trial \(d)'s checkpoint" } ?? "") + ")")
+        }
         if let repeated = trial.repeatOf { params.append("(repeat of trial \(repeated.of), TUNE_SEED=\(repeated.seed))") }
         emit("tune: trial \(trial.id) \(trial.scheduler.map { "submitted to \($0.systemName)" } ?? "started"): \(params.joined(separator: " "))")
     }

@@ -53,6 +53,8 @@ public final class TuningRun {
     var launcherStop: String?
     /// Notes about where the metric came from, said once per job.
     var announcedNotes = Set<String>()
+    /// Checkpoint folders removed as spent (`TrialScheduler.spentCheckpoints`), by trial.
+    var removedCheckpoints = Set<Int>()
 
     public init(
         job: JobRecord, store: JobStore, writer: JournalWriter, executable: String, strategy: any SearchStrategy,
@@ -145,7 +147,8 @@ public final class TuningRun {
                 let next = scheduler.next(job: job, strategy: strategy)
             else { return }
             let nextId = (job.trials.last?.id ?? 0) + 1
-            try record(.trialCreated(trial: nextId, parameters: next.assignment.textValues, time: Date(), placement: next.placement))
+            try record(
+                .trialCreated(trial: nextId, parameters: next.assignment.textValues, time: Date(), placement: next.placement, population: next.population))
             if let problem = setAsideUnrecordedOutput(of: nextId) {
                 try launchFailed(nextId, reason: problem)
                 continue
@@ -171,6 +174,9 @@ public final class TuningRun {
                 jobDir: spec.passesJobDir || TrialArguments.namesJobDir(job.header.command),
                 workingDirectoryLinkingTo: spec.isolatesWorkingDirectory ? job.header.workingDirectory : nil,
                 excluding: store.root)
+            if let source = additions.checkpointFrom {
+                try startCheckpoint(of: id, at: folders.checkpoints, from: source)
+            }
         } catch {
             try launchFailed(id, reason: error.message)
             return
@@ -306,6 +312,7 @@ public final class TuningRun {
         if let finished = job.trial(trial.id) {
             scheduler.learn(from: finished)
             reporter.trialFinished(finished, job: job, running: running.filter { $0.exit == nil }.count)
+            removeSpentCheckpoints()
         }
         try retryIfInfrastructure(trial.id, sign: end.retrySign)
     }

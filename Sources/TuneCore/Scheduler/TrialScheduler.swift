@@ -3,10 +3,13 @@
 public struct ScheduledRun: Sendable, Equatable {
     public var assignment: Assignment
     public var placement: ResourcePlacement?
+    /// With PBT: the member, interval and the trial whose checkpoint the run continues.
+    public var population: PopulationLineage?
 
-    public init(assignment: Assignment, placement: ResourcePlacement? = nil) {
+    public init(assignment: Assignment, placement: ResourcePlacement? = nil, population: PopulationLineage? = nil) {
         self.assignment = assignment
         self.placement = placement
+        self.population = population
     }
 }
 
@@ -16,10 +19,14 @@ public struct LaunchAdditions: Sendable, Equatable {
     public var flags: [String] = []
     /// Environment variables (`TUNE_RESOURCE=9`).
     public var environment: [String: String] = [:]
+    /// The trial whose checkpoint folder this one starts from: before every attempt, tune replaces
+    /// the trial's `$TUNE_CHECKPOINT_DIR` with a copy of that trial's (PBT's exploit step).
+    public var checkpointFrom: Int?
 
-    public init(flags: [String] = [], environment: [String: String] = [:]) {
+    public init(flags: [String] = [], environment: [String: String] = [:], checkpointFrom: Int? = nil) {
         self.flags = flags
         self.environment = environment
+        self.checkpointFrom = checkpointFrom
     }
 }
 
@@ -53,6 +60,10 @@ public protocol TrialScheduler: Sendable {
 
     /// Flags and environment a trial gets beyond its hyperparameters.
     func launchAdditions(for trial: TrialRecord) -> LaunchAdditions
+
+    /// Trials whose checkpoint folders no later run will start from (`LaunchAdditions.checkpointFrom`),
+    /// which tune may remove to free the disk: PBT's snapshots of intervals every member has moved past.
+    func spentCheckpoints(job: JobRecord) -> [Int]
 }
 
 extension TrialScheduler {
@@ -61,6 +72,7 @@ extension TrialScheduler {
     public func stopReason(for trial: TrialRecord) -> String? { nil }
     public func ranItsCourse(_ trial: TrialRecord) -> Bool { false }
     public func launchAdditions(for trial: TrialRecord) -> LaunchAdditions { LaunchAdditions() }
+    public func spentCheckpoints(job: JobRecord) -> [Int] { [] }
 
     /// Learns from every trial of `job` that ended, as a run that opens the job does.
     public mutating func learn(fromTrialsOf job: JobRecord) {

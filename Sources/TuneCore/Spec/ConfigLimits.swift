@@ -36,6 +36,8 @@ enum ConfigLimits {
     static let maxResource = Bound(value: 1_000_000_000_000, reason: "budgets beyond 10^12 (epochs or steps) are not a training budget: count in larger units")
     /// Hyperband's hyperbandBrackets (never more than one a rung, and a rung ladder has at most 40 rungs).
     static let hyperbandBrackets = Bound(value: 64, reason: "a rung ladder has at most 40 rungs, and one bracket a rung is full Hyperband")
+    /// PBT's populationSize: every member is at least one trial per interval.
+    static let populationSize = Bound(value: 10_000, reason: "a population beyond 10000 members is a random search: split it or use algorithm: HYPERBAND")
     /// A Slurm launcher's cpusPerTask (Slurm keeps it in 16 bits).
     static let cpusPerTask = Bound(value: 65_533, reason: "Slurm's largest --cpus-per-task is 65533")
     /// trialTimeout and other config durations: a year.

@@ -7,6 +7,7 @@ enum SpecKeys {
         "algorithm", "params", "enableTrialEarlyStopping", "resumePreviousJobId",
         "seed", "measurementSelectionType", "trialTimeout", "maxTrialRetries", "earlyStopping", "gpusPerTrial",
         "resourceParameter", "minResource", "maxResource", "reductionFactor", "hyperbandBrackets",
+        "perturbationInterval", "populationSize", "quantileFraction", "resampleProbability", "perturbationFactors",
         "perTrialWorkingDirectory", "metrics", "studyStoppingConfig", "targetValue", "minImprovement", "enqueue", "parameterStyle",
     ]
 
@@ -26,6 +27,7 @@ enum SpecKeys {
     static let extensions = [
         "seed", "trialTimeout", "maxTrialRetries", "earlyStopping", "gpusPerTrial",
         "resourceParameter", "minResource", "maxResource", "reductionFactor", "hyperbandBrackets",
+        "perturbationInterval", "populationSize", "quantileFraction", "resampleProbability", "perturbationFactors",
         "perTrialWorkingDirectory", "targetValue", "minImprovement", "enqueue", "parameterStyle",
     ]
 

@@ -44,6 +44,8 @@ public struct TuningSpec: Sendable, Codable, Equatable {
     public var earlyStopping: EarlyStoppingSpec?
     /// tune extension: the resource of `algorithm: HYPERBAND`.
     public var hyperband: HyperbandSpec?
+    /// tune extension: the population, intervals and exploit/explore rules of `algorithm: PBT`.
+    public var population: PopulationSpec?
     /// Cloud ML's warm-start job id: the finished trials of that job (in the same store) seed this one.
     public var resumePreviousJobId: String?
     /// tune extension, `launcher:` beside the spec: where trials run (nil: locally, Slurm's defaults).
@@ -99,7 +101,7 @@ public struct TuningSpec: Sendable, Codable, Equatable {
 
     /// The early-stopping settings in force (defaults where the config gives none).
     public var earlyStoppingRule: EarlyStoppingSpec? {
-        enableTrialEarlyStopping && algorithm != .hyperband ? (earlyStopping ?? EarlyStoppingSpec()) : nil
+        enableTrialEarlyStopping && algorithm != .hyperband && algorithm != .pbt ? (earlyStopping ?? EarlyStoppingSpec()) : nil
     }
 
     /// Whether trials get `--job-dir` (see `jobDir`).
@@ -136,6 +138,8 @@ public enum Algorithm: String, Sendable, Codable, CaseIterable {
     case random = "RANDOM_SEARCH"
     /// tune extension: asynchronous Hyperband (ASHA promotion over successive-halving brackets).
     case hyperband = "HYPERBAND"
+    /// tune extension: population-based training (`PopulationSpec`, `PopulationScheduler`).
+    case pbt = "PBT"
 }
 
 public enum MeasurementSelection: String, Sendable, Codable, CaseIterable {

@@ -38,7 +38,7 @@ extension TuningSpec {
         if let entry = mapping["enableTrialEarlyStopping"] {
             spec.enableTrialEarlyStopping = try entry.bool()
         }
-        try parseExtensions(mapping, into: &spec, notes: &notes)
+        try parseExtensions(mapping, into: &spec, notes: &notes, totalGiven: totalGiven, total: "maxTrials")
         try StudyStoppingParsing.read(mapping, extensions: mapping, into: &spec, notes: &notes)
         if let entry = mapping["resumePreviousJobId"] {
             spec.resumePreviousJobId = try entry.string()
@@ -86,15 +86,19 @@ extension TuningSpec {
     mutating func setParams(_ parsed: [ParsedParameter]) throws(SpecError) {
         params = parsed.map(\.spec)
         try Self.checkGrid(algorithm, parsed)
-        if let hyperband, let clash = parsed.first(where: { $0.spec.name == hyperband.resourceParameter }) {
+        if let resource = hyperband?.resourceParameter ?? population?.resourceParameter, let clash = parsed.first(where: { $0.spec.name == resource }) {
             throw clash.typeEntry.error(
-                "\(hyperband.resourceParameter) is HYPERBAND's resourceParameter, so tune sets it: it cannot also be a parameter",
-                hint: "remove it from params (tune passes --\(hyperband.resourceParameter)=<budget> to every trial)")
+                "\(resource) is \(algorithm.rawValue)'s resourceParameter, so tune sets it: it cannot also be a parameter",
+                hint: "remove it from params (tune passes --\(resource)=<budget> to every trial)")
         }
     }
 
     /// tune's extension keys (`SpecKeys.extensions`), in whichever shape holds them; `spec.algorithm` is already set.
-    static func parseExtensions(_ mapping: ConfigMapping, into spec: inout TuningSpec, notes: inout [String]) throws(SpecError) {
+    /// `totalGiven`: whether the file gave the trial count, named `total` in its shape (PBT's
+    /// population decides it when it is not given).
+    static func parseExtensions(
+        _ mapping: ConfigMapping, into spec: inout TuningSpec, notes: inout [String], totalGiven: Bool, total: String
+    ) throws(SpecError) {
         if let entry = mapping["seed"] {
             spec.seed = try entry.unsigned(expected: "a non-negative integer")
         }
@@ -127,6 +131,11 @@ extension TuningSpec {
         if spec.algorithm == .hyperband && spec.enableTrialEarlyStopping {
             notes.append("HYPERBAND stops configurations by itself: enableTrialEarlyStopping is ignored")
         }
+        spec.population = try parsePopulation(mapping, algorithm: spec.algorithm)
+        if spec.algorithm == .pbt && spec.enableTrialEarlyStopping {
+            notes.append("PBT replaces the worst members by itself: enableTrialEarlyStopping is ignored")
+        }
+        if let note = spec.fitPopulationBudget(totalGiven: totalGiven, total: total) { notes.append(note) }
         if let entry = mapping["perTrialWorkingDirectory"] {
             spec.perTrialWorkingDirectory = try entry.bool() ? true : nil
         }
@@ -153,7 +162,8 @@ extension TuningSpec {
     private static func parseHyperband(_ mapping: ConfigMapping, algorithm: Algorithm) throws(SpecError) -> HyperbandSpec? {
         let keys = ["resourceParameter", "minResource", "maxResource", "reductionFactor", "hyperbandBrackets"]
         guard algorithm == .hyperband else {
-            if let stray = keys.compactMap({ mapping[$0] }).first {
+            // PBT takes resourceParameter and maxResource too, and refuses the others itself.
+            if algorithm != .pbt, let stray = keys.compactMap({ mapping[$0] }).first {
                 throw stray.error("\(stray.key) only applies to algorithm: HYPERBAND", hint: "set algorithm: HYPERBAND, or remove \(stray.key)", atKey: true)
             }
             return nil

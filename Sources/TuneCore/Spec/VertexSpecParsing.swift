@@ -71,7 +71,8 @@ enum VertexSpec {
             guard ["LOW", "HIGH"].contains(text) else { throw entry.mismatch("one of OBSERVATION_NOISE_UNSPECIFIED, LOW or HIGH") }
             notes.append("observationNoise \(text) is not needed: tune's Gaussian process estimates the noise from the trials")
         }
-        if try !spec.readTrialCounts(top, total: "maxTrialCount", parallel: "parallelTrialCount", failed: "maxFailedTrialCount") {
+        let totalGiven = try spec.readTrialCounts(top, total: "maxTrialCount", parallel: "parallelTrialCount", failed: "maxFailedTrialCount")
+        if !totalGiven && spec.algorithm != .pbt {
             notes.append(
                 spec.runWholeGrid(total: "maxTrialCount")
                     ?? "maxTrialCount is not in the file: 1 trial (gcloud's default) unless `tune run --max-trial-count N` gives more")
@@ -81,7 +82,7 @@ enum VertexSpec {
             ignored.append("trialJobSpec")
             if let note = try TrialJobSpecNote.note(entry, file: top.file) { notes.append(note) }
         }
-        try TuningSpec.parseExtensions(top, into: &spec, notes: &notes)
+        try TuningSpec.parseExtensions(top, into: &spec, notes: &notes, totalGiven: totalGiven, total: "maxTrialCount")
         if let entry = top["resumePreviousJobId"] {
             spec.resumePreviousJobId = try entry.string()
         }

@@ -130,6 +130,11 @@ extension JobRecord {
                 "job \(id) ran Hyperband: its trials ran at different budgets of \(spec.hyperband!.resourceParameter) and share checkpoints, so a repeat would not run the same thing — tune confirm re-checks jobs whose trials run in full"
             )
         }
+        if let population = spec.population {
+            throw ConfirmationError(
+                "job \(id) ran population-based training: its result is a schedule of hyperparameters over \(population.resourceParameter), trained from other members' checkpoints, not a configuration a repeat could run — replay the best member's schedule (tune collect writes it beside its checkpoint as schedule.json)"
+            )
+        }
         if let seedFlag, let clash = spec.params.first(where: { $0.name == seedFlag }) {
             throw ConfirmationError(
                 "--seed-flag \(seedFlag): \(clash.name) is one of the job's hyperparameters; name the trainer's own seed parameter (a flag it reads that the config does not tune)")

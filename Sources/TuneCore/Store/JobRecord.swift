@@ -104,7 +104,8 @@ public struct JobRecord: Sendable, Equatable {
     /// With several objectives, trials are ordered by Pareto rank (the front first), and within a
     /// rank by the first objective (the stated tie-break), then by id. With one objective,
     /// configurations re-checked by `tune confirm` rank first, by the mean of their repeats. Each
-    /// repeat follows the trial it repeats (by seed), and is never ranked on its own.
+    /// repeat follows the trial it repeats (by seed), and is never ranked on its own. In a PBT job
+    /// each member's earlier intervals follow its latest one (see `groupingMembers`).
     public var trialsBestFirst: [TrialRecord] {
         let goal = spec.goal
         let ranks = paretoRanks
@@ -114,7 +115,7 @@ public struct JobRecord: Sendable, Equatable {
             if (a.finalMetric != nil) == (b.finalMetric != nil) && a.finalMetric != nil {
                 let (unsafeA, unsafeB) = (infeasible.contains(a.id), infeasible.contains(b.id))
                 if unsafeA != unsafeB { return unsafeB }
-                let (budgetA, budgetB) = (a.placement?.budget ?? 0, b.placement?.budget ?? 0)
+                let (budgetA, budgetB) = (a.resourceBudget ?? 0, b.resourceBudget ?? 0)
                 if budgetA != budgetB { return budgetA > budgetB }
                 if a.stoppedEarly != b.stoppedEarly { return !a.stoppedEarly }
                 let (rankA, rankB) = (ranks[a.id] ?? Int.max, ranks[b.id] ?? Int.max)
@@ -138,7 +139,7 @@ public struct JobRecord: Sendable, Equatable {
             case (nil, nil): return a.id < b.id
             }
         }
-        return groupingRepeats(sorted)
+        return groupingMembers(groupingRepeats(sorted))
     }
 
     /// The best succeeded trial that is feasible, if any: with several objectives, the first of
@@ -160,12 +161,13 @@ public struct JobRecord: Sendable, Equatable {
         switch event {
         case .jobCreated:
             break
-        case .trialCreated(let id, let parameters, let time, let placement, let repeatOf):
+        case .trialCreated(let id, let parameters, let time, let placement, let repeatOf, let population):
             if trials.last.map({ $0.id < id }) ?? true {
                 var trial = TrialRecord(id: id, parameters: parameters, createTime: time)
                 trial.assignment = Assignment(textValues: parameters, spec: spec)
                 trial.placement = placement
                 trial.repeatOf = repeatOf
+                trial.population = population
                 trials.append(trial)
             }
         case .trialStarted(let id, let pid, let time, let gpus):
@@ -233,7 +235,7 @@ extension JournalEvent {
     var time: Date? {
         switch self {
         case .jobCreated(let header): return header.createTime
-        case .trialCreated(_, _, let time, _, _), .trialStarted(_, _, let time, _), .jobStateChanged(_, _, let time),
+        case .trialCreated(_, _, let time, _, _, _), .trialStarted(_, _, let time, _), .jobStateChanged(_, _, let time),
             .budgetChanged(_, let time), .warmStart(_, _, let time), .trialScheduled(_, _, let time), .jobMoved(_, _, let time):
             return time
         case .trialFinished(let outcome): return outcome.time

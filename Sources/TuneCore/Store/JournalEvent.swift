@@ -52,7 +52,10 @@ public struct ResourcePlacement: Sendable, Equatable, Codable {
 public enum JournalEvent: Sendable, Equatable {
     case jobCreated(JobHeader)
     /// `repeatOf`: a repeat of an earlier trial's configuration (`tune confirm`, format 5).
-    case trialCreated(trial: Int, parameters: [String: String], time: Date, placement: ResourcePlacement? = nil, repeatOf: TrialRepeat? = nil)
+    /// `population`: a PBT member's interval (format 6).
+    case trialCreated(
+        trial: Int, parameters: [String: String], time: Date, placement: ResourcePlacement? = nil, repeatOf: TrialRepeat? = nil,
+        population: PopulationLineage? = nil)
     case trialStarted(trial: Int, pid: Int32, time: Date, gpus: [String]? = nil)
     case metrics(trial: Int, readings: [MetricReading])
     case trialFinished(TrialOutcome)
@@ -81,6 +84,7 @@ extension JournalEvent: Codable {
         case placement, stoppedEarly, gpus, scheduler, notes
         case from
         case repeatOf = "repeat"
+        case population
     }
 
     private enum Kind: String, Codable {
@@ -112,13 +116,14 @@ extension JournalEvent: Codable {
             try c.encode(h.seed, forKey: .seed)
             try c.encode(h.strategy, forKey: .strategy)
             try c.encode(h.format, forKey: .format)
-        case .trialCreated(let trial, let parameters, let time, let placement, let repeatOf):
+        case .trialCreated(let trial, let parameters, let time, let placement, let repeatOf, let population):
             try c.encode(Kind.trialCreated, forKey: .event)
             try c.encode(time.timeIntervalSince1970, forKey: .time)
             try c.encode(trial, forKey: .trial)
             try c.encode(parameters, forKey: .parameters)
             try c.encodeIfPresent(placement, forKey: .placement)
             try c.encodeIfPresent(repeatOf, forKey: .repeatOf)
+            try c.encodeIfPresent(population, forKey: .population)
         case .trialStarted(let trial, let pid, let time, let gpus):
             try c.encode(Kind.trialStarted, forKey: .event)
             try c.encode(time.timeIntervalSince1970, forKey: .time)
@@ -199,7 +204,8 @@ extension JournalEvent: Codable {
                 parameters: try c.decode([String: String].self, forKey: .parameters),
                 time: try time(),
                 placement: try c.decodeIfPresent(ResourcePlacement.self, forKey: .placement),
-                repeatOf: try c.decodeIfPresent(TrialRepeat.self, forKey: .repeatOf))
+                repeatOf: try c.decodeIfPresent(TrialRepeat.self, forKey: .repeatOf),
+                population: try c.decodeIfPresent(PopulationLineage.self, forKey: .population))
         case .trialStarted:
             self = .trialStarted(
                 trial: try c.decode(Int.self, forKey: .trial),

@@ -20,7 +20,7 @@ struct JournalStructure {
     init(lines: [JournalLines.Line]) {
         var candidates: [(index: Int, id: Int)] = []
         for (index, line) in lines.enumerated() where line.checksum != .mismatch {
-            if case .trialCreated(let id, _, _, _, _)? = line.event, id >= 1 { candidates.append((index, id)) }
+            if case .trialCreated(let id, _, _, _, _, _)? = line.event, id >= 1 { candidates.append((index, id)) }
         }
         fittingCreations = Self.longestIncreasing(candidates)
     }
@@ -63,7 +63,7 @@ struct JournalStructure {
         switch event {
         case .jobCreated:
             return Contradiction(what: "a second job header", affects: "it is left out")
-        case .trialCreated(let id, _, _, _, _):
+        case .trialCreated(let id, _, _, _, _, _):
             if trials[id] != nil {
                 return Contradiction(what: "trial \(id) is created a second time", affects: "the trial this line created is lost")
             }
@@ -111,7 +111,7 @@ struct JournalStructure {
         init(_ event: JournalEvent) {
             switch event {
             case .jobCreated: kind = "job_created"
-            case .trialCreated(let id, _, _, _, _): (kind, trial) = ("trial_created", id)
+            case .trialCreated(let id, _, _, _, _, _): (kind, trial) = ("trial_created", id)
             case .trialStarted(let id, _, _, _): (kind, trial) = ("trial_started", id)
             case .metrics(let id, _): (kind, trial) = ("metrics", id)
             case .trialFinished(let outcome): (kind, trial) = ("trial_finished", outcome.trial)

@@ -45,6 +45,8 @@ public struct TrialRecord: Sendable, Equatable {
     public var placement: ResourcePlacement?
     /// A repeat of an earlier trial's configuration with another seed (`tune confirm`).
     public var repeatOf: TrialRepeat?
+    /// A PBT member's interval: which member, which interval, and whose checkpoint it continues.
+    public var population: PopulationLineage?
     /// With the Slurm launcher: its Slurm job and state, as last seen.
     public var scheduler: SchedulerStatus?
     /// The current attempt (1 unless the trial was run again: resumed, retried).
@@ -116,4 +118,10 @@ extension TrialRecord {
     public func readings(ofMetric tag: String) -> [MetricReading] {
         MetricTagMatch.resolve(tag, in: readings).readings(from: readings)
     }
+}
+
+extension TrialRecord {
+    /// The resource the trial trained to: its Hyperband rung's budget or its PBT interval's; nil
+    /// for a full run. Listings rank larger budgets first.
+    public var resourceBudget: Int? { placement?.budget ?? population?.budget }
 }

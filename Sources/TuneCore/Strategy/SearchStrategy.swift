@@ -65,8 +65,9 @@ extension TuningSpec {
                 return (GridStrategy(grid: grid), nil)
             }
             return (RandomStrategy(spec: self, seed: seed), "GRID_SEARCH needs finite parameters: using random search")
-        case .random, .hyperband:
-            // Hyperband's new configurations are random search's (its scheduler: `makeScheduler`).
+        case .random, .hyperband, .pbt:
+            // Hyperband's new configurations and PBT's first population are random search's (their
+            // schedulers: `makeScheduler`).
             return (RandomStrategy(spec: self, seed: seed), nil)
         case .unspecified:
             return (BayesianStrategy(spec: self, seed: seed), nil)

@@ -4,7 +4,7 @@
 # (Tests/TuneCommandsTests/ReleaseJournalTests.swift).
 #
 #   bash make_release_jobs.sh <commit> [kind ...]     e.g.  bash make_release_jobs.sh 1378230 (format 2), 0b5f4ef (format 3),
-#                                                           7518f48 (format 4)
+#                                                           7518f48 (format 4), aaf6e66 (format 5)
 #
 # Builds tune at <commit> in a temporary git worktree (removed afterwards), runs each kind's job in
 # its own folder /tmp/tune-release-jobs/<kind> (the journal records it as the job's working

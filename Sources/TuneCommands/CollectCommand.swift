@@ -10,7 +10,10 @@ struct CollectCommand: ParsableCommand {
         discussion: """
             Each trial's folder (its output files, stdout.log, stderr.log) is copied to <to>/<job>-<trialId>, as R cloudml's \
             job_collect() names them. A destination folder that already exists (an earlier collect) is kept as it is, and the \
-            other trials are copied; --overwrite replaces it. Symbolic links are copied as links, never followed.
+            other trials are copied; --overwrite replaces it. Symbolic links are copied as links, never followed. \
+            In a population-based training job (algorithm: PBT) each trial's checkpoint folder is copied too, as \
+            <to>/<job>-<trialId>/checkpoint, with schedule.json beside it: the hyperparameters each interval of its \
+            training used, to replay the schedule in one plain run.
             """
     )
 
@@ -74,6 +77,7 @@ struct CollectCommand: ParsableCommand {
             } catch {
                 throw CommandFailure.failed("cannot copy trial \(trial.id) to \(destination): \(error.description)")
             }
+            if trial.population != nil { try collectPopulationModel(of: trial, in: record, to: destination) }
             let metric = record.objectivesText(of: trial).map { " (\($0))" } ?? " (\(trial.state.rawValue))"
             Console.out("trial \(trial.id)\(metric) → \(destination)")
             copied += 1
@@ -84,6 +88,37 @@ struct CollectCommand: ParsableCommand {
             )
         }
         if copied == 0 && kept == 0 { throw CommandFailure.failed("nothing was copied") }
+    }
+
+    /// A PBT trial's model: its checkpoint folder as `checkpoint/` (when it is still kept: tune
+    /// removes the snapshots of intervals every member has moved past) and `schedule.json`.
+    private func collectPopulationModel(of trial: TrialRecord, in record: JobRecord, to destination: String) throws {
+        let checkpoints = storeOptions.jobStore.checkpointDirectory(record.id, key: trial.id)
+        let copy = (destination as NSString).appendingPathComponent("checkpoint")
+        if FileManager.default.fileExists(atPath: checkpoints) {
+            try? FileManager.default.removeItem(atPath: copy)
+            do {
+                _ = try FolderCopy.copy(checkpoints, to: copy)
+            } catch {
+                throw CommandFailure.failed("cannot copy trial \(trial.id)'s checkpoint to \(copy): \(error.description)")
+            }
+        } else {
+            Console.note("trial \(trial.id)'s checkpoint is no longer kept (a later interval of every member succeeded): schedule.json only")
+        }
+        var schedule: [String: Any] = [
+            "job": record.id, "trialId": String(trial.id), "metric": record.spec.metricTag,
+            "resourceParameter": record.spec.population?.resourceParameter ?? "",
+            "schedule": record.schedule(of: trial).map(TrialListing.scheduleEntry),
+        ]
+        if let lineage = trial.population { schedule["member"] = lineage.member }
+        if let value = trial.finalMetric?.value { schedule["objectiveValue"] = TrialListing.jsonNumber(value) }
+        let data = try JSONSerialization.data(withJSONObject: schedule, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        let path = (destination as NSString).appendingPathComponent("schedule.json")
+        do {
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw CommandFailure.failed("cannot write \(path): \(error.localizedDescription)")
+        }
     }
 
     private func choose(from record: JobRecord) throws -> [TrialRecord] {

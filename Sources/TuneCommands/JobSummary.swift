@@ -20,7 +20,13 @@ struct JobSummary {
             Console.out("\(which): \(values) (step \(metric.step))")
             let params = job.spec.params.compactMap { p in best.parameters[p.name].map { "\(p.name)=\($0)" } }
             if !params.isEmpty { Console.out("  " + params.joined(separator: " ")) }
-            Console.out("  reproduce: " + ReproduceCommand.line(for: best, in: job, store: store))
+            if let schedule = job.bestSchedule {
+                // A PBT model was trained with a schedule, not one set of flags: a single run cannot reproduce it.
+                Console.out("  " + ScheduleText.heading(schedule.trial, job: job))
+                for line in ScheduleText.lines(schedule.steps, job: job) { Console.out("    " + line) }
+            } else {
+                Console.out("  reproduce: " + ReproduceCommand.line(for: best, in: job, store: store))
+            }
         }
         let failures = FailureDigest.lines(for: job)
         if !failures.isEmpty {

@@ -114,6 +114,19 @@ enum StatusView {
             let rungs = zip(budgets, counts).map { "\($1) at \($0)" }.joined(separator: ", ")
             lines.append(("hyperband", "\(configurations) configurations; runs by \(resource.resourceParameter): \(rungs)"))
         }
+        if let population = spec.population {
+            let members = record.populationMembers
+            let exploits = record.trials.filter { $0.population?.donor != nil }.count
+            let reached = members.values.map { $0.filter { $0.state == .succeeded }.count }.min() ?? 0
+            lines.append(
+                ("population",
+                    "\(members.count) of \(population.populationSize) members started; every member through interval \(reached) of \(population.intervals) (\(population.perturbationInterval) \(population.resourceParameter) each); \(exploits) exploit\(exploits == 1 ? "" : "s") so far"
+                ))
+            if let schedule = record.bestSchedule {
+                lines.append(("schedule", ScheduleText.heading(schedule.trial, job: record)))
+                lines += ScheduleText.lines(schedule.steps, job: record).map { ("", "  " + $0) }
+            }
+        }
         let confirmation = ConfirmationTable.lines(record)
         if !confirmation.isEmpty {
             lines.append(("confirmed", "\(record.confirmations.count) configuration\(record.confirmations.count == 1 ? "" : "s") re-run with other seeds (tune confirm):"))

@@ -37,6 +37,7 @@ public struct HTMLReport {
                 + "<p class=\"key\">Dashed lines ending in × were stopped early (or failed); grey lines are trials without a final value.</p>"
                 + data.metricCurves())
         html += section("Parameter importance", id: "importance-section", data.importanceTable() + Self.importanceNote)
+        if job.spec.population != nil { html += section("Population-based training", id: "population-section", data.populationSection()) }
         if !job.confirmations.isEmpty { html += section("Confirmation", id: "confirmation-section", confirmationTable()) }
         html += section("Trials", id: "trials-section", trialsTable(data))
         html += "<footer>Made by tune at \(e(Self.timestamp(generated))) from the journal of job \(e(job.id)).</footer>\n"

@@ -51,7 +51,11 @@ struct ReportData {
     /// The parameter's position key for a trial: the number for DOUBLE and INTEGER, the value's
     /// index for CATEGORICAL and DISCRETE; nil when the trial has no readable value.
     static func key(_ spec: ParameterSpec, _ trial: TrialRecord) -> Double? {
-        guard let text = trial.parameters[spec.name] else { return nil }
+        key(spec, parameters: trial.parameters)
+    }
+
+    static func key(_ spec: ParameterSpec, parameters: [String: String]) -> Double? {
+        guard let text = parameters[spec.name] else { return nil }
         switch spec.domain {
         case .double, .integer:
             return Double(text).flatMap { $0.isFinite ? $0 : nil }

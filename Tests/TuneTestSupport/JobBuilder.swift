@@ -18,9 +18,10 @@ public struct JobBuilder {
     @discardableResult
     public mutating func trial(
         x: Double, values: [Double], stoppedEarly: Bool = false, placement: ResourcePlacement? = nil,
-        seconds: Double = 1, state: TrialState = .succeeded, steps: [Int]? = nil
+        seconds: Double = 1, state: TrialState = .succeeded, steps: [Int]? = nil, population: PopulationLineage? = nil,
+        parameters: [String: String]? = nil
     ) -> Int {
-        let id = started(x: x, placement: placement)
+        let id = started(x: x, placement: placement, population: population, parameters: parameters)
         let readings = values.enumerated().map { MetricReading(tag: job.spec.metricTag, value: $1, step: steps?[$0] ?? $0 + 1, source: .stdout) }
         job.apply(.metrics(trial: id, readings: readings))
         job.apply(
@@ -31,12 +32,16 @@ public struct JobBuilder {
         return id
     }
 
-    /// A trial created and started, still running: parameter `x`.
+    /// A trial created and started, still running: parameter `x` (or `parameters`, when given).
     @discardableResult
-    public mutating func started(x: Double, placement: ResourcePlacement? = nil) -> Int {
+    public mutating func started(
+        x: Double, placement: ResourcePlacement? = nil, population: PopulationLineage? = nil, parameters: [String: String]? = nil
+    ) -> Int {
         let id = nextId
         nextId += 1
-        job.apply(.trialCreated(trial: id, parameters: ["x": ParameterValue.format(x)], time: Self.start, placement: placement))
+        job.apply(
+            .trialCreated(
+                trial: id, parameters: parameters ?? ["x": ParameterValue.format(x)], time: Self.start, placement: placement, population: population))
         job.apply(.trialStarted(trial: id, pid: 1, time: Self.start.addingTimeInterval(Double(id) * 100)))
         return id
     }

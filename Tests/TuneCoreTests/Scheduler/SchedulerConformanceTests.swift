@@ -10,6 +10,7 @@ private func schedulerSpec(algorithm: Algorithm = .random, earlyStopping: Bool =
         params: [ParameterSpec(name: "x", domain: .double(min: 0, max: 1, scale: .linear))],
         enableTrialEarlyStopping: earlyStopping)
     if algorithm == .hyperband { spec.hyperband = HyperbandSpec(resourceParameter: "epochs", maxResource: 27) }
+    if algorithm == .pbt { spec.population = PopulationSpec(resourceParameter: "epochs", maxResource: 8, perturbationInterval: 2, populationSize: 4) }
     spec.earlyStopping = earlyStopping ? EarlyStoppingSpec(minTrials: 2, startStep: 2) : nil
     return spec
 }
@@ -32,6 +33,9 @@ struct SchedulerCase: Sendable, CustomTestStringConvertible {
         SchedulerCase(name: "asynchronous Hyperband", spec: schedulerSpec(algorithm: .hyperband), stops: false) {
             schedulerSpec(algorithm: .hyperband).makeScheduler()
         },
+        SchedulerCase(name: "population-based training", spec: schedulerSpec(algorithm: .pbt), stops: false) {
+            schedulerSpec(algorithm: .pbt).makeScheduler()
+        },
         SchedulerCase(name: "floor (worked example)", spec: schedulerSpec(), stops: true) {
             FloorScheduler(metricTag: "acc", floor: 0.2, patience: 3)
         },
@@ -47,7 +51,7 @@ private func history(_ c: SchedulerCase, count: Int, scheduler: any TrialSchedul
         let final = 0.5 + 0.4 * Double(index % 5) / 4
         builder.trial(
             x: run?.assignment["x"]?.number ?? 0.5, values: [final * 0.5, final * 0.7, final * 0.9, final, final],
-            placement: run?.placement)
+            placement: run?.placement, population: run?.population, parameters: run?.assignment.textValues)
     }
     return builder
 }
@@ -81,7 +85,9 @@ struct SchedulerConformanceTests {
         for index in 0..<10 {
             let run = live.next(job: builder.job, strategy: strategy)
             let final = 0.3 + 0.06 * Double(index)
-            let id = builder.trial(x: run?.assignment["x"]?.number ?? 0.5, values: [final / 2, final, final, final], placement: run?.placement)
+            let id = builder.trial(
+                x: run?.assignment["x"]?.number ?? 0.5, values: [final / 2, final, final, final], placement: run?.placement, population: run?.population,
+                parameters: run?.assignment.textValues)
             live.learn(from: builder.job.trial(id)!)
         }
         var rebuilt = c.make()
@@ -134,6 +140,10 @@ struct SchedulerConformanceTests {
             if let placement = trial.placement {
                 #expect(additions.flags == ["--epochs=\(placement.budget)"])
                 #expect(additions.environment["TUNE_RESOURCE"] == String(placement.budget))
+            } else if let lineage = trial.population {
+                #expect(additions.flags == ["--epochs=\(lineage.budget)"])
+                #expect(additions.environment["TUNE_MEMBER"] == String(lineage.member))
+                #expect(additions.checkpointFrom == lineage.startsFrom)
             } else {
                 #expect(additions == LaunchAdditions())
             }

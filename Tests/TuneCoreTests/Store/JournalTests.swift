@@ -80,6 +80,8 @@ struct JournalTests {
         .jobStateChanged(.running, reason: nil, time: t(13)),
         .trialCreated(trial: 5, parameters: ["lr": "1e-05"], time: t(13.5), repeatOf: TrialRepeat(of: 1, seed: 2, seedFlag: "seed")),
         .trialCreated(trial: 6, parameters: ["lr": "1e-05"], time: t(13.75), repeatOf: TrialRepeat(of: 1, seed: 3)),
+        .trialCreated(trial: 7, parameters: ["lr": "0.008"], time: t(13.8), population: PopulationLineage(member: 2, interval: 3, budget: 9, parent: 4, donor: 6)),
+        .trialCreated(trial: 8, parameters: ["lr": "0.01"], time: t(13.9), population: PopulationLineage(member: 3, interval: 1, budget: 3)),
         .jobStateChanged(.cancelled, reason: "interrupted by SIGINT", time: t(14)),
     ]
 

@@ -119,7 +119,8 @@ enum StatusView {
             let exploits = record.trials.filter { $0.population?.donor != nil }.count
             let reached = members.values.map { $0.filter { $0.state == .succeeded }.count }.min() ?? 0
             lines.append(
-                ("population",
+                (
+                    "population",
                     "\(members.count) of \(population.populationSize) members started; every member through interval \(reached) of \(population.intervals) (\(population.perturbationInterval) \(population.resourceParameter) each); \(exploits) exploit\(exploits == 1 ? "" : "s") so far"
                 ))
             if let schedule = record.bestSchedule {

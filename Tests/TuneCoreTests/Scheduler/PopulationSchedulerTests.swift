@@ -97,7 +97,8 @@ struct PopulationSchedulerTests {
         for (index, id) in running.prefix(3).enumerated() {
             builder.job.apply(.metrics(trial: id, readings: [MetricReading(tag: "acc", value: Double(index), step: 3, source: .stdout)]))
             builder.job.apply(
-                .trialFinished(TrialOutcome(trial: id, state: .succeeded, time: JobBuilder.start, finalMetric: MetricReading(tag: "acc", value: Double(index), step: 3, source: .stdout))))
+                .trialFinished(
+                    TrialOutcome(trial: id, state: .succeeded, time: JobBuilder.start, finalMetric: MetricReading(tag: "acc", value: Double(index), step: 3, source: .stdout))))
         }
         #expect(scheduler.next(job: builder.job, strategy: strategy) == nil, "member 4 has not finished interval 1")
         builder.job.apply(.trialFinished(TrialOutcome(trial: running[3], state: .failed, time: JobBuilder.start, reason: "boom")))
@@ -142,7 +143,9 @@ struct PopulationSchedulerTests {
                 #expect(donor.id < trial.id, "a donor finished before the trial that copies it was made")
                 let generation = job.trials.filter { $0.population!.interval == lineage.interval - 1 }.compactMap { $0.finalMetric?.value }
                 let donorValue = donor.finalMetric!.value
-                #expect(generation.filter { $0 > donorValue }.count < PopulationSpec(resourceParameter: "e", maxResource: 9, perturbationInterval: 3, populationSize: size, quantileFraction: 0.5).quantileCount)
+                #expect(
+                    generation.filter { $0 > donorValue }.count
+                        < PopulationSpec(resourceParameter: "e", maxResource: 9, perturbationInterval: 3, populationSize: size, quantileFraction: 0.5).quantileCount)
             }
         }
     }
@@ -227,7 +230,8 @@ struct PopulationExploreTests {
         #expect(PopulationExplore.perturbed(.integer(2), of: layers, by: 1.2) == .integer(3), "2 × 1.2 rounds to 2: it moves by one")
         #expect(PopulationExplore.perturbed(.integer(1), of: layers, by: 0.8) == .integer(1), "never below the bound")
         #expect(PopulationExplore.perturbed(.integer(5), of: layers, by: 1.2) == .integer(6))
-        let batch = ParameterSpec(name: "batch", domain: .discrete([DiscreteValue(value: 16, text: "16"), DiscreteValue(value: 32, text: "32"), DiscreteValue(value: 64, text: "64")]))
+        let batch = ParameterSpec(
+            name: "batch", domain: .discrete([DiscreteValue(value: 16, text: "16"), DiscreteValue(value: 32, text: "32"), DiscreteValue(value: 64, text: "64")]))
         #expect(PopulationExplore.perturbed(.discrete(DiscreteValue(value: 32, text: "32")), of: batch, by: 1.2) == .discrete(DiscreteValue(value: 64, text: "64")))
         #expect(PopulationExplore.perturbed(.discrete(DiscreteValue(value: 16, text: "16")), of: batch, by: 0.8) == .discrete(DiscreteValue(value: 16, text: "16")))
     }

@@ -44,7 +44,11 @@ struct PopulationSpecTests {
         let keys = "    perturbationInterval: 5\n    populationSize: 4\n    quantileFraction: 0.5\n    resampleProbability: 0\n    perturbationFactors: [0.5, 2]\n"
         let loaded = try parseConfig(Self.cloud(keys, count: "    maxTrials: 10\n"))
         let population = try #require(loaded.spec.population)
-        #expect(population == PopulationSpec(resourceParameter: "epochs", maxResource: 20, perturbationInterval: 5, populationSize: 4, quantileFraction: 0.5, resampleProbability: 0, perturbationFactors: [0.5, 2]))
+        #expect(
+            population
+                == PopulationSpec(
+                    resourceParameter: "epochs", maxResource: 20, perturbationInterval: 5, populationSize: 4, quantileFraction: 0.5, resampleProbability: 0,
+                    perturbationFactors: [0.5, 2]))
         #expect(loaded.spec.maxTrials == 10)
         #expect(loaded.notes.contains { $0.contains("maxTrials 10 is below the population's 16 trials") }, "\(loaded.notes)")
         let more = try parseConfig(Self.cloud(keys, count: "    maxTrials: 40\n"))

@@ -19,8 +19,55 @@ import Foundation
 /// `--checkpoint`, or with a checkpoint of another configuration or of more epochs, it starts
 /// from scratch. The readings are the same either way (CurveProblem's noise depends only on
 /// the configuration and the epoch). A line on stderr says where it started.
+///
+/// `--state` is PBT's checkpoint: `curve-trial.state` in `$TUNE_CHECKPOINT_DIR` holds the epochs
+/// done and the accuracy reached, whatever configuration trained it (tune fills the folder with a
+/// copy of the checkpoint a member continues, its own or a better member's). The trial continues
+/// that state with its own configuration (`CurveProblem.step`) up to `--epochs`, so a member's
+/// curve follows its schedule of hyperparameters; each reading adds the configuration's noise.
 enum CurveTrial {
     static let checkpointFile = "curve-trial.ckpt"
+    static let stateFile = "curve-trial.state"
+
+    /// PBT's trial: continues the state in `$TUNE_CHECKPOINT_DIR` with `config` up to `epochs`.
+    static func runState(_ problem: CurveProblem, _ config: CurveProblem.Configuration, epochs: Int, epochSeconds: Double) -> Int32 {
+        guard let dir = ProcessInfo.processInfo.environment["TUNE_CHECKPOINT_DIR"], !dir.isEmpty else {
+            fail("--state needs TUNE_CHECKPOINT_DIR in the environment (tune sets it for PBT trials)")
+            return 2
+        }
+        let path = dir + "/" + stateFile
+        var done = 0
+        var accuracy = CurveProblem.chance
+        if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+            let fields = Dictionary(
+                text.split(separator: "\n").compactMap { line -> (String, String)? in
+                    let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
+                    return parts.count == 2 ? (parts[0], parts[1]) : nil
+                }, uniquingKeysWith: { $1 })
+            if fields["problem"] == problem.name, let e = fields["epochs"].flatMap(Int.init), let a = fields["accuracy"].flatMap(Double.init), e <= epochs {
+                (done, accuracy) = (e, a)
+            }
+        }
+        FileHandle.standardError.write(Data("curve-trial: \(config.text), epochs \(done + 1)…\(epochs) from accuracy \(accuracy)\n".utf8))
+        if done == epochs { emitState(problem, config, epoch: done, accuracy: accuracy) }
+        for epoch in stride(from: done + 1, through: epochs, by: 1) {
+            if epochSeconds > 0 { Thread.sleep(forTimeInterval: epochSeconds) }
+            accuracy = problem.step(accuracy, config)
+            emitState(problem, config, epoch: epoch, accuracy: accuracy)
+            do {
+                try Data("problem=\(problem.name)\nepochs=\(epoch)\naccuracy=\(accuracy)\n".utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            } catch {
+                fail("cannot write the state \(path): \(error)")
+            }
+        }
+        return 0
+    }
+
+    static func emitState(_ problem: CurveProblem, _ config: CurveProblem.Configuration, epoch: Int, accuracy: Double) {
+        var g = NoiseGenerator(seed: NoiseGenerator.key(config, epoch: epoch, salt: problem.name))
+        let reading = min(1, max(0, accuracy + problem.noise * g.gaussian()))
+        FileHandle.standardOutput.write(Data("epoch=\(epoch) \(CurveProblem.metricTag)=\(reading)\n".utf8))
+    }
 
     /// Trains `config` for `epochs` epochs (from its checkpoint with `checkpoint`); the exit status.
     static func run(_ problem: CurveProblem, _ config: CurveProblem.Configuration, epochs: Int, epochSeconds: Double, checkpoint: Bool) -> Int32 {

@@ -24,6 +24,9 @@ struct CurveTrialCommand: ParsableCommand {
     @Flag(help: "Continue the configuration's checkpoint in $TUNE_CHECKPOINT_DIR, training only the new epochs.")
     var checkpoint = false
 
+    @Flag(help: "PBT: continue the accuracy reached in $TUNE_CHECKPOINT_DIR (whatever trained it) with this configuration.")
+    var state = false
+
     @Option(help: ArgumentHelp("Hyperparameter: the learning rate (positive).", valueName: "value"))
     var lr: String?
 
@@ -50,7 +53,10 @@ struct CurveTrialCommand: ParsableCommand {
     }
 
     func run() throws {
-        let status = CurveTrial.run(problem, trialConfiguration!, epochs: epochs, epochSeconds: epochSeconds, checkpoint: checkpoint)
+        let status =
+            state
+            ? CurveTrial.runState(problem, trialConfiguration!, epochs: epochs, epochSeconds: epochSeconds)
+            : CurveTrial.run(problem, trialConfiguration!, epochs: epochs, epochSeconds: epochSeconds, checkpoint: checkpoint)
         if status != 0 { throw ExitCode(status) }
     }
 }

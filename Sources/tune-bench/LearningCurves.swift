@@ -56,6 +56,7 @@ struct CurveProblem: Sendable {
         CurveProblem(name: "crossing", noise: 0.01),
         CurveProblem(name: "crossing-noisy", noise: 0.03),
         CurveProblem(name: "mild", noise: 0.01, tauScale: 0.5, lrSpeed: 0.2, widthSlowdown: 0.2),
+        CurveProblem(name: "schedule", noise: 0.01, tauScale: 6, lrSpeed: 0.6),
     ]
 
     static func named(_ name: String) -> CurveProblem? { all.first { $0.name == name } }
@@ -117,6 +118,46 @@ struct CurveProblem: Sendable {
             acc = chance + (acc - chance) * exp(-(t - collapse))
         }
         return acc
+    }
+
+    /// One epoch of training with `c` from accuracy `a` (PBT's view: the state is the accuracy
+    /// reached, whatever trained it): `a` moves toward c's plateau by a share 1 − e^(−1/τ), so a
+    /// constant configuration follows exactly `trueValue(c, epoch:)`. A configuration that
+    /// diverges collapses toward chance from the first epoch it trains (not after its rise).
+    func step(_ a: Double, _ c: Configuration) -> Double {
+        let opt = Self.optimizers.first { $0.name == c.optimizer } ?? Self.optimizers[0]
+        let d = log10(c.lr / opt.bestStep)
+        let w = log2(Double(c.width) / 16) / 5
+        guard Self.collapseEpoch(c) == nil else { return Self.chance + (a - Self.chance) * exp(-1) }
+        let plateau = max(opt.ceiling + 0.03 * w - 0.04 * (d + 0.5) * (d + 0.5), Self.chance + 0.05)
+        let tau = tauScale * pow(10, -lrSpeed * d) * (1 + widthSlowdown * w)
+        return plateau - (plateau - a) * exp(-1 / tau)
+    }
+
+    /// The noiseless accuracy after training with each (configuration, epochs) in turn from chance.
+    func trueValue(schedule: [(Configuration, Int)]) -> Double {
+        var a = Self.chance
+        for (c, epochs) in schedule {
+            for _ in 0..<max(epochs, 0) { a = step(a, c) }
+        }
+        return a
+    }
+
+    /// The best constant configuration's noiseless value after `epochs`, over a fine grid of the
+    /// space (the bar a schedule must beat on the `schedule` family), and that configuration.
+    func bestConstant(epochs: Int) -> (value: Double, configuration: Configuration) {
+        var best = (value: -Double.infinity, configuration: Configuration(lr: 0.01, width: 16, optimizer: "sgd"))
+        for opt in Self.optimizers {
+            for i in 0...160 {
+                let lr = pow(10, -4 + 4 * Double(i) / 160)
+                for width in [16, 32, 64, 128, 256, 512] {
+                    let c = Configuration(lr: lr, width: width, optimizer: opt.name)
+                    let value = trueValue(schedule: [(c, epochs)])
+                    if value > best.value { best = (value, c) }
+                }
+            }
+        }
+        return best
     }
 
     /// The epoch after which the curve collapses to chance, or nil for a configuration that does not diverge.

@@ -89,7 +89,13 @@ public struct HTMLReport {
                     e("trial \(best.id): \(spec.metricTag)=\(MetricReading.display(metric.value)) (step \(metric.step))")
                         + (params.isEmpty ? "" : "<br/><code>\(e(params))</code>")
                 ))
-            rows.append(("reproduce", "<code>\(e(ReproduceCommand.line(for: best, in: job)))</code>"))
+            if let schedule = job.bestSchedule {
+                // A PBT model was trained with a schedule: no single command line reproduces it.
+                let lines = ScheduleText.lines(schedule.steps, job: job).map(e).joined(separator: "<br/>")
+                rows.append(("schedule", "<code class=\"schedule\">\(lines)</code>"))
+            } else {
+                rows.append(("reproduce", "<code>\(e(ReproduceCommand.line(for: best, in: job)))</code>"))
+            }
         } else if job.trials.contains(where: { $0.state == .succeeded }) && !spec.safety.isEmpty {
             rows.append(("best trial", "no safe trial: every succeeded trial crossed a safety bound"))
         } else {

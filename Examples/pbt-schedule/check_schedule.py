@@ -9,6 +9,11 @@ constant: the margin, and on how many seeds the schedule wins (paired: same seed
 
     python3 Examples/pbt-schedule/check_schedule.py --seeds 10 --epochs 30
 
+With --random_search N it then also runs, per seed, what tuning-constant.yml's search spends the
+same budget on: N constant learning rates drawn log-uniform in [0.001, 0.2] (generator seeded with
+the seed), each trained the full budget, and prints the best final val_acc of the N: the number to
+hold PBT's best member (ray_pbt.py, tune's PBT) against, since both pick the best of a population.
+
 One core (set OMP_NUM_THREADS=1 etc. on a shared machine); about 0.3 s per run of 30 epochs.
 """
 import argparse
@@ -48,6 +53,8 @@ def main():
     parser = argparse.ArgumentParser(description="constant learning rates against step-decay schedules")
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--random_search", type=int, default=0, metavar="N",
+                        help="also the best of N random constant learning rates per seed")
     args = parser.parse_args()
     data = load_data()
     seeds = range(args.seeds)
@@ -69,6 +76,16 @@ def main():
     print(f"margin {diff.mean():+.4f} (paired sd {diff.std(ddof=1):.4f}); the schedule wins on "
           f"{(diff > 0).sum()} of {len(diff)} seeds, ties on {(diff == 0).sum()}")
     print(f"{time.time() - start:.0f} s")
+    if args.random_search:
+        best = []
+        for s in seeds:
+            lrs = np.exp(np.random.default_rng(s).uniform(np.log(0.001), np.log(0.2), args.random_search))
+            finals = [final_val_acc(lambda e, lr=lr: lr, s, args.epochs, data) for lr in lrs]
+            best.append(max(finals))
+            print(f"  seed {s}: best of {args.random_search} random constants {max(finals):.4f} "
+                  f"(lr {lrs[int(np.argmax(finals))]:.4g})", flush=True)
+        print(f"random search, best of {args.random_search} constants: median {np.median(best):.4f}, "
+              f"mean {np.mean(best):.4f}, sd {np.std(best, ddof=1):.4f} over {len(best)} seeds")
 
 
 if __name__ == "__main__":

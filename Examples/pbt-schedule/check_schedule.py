@@ -8,6 +8,7 @@ and prints the mean ± sd of the final val_acc of each, then the best schedule a
 constant: the margin, and on how many seeds the schedule wins (paired: same seed, same start).
 
     python3 Examples/pbt-schedule/check_schedule.py --seeds 10 --epochs 30
+    python3 Examples/pbt-schedule/check_schedule.py --curves --seeds 10    # val_acc as they train
 
 With --random_search N it then also runs, per seed, what tuning-constant.yml's search spends the
 same budget on: N constant learning rates drawn log-uniform in [0.001, 0.2] (generator seeded with
@@ -49,15 +50,40 @@ def final_val_acc(lr_of_epoch, seed, epochs, data):
     return evaluate(state, X_val, y_val)
 
 
+def print_curves(data, seeds, epochs):
+    """Mean val_acc over seeds after epochs 3, 6, …: how constants and a schedule get there."""
+    X_train, y_train, X_val, y_val = data
+    third = epochs // 3
+    runs = {f"constant {lr:g}": (lambda e, a=lr: a) for lr in (0.003, 0.01, 0.05, 0.1)}
+    runs[f"0.05, /10 from epochs {third + 1} and {2 * third + 1}"] = lambda e: 0.05 * 0.1 ** ((e >= third) + (e >= 2 * third))
+    print(f"mean val_acc over seeds {seeds.start}..{seeds.stop - 1} after epochs {', '.join(str(e) for e in range(3, epochs + 1, 3))}")
+    for name, schedule in runs.items():
+        curves = []
+        for seed in seeds:
+            state, curve = init_state(seed), []
+            for e in range(epochs):
+                train_epoch(state, X_train, y_train, schedule(e), seed=seed)
+                curve.append(evaluate(state, X_val, y_val))
+            curves.append(curve)
+        mean = np.mean(curves, axis=0)
+        print(f"  {name:32s} " + " ".join(f"{x:.3f}" for x in mean[2::3])
+              + f"   peak {mean.max():.3f} at epoch {int(mean.argmax()) + 1}", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description="constant learning rates against step-decay schedules")
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--curves", action="store_true",
+                        help="only print mean val_acc every 3 epochs for a few constants and the best schedule")
     parser.add_argument("--random_search", type=int, default=0, metavar="N",
                         help="also the best of N random constant learning rates per seed")
     args = parser.parse_args()
     data = load_data()
     seeds = range(args.seeds)
+    if args.curves:
+        print_curves(data, seeds, args.epochs)
+        return
     start = time.time()
     results = {}
     print(f"final val_acc after {args.epochs} epochs, mean ± sd over seeds 0..{args.seeds - 1}")

@@ -28,10 +28,10 @@ The PBT protocol (tune runs each member as a sequence of intervals, one process 
 
 Deterministic given its seed: the data split and the label noise are fixed; the seed ($TUNE_SEED if
 set, else --seed, default 0) picks the initial weights and the order of the mini-batches (epoch k
-shuffles with (seed, k)). Each epoch takes about 10 ms of compute; a process is dominated by
+shuffles with (seed, k)). Each epoch takes about 15 ms of compute; a process is dominated by
 starting Python and NumPy (a few tenths of a second).
 
-Run by hand: python3 train.py --lr=0.05 --epochs=30
+Run by hand: python3 Examples/pbt-schedule/train.py --lr=0.05 --epochs=30
 The functions (load_data, init_state, train_epoch, evaluate) are imported by check_schedule.py and
 ray_pbt.py, so all three train exactly the same model.
 """

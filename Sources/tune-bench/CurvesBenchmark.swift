@@ -31,6 +31,8 @@ import TuneCore
 enum CurvesBenchmark {
     enum Mode: String, CaseIterable {
         case a, b, c, d
+        /// Population-based training with the accuracy-state checkpoint (CurvesPopulation.swift).
+        case p
 
         var title: String {
             switch self {
@@ -38,6 +40,7 @@ enum CurvesBenchmark {
             case .b: "(b) random search + median stopping rule"
             case .c: "(c) Hyperband, runs from scratch"
             case .d: "(d) Hyperband + checkpoints"
+            case .p: "(p) PBT, state checkpoints"
             }
         }
 
@@ -68,6 +71,9 @@ enum CurvesBenchmark {
         var minResource = 1
         var modes = Mode.allCases
         var keep = false
+        /// PBT's members (default: `configs`, so (p) trains as many epochs as (a)) and interval in epochs.
+        var population: Int?
+        var perturbationInterval = 3
 
         /// (c) and (d)'s Hyperband, as tune reads it from their config.
         var hyperband: HyperbandSpec {
@@ -177,6 +183,12 @@ enum CurvesBenchmark {
                 + "\(options.configs) configurations × \(maxResource) epochs for the baseline, \(options.epochSeconds) s per epoch, "
                 + "\(options.parallel) trials at a time; tune: \(tune)")
         for line in options.problem.properties(final: maxResource, group: options.configs) { say("- " + line) }
+        if options.modes.contains(.p) {
+            let constant = options.problem.bestConstant(epochs: maxResource)
+            say(
+                "- PBT (p): \(options.population ?? options.configs) members, interval \(options.perturbationInterval) epochs; the best constant configuration over a fine grid reaches "
+                    + "\(PeerTable.fmt(constant.value, 4)) at \(maxResource) epochs (\(constant.configuration.text)); a schedule is valued by replaying it")
+        }
         say(
             "- Hyperband: budgets \(options.rungBudgets.map(String.init).joined(separator: "/")) epochs (η = \(reductionFactor)), maxTrials "
                 + (options.hyperbandTrials == nil
@@ -225,10 +237,12 @@ enum CurvesBenchmark {
         let mode = variant.mode
         var lines = [
             "hyperparameters:", "  goal: MAXIMIZE", "  hyperparameterMetricTag: \(CurveProblem.metricTag)",
-            "  maxTrials: \(variant.hyperbandTrials ?? options.configs)", "  maxParallelTrials: \(options.parallel)",
-            "  seed: \(seed)",
+            "  maxParallelTrials: \(options.parallel)", "  seed: \(seed)",
         ]
+        // PBT's population decides its trial count.
+        if mode != .p { lines.append("  maxTrials: \(variant.hyperbandTrials ?? options.configs)") }
         switch mode {
+        case .p: lines += populationConfig(options)
         case .a: lines.append("  algorithm: RANDOM_SEARCH")
         case .b:
             lines.append("  algorithm: RANDOM_SEARCH")
@@ -256,8 +270,9 @@ enum CurvesBenchmark {
         let configPath = folder + "/\(job).yml"
         try config(variant, seed: seed, options: options).write(toFile: configPath, atomically: true, encoding: .utf8)
         var trial = [bench, "curve-trial", "--problem", options.problem.name, "--epoch-seconds", "\(options.epochSeconds)"]
-        if !mode.isHyperband { trial += ["--epochs", "\(maxResource)"] }
+        if !mode.isHyperband && mode != .p { trial += ["--epochs", "\(maxResource)"] }
         if mode == .d { trial.append("--checkpoint") }
+        if mode == .p { trial.append("--state") }
         let store = folder + "/store"
         let log = folder + "/\(job).run.log"
         let (status, wall) = try execute([tune, "run", "-q", "--config", configPath, "--store", store, "--job", job, "--"] + trial, in: folder, output: log)
@@ -288,6 +303,7 @@ enum CurvesBenchmark {
         } catch {
             throw BenchError("\(job): cannot read `tune trials --format json` (\(jsonPath)): \(error)")
         }
+        if mode == .p { return (analyzePopulation(outputs, variant: variant, options: options, baseline: baseline, wall: wall, job: job), nil) }
         return analyze(outputs, variant: variant, options: options, baseline: baseline, wall: wall, job: job)
     }
 
@@ -327,6 +343,16 @@ enum CurvesBenchmark {
         var configuration: Int?
         var rung: Int?
         var budget: Int?
+        /// PBT: the member and interval, and the schedule the trial's model was trained with.
+        var member: Int?
+        var interval: Int?
+        var schedule: [ScheduleStepJSON]?
+
+        struct ScheduleStepJSON: Decodable {
+            var from: Int
+            var to: Int
+            var hyperparameters: [String: String]
+        }
     }
 
     static func trueValue(_ hyperparameters: [String: String]?, _ problem: CurveProblem) -> Double? {

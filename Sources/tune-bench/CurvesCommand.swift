@@ -52,6 +52,12 @@ struct CurvesCommand: ParsableCommand {
     @Flag(help: "Keep the temporary folder of configs, logs and the job store.")
     var keep = false
 
+    @Option(help: ArgumentHelp("(p)'s populationSize (default: --configs, so PBT trains as many epochs as (a)).", valueName: "N"))
+    var population: Int?
+
+    @Option(help: ArgumentHelp("(p)'s perturbationInterval, in epochs.", valueName: "N"))
+    var perturbationInterval = 3
+
     func validate() throws {
         func atLeastOne(_ name: String, _ value: Int?) throws {
             if let value, value < 1 { throw ValidationError("\(name) \(value): expected an integer ≥ 1") }
@@ -61,6 +67,8 @@ struct CurvesCommand: ParsableCommand {
         try atLeastOne("--configs", configs)
         try atLeastOne("--brackets", brackets)
         try atLeastOne("--min-trials", minTrials)
+        try atLeastOne("--perturbation-interval", perturbationInterval)
+        if let population, population < 2 { throw ValidationError("--population \(population): expected an integer ≥ 2") }
         guard (1...CurvesBenchmark.maxResource).contains(minResource) else {
             throw ValidationError("--min-resource \(minResource): expected an integer from 1 to \(CurvesBenchmark.maxResource)")
         }
@@ -86,6 +94,8 @@ struct CurvesCommand: ParsableCommand {
         options.modes = CurvesBenchmark.Mode.allCases.filter { modes.items.contains($0) }
         if !options.modes.contains(.a) { options.modes.insert(.a, at: 0) }  // the baseline every ratio needs
         options.keep = keep
+        options.population = population
+        options.perturbationInterval = perturbationInterval
         return options
     }
 

@@ -328,6 +328,16 @@ enum SpecGenerator {
             spec.hyperband = HyperbandSpec(
                 resourceParameter: "budget_" + name(&rng, extra: ""), minResource: minimum,
                 maxResource: minimum * factor * Int.random(in: 1...30, using: &rng), reductionFactor: factor)
+        } else if spec.algorithm == .pbt {
+            let maxResource = Int.random(in: 2...200, using: &rng)
+            let population = PopulationSpec(
+                resourceParameter: "budget_" + name(&rng, extra: ""), maxResource: maxResource,
+                perturbationInterval: Int.random(in: 1..<maxResource, using: &rng), populationSize: Int.random(in: 2...40, using: &rng),
+                quantileFraction: [0.1, 0.2, 0.25, 0.5].randomElement(using: &rng)!, resampleProbability: [0, 0.25, 1].randomElement(using: &rng)!,
+                perturbationFactors: [[0.8, 1.2], [0.5, 1, 2]].randomElement(using: &rng)!)
+            spec.population = population
+            // A count above the population's is lowered to it (with a note): generate one it keeps.
+            spec.maxTrials = Int.random(in: 1...population.trialCount, using: &rng)
         } else if Bool.random(using: &rng) {
             spec.enableTrialEarlyStopping = true
             spec.earlyStopping =
@@ -501,6 +511,14 @@ enum SpecGenerator {
             fields += [
                 ("resourceParameter", quoted(resource.resourceParameter)), ("minResource", "\(resource.minResource)"),
                 ("maxResource", "\(resource.maxResource)"), ("reductionFactor", "\(resource.reductionFactor)"),
+            ]
+        }
+        if let population = spec.population {
+            fields += [
+                ("resourceParameter", quoted(population.resourceParameter)), ("maxResource", "\(population.maxResource)"),
+                ("perturbationInterval", "\(population.perturbationInterval)"), ("populationSize", "\(population.populationSize)"),
+                ("quantileFraction", "\(population.quantileFraction)"), ("resampleProbability", "\(population.resampleProbability)"),
+                ("perturbationFactors", "[" + population.perturbationFactors.map { "\($0)" }.joined(separator: ", ") + "]"),
             ]
         }
         fields.append(("params", "[" + spec.params.map(parameter).joined(separator: ", ") + "]"))

@@ -450,7 +450,8 @@ struct SpecLoaderErrorTests {
             expected: "tuning.yml:1:7: error: goal must be MAXIMIZE or MINIMIZE, got 'maximize' — Cloud ML values are upper case: write 'MAXIMIZE'"),
         ErrorCase(
             name: "algorithm shortened", yaml: "algorithm: GRID\n",
-            expected: "tuning.yml:1:12: error: algorithm must be one of ALGORITHM_UNSPECIFIED, GRID_SEARCH, RANDOM_SEARCH or HYPERBAND, got 'GRID' — did you mean 'GRID_SEARCH'?"),
+            expected:
+                "tuning.yml:1:12: error: algorithm must be one of ALGORITHM_UNSPECIFIED, GRID_SEARCH, RANDOM_SEARCH, HYPERBAND or PBT, got 'GRID' — did you mean 'GRID_SEARCH'?"),
         ErrorCase(
             name: "metric tag empty", yaml: "hyperparameterMetricTag: ''\n",
             expected: "tuning.yml:1:26: error: hyperparameterMetricTag must be a non-empty string, got ''"),

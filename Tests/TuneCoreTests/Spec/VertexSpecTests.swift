@@ -439,7 +439,7 @@ struct VertexFieldTests {
         }
         #expect(
             configFailure(vertex(study: "  algorithm: GRID\n"))?.description
-                == "tuning.yml:6:14: error: studySpec: algorithm must be one of ALGORITHM_UNSPECIFIED, GRID_SEARCH, RANDOM_SEARCH or HYPERBAND, got 'GRID' — did you mean 'GRID_SEARCH'?"
+                == "tuning.yml:6:14: error: studySpec: algorithm must be one of ALGORITHM_UNSPECIFIED, GRID_SEARCH, RANDOM_SEARCH, HYPERBAND or PBT, got 'GRID' — did you mean 'GRID_SEARCH'?"
         )
         #expect(
             configFailure(vertex(study: "  algorithm: GRID_SEARCH\n"))?.description

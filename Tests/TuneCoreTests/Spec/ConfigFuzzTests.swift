@@ -327,7 +327,8 @@ enum SpecGenerator {
             let factor = Int.random(in: 2...4, using: &rng)
             spec.hyperband = HyperbandSpec(
                 resourceParameter: "budget_" + name(&rng, extra: ""), minResource: minimum,
-                maxResource: minimum * factor * Int.random(in: 1...30, using: &rng), reductionFactor: factor)
+                maxResource: minimum * factor * Int.random(in: 1...30, using: &rng), reductionFactor: factor,
+                sampler: HyperbandSampler.allCases.randomElement(using: &rng)!)
         } else if Bool.random(using: &rng) {
             spec.enableTrialEarlyStopping = true
             spec.earlyStopping =
@@ -502,6 +503,7 @@ enum SpecGenerator {
                 ("resourceParameter", quoted(resource.resourceParameter)), ("minResource", "\(resource.minResource)"),
                 ("maxResource", "\(resource.maxResource)"), ("reductionFactor", "\(resource.reductionFactor)"),
             ]
+            if let sampler = resource.sampler { fields.append(("hyperbandSampler", sampler.rawValue)) }
         }
         fields.append(("params", "[" + spec.params.map(parameter).joined(separator: ", ") + "]"))
         return fields

@@ -6,7 +6,7 @@ import TuneCore
 ///
 ///     tune-bench curves [--seeds 10] [--epoch-seconds 0.02] [--parallel 4] [--configs 27]
 ///                       [--problem crossing|crossing-noisy|mild] [--hyperband-trials N,…] [--brackets N] [--min-resource N]
-///                       [--min-trials N --start-step N] [--modes a,b,c,d] [--keep]
+///                       [--min-trials N --start-step N] [--modes a,b,c,d,e] [--keep]
 ///
 /// For each seed, jobs of `tune run -q` in a temporary store, each trial a
 /// `tune-bench curve-trial` (CurveTrial.swift) on the curve family of LearningCurves.swift:
@@ -16,21 +16,25 @@ import TuneCore
 /// - (c) `algorithm: HYPERBAND` over `epochs`, resources 1…27, reduction factor 3, each run
 ///   training from scratch (the rungs are tune's own, `HyperbandSpec.rungBudgets`);
 /// - (d) the same with the trial's `--checkpoint`: a run continues its configuration's
-///   checkpoint in `$TUNE_CHECKPOINT_DIR`, training only the new epochs.
+///   checkpoint in `$TUNE_CHECKPOINT_DIR`, training only the new epochs;
+/// - (e) (d) with `hyperbandSampler: MODEL`: new configurations from the GP on the highest rung
+///   with enough results (BOHB's rule), the rest as (d). (c) and (d) say `hyperbandSampler: RANDOM`.
 ///
-/// (c) and (d) run once per maxTrials of `--hyperband-trials` (default 40 and 69, see
-/// `defaultHyperbandTrials`). Every job of a seed uses that seed, so configuration k is the same
-/// point in each (random search's trial k; Hyperband's configuration k).
+/// (c), (d) and (e) run once per maxTrials of `--hyperband-trials` (default 40 and 69, see
+/// `defaultHyperbandTrials`), so (e) spends the same runs as (d). Every job of a seed uses that
+/// seed, so configuration k is the same point in each (random search's trial k; Hyperband's
+/// configuration k), except (e)'s modelled configurations.
 ///
 /// From `tune trials <job> --format json`: trial-seconds Σ(endTime − startTime), the wall time
 /// of `tune run`, the configuration tune ranks best (the first SUCCEEDED entry) with its true
 /// noiseless value at 27 epochs, its regret against the truly best configuration among the
 /// baseline's (a), and whether the truly best configuration the job explored was stopped early
-/// (median rule) or never run at 27 epochs (Hyperband). Modes (b)–(d) that tune refuses (an
-/// older tune: unknown keys, exit 2) are reported as unavailable; (a) still runs.
+/// (median rule) or never run at 27 epochs (Hyperband). Modes (b)–(e) that tune refuses (an
+/// older tune: unknown keys, exit 2, as `hyperbandSampler` is to a tune before it) are reported
+/// as unavailable; (a) still runs.
 enum CurvesBenchmark {
     enum Mode: String, CaseIterable {
-        case a, b, c, d
+        case a, b, c, d, e
         /// Population-based training with the accuracy-state checkpoint (CurvesPopulation.swift).
         case p
 
@@ -40,11 +44,14 @@ enum CurvesBenchmark {
             case .b: "(b) random search + median stopping rule"
             case .c: "(c) Hyperband, runs from scratch"
             case .d: "(d) Hyperband + checkpoints"
+            case .e: "(e) model-based Hyperband + checkpoints"
             case .p: "(p) PBT, state checkpoints"
             }
         }
 
-        var isHyperband: Bool { self == .c || self == .d }
+        var isHyperband: Bool { self == .c || self == .d || self == .e }
+        /// Whether new configurations are the GP's rather than random search's.
+        var isModelBased: Bool { self == .e }
     }
 
     /// A mode, and for Hyperband its maxTrials: one table each.
@@ -251,10 +258,11 @@ enum CurvesBenchmark {
             if let n = options.minTrials { block.append("minTrials: \(n)") }
             if let n = options.startStep { block.append("startStep: \(n)") }
             if !block.isEmpty { lines.append("  earlyStopping: {\(block.joined(separator: ", "))}") }
-        case .c, .d:
+        case .c, .d, .e:
             lines += [
                 "  algorithm: HYPERBAND", "  resourceParameter: epochs", "  minResource: \(options.minResource)",
                 "  maxResource: \(maxResource)", "  reductionFactor: \(reductionFactor)",
+                "  hyperbandSampler: \(mode.isModelBased ? "MODEL" : "RANDOM")",
             ]
             if let brackets = options.brackets { lines.append("  hyperbandBrackets: \(brackets)") }
         }
@@ -271,7 +279,7 @@ enum CurvesBenchmark {
         try config(variant, seed: seed, options: options).write(toFile: configPath, atomically: true, encoding: .utf8)
         var trial = [bench, "curve-trial", "--problem", options.problem.name, "--epoch-seconds", "\(options.epochSeconds)"]
         if !mode.isHyperband && mode != .p { trial += ["--epochs", "\(maxResource)"] }
-        if mode == .d { trial.append("--checkpoint") }
+        if mode == .d || mode == .e { trial.append("--checkpoint") }
         if mode == .p { trial.append("--state") }
         let store = folder + "/store"
         let log = folder + "/\(job).run.log"
@@ -435,7 +443,7 @@ enum CurvesBenchmark {
                 note("configuration \(k) has different hyperparameters in its runs")
             }
         }
-        if mode != .a, let baseline {
+        if mode != .a, !mode.isModelBased, let baseline {
             var mismatched: [Int] = []
             for (k, trials) in byConfiguration {
                 if let expected = baseline.hyperparameters[k], let got = trials.first, point(got.hyperparameters) != expected { mismatched.append(k) }

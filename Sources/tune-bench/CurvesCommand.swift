@@ -8,7 +8,8 @@ struct CurvesCommand: ParsableCommand {
         discussion: """
             For each seed, jobs of `tune run -q` whose trials are `tune-bench curve-trial`: (a) random search, \
             every trial at the full 27 epochs; (b) the same with tune's median stopping rule; (c) Hyperband over \
-            epochs 1…27, η = 3, each run training from scratch; (d) the same with checkpoints. Prints per-seed \
+            epochs 1…27, η = 3, each run training from scratch; (d) the same with checkpoints; (e) (d) with \
+            model-based configurations (hyperbandSampler: MODEL). Prints per-seed \
             tables and a summary of trial-seconds, wall time and the regret of tune's pick.
             """
     )
@@ -46,7 +47,7 @@ struct CurvesCommand: ParsableCommand {
     @Option(help: ArgumentHelp("(b)'s earlyStopping startStep (default: tune's).", valueName: "N"))
     var startStep: Int?
 
-    @Option(help: ArgumentHelp("The modes to run; (a), the baseline every ratio needs, always runs.", valueName: "a,b,c,d"))
+    @Option(help: ArgumentHelp("The modes to run; (a), the baseline every ratio needs, always runs.", valueName: "a,b,c,d,e"))
     var modes = CommaList(CurvesBenchmark.Mode.allCases)
 
     @Flag(help: "Keep the temporary folder of configs, logs and the job store.")

@@ -154,7 +154,10 @@ struct StoppingTests {
     }
 
     @Test func hyperbandKeepsEverySlotBusy() async throws {
-        let (sandbox, run) = try await Self.hyperbandJob("busy", maxTrials: 15, parallel: 3, epochSeconds: "0.05", extra: "seed: 2")
+        // Random configurations: this measures the scheduler, and a debug build's GP proposal on a
+        // loaded machine can itself take a second (model-based jobs: the next test).
+        let (sandbox, run) = try await Self.hyperbandJob(
+            "busy", maxTrials: 15, parallel: 3, epochSeconds: "0.05", extra: "seed: 2\nhyperbandSampler: RANDOM")
         #expect(run.status == 0, "\(run)")
         let trials = try await trialsJSON(sandbox, "busy")
         let formatter = ISO8601DateFormatter()
@@ -177,6 +180,33 @@ struct StoppingTests {
         let startsBeforeLast = spans.last!.0
         let busy = spans.filter { $0.0 < startsBeforeLast }.count
         #expect(busy >= 12)
+    }
+
+    /// The same seed with each sampler, one run at a time: configurations 3, 6, 9, … (random in
+    /// both) are the same points, and the model's own configurations, once a rung has d + 2 = 3
+    /// results, are not random search's.
+    @Test func modelBasedHyperbandKeepsEveryThirdConfigurationRandom() async throws {
+        var points: [String: [Int: String]] = [:]  // sampler → configuration → x
+        for sampler in ["MODEL", "RANDOM"] {
+            let job = sampler.lowercased()
+            let (sandbox, run) = try await Self.hyperbandJob(
+                job, maxTrials: 14, parallel: 1, epochSeconds: "0.005", extra: "seed: 5\nhyperbandSampler: \(sampler)")
+            #expect(run.status == 0, "\(run)")
+            for trial in try await trialsJSON(sandbox, job) {
+                let configuration = try #require(trial["configuration"] as? Int)
+                points[sampler, default: [:]][configuration] = (trial["hyperparameters"] as? [String: Any])?["x"] as? String
+            }
+            let status = try await sandbox.tune(["status", job])
+            let expected = sampler == "MODEL" ? "model-based configurations: GP + EI" : "random configurations"
+            #expect(status.stdout.contains(expected), "\(status)")
+        }
+        let model = try #require(points["MODEL"])
+        let random = try #require(points["RANDOM"])
+        let shared = Set(model.keys).intersection(random.keys)
+        for configuration in shared where configuration % 3 == 0 {
+            #expect(model[configuration] == random[configuration], "configuration \(configuration) is random in both")
+        }
+        #expect(shared.contains { $0 % 3 != 0 && model[$0] != random[$0] }, "model: \(model), random: \(random)")
     }
 
     @Test(arguments: [

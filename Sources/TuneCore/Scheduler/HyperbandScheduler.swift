@@ -13,9 +13,12 @@
 /// configuration again with the next budget (`--epochs=<budget>`); a script that keeps a checkpoint
 /// in `$TUNE_CHECKPOINT_DIR` (one folder per configuration) can continue instead of starting over.
 ///
-/// Configuration k has the hyperparameters the job's strategy proposes for trial k of a history
-/// of the distinct configurations so far (with random search, the config's `HYPERBAND` default:
-/// random search's trial k with the same seed). Stateless: the plan comes from the job's trials alone.
+/// Configuration k has the hyperparameters the job's strategy proposes for trial k. With
+/// `hyperbandSampler: RANDOM` (and any journal written before the key) the history is the distinct
+/// configurations so far, and the point random search's trial k with the same seed. With `MODEL`
+/// (the default) the history holds the results of the highest rung with enough of them
+/// (`modelHistory`), and `HyperbandModelStrategy` fits its GP there. Stateless: the plan comes from
+/// the job's trials alone.
 public struct HyperbandScheduler: TrialScheduler {
     public let spec: TuningSpec
     public let resource: HyperbandSpec
@@ -94,13 +97,7 @@ public struct HyperbandScheduler: TrialScheduler {
         if let promotion = promotion(job: job) { return promotion }
         let configurations = job.trials.compactMap { $0.placement?.configuration }
         let next = (configurations.max() ?? 0) + 1
-        var seen = Set<Assignment>()
-        var history: [TrialObservation] = []
-        for trial in job.trials {
-            if let assignment = trial.assignment, seen.insert(assignment).inserted {
-                history.append(TrialObservation(trialId: trial.id, assignment: assignment, state: trial.state))
-            }
-        }
+        let history = resource.configurationSampler == .model ? modelHistory(job: job) : configurationHistory(job: job)
         guard let assignment = strategy.propose(count: 1, firstTrialId: next, history: history).first else { return nil }
         let start = bracket(ofConfiguration: next)
         return ScheduledRun(assignment: assignment, placement: ResourcePlacement(configuration: next, rung: start, budget: budgets[start]))

@@ -20,6 +20,7 @@ public struct EarlyStoppingSpec: Sendable, Codable, Equatable {
 /// minResource: 1
 /// maxResource: 27
 /// reductionFactor: 3
+/// hyperbandSampler: MODEL       # new configurations from a GP on the rungs' results (RANDOM: random search)
 /// ```
 public struct HyperbandSpec: Sendable, Codable, Equatable {
     public var resourceParameter: String
@@ -29,14 +30,25 @@ public struct HyperbandSpec: Sendable, Codable, Equatable {
     /// How many successive-halving brackets new configurations are spread over, the most aggressive
     /// first (nil: one per rung, Hyperband's full set; 1: asynchronous successive halving alone).
     public var brackets: Int?
+    /// Where new configurations come from. Optional so that the spec of a journal written before
+    /// the key existed still decodes, and as nil, `.random`: a resumed old job draws the same
+    /// configurations it drew before. A config parsed now always records its sampler.
+    public var sampler: HyperbandSampler?
 
-    public init(resourceParameter: String, minResource: Int = 1, maxResource: Int, reductionFactor: Int = 3, brackets: Int? = nil) {
+    public init(
+        resourceParameter: String, minResource: Int = 1, maxResource: Int, reductionFactor: Int = 3, brackets: Int? = nil,
+        sampler: HyperbandSampler? = nil
+    ) {
         self.resourceParameter = resourceParameter
         self.minResource = minResource
         self.maxResource = maxResource
         self.reductionFactor = reductionFactor
         self.brackets = brackets
+        self.sampler = sampler
     }
+
+    /// The sampler in use: a spec without one (an older tune's journal) keeps random configurations.
+    public var configurationSampler: HyperbandSampler { sampler ?? .random }
 
     /// The brackets in use: at most one per rung.
     public var bracketCount: Int { min(max(brackets ?? rungBudgets.count, 1), rungBudgets.count) }

@@ -11,7 +11,7 @@ extension TuningSpec {
             }
             return nil
         }
-        for key in ["minResource", "reductionFactor", "hyperbandBrackets"] {
+        for key in ["minResource", "reductionFactor", "hyperbandBrackets", "hyperbandSampler"] {
             guard let stray = mapping[key] else { continue }
             throw stray.error(
                 "\(key) only applies to algorithm: HYPERBAND", hint: "PBT trains every member to maxResource in steps of perturbationInterval: remove \(key)", atKey: true)

@@ -6,7 +6,7 @@ enum SpecKeys {
         "goal", "hyperparameterMetricTag", "maxTrials", "maxParallelTrials", "maxFailedTrials",
         "algorithm", "params", "enableTrialEarlyStopping", "resumePreviousJobId",
         "seed", "measurementSelectionType", "trialTimeout", "maxTrialRetries", "earlyStopping", "gpusPerTrial",
-        "resourceParameter", "minResource", "maxResource", "reductionFactor", "hyperbandBrackets",
+        "resourceParameter", "minResource", "maxResource", "reductionFactor", "hyperbandBrackets", "hyperbandSampler",
         "perturbationInterval", "populationSize", "quantileFraction", "resampleProbability", "perturbationFactors",
         "perTrialWorkingDirectory", "metrics", "studyStoppingConfig", "targetValue", "minImprovement", "enqueue", "parameterStyle",
     ]
@@ -26,7 +26,7 @@ enum SpecKeys {
     /// tune's extension keys: beside `params` in the Cloud ML shape, beside `studySpec` in the Vertex AI one.
     static let extensions = [
         "seed", "trialTimeout", "maxTrialRetries", "earlyStopping", "gpusPerTrial",
-        "resourceParameter", "minResource", "maxResource", "reductionFactor", "hyperbandBrackets",
+        "resourceParameter", "minResource", "maxResource", "reductionFactor", "hyperbandBrackets", "hyperbandSampler",
         "perturbationInterval", "populationSize", "quantileFraction", "resampleProbability", "perturbationFactors",
         "perTrialWorkingDirectory", "targetValue", "minImprovement", "enqueue", "parameterStyle",
     ]

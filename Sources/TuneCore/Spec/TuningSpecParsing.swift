@@ -158,9 +158,10 @@ extension TuningSpec {
         return rule
     }
 
-    /// `resourceParameter`, `minResource`, `maxResource`, `reductionFactor`: required with HYPERBAND, refused without.
+    /// `resourceParameter`, `minResource`, `maxResource`, `reductionFactor`, `hyperbandBrackets`,
+    /// `hyperbandSampler`: with HYPERBAND (resourceParameter and maxResource required), refused without.
     private static func parseHyperband(_ mapping: ConfigMapping, algorithm: Algorithm) throws(SpecError) -> HyperbandSpec? {
-        let keys = ["resourceParameter", "minResource", "maxResource", "reductionFactor", "hyperbandBrackets"]
+        let keys = ["resourceParameter", "minResource", "maxResource", "reductionFactor", "hyperbandBrackets", "hyperbandSampler"]
         guard algorithm == .hyperband else {
             // PBT takes resourceParameter and maxResource too, and refuses the others itself.
             if algorithm != .pbt, let stray = keys.compactMap({ mapping[$0] }).first {
@@ -183,7 +184,10 @@ extension TuningSpec {
         }
         let brackets = try mapping["hyperbandBrackets"]?.integer(
             atLeast: 1, atMost: ConfigLimits.hyperbandBrackets, expected: "a positive integer (1: asynchronous successive halving; one per rung: full Hyperband)")
-        let spec = HyperbandSpec(resourceParameter: name, minResource: minResource, maxResource: maxResource, reductionFactor: factor, brackets: brackets)
+        // Written out even when defaulted, so the journal records the sampler the job was started with.
+        let sampler = try mapping["hyperbandSampler"]?.choice(HyperbandSampler.self) ?? .model
+        let spec = HyperbandSpec(
+            resourceParameter: name, minResource: minResource, maxResource: maxResource, reductionFactor: factor, brackets: brackets, sampler: sampler)
         guard spec.rungBudgets.count >= 2 else {
             throw maxEntry.error(
                 "minResource \(minResource) to maxResource \(maxResource) with reductionFactor \(factor) gives a single rung",

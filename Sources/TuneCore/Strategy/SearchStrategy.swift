@@ -65,9 +65,13 @@ extension TuningSpec {
                 return (GridStrategy(grid: grid), nil)
             }
             return (RandomStrategy(spec: self, seed: seed), "GRID_SEARCH needs finite parameters: using random search")
-        case .random, .hyperband, .pbt:
-            // Hyperband's new configurations and PBT's first population are random search's (their
-            // schedulers: `makeScheduler`).
+        case .random, .pbt:
+            // PBT's first population is random search's (its scheduler: `makeScheduler`).
+            return (RandomStrategy(spec: self, seed: seed), nil)
+        case .hyperband:
+            // Hyperband's new configurations (its scheduler: `makeScheduler`): random search's, or
+            // BOHB's GP on a rung's results. A spec without a sampler (an older journal's) is random.
+            if hyperband?.configurationSampler == .model { return (HyperbandModelStrategy(spec: self, seed: seed), nil) }
             return (RandomStrategy(spec: self, seed: seed), nil)
         case .unspecified:
             return (BayesianStrategy(spec: self, seed: seed), nil)

@@ -327,7 +327,8 @@ enum SpecGenerator {
             let factor = Int.random(in: 2...4, using: &rng)
             spec.hyperband = HyperbandSpec(
                 resourceParameter: "budget_" + name(&rng, extra: ""), minResource: minimum,
-                maxResource: minimum * factor * Int.random(in: 1...30, using: &rng), reductionFactor: factor)
+                maxResource: minimum * factor * Int.random(in: 1...30, using: &rng), reductionFactor: factor,
+                sampler: HyperbandSampler.allCases.randomElement(using: &rng)!)
         } else if spec.algorithm == .pbt {
             let maxResource = Int.random(in: 2...200, using: &rng)
             let population = PopulationSpec(
@@ -512,6 +513,7 @@ enum SpecGenerator {
                 ("resourceParameter", quoted(resource.resourceParameter)), ("minResource", "\(resource.minResource)"),
                 ("maxResource", "\(resource.maxResource)"), ("reductionFactor", "\(resource.reductionFactor)"),
             ]
+            if let sampler = resource.sampler { fields.append(("hyperbandSampler", sampler.rawValue)) }
         }
         if let population = spec.population {
             fields += [

@@ -107,15 +107,7 @@ public struct PopulationScheduler: TrialScheduler {
     func exploitPlan(_ generation: [TrialRecord]) -> (exploiters: Set<Int>, donors: [Int]) {
         let goal = spec.goal
         let ranked = generation.sorted { a, b in
-            switch (Self.value(a), Self.value(b)) {
-            case let (x?, y?):
-                if goal.isBetter(x, than: y) { return true }
-                if goal.isBetter(y, than: x) { return false }
-            case (_?, nil): return true
-            case (nil, _?): return false
-            case (nil, nil): break
-            }
-            return a.population!.member < b.population!.member
+            goal.ranksFirst(Self.value(a), Self.value(b)) ?? (a.population!.member < b.population!.member)
         }
         let count = population.quantileCount
         let donors = ranked.prefix(count).filter { Self.value($0) != nil }.map { $0.population!.member }

@@ -129,6 +129,20 @@ public enum Goal: String, Sendable, Codable, CaseIterable {
         case .minimize: return a < b
         }
     }
+
+    /// Whether `a` ranks before `b` (true) or after it (false), a value before none; nil when
+    /// neither decides (equal, or both missing), for the caller's tie-break.
+    public func ranksFirst(_ a: Double?, _ b: Double?) -> Bool? {
+        switch (a, b) {
+        case let (x?, y?):
+            if isBetter(x, than: y) { return true }
+            if isBetter(y, than: x) { return false }
+            return nil
+        case (_?, nil): return true
+        case (nil, _?): return false
+        case (nil, nil): return nil
+        }
+    }
 }
 
 public enum Algorithm: String, Sendable, Codable, CaseIterable {

@@ -68,14 +68,7 @@ extension JobRecord {
             let repeats = repeats(of: trial.id)
             let values = repeats.compactMap { $0.state == .succeeded ? $0.finalMetric?.value : nil }
             return ConfirmedConfiguration(trial: trial, repeats: repeats, values: values, statistics: SampleStatistics(values))
-        }.sorted { a, b in
-            switch (a.statistics?.mean, b.statistics?.mean) {
-            case let (x?, y?): return goal.isBetter(x, than: y) || (x == y && a.trial.id < b.trial.id)
-            case (_?, nil): return true
-            case (nil, _?): return false
-            case (nil, nil): return a.trial.id < b.trial.id
-            }
-        }
+        }.sorted { a, b in goal.ranksFirst(a.statistics?.mean, b.statistics?.mean) ?? (a.trial.id < b.trial.id) }
     }
 
     /// Trial id → the mean of its succeeded repeats, for the configurations re-checked.

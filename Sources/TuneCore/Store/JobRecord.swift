@@ -120,24 +120,9 @@ public struct JobRecord: Sendable, Equatable {
                 if a.stoppedEarly != b.stoppedEarly { return !a.stoppedEarly }
                 let (rankA, rankB) = (ranks[a.id] ?? Int.max, ranks[b.id] ?? Int.max)
                 if rankA != rankB { return rankA < rankB }
-                switch (confirmed[a.id], confirmed[b.id]) {
-                case let (x?, y?):
-                    if goal.isBetter(x, than: y) { return true }
-                    if goal.isBetter(y, than: x) { return false }
-                case (_?, nil): return true
-                case (nil, _?): return false
-                case (nil, nil): break
-                }
+                if let first = goal.ranksFirst(confirmed[a.id], confirmed[b.id]) { return first }
             }
-            switch (a.finalMetric?.value, b.finalMetric?.value) {
-            case let (x?, y?):
-                if goal.isBetter(x, than: y) { return true }
-                if goal.isBetter(y, than: x) { return false }
-                return a.id < b.id
-            case (_?, nil): return true
-            case (nil, _?): return false
-            case (nil, nil): return a.id < b.id
-            }
+            return goal.ranksFirst(a.finalMetric?.value, b.finalMetric?.value) ?? (a.id < b.id)
         }
         return groupingMembers(groupingRepeats(sorted))
     }

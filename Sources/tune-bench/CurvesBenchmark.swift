@@ -5,8 +5,8 @@ import TuneCore
 /// (options: CurvesCommand.swift).
 ///
 ///     tune-bench curves [--seeds 10] [--epoch-seconds 0.02] [--parallel 4] [--configs 27]
-///                       [--problem crossing|crossing-noisy|mild] [--hyperband-trials N,…] [--brackets N] [--min-resource N]
-///                       [--min-trials N --start-step N] [--modes a,b,c,d,e] [--keep]
+///                       [--problem crossing|crossing-noisy|mild|schedule] [--hyperband-trials N,…] [--brackets N] [--min-resource N]
+///                       [--min-trials N --start-step N] [--population N --perturbation-interval N] [--modes a,b,c,d,e,p] [--keep]
 ///
 /// For each seed, jobs of `tune run -q` in a temporary store, each trial a
 /// `tune-bench curve-trial` (CurveTrial.swift) on the curve family of LearningCurves.swift:
@@ -18,7 +18,10 @@ import TuneCore
 /// - (d) the same with the trial's `--checkpoint`: a run continues its configuration's
 ///   checkpoint in `$TUNE_CHECKPOINT_DIR`, training only the new epochs;
 /// - (e) (d) with `hyperbandSampler: MODEL`: new configurations from the GP on the highest rung
-///   with enough results (BOHB's rule), the rest as (d). (c) and (d) say `hyperbandSampler: RANDOM`.
+///   with enough results (BOHB's rule), the rest as (d). (c) and (d) say `hyperbandSampler: RANDOM`;
+/// - (p) `algorithm: PBT`, `--population` members (default: configs, so as many epochs as (a))
+///   × 27 epochs in intervals of `--perturbation-interval`, the trial with `--state`
+///   (CurvesPopulation.swift): its pick is valued by replaying its schedule.
 ///
 /// (c), (d) and (e) run once per maxTrials of `--hyperband-trials` (default 40 and 69, see
 /// `defaultHyperbandTrials`), so (e) spends the same runs as (d). Every job of a seed uses that

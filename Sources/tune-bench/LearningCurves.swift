@@ -33,6 +33,11 @@ import Foundation
 ///   for a few epochs and then dies; far above it, one that never learns. The collapse is to a
 ///   finite value (chance), never NaN, so a diverged trial still succeeds with a bad objective.
 ///
+/// `schedule` is the same family with slow curves (τ scale 6, τ ∝ 10^(−0.6 d)): a step that reaches
+/// the highest plateau has not converged by epoch 27, so a large step first and a small one later
+/// beats every constant configuration (PBT's problem; `step` and `trueValue(schedule:)` give the
+/// curve of a configuration that changes during training).
+///
 /// `mild` is the same family with fast, nearly parallel curves (τ under 2 epochs for all but the
 /// smallest steps): few crossings after epoch 1, for telling what crossing curves cost a method
 /// from what it costs by itself.

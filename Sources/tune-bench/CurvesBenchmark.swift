@@ -359,11 +359,24 @@ enum CurvesBenchmark {
         var interval: Int?
         var schedule: [ScheduleStepJSON]?
 
+        /// endTime − startTime (0 when either is missing).
+        func seconds(_ dates: ISO8601DateFormatter) -> Double {
+            guard let start = startTime.flatMap(dates.date(from:)), let end = endTime.flatMap(dates.date(from:)) else { return 0 }
+            return end.timeIntervalSince(start)
+        }
+
         struct ScheduleStepJSON: Decodable {
             var from: Int
             var to: Int
             var hyperparameters: [String: String]
         }
+    }
+
+    /// How `tune trials --format json` writes times (RFC 3339 with milliseconds).
+    static var trialDates: ISO8601DateFormatter {
+        let dates = ISO8601DateFormatter()
+        dates.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return dates
     }
 
     static func trueValue(_ hyperparameters: [String: String]?, _ problem: CurveProblem) -> Double? {
@@ -381,8 +394,7 @@ enum CurvesBenchmark {
         var run = Run(variant: variant, seed: 0)
         run.wall = wall
         run.trials = outputs.count
-        let dates = ISO8601DateFormatter()
-        dates.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let dates = trialDates
         var notes: [String] = []
         func note(_ s: String) { if !notes.contains(s) { notes.append(s) } }
 
@@ -404,9 +416,7 @@ enum CurvesBenchmark {
             }
             configurationOf[id] = k
             byConfiguration[k, default: []].append(t)
-            if let start = t.startTime.flatMap(dates.date(from:)), let end = t.endTime.flatMap(dates.date(from:)) {
-                run.trialSeconds += end.timeIntervalSince(start)
-            }
+            run.trialSeconds += t.seconds(dates)
             run.epochs += t.allMetrics?.count ?? 0
             if t.state != "SUCCEEDED" {
                 run.failed += 1

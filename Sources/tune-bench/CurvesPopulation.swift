@@ -33,13 +33,10 @@ extension CurvesBenchmark {
         run.wall = wall
         run.trials = outputs.count
         var notes: [String] = []
-        let dates = ISO8601DateFormatter()
-        dates.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let dates = trialDates
         var members = Set<Int>()
         for t in outputs {
-            if let start = t.startTime.flatMap(dates.date(from:)), let end = t.endTime.flatMap(dates.date(from:)) {
-                run.trialSeconds += end.timeIntervalSince(start)
-            }
+            run.trialSeconds += t.seconds(dates)
             if let member = t.member { members.insert(member) } else { notes.append("trial \(t.trialId) has no `member` key") }
             if t.state != "SUCCEEDED" {
                 run.failed += 1

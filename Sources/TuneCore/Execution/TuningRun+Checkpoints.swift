@@ -41,8 +41,4 @@ extension TuningRun {
             if FileManager.default.fileExists(atPath: folder) { try? FileManager.default.removeItem(atPath: folder) }
         }
     }
-
-    func noteOnce(_ note: String) {
-        if announcedNotes.insert(note).inserted { reporter.note(note) }
-    }
 }

@@ -305,7 +305,7 @@ public final class TuningRun {
             let stray = StrayEventFiles.find(under: job.header.workingDirectory, since: trial.startTime, excluding: [store.root])
             return stray.isEmpty ? nil : StrayEventFiles.hint(stray, workingDirectory: job.header.workingDirectory)
         }
-        if let note = end.sourceNote, announcedNotes.insert(note).inserted { reporter.note(note) }
+        if let note = end.sourceNote { noteOnce(note) }
         if let stop = end.stopsJob, launcherStop == nil { launcherStop = stop }
         for note in trial.notes { reporter.note("trial \(trial.id): \(note)") }
         try self.record(.trialFinished(end.outcome))
@@ -315,6 +315,11 @@ public final class TuningRun {
             removeSpentCheckpoints()
         }
         try retryIfInfrastructure(trial.id, sign: end.retrySign)
+    }
+
+    /// Says `note` unless this run has said it already.
+    func noteOnce(_ note: String) {
+        if announcedNotes.insert(note).inserted { reporter.note(note) }
     }
 
     func finishJob(stopReason: String?) throws(StoreError) -> JobOutcome {

@@ -48,11 +48,22 @@ public struct PopulationScheduler: TrialScheduler {
         if let newcomer = (1...population.populationSize).first(where: { members[$0] == nil }) {
             return firstInterval(of: newcomer, members: members, strategy: strategy)
         }
+        // Each generation is gathered and ranked once per call, however many members wait on it.
+        var finished: [Int: (trials: [TrialRecord], plan: ExploitPlan)] = [:]
+        var unfinished = Set<Int>()
         for member in 1...population.populationSize {
-            guard let latest = members[member]?.last, let lineage = latest.population, lineage.interval < population.intervals,
-                let decision = nextInterval(of: member, after: lineage.interval, members: members, seed: job.header.seed)
+            guard let latest = members[member]?.last, let interval = latest.population?.interval, interval < population.intervals,
+                !unfinished.contains(interval)
             else { continue }
-            return decision
+            if finished[interval] == nil {
+                guard let generation = Self.generation(interval, of: members, size: population.populationSize) else {
+                    unfinished.insert(interval)
+                    continue
+                }
+                finished[interval] = (generation, exploitPlan(generation))
+            }
+            let (generation, plan) = finished[interval]!
+            if let decision = nextInterval(of: member, after: interval, generation: generation, plan: plan, seed: job.header.seed) { return decision }
         }
         return nil
     }
@@ -69,11 +80,9 @@ public struct PopulationScheduler: TrialScheduler {
         return ScheduledRun(assignment: assignment, population: PopulationLineage(member: member, interval: 1, budget: population.budget(atInterval: 1)))
     }
 
-    /// Member `member`'s interval `interval + 1`, once every member has finished interval `interval`.
-    func nextInterval(of member: Int, after interval: Int, members: [Int: [TrialRecord]], seed: UInt64) -> ScheduledRun? {
-        guard let generation = Self.generation(interval, of: members, size: population.populationSize) else { return nil }
+    /// Member `member`'s interval `interval + 1`, from the finished `generation` of interval `interval` and its `plan`.
+    func nextInterval(of member: Int, after interval: Int, generation: [TrialRecord], plan: ExploitPlan, seed: UInt64) -> ScheduledRun? {
         let own = generation[member - 1]
-        let plan = exploitPlan(generation)
         let lineage = PopulationLineage(member: member, interval: interval + 1, budget: population.budget(atInterval: interval + 1), parent: own.id)
         guard plan.exploiters.contains(member), !plan.donors.isEmpty else {
             guard let assignment = own.assignment else { return nil }
@@ -104,7 +113,7 @@ public struct PopulationScheduler: TrialScheduler {
     /// Who exploits after a generation and whom they may copy: the members ranked by the value
     /// their interval ended with (failed or valueless ones last, ties by member), the bottom
     /// `quantileCount` and every valueless member exploit; the top `quantileCount` with a value donate.
-    func exploitPlan(_ generation: [TrialRecord]) -> (exploiters: Set<Int>, donors: [Int]) {
+    func exploitPlan(_ generation: [TrialRecord]) -> ExploitPlan {
         let goal = spec.goal
         let ranked = generation.sorted { a, b in
             goal.ranksFirst(Self.value(a), Self.value(b)) ?? (a.population!.member < b.population!.member)
@@ -116,6 +125,9 @@ public struct PopulationScheduler: TrialScheduler {
         exploiters.subtract(donors)
         return (exploiters, donors)
     }
+
+    /// The members that exploit after a generation, and those they may copy (best first).
+    typealias ExploitPlan = (exploiters: Set<Int>, donors: [Int])
 
     static func value(_ trial: TrialRecord) -> Double? {
         guard trial.state == .succeeded, let value = trial.finalMetric?.value, value.isFinite else { return nil }

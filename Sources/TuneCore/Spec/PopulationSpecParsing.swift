@@ -16,10 +16,7 @@ extension TuningSpec {
             throw stray.error(
                 "\(key) only applies to algorithm: HYPERBAND", hint: "PBT trains every member to maxResource in steps of perturbationInterval: remove \(key)", atKey: true)
         }
-        let name = try mapping.required("resourceParameter", hint: "name the flag that sets the training budget, e.g. resourceParameter: epochs").string()
-        guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) else {
-            throw mapping["resourceParameter"]!.mismatch("a flag name (letters, digits, _, -, .)")
-        }
+        let name = try parseResourceParameter(mapping)
         let maxEntry = try mapping.required("maxResource", hint: "each member's whole training budget, e.g. maxResource: 24 (epochs)")
         let maxResource = try maxEntry.integer(atLeast: 2, atMost: ConfigLimits.maxResource, expected: "an integer of at least 2 (each member's whole training budget)")
         let intervalEntry = try mapping.required(

@@ -169,10 +169,7 @@ extension TuningSpec {
             }
             return nil
         }
-        let name = try mapping.required("resourceParameter", hint: "name the flag that sets the training budget, e.g. resourceParameter: epochs").string()
-        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) else {
-            throw mapping["resourceParameter"]!.mismatch("a flag name (letters, digits, _, -, .)")
-        }
+        let name = try parseResourceParameter(mapping)
         let maxEntry = try mapping.required("maxResource", hint: "the full training budget, e.g. maxResource: 27 (epochs)")
         let maxResource = try maxEntry.integer(atLeast: 1, atMost: ConfigLimits.maxResource, expected: "a positive integer")
         let minResource = try mapping["minResource"]?.integer(atLeast: 1, atMost: ConfigLimits.maxResource, expected: "a positive integer") ?? 1
@@ -194,6 +191,15 @@ extension TuningSpec {
                 hint: "make maxResource at least reductionFactor × minResource")
         }
         return spec
+    }
+
+    /// `resourceParameter` (HYPERBAND's and PBT's): required, a flag name.
+    static func parseResourceParameter(_ mapping: ConfigMapping) throws(SpecError) -> String {
+        let name = try mapping.required("resourceParameter", hint: "name the flag that sets the training budget, e.g. resourceParameter: epochs").string()
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) else {
+            throw mapping["resourceParameter"]!.mismatch("a flag name (letters, digits, _, -, .)")
+        }
+        return name
     }
 
     /// GRID_SEARCH enumerates values, so it cannot take a DOUBLE range (a DOUBLE constant is fine).

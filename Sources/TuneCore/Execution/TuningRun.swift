@@ -55,14 +55,18 @@ public final class TuningRun {
     var announcedNotes = Set<String>()
     /// Checkpoint folders removed as spent (`TrialScheduler.spentCheckpoints`), by trial.
     var removedCheckpoints = Set<Int>()
+    /// Told every journaled event (TensorBoard's HParams files, MLflow).
+    let observers: [any JobObserver]
 
     public init(
         job: JobRecord, store: JobStore, writer: JournalWriter, executable: String, strategy: any SearchStrategy,
         scheduler: (any TrialScheduler)? = nil, launcher: any Launcher = LocalLauncher(),
         baseEnvironment: [String: String] = ProcessInfo.processInfo.environment,
-        options: RunOptions = RunOptions(), reporter: ProgressReporter = ProgressReporter(), plan: RunPlan = .fresh
+        options: RunOptions = RunOptions(), reporter: ProgressReporter = ProgressReporter(), plan: RunPlan = .fresh,
+        observers: [any JobObserver] = []
     ) {
         self.job = job
+        self.observers = observers
         self.plan = plan
         var scheduler = scheduler ?? job.spec.makeScheduler()
         scheduler.learn(fromTrialsOf: job)
@@ -87,6 +91,8 @@ public final class TuningRun {
         var stopReason: String?
         var handledInterrupts = Interrupts.count
 
+        for observer in observers { observer.runStarted(job) }
+        defer { for observer in observers { observer.runEnded(job) } }
         try prepare()
         parallelLimit = spec.maxParallelTrials
         if let cap = (options.processLimits ?? ProcessLimits.current()).cap(spec.maxParallelTrials) {
@@ -352,5 +358,6 @@ public final class TuningRun {
     func record(_ event: JournalEvent) throws(StoreError) {
         try writer.append(event)
         job.apply(event)
+        for observer in observers { observer.observe(event, in: job) }
     }
 }

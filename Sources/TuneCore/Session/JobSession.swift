@@ -240,7 +240,8 @@ public final class JobSession {
     /// interrupts handled (SIGINT, SIGTERM) and a watchdog that stops the trials' process groups
     /// even if tune itself is SIGKILLed. Throws only when the journal cannot be written (the
     /// trials are stopped first; what was journaled before is kept).
-    public func run(_ plan: RunPlan, options: RunOptions, reporter: ProgressReporter) throws(SessionError) -> JobOutcome {
+    /// `observers` follow the run (`JobObserver`).
+    public func run(_ plan: RunPlan, options: RunOptions, reporter: ProgressReporter, observers: [any JobObserver] = []) throws(SessionError) -> JobOutcome {
         guard lock != nil else { throw .failed("job \(job.id): its session was closed; open it again to run it") }
         let launch: LaunchSetup
         if let prepared = self.launch { launch = prepared } else { launch = try LaunchSetup.prepare(spec: job.spec, store: store) }
@@ -251,7 +252,8 @@ public final class JobSession {
         let tuning = TuningRun(
             job: job, store: store, writer: writer, executable: executable, strategy: strategy,
             scheduler: scheduler, launcher: launch.launcher(for: job, in: store, watchdog: watchdog, options: options),
-            options: options, reporter: reporter, plan: plan)
+            options: options, reporter: reporter, plan: plan,
+            observers: JobObservers.standard(for: job, store: store, options: options, reporter: reporter) + observers)
         defer { job = tuning.job }
         do {
             let outcome = try tuning.run()

@@ -17,7 +17,7 @@ struct CollectCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The job name, or `latest`.")
+    @Argument(help: "The job name, or `latest`.", completion: JobNameCompletion.kind)
     var job: String = "latest"
 
     @Option(help: ArgumentHelp("best, pareto (the Pareto-optimal trials), all, or trial ids such as 3,7.", valueName: "which"))

@@ -19,7 +19,7 @@ struct ConfirmCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The job: its name, or latest.", valueName: "job"))
+    @Argument(help: ArgumentHelp("The job: its name, or latest.", valueName: "job"), completion: JobNameCompletion.kind)
     var job: String = "latest"
 
     @Option(help: ArgumentHelp("How many of the best configurations to re-check.", valueName: "k"))

@@ -17,7 +17,7 @@ struct DoctorCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The job: its name, or latest.", valueName: "job"))
+    @Argument(help: ArgumentHelp("The job: its name, or latest.", valueName: "job"), completion: JobNameCompletion.kind)
     var job: String = "latest"
 
     @Flag(help: "Keep the damaged journal beside the job's and write a clean one of every intact event (not while the job runs).")

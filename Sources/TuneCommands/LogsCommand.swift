@@ -14,7 +14,7 @@ struct LogsCommand: ParsableCommand {
         discussion: "Without --trial, the most recently started trial. With --follow, keeps printing as the trial writes, until it ends."
     )
 
-    @Argument(help: "The job name, or `latest`.")
+    @Argument(help: "The job name, or `latest`.", completion: JobNameCompletion.kind)
     var job: String = "latest"
 
     @Option(help: "The trial id (default: the most recently started trial).")

@@ -22,7 +22,7 @@ struct PlotCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The job name, or `latest`.")
+    @Argument(help: "The job name, or `latest`.", completion: JobNameCompletion.kind)
     var job: String = "latest"
 
     @Option(help: ArgumentHelp("Plot the objective against this parameter's value.", valueName: "name"))

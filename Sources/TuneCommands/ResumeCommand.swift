@@ -17,7 +17,7 @@ struct ResumeCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The job: its name, or latest.", valueName: "job"))
+    @Argument(help: ArgumentHelp("The job: its name, or latest.", valueName: "job"), completion: JobNameCompletion.kind)
     var job: String = "latest"
 
     @Option(name: .customLong("max-trials"), help: ArgumentHelp("Raise the job's budget to this many trials in all.", valueName: "n"))
@@ -74,7 +74,7 @@ struct RetryCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The job: its name, or latest.", valueName: "job"))
+    @Argument(help: ArgumentHelp("The job: its name, or latest.", valueName: "job"), completion: JobNameCompletion.kind)
     var job: String = "latest"
 
     @Option(help: ArgumentHelp("Only these trials (failed or cancelled ones), e.g. 3,7.", valueName: "ids"))

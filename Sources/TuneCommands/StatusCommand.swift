@@ -6,7 +6,7 @@ import TuneCore
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "Show a job's state, progress and best trial so far.")
 
-    @Argument(help: "The job name, or `latest`.")
+    @Argument(help: "The job name, or `latest`.", completion: JobNameCompletion.kind)
     var job: String = "latest"
 
     @Flag(name: .shortAndLong, help: "Keep the view up to date until the job ends (same as `tune watch`).")

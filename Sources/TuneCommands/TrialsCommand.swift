@@ -17,7 +17,7 @@ struct TrialsCommand: ParsableCommand {
         case table, json, csv
     }
 
-    @Argument(help: "The job name, or `latest`.")
+    @Argument(help: "The job name, or `latest`.", completion: JobNameCompletion.kind)
     var job: String = "latest"
 
     @Option(help: "table, json (Cloud ML's HyperparameterOutput) or csv.")

@@ -18,7 +18,7 @@ struct WatchCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The job name, or `latest`.")
+    @Argument(help: "The job name, or `latest`.", completion: JobNameCompletion.kind)
     var job: String = "latest"
 
     @Option(help: ArgumentHelp("Seconds between reads of the journal.", valueName: "seconds"))

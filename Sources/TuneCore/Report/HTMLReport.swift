@@ -8,10 +8,14 @@ import Foundation
 public struct HTMLReport {
     public var job: JobRecord
     public var generated: Date
+    /// `tune report --watch` while the job runs: the page says so and reloads itself this often
+    /// (seconds). nil: a page that stays as it is.
+    public var reloadEvery: TimeInterval?
 
-    public init(job: JobRecord, generated: Date = Date()) {
+    public init(job: JobRecord, generated: Date = Date(), reloadEvery: TimeInterval? = nil) {
         self.job = job
         self.generated = generated
+        self.reloadEvery = reloadEvery
     }
 
     public func render() -> String {
@@ -26,6 +30,7 @@ public struct HTMLReport {
             <h1>tune report: \(e(job.id))</h1>
 
             """
+        html += liveBanner
         html += section("Summary", id: "summary", summary(data))
         html += section("Optimization history", id: "history-section", data.history() + historyKey)
         if job.spec.isMultiObjective { html += section("Pareto front", id: "pareto-section", data.paretoFront()) }
@@ -41,7 +46,7 @@ public struct HTMLReport {
         if !job.confirmations.isEmpty { html += section("Confirmation", id: "confirmation-section", confirmationTable()) }
         html += section("Trials", id: "trials-section", trialsTable(data))
         html += "<footer>Made by tune at \(e(Self.timestamp(generated))) from the journal of job \(e(job.id)).</footer>\n"
-        html += "<script>\(Self.script)</script>\n</body></html>\n"
+        html += "<script>\(Self.script)\(liveScript)</script>\n</body></html>\n"
         return html
     }
 

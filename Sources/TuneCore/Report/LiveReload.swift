@@ -1,0 +1,38 @@
+import Foundation
+
+/// What a report written by `tune report --watch` adds while its job runs: a line saying the page
+/// is live, and a timer that reloads it. The page written when the job ends has neither, so a
+/// browser showing the report stops reloading at its next reload after the end.
+extension HTMLReport {
+    /// The "live" line under the title, empty on a finished page.
+    var liveBanner: String {
+        guard let seconds = reloadEvery else { return "" }
+        let e = HTMLEscape.escape
+        return "<p class=\"live\" id=\"live\">● Live: job \(e(job.id)) is running. This page reloads itself every "
+            + e(NiceTicks.label(seconds)) + " s while it runs (written at " + e(Self.timestamp(generated))
+            + "), and stops when the job ends.</p>\n"
+    }
+
+    /// Keeps the reader's place across reloads (every page restores it, so the final one does too),
+    /// and, while the job runs, reloads the page after `reloadEvery`.
+    var liveScript: String {
+        var script = """
+
+            (function () {
+              var key = "tune-report-scroll:" + location.pathname, y = null;
+              try { y = sessionStorage.getItem(key); sessionStorage.removeItem(key); } catch (e) {}
+              if (y !== null) { window.scrollTo(0, +y); }
+            """
+        if let seconds = reloadEvery {
+            let milliseconds = Int((max(seconds, 0.1) * 1000).rounded())
+            script += """
+
+                  setTimeout(function () {
+                    try { sessionStorage.setItem(key, String(window.scrollY)); } catch (e) {}
+                    location.reload();
+                  }, \(milliseconds));
+                """
+        }
+        return script + "\n})();\n"
+    }
+}

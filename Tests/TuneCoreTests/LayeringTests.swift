@@ -14,7 +14,7 @@ struct LayeringTests {
         ["Space", "Pareto"],
         ["Metrics"],
         ["Store"],
-        ["Strategy"],
+        ["Strategy", "Compare"],
         ["Scheduler"],
         ["Execution"],
         ["Session", "Report", "Plot"],

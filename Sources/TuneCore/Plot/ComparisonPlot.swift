@@ -14,7 +14,7 @@ public enum ComparisonPlot {
         let lastTrial = comparison.entries.flatMap { $0.job.searchTrials.map(\.id) }.max() ?? 1
         let ys = comparison.entries.flatMap { $0.curve.steps.map(\.value) }
         let logY = (ys.min() ?? 0) > 0 && (ys.max() ?? 0) / (ys.min() ?? 1) > 1000
-        var title = "best \(comparison.metricTag) so far (\(comparison.goal.rawValue)) by trial · \(comparison.entries.count) jobs"
+        var title = "best \(comparison.metricTag) so far by trial · \(comparison.goal.rawValue)"
         if let best = comparison.overallBest {
             title += " · best \(MetricReading.display(best.step.value)) (job \(best.entry.job.id), trial \(best.step.trial))"
         }

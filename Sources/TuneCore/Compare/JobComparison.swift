@@ -94,14 +94,26 @@ public struct JobComparison: Sendable {
         }
     }
 
+    /// How the jobs' search spaces differ, when they do: other parameters, or the same ones defined
+    /// differently (range, scale, values).
+    static func spaceNote(_ jobs: [JobRecord]) -> String? {
+        let first = jobs[0].spec.params
+        guard jobs.contains(where: { $0.spec.params != first }) else { return nil }
+        let names = first.map(\.name)
+        if jobs.allSatisfy({ $0.spec.params.map(\.name) == names }) {
+            let changed = first.filter { param in jobs.contains { $0.spec.param(named: param.name) != param } }.map(\.name)
+            let verb = changed.count == 1 ? "is" : "are"
+            return
+                "the jobs search different spaces: \(changed.joined(separator: ", ")) \(verb) defined differently (range, scale or values); their values are compared as they are"
+        }
+        let spaces = jobs.map { job in "\(job.id): " + (job.spec.params.isEmpty ? "no parameters" : job.spec.params.map(\.name).joined(separator: ", ")) }
+        return "the jobs search different spaces (\(spaces.joined(separator: "; "))): their values are compared as they are"
+    }
+
     static func notes(_ jobs: [JobRecord]) -> [String] {
         var notes: [String] = []
         let first = jobs[0]
-        let differing = jobs.dropFirst().filter { $0.spec.params != first.spec.params }
-        if !differing.isEmpty {
-            let spaces = jobs.map { job in "\(job.id): " + (job.spec.params.isEmpty ? "no parameters" : job.spec.params.map(\.name).joined(separator: ", ")) }
-            notes.append("the jobs search different spaces (\(spaces.joined(separator: "; "))): their values are compared as they are")
-        }
+        if let space = spaceNote(jobs) { notes.append(space) }
         for job in jobs where job.spec.isMultiObjective {
             let tags = job.spec.objectives.map(\.metricTag).joined(separator: ", ")
             notes.append("job \(job.id) has several objectives (\(tags)): compared by the first, \(job.spec.metricTag); its other objectives are left out")

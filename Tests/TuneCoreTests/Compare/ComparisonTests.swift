@@ -104,6 +104,20 @@ struct ComparisonTests {
         }
     }
 
+    @Test func differentSpacesAreANoteThatSaysWhatDiffers() throws {
+        var a = Self.job("a", [1])
+        var b = Self.job("b", [2])
+        a.header.spec.params = [ParameterSpec(name: "x", domain: .double(min: 0, max: 1, scale: .linear))]
+        b.header.spec.params = [ParameterSpec(name: "x", domain: .double(min: 0, max: 2, scale: .linear))]
+        let widened = try JobComparison(jobs: [a, b], fraction: 0.95)
+        #expect(widened.notes == ["the jobs search different spaces: x is defined differently (range, scale or values); their values are compared as they are"])
+        b.header.spec.params.append(ParameterSpec(name: "y", domain: .integer(min: 1, max: 3, scale: .linear)))
+        let more = try JobComparison(jobs: [a, b], fraction: 0.95)
+        #expect(more.notes == ["the jobs search different spaces (a: x; b: x, y): their values are compared as they are"])
+        let same = try JobComparison(jobs: [a, a.renamed("c")], fraction: 0.95)
+        #expect(same.notes.isEmpty)
+    }
+
     @Test func stoppedEarlyAndSmallerBudgetsDoNotCount() throws {
         var hyperband = JobBuilder(spec: TuningSpec(goal: .maximize, metricTag: "acc", maxTrials: 4))
         hyperband.job.header.id = "hb"
@@ -124,5 +138,13 @@ struct ComparisonTests {
         #expect(plot.contains("*") && plot.contains("+"), "\(lines.joined(separator: "\n"))")
         let legend = lines.suffix(2).joined(separator: "\n")
         #expect(legend.contains("* first (best 0.9)") && legend.contains("+ second (best 0.7)"), "\(lines.joined(separator: "\n"))")
+    }
+}
+
+extension JobRecord {
+    fileprivate func renamed(_ id: String) -> JobRecord {
+        var copy = self
+        copy.header.id = id
+        return copy
     }
 }

@@ -14,9 +14,10 @@ struct LayeringTests {
         ["Space", "Pareto"],
         ["Metrics"],
         ["Store"],
-        ["Strategy"],
+        ["Strategy", "Compare"],
         ["Scheduler"],
         ["Execution"],
+        ["Observers"],
         ["Session", "Report", "Plot"],
     ]
 

@@ -51,6 +51,28 @@ public struct TerminalChart: Sendable {
     public var bestLine: [(x: Double, y: Double)]
     /// Said after the y axis's name in the legend.
     public var note: String?
+    /// Step lines of their own, each drawn with its mark and named in the legend (`tune compare`).
+    public var series: [Series] = []
+
+    /// A step line drawn with one character, from its first point to `end`.
+    public struct Series: Sendable {
+        public var name: String
+        public var mark: Character
+        /// By increasing x: each point is where the line steps to a new y.
+        public var steps: [(x: Double, y: Double)]
+        /// Where the line stops (nil: at its last step).
+        public var end: Double?
+
+        public init(name: String, mark: Character, steps: [(x: Double, y: Double)], end: Double? = nil) {
+            self.name = name
+            self.mark = mark
+            self.steps = steps
+            self.end = end
+        }
+    }
+
+    /// The marks series get, in order (then again from the first).
+    public static let seriesMarks: [Character] = ["*", "+", "o", "#", "@", "%", "=", "&"]
 
     public init(
         title: String, xName: String, yName: String, xScale: XScale, xDomain: ClosedRange<Double>? = nil,
@@ -79,11 +101,17 @@ public struct TerminalChart: Sendable {
         let height = max(height, Self.minimumHeight)
         let points = self.points.filter { $0.x.isFinite && $0.y.isFinite && (!logY || $0.y > 0) }
         let line = bestLine.filter { $0.x.isFinite && $0.y.isFinite && (!logY || $0.y > 0) }
+        let series = self.series.map { one in
+            var kept = one
+            kept.steps = one.steps.filter { $0.x.isFinite && $0.y.isFinite && (!logY || $0.y > 0) }
+            return kept
+        }
         let lane = !failures.isEmpty
-        let rows = height - 4 - (lane ? 1 : 0)
+        let legendLines = legend(points: points, width: width)
+        let rows = max(3, height - 3 - legendLines.count - (lane ? 1 : 0))
 
         // The y axis.
-        let ys = points.map(\.y) + line.map(\.y)
+        let ys = points.map(\.y) + line.map(\.y) + series.flatMap { $0.steps.map(\.y) }
         let (yLow, yHigh) = (ys.min() ?? 0, ys.max() ?? 1)
         // As many ticks as fit with at least two rows between them.
         var tickCount = max(3, min(6, rows / 3))
@@ -112,7 +140,7 @@ public struct TerminalChart: Sendable {
         let columns = width - labelWidth - 2
 
         // The x axis.
-        let xs = points.map(\.x) + failures + line.map(\.x)
+        let xs = points.map(\.x) + failures + line.map(\.x) + series.flatMap { $0.steps.map(\.x) + ($0.end.map { [$0] } ?? []) }
         var xLow = xDomain?.lowerBound ?? xs.min() ?? 0
         var xHigh = xDomain?.upperBound ?? xs.max() ?? 1
         if xScale == .logarithmic && (xLow <= 0 || xHigh <= 0) { (xLow, xHigh) = (1, 10) }
@@ -174,6 +202,10 @@ public struct TerminalChart: Sendable {
                 current = r
             }
         }
+        // The first series on top: drawn last.
+        for one in series.reversed() {
+            Self.draw(one, in: &grid, column: column, row: row)
+        }
         for mark in [Mark.dominated, .infeasible, .stoppedEarly, .succeeded, .front] {
             for point in points where point.mark == mark { grid[row(point.y)][column(point.x)] = mark.rawValue }
         }
@@ -201,8 +233,49 @@ public struct TerminalChart: Sendable {
         }
         output.append(String(repeating: " ", count: labelWidth) + " └" + String(axis))
         output.append(String(repeating: " ", count: labelWidth + 2) + String(labels))
-        output.append(Self.fit(legend(points: points), width))
+        output += legendLines
         return output.map { String($0.reversed().drop { $0 == " " }.reversed()) }
+    }
+
+    /// A series' step line with its mark: across each level, and down or up the column where it steps.
+    private static func draw(_ one: Series, in grid: inout [[Character]], column: (Double) -> Int, row: (Double) -> Int) {
+        guard let first = one.steps.first else { return }
+        let last = column(max(one.end ?? first.x, one.steps.last?.x ?? first.x))
+        var current: Int? = nil
+        var next = 0
+        for c in column(first.x)...max(column(first.x), last) {
+            var newRow = current
+            while next < one.steps.count && column(one.steps[next].x) <= c {
+                newRow = row(one.steps[next].y)
+                next += 1
+            }
+            guard let r = newRow else { continue }
+            if let old = current, old != r {
+                for between in min(old, r)...max(old, r) { grid[between][c] = one.mark }
+            }
+            grid[r][c] = one.mark
+            current = r
+        }
+    }
+
+    /// The legend's lines: the marks shown and what the axes are (`• succeeded  x failed  ─ best so
+    /// far · y: acc · x: trial`), cut to `width`; with series, each series' mark and name first, on as
+    /// many lines as they need.
+    private func legend(points: [Point], width: Int) -> [String] {
+        let axes = legend(points: points)
+        guard !series.isEmpty else { return [Self.fit(axes, width)] }
+        var lines: [String] = []
+        var current = ""
+        for one in series {
+            let entry = "\(one.mark) \(one.name)"
+            if !current.isEmpty && current.count + 2 + entry.count > width {
+                lines.append(current)
+                current = ""
+            }
+            current += (current.isEmpty ? "" : "  ") + entry
+        }
+        lines.append(current)
+        return lines.map { Self.fit($0, width) } + [Self.fit(axes, width)]
     }
 
     /// The marks shown, then what the axes are: `• succeeded  x failed  ─ best so far · y: acc · x: trial`.

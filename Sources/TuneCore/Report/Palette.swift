@@ -27,4 +27,11 @@ public enum Palette {
     public static let vermillion = "#D55E00"
     public static let skyBlue = "#56B4E9"
     public static let grey = "#999999"
+    public static let bluishGreen = "#009E73"
+    public static let reddishPurple = "#CC79A7"
+    public static let yellow = "#F0E442"
+    public static let black = "#000000"
+
+    /// Distinct colours for series (one per job of a comparison), in order; then again from the first.
+    public static let qualitative = [blue, orange, bluishGreen, vermillion, reddishPurple, skyBlue, black, yellow]
 }

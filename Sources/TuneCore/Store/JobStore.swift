@@ -172,7 +172,8 @@ public struct JobStore: Sendable {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).sorted()
         var readable: [JobHeader] = []
         var unreadable: [Listing] = []
-        for name in names {
+        // A hidden name is never a job: a folder being deleted (`remove`), or anything else.
+        for name in names where !name.hasPrefix(".") {
             var info = stat()
             guard lstat(journalPath(name), &info) == 0 else { continue }
             // An empty journal: a creation killed before its header, no job (`createJob` takes the name).

@@ -191,4 +191,47 @@ struct TensorBoardHParamsTests {
         #expect(scalars["trials/1"] == nil, "no copy in the session's run: \(scalars)")
         #expect((scalars["trials/1/logs/validation"]?["epoch_accuracy"] ?? 0) > 1, "the trial's own curve: \(scalars)")
     }
+
+    /// Several objectives and a safety metric: a column each, in the config's order, described as
+    /// such, then the other tags; every session has every value.
+    @Test func everyObjectiveAndSafetyMetricIsAColumn() async throws {
+        let sandbox = try Sandbox()
+        try sandbox.script(
+            "train.sh",
+            """
+            for a in "$@"; do case $a in --units=*) u=${a#--units=};; esac; done
+            echo "accuracy=0.$u latency=$u mem=500 other=1"
+            """)
+        try sandbox.write(
+            "c.yml",
+            """
+            maxTrials: 3
+            algorithm: RANDOM_SEARCH
+            metrics:
+            - {metricId: accuracy, goal: MAXIMIZE}
+            - {metricId: latency, goal: MINIMIZE}
+            - {metricId: mem, goal: MINIMIZE, safetyConfig: {safetyThreshold: 1000}}
+            params:
+            - {parameterName: units, type: INTEGER, minValue: 8, maxValue: 64}
+
+            """)
+        let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", "mo"])
+        try #require(run.status == 0, "\(run)")
+        let trials = try Self.journalTrials(sandbox, "mo")
+        let view = try await Self.dashboard(sandbox, ".tune/mo")
+        let infos = ((view["experiment"] as? [String: Any])?["metricInfos"] as? [[String: Any]]) ?? []
+        #expect(infos.map { ($0["name"] as? [String: Any])?["tag"] as? String } == ["accuracy", "latency", "mem", "other"], "\(infos)")
+        #expect(
+            infos.map { $0["description"] as? String }
+                == ["objective (MAXIMIZE)", "objective (MINIMIZE)", "safety metric: mem ≤ 1000", "reported by the trials"], "\(infos)")
+        let groups = Self.groups(view)
+        #expect(groups.count == 3, "\(groups)")
+        for group in groups {
+            let id = Int((group["name"] as? String ?? "").dropFirst("trials/".count)) ?? 0
+            let units = try #require(trials[id]?.parameters["units"].flatMap(Double.init), "\(trials)")
+            #expect((group["hparams"] as? [String: Any])?["units"] as? Double == units, "\(group)")
+            #expect(Self.metric(group, tag: "latency") == units, "\(group)")
+            #expect(Self.metric(group, tag: "mem") == 500 && Self.metric(group, tag: "other") == 1, "\(group)")
+        }
+    }
 }

@@ -14,23 +14,21 @@ enum JobHParams {
             guard seen.insert(name).inserted else { return }
             infos.append(MetricInfo(name: name, displayName: name.tuneTag, description: description, datasetType: datasetType(of: name)))
         }
-        let measured = job.trials.compactMap { trial in metrics[trial.id].map { (trial, $0) } }
+        let measured = job.trials.compactMap { metrics[$0.id] }
         var defined: [(tag: String, description: String)] = spec.objectives.map { ($0.metricTag, "objective (\($0.goal.rawValue))") }
         defined += spec.safety.map { ($0.metricTag, "safety metric: \($0.boundText)") }
         var definedTags = Set<String>()
         for (tag, description) in defined {
             var named = false
-            for (trial, trialMetrics) in measured {
-                guard case .found(let resolved, _, _) = MetricTagMatch.resolve(tag, in: trial.readings),
-                    let name = trialMetrics.name(of: resolved)
-                else { continue }
+            for trialMetrics in measured {
+                guard let resolved = trialMetrics.defined[tag], let name = trialMetrics.name(of: resolved) else { continue }
                 definedTags.insert(resolved)
                 add(name, description)
                 named = true
             }
             if !named { add(HParamsMetricName(group: "", tag: tag), description) }
         }
-        for (_, trialMetrics) in measured {
+        for trialMetrics in measured {
             for entry in trialMetrics.entries where !definedTags.contains(entry.reading.tag) {
                 add(entry.name, "reported by the trials")
             }

@@ -61,9 +61,7 @@ final class TensorBoardObserver: JobObserver {
 
     private func measure(_ trial: TrialRecord, job: JobRecord) {
         guard trial.state.isFinished else { return }
-        metrics[trial.id] = TrialHParamsMetrics(
-            trial: trial, objectiveTag: job.spec.metricTag, selection: job.spec.measurementSelection,
-            folder: store.trialDirectory(job.id, trial: trial.id))
+        metrics[trial.id] = TrialHParamsMetrics(trial: trial, spec: job.spec, folder: store.trialDirectory(job.id, trial: trial.id))
     }
 
     private func writeExperiment(_ job: JobRecord) {

@@ -20,8 +20,18 @@ struct TrialHParamsMetrics: Sendable, Equatable {
     }
 
     var entries: [Entry]
+    /// The job's defined metrics (objectives, safety metrics) by their config tag: the trial's
+    /// tag each resolved to (`MetricTagMatch`), for those it reported.
+    var defined: [String: String] = [:]
 
     /// `folder`: the trial's folder, where its event files' run folders are looked up.
+    init(trial: TrialRecord, spec: TuningSpec, folder: String) {
+        self.init(trial: trial, objectiveTag: spec.metricTag, selection: spec.measurementSelection, folder: folder)
+        for tag in spec.definedMetricTags {
+            if case .found(let resolved, _, _) = MetricTagMatch.resolve(tag, in: trial.readings) { defined[tag] = resolved }
+        }
+    }
+
     init(trial: TrialRecord, objectiveTag: String, selection: MeasurementSelection, folder: String) {
         let measurement = FinalMeasurement(trial: trial, objectiveTag: objectiveTag, selection: selection)
         let rootEventTags = Set(trial.readings.lazy.filter { $0.source == .events && !$0.tag.contains("/") }.map(\.tag))

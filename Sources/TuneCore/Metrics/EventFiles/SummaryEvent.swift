@@ -6,7 +6,8 @@
 ///     SummaryMetadata  plugin_data = 1 (plugin_name = 1, content = 2), data_class = 4
 ///
 /// A scalar is written as TensorFlow 2's `tf.summary.scalar` writes it: a rank-0 DT_FLOAT tensor
-/// with the scalars plugin's metadata; a plugin's summary (the HParams plugin's) as
+/// with the scalars plugin's metadata (float32: TensorBoard 2.15's data server answered the HParams
+/// dashboard's session request with an error for a DT_DOUBLE scalar); a plugin's summary (the HParams plugin's) as
 /// `tensorboard.plugins.hparams.summary` writes it: the plugin's content in the metadata, and an
 /// empty float vector as the tensor.
 struct SummaryEvent: Sendable, Equatable {

@@ -2,7 +2,7 @@
 /// job ask for.
 enum JobObservers {
     static func standard(for job: JobRecord, store: JobStore, options: RunOptions, reporter: ProgressReporter) -> [any JobObserver] {
-        let observers: [any JobObserver] = []
+        let observers: [any JobObserver] = [TensorBoardObserver(store: store, note: reporter.note)]
         return observers
     }
 }

@@ -56,6 +56,9 @@ struct PathStatus: Equatable, Sendable {
 /// devices are never opened.
 enum EventFileFinder {
     static let namePrefix = "events.out.tfevents."
+    /// The end of the names of tune's own summaries (TensorBoard's HParams files, `HParamsFiles`),
+    /// which are not the trial's readings and are passed over.
+    static let tuneSuffix = ".tune-hparams"
     /// Deeper folders are not searched.
     static let maxDepth = 32
     /// Entries looked at in one search, at most.
@@ -112,7 +115,7 @@ enum EventFileFinder {
                 }
                 budget -= 1
                 let path = folder.hasSuffix("/") ? folder + entry.name : folder + "/" + entry.name
-                let isEventFile = entry.name.hasPrefix(namePrefix)
+                let isEventFile = entry.name.hasPrefix(namePrefix) && !entry.name.hasSuffix(tuneSuffix)
                 var kind = entry.kind
                 if kind == .unknown { kind = Self.kind(of: path) }
                 switch kind {

@@ -22,7 +22,7 @@ struct CompareCommand: ParsableCommand {
         case table, json, csv
     }
 
-    @Argument(help: "Two jobs or more (names, or `latest`).")
+    @Argument(help: "Two jobs or more (names, or `latest`).", completion: JobNameCompletion.kind)
     var jobs: [String] = []
 
     @Option(help: ArgumentHelp("The share of the gap to the overall best a job must close, above 0 and at most 1.", valueName: "fraction"))

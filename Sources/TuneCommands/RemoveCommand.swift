@@ -20,7 +20,7 @@ struct RemoveCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The jobs to remove (names, or `latest`).")
+    @Argument(help: "The jobs to remove (names, or `latest`).", completion: JobNameCompletion.kind)
     var jobs: [String] = []
 
     @Flag(name: [.short, .long], help: "Remove without asking.")

@@ -59,6 +59,8 @@ struct CompletionTests {
         #expect(Set(try await Self.complete("tune report s", in: sandbox)) == ["second-job"])
         #expect(Set(try await Self.complete("tune status --store other ", in: sandbox)) == ["elsewhere", "latest"])
         #expect(Set(try await Self.complete("tune resume --store=other e", in: sandbox)) == ["elsewhere"])
+        #expect(Set(try await Self.complete("tune compare first-job ", in: sandbox)) == ["first-job", "second-job", "latest"])
+        #expect(Set(try await Self.complete("tune rm f", in: sandbox)) == ["first-job"])
         let commands = try await Self.complete("tune ", in: sandbox)
         for command in ["run", "trials", "report", "status", "collect"] {
             #expect(commands.contains(command), "tune <Tab> offers \(command): \(commands)")

@@ -48,7 +48,7 @@ struct GPUPackingEndToEndTests {
 
     @Test(arguments: ["trialsPerGPU: 2", "gpusPerTrial: 0.5"])
     func fourTrialsRunAtOnceTwoOnEachGPU(sharing: String) async throws {
-        let sandbox = try Self.machine(gpus: 2, body: "sleep 1")
+        let sandbox = try Self.machine(gpus: 2, body: "sleep 1.5")
         try sandbox.write("c.yml", config(maxTrials: 8, parallel: 8, extra: sharing))
         let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", "p"], env: Self.env(sandbox))
         #expect(run.status == 0, "\(run)")
@@ -64,13 +64,21 @@ struct GPUPackingEndToEndTests {
     }
 
     @Test func statusShowsEachTrialsGPUAndWhoSharesIt() async throws {
-        // Trial 3 asks tune status (into status.txt, in the job's working directory) while trials 1
-        // to 4 run, two on each GPU.
+        // Trial 3 asks tune status (into status.txt, in the job's working directory) until it shows
+        // trials 1 to 4 on their GPUs (10 s at most), then lets the others end (`done`).
         let sandbox = try Self.machine(
             gpus: 2,
             body: """
-                if [ "$TUNE_TRIAL_ID" = 3 ]; then sleep 0.7; '\(TuneBinary.path)' status s > status.txt 2>&1; fi
-                sleep 1.5
+                i=0
+                if [ "$TUNE_TRIAL_ID" = 3 ]; then
+                  while [ $i -lt 100 ]; do
+                    '\(TuneBinary.path)' status s > status.txt 2>&1
+                    [ "$(grep -c ', GPU ' status.txt)" -ge 4 ] && break
+                    sleep 0.1; i=$((i+1))
+                  done
+                  touch done
+                fi
+                while [ ! -e done ] && [ $i -lt 150 ]; do sleep 0.1; i=$((i+1)); done
                 """)
         try sandbox.write("c.yml", config(maxTrials: 4, parallel: 4, extra: "trialsPerGPU: 2"))
         let run = try await sandbox.tune(["./train.sh", "--config", "c.yml", "--job", "s"], env: Self.env(sandbox))
@@ -100,14 +108,23 @@ struct GPUPackingEndToEndTests {
 
     @Test func aTrialOutOfGPUMemoryRunsAgainWithFewerNeighboursAndAScriptErrorDoesNot() async throws {
         // Trial 1 runs out of memory on its first attempt, with trial 3 on its GPU; trial 4 raises
-        // a ValueError, its own bug. Six trials, so new ones are waiting when trial 1 fails.
+        // a ValueError, its own bug. Six trials, so new ones are waiting when trial 1 fails. Trial
+        // 3 asks tune status until it shows trial 1's retry waiting (10 s at most); trials 2 and 3,
+        // whose GPUs the retry waits for, go on only after that (`done`).
         let sandbox = try Self.machine(
             gpus: 2,
             body: """
                 case "$TUNE_TRIAL_ID:${TUNE_TRIAL_ATTEMPT:-1}" in
                   1:1) sleep 0.5; log; \(Self.torchOOM)
                     exit 1 ;;
-                  3:1) sleep 1; '\(TuneBinary.path)' status o > status.txt 2>&1 ;;
+                  3:1) i=0
+                    while [ $i -lt 100 ]; do
+                      '\(TuneBinary.path)' status o > status.txt 2>&1
+                      grep -q '^waiting' status.txt && break
+                      sleep 0.1; i=$((i+1))
+                    done
+                    touch done ;;
+                  2:1) i=0; while [ ! -e done ] && [ $i -lt 150 ]; do sleep 0.1; i=$((i+1)); done ;;
                   4:*) sleep 0.5; log; printf 'Traceback (most recent call last):\\n  File "train.py", line 3\\nValueError: lr too large\\n' >&2; exit 1 ;;
                 esac
                 sleep 1.5

@@ -93,9 +93,18 @@ enum StatusView {
                 var text = "trial \(trial.id)"
                 if let start = trial.startTime { text += ", \(DurationText.format(now.timeIntervalSince(start)))" }
                 if let scheduler = trial.scheduler { text += ", \(scheduler.summary)" }
-                if let gpus = trial.gpus { text += ", GPU\(gpus.count == 1 ? "" : "s") \(gpus.joined(separator: ","))" }
+                if let gpus = trial.gpus {
+                    text += ", GPU\(gpus.count == 1 ? "" : "s") \(gpus.joined(separator: ","))"
+                    // trialsPerGPU: the trials it shares its GPU with.
+                    let neighbours = running.filter { $0.id != trial.id && !Set($0.gpus ?? []).isDisjoint(with: gpus) }.map { String($0.id) }
+                    if !neighbours.isEmpty { text += " (shared with trial\(neighbours.count == 1 ? "" : "s") \(neighbours.joined(separator: ", ")))" }
+                }
                 if let latest = trial.readings(ofMetric: spec.metricTag).last {
                     text += ", \(latest.tag)=\(MetricReading.display(latest.value)) at step \(latest.step)"
+                }
+                if trial.startTime == nil, spec.trialsPerGPU != nil, trial.ranOutOfGPUMemory {
+                    lines.append(("waiting", text + ", for a GPU with fewer trials (its last attempt ran out of GPU memory)"))
+                    continue
                 }
                 lines.append((trial.isWaitingForScheduler ? "pending" : "running", text))
             }

@@ -50,6 +50,10 @@ struct TrialRunOptions: ParsableArguments {
         var options = runOptions
         // On Slurm, GPUs are Slurm's to share out (gpusPerTrial asks each job for them).
         guard let perTrial = spec.gpusPerTrial, spec.launcherKind == .local else {
+            if let packed = spec.trialsPerGPU, spec.launcherKind == .slurm {
+                Console.note(
+                    "trialsPerGPU \(packed): packing trials on GPUs is for local runs; on Slurm each trial's job asks for a GPU of its own (--gres=gpu:1) and Slurm places it")
+            }
             if gpus != nil { Console.note("--gpus is ignored: the config has no gpusPerTrial") }
             return options
         }
@@ -63,13 +67,18 @@ struct TrialRunOptions: ParsableArguments {
             let have =
                 found.ids.isEmpty
                 ? "no GPU was found (\(found.source))" : "only \(found.ids.count) GPU\(found.ids.count == 1 ? "" : "s") (\(found.ids.joined(separator: ","))) from \(found.source)"
-            throw CommandFailure.usage("gpusPerTrial is \(perTrial) but \(have): run on a machine with GPUs, name them with --gpus 0,1, or remove gpusPerTrial")
+            // With packing the config may say trialsPerGPU or gpusPerTrial 1/k: name what it asks for.
+            let asked = spec.trialsPerGPU.map { "trialsPerGPU is \($0)" } ?? "gpusPerTrial is \(perTrial)"
+            let key = spec.trialsPerGPU == nil ? "gpusPerTrial" : "trialsPerGPU (or gpusPerTrial)"
+            throw CommandFailure.usage("\(asked) but \(have): run on a machine with GPUs, name them with --gpus 0,1, or remove \(key)")
         }
         options.gpus = found.ids
-        let slots = found.ids.count / perTrial
+        let packed = spec.trialsPerGPU ?? 1
+        let slots = packed > 1 ? found.ids.count * packed : found.ids.count / perTrial
         if slots < spec.maxParallelTrials {
+            let share = packed > 1 ? "\(packed) trials per GPU" : "\(perTrial) per trial"
             Console.note(
-                "\(found.ids.count) GPU\(found.ids.count == 1 ? "" : "s") (\(found.ids.joined(separator: ","))) at \(perTrial) per trial: \(slots) trial\(slots == 1 ? "" : "s") at a time, not maxParallelTrials \(spec.maxParallelTrials)"
+                "\(found.ids.count) GPU\(found.ids.count == 1 ? "" : "s") (\(found.ids.joined(separator: ","))) at \(share): \(slots) trial\(slots == 1 ? "" : "s") at a time, not maxParallelTrials \(spec.maxParallelTrials)"
             )
         }
         return options

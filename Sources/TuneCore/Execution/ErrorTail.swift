@@ -10,7 +10,9 @@ import Foundation
 /// line that reads as an error — python-fire prints `ERROR: …` and then its usage, flags and
 /// `For detailed information on this command, run:` / `train.py --help`; absl prints
 /// `FATAL Flags parsing error: …` and then `Pass --helpshort or --helpfull …` — and then it is
-/// that error line.
+/// that error line. A line saying the GPU ran out of memory (`GPUOutOfMemory`) among the kept
+/// lines is quoted whatever follows it (TensorFlow's hints, a logger's last words), so that the
+/// failure reads, and is retried, as what it is.
 struct LastLine {
     /// How many of the stream's last lines are kept to choose from.
     static let capacity = 30
@@ -62,6 +64,7 @@ struct LastLine {
             lines.append(Kept(text: text, indented: current.first == 0x20 || current.first == 0x09))
         }
         guard let last = lines.last else { return nil }
+        if let outOfMemory = lines.last(where: { GPUOutOfMemory.matches($0.text) }) { return outOfMemory.text }
         let afterTraceback = Self.tracebackEnd(in: lines)
         for index in lines.indices.reversed() {
             let candidate = lines[index]

@@ -9,7 +9,9 @@ import Glibc
 /// - tune could not start it (no process, no folder): the launch itself failed;
 /// - it was killed by SIGKILL or SIGBUS that tune did not send (the out-of-memory killer, an
 ///   administrator, a failing disk or node), or a shell around it exited 128+9 / 128+7 saying so;
-/// - its last error line names a resource the machine ran out of or a device that failed.
+/// - its last error line names a resource the machine ran out of or a device that failed;
+/// - its error output says the GPU ran out of memory (`GPUOutOfMemory`): with trials packed on a
+///   GPU (trialsPerGPU) a neighbour may have taken the memory, and the retry goes where it has fewer.
 ///
 /// Not retried: exit codes and tracebacks of the script's own, trialTimeout, and missing or
 /// non-finite metrics.
@@ -38,6 +40,7 @@ public enum InfrastructureFailure {
             break
         }
         guard let reason = reason?.lowercased() else { return nil }
+        if let marker = GPUOutOfMemory.marker(in: reason) { return "out of GPU memory (its error says “\(marker)”)" }
         return messages.first { reason.contains($0) }.map { "its error says “\($0)”" }
     }
 }

@@ -71,7 +71,8 @@ public final class TuningRun {
         var scheduler = scheduler ?? job.spec.makeScheduler()
         scheduler.learn(fromTrialsOf: job)
         self.scheduler = scheduler
-        self.gpus = GPUPool(gpus: options.gpus, perTrial: launcher.placesGPUs ? nil : job.spec.gpusPerTrial)
+        self.gpus = GPUPool(
+            gpus: options.gpus, perTrial: launcher.placesGPUs ? nil : job.spec.gpusPerTrial, trialsPerGPU: job.spec.trialsPerGPU)
         self.teardown = Teardown(gracePeriod: options.effectiveGracePeriod)
         self.store = store
         self.writer = writer
@@ -142,6 +143,8 @@ public final class TuningRun {
         launchBlocked = false
         while running.count < gpus.slots(maxParallel: parallelLimit) && !launchBlocked {
             if !reruns.isEmpty {
+                // A trial that ran out of GPU memory waits for room (`crowding`); new ones wait behind it.
+                guard gpus.hasRoom(for: crowding(of: reruns[0].trial)) else { return }
                 let next = reruns.removeFirst()
                 if let trial = job.trial(next.trial) {
                     if let cause = next.cause { try beginAttempt(of: trial, cause: cause) }
@@ -149,7 +152,7 @@ public final class TuningRun {
                 }
                 continue
             }
-            guard proposesNew, studyStop == nil, job.searchTrials.count < spec.maxTrials,
+            guard proposesNew, studyStop == nil, gpus.hasRoom(), job.searchTrials.count < spec.maxTrials,
                 let next = scheduler.next(job: job, strategy: strategy)
             else { return }
             let nextId = (job.trials.last?.id ?? 0) + 1
@@ -199,7 +202,12 @@ public final class TuningRun {
         environment.merge(delivery.environmentVariables) { $1 }
         if let repeated = trial.repeatOf { environment["TUNE_SEED"] = String(repeated.seed) }
         environment.merge(additions.environment) { $1 }
-        let held = gpus.take()
+        guard let held = gpus.take(for: id, crowding: crowding(of: id)) else {
+            // No GPU has room for it now: it waits, first in line, for a trial to end.
+            reruns.insert((id, nil), at: 0)
+            launchBlocked = true
+            return
+        }
         if !held.isEmpty { environment["CUDA_VISIBLE_DEVICES"] = held.joined(separator: ",") }
         let arguments = TrialArguments.make(
             command: job.header.command, flags: delivery.arguments + additions.flags, job: job.id, trial: id, folders: folders,
@@ -215,7 +223,7 @@ public final class TuningRun {
         do {
             process = try launcher.launch(request)
         } catch {
-            gpus.putBack(held)
+            gpus.release(held, of: id, started: false)
             let now = Date()
             if error.isResourceShortage, !running.isEmpty || now.timeIntervalSince(shortageSince ?? now) < options.shortagePatience {
                 // Out of descriptors or processes for now (EAGAIN, EMFILE): the trial waits (still
@@ -270,7 +278,7 @@ public final class TuningRun {
             teardown.forget(trial.id)
             try recordEnd(of: trial, exit: exit)
         }
-        for trial in running where trial.exit != nil { gpus.release(trial.gpus) }
+        for trial in running where trial.exit != nil { gpus.release(trial.gpus, of: trial.id) }
         running.removeAll { $0.exit != nil }
         if stopReason == nil { stopReason = launcherStop ?? job.failureBudgetExceeded }
         if let reason = stopReason, !running.isEmpty, !announcedStop {

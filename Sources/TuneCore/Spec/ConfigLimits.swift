@@ -30,6 +30,9 @@ enum ConfigLimits {
     static let maxTrialRetries = Bound(value: 100, reason: "a trial that needs more than 100 retries has a failing machine, not bad luck")
     /// gpusPerTrial.
     static let gpusPerTrial = Bound(value: 4096, reason: "no machine has more than 4096 GPUs for one trial")
+    /// trialsPerGPU (and gpusPerTrial 1/k).
+    static let trialsPerGPU = Bound(
+        value: 64, reason: "more than 64 trials on one GPU leave each a sliver of its memory: give each trial a larger share")
     /// earlyStopping's minTrials and startStep.
     static let earlyStoppingCount = Bound(value: 1_000_000_000, reason: "a count beyond 10^9 would never be reached: leave the setting out")
     /// Hyperband's maxResource (and so minResource and reductionFactor, which must be below it).

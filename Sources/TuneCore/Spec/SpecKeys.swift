@@ -5,7 +5,7 @@ enum SpecKeys {
     static let spec = [
         "goal", "hyperparameterMetricTag", "maxTrials", "maxParallelTrials", "maxFailedTrials",
         "algorithm", "params", "enableTrialEarlyStopping", "resumePreviousJobId",
-        "seed", "measurementSelectionType", "trialTimeout", "maxTrialRetries", "earlyStopping", "gpusPerTrial",
+        "seed", "measurementSelectionType", "trialTimeout", "maxTrialRetries", "earlyStopping", "gpusPerTrial", "trialsPerGPU",
         "resourceParameter", "minResource", "maxResource", "reductionFactor", "hyperbandBrackets", "hyperbandSampler",
         "perturbationInterval", "populationSize", "quantileFraction", "resampleProbability", "perturbationFactors",
         "perTrialWorkingDirectory", "metrics", "studyStoppingConfig", "targetValue", "minImprovement", "enqueue", "parameterStyle",
@@ -25,7 +25,7 @@ enum SpecKeys {
 
     /// tune's extension keys: beside `params` in the Cloud ML shape, beside `studySpec` in the Vertex AI one.
     static let extensions = [
-        "seed", "trialTimeout", "maxTrialRetries", "earlyStopping", "gpusPerTrial",
+        "seed", "trialTimeout", "maxTrialRetries", "earlyStopping", "gpusPerTrial", "trialsPerGPU",
         "resourceParameter", "minResource", "maxResource", "reductionFactor", "hyperbandBrackets", "hyperbandSampler",
         "perturbationInterval", "populationSize", "quantileFraction", "resampleProbability", "perturbationFactors",
         "perTrialWorkingDirectory", "targetValue", "minImprovement", "enqueue", "parameterStyle",

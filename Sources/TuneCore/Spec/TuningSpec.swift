@@ -35,6 +35,9 @@ public struct TuningSpec: Sendable, Codable, Equatable {
     public var trialTimeout: Double?
     /// tune extension: GPUs each trial gets to itself (`CUDA_VISIBLE_DEVICES`); nil: tune assigns none.
     public var gpusPerTrial: Int?
+    /// tune extension (`trialsPerGPU: k`, or `gpusPerTrial: 1/k`): k trials packed on each GPU, each
+    /// seeing one (`gpusPerTrial` is then 1); nil: every trial has its GPUs to itself.
+    public var trialsPerGPU: Int?
     /// tune extension: how many times a trial that failed with signs of infrastructure trouble
     /// (see `InfrastructureFailure`) is run again. nil or 0: never.
     public var maxTrialRetries: Int?

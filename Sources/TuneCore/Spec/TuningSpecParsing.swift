@@ -114,9 +114,7 @@ extension TuningSpec {
             }
             spec.trialTimeout = seconds
         }
-        if let entry = mapping["gpusPerTrial"] {
-            spec.gpusPerTrial = try entry.integer(atLeast: 1, atMost: ConfigLimits.gpusPerTrial, expected: "a positive integer (GPUs each trial gets to itself)")
-        }
+        try parseGPUSharing(mapping, into: &spec)
         if let entry = mapping["maxTrialRetries"] {
             let count = try entry.integer(atLeast: 0, atMost: ConfigLimits.maxTrialRetries, expected: "a non-negative integer")
             spec.maxTrialRetries = count == 0 ? nil : count

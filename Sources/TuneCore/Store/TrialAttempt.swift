@@ -43,11 +43,14 @@ public struct TrialAttempt: Sendable, Equatable {
     public var outputFolder: String?
     /// Why the next attempt was made.
     public var rerunCause: RerunCause
+    /// The GPUs it was given (its `trial_started` event's `gpus`).
+    public var gpus: [String]?
 
     public init(
         attempt: Int, state: TrialState, startTime: Date?, endTime: Date?, exitCode: Int32?, signal: Int32?,
-        reason: String?, outputFolder: String?, rerunCause: RerunCause
+        reason: String?, outputFolder: String?, rerunCause: RerunCause, gpus: [String]? = nil
     ) {
+        self.gpus = gpus
         self.attempt = attempt
         self.state = state
         self.startTime = startTime

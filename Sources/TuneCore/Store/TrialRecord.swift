@@ -74,7 +74,7 @@ public struct TrialRecord: Sendable, Equatable {
         previousAttempts.append(
             TrialAttempt(
                 attempt: attempt, state: state, startTime: startTime, endTime: endTime, exitCode: exitCode,
-                signal: signal, reason: failureReason, outputFolder: rerun.outputFolder, rerunCause: rerun.cause))
+                signal: signal, reason: failureReason, outputFolder: rerun.outputFolder, rerunCause: rerun.cause, gpus: gpus))
         attempt = rerun.attempt
         state = .pending
         startTime = nil

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import TuneCore
 
@@ -16,7 +17,7 @@ enum MLflowOption {
         do {
             _ = try MLflowTrackingURI(option)
         } catch {
-            throw CommandFailure.usage("--mlflow: \(error.message)")
+            throw ValidationError("--mlflow: \(error.message)")
         }
     }
 }

@@ -25,6 +25,8 @@ public struct MLflowSync: Sendable {
     public private(set) var experimentID: String?
     var runs: [MLflowRunKey: Ledger] = [:]
     private var discovered = false
+    /// Runs of ended attempts the server has all of: passed over by later syncs.
+    private var settled = Set<MLflowRunKey>()
     /// The requests the server refused, for people (each once).
     public private(set) var rejections: [String] = []
     /// Runs this sync made (the others it found on the server).
@@ -52,12 +54,18 @@ public struct MLflowSync: Sendable {
             MLflowMapping.bestMetrics(best[range], job: job)
         }
         for trial in job.trials {
-            for attempt in trial.previousAttempts {
-                try syncRun(MLflowMapping.earlierAttempt(attempt, of: trial, in: job), parent: parentID, experiment: experiment, metricCount: 0) { _ in [] }
+            for attempt in trial.previousAttempts where !settled.contains(MLflowRunKey(trial: trial.id, attempt: attempt.attempt)) {
+                let content = MLflowMapping.earlierAttempt(attempt, of: trial, in: job)
+                try syncRun(content, parent: parentID, experiment: experiment, metricCount: 0) { _ in [] }
+                settled.insert(content.key)
             }
+            let key = MLflowRunKey(trial: trial.id, attempt: trial.attempt)
+            guard !settled.contains(key) else { continue }
             try syncRun(MLflowMapping.trial(trial, in: job), parent: parentID, experiment: experiment, metricCount: trial.readings.count) { range in
                 MLflowMapping.metrics(trial, range)
             }
+            // A finished attempt changes no more (a rerun is another attempt, another run).
+            if trial.state.isFinished { settled.insert(key) }
         }
     }
 

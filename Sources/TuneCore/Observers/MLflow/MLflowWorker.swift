@@ -17,7 +17,12 @@ final class MLflowWorker: @unchecked Sendable {
     private var saidUnreachable = false
     private var retryAt: Date?
     private var backoff: TimeInterval
+    private let firstBackoff: TimeInterval
     private let maximumBackoff: TimeInterval
+    /// The least time between two syncs while the run goes on, so that a burst of events (a
+    /// trial's readings) goes out as one state, not one sync per event.
+    private let gather: TimeInterval
+    private var lastSync = Date.distantPast
     /// `runEnded`: one last try without waiting out the backoff, then stop.
     private var finishing = false
     private var stopped = false
@@ -26,11 +31,13 @@ final class MLflowWorker: @unchecked Sendable {
     private var problems: [String] = []
     private var rejectionsSaid = 0
 
-    init(sync: MLflowSync, backoff: TimeInterval = 10, maximumBackoff: TimeInterval = 120) {
+    init(sync: MLflowSync, backoff: TimeInterval = 10, maximumBackoff: TimeInterval = 120, gather: TimeInterval = 0.25) {
         self.sync = sync
         client = sync.client
         self.backoff = backoff
+        firstBackoff = backoff
         self.maximumBackoff = maximumBackoff
+        self.gather = gather
     }
 
     func start() {
@@ -106,13 +113,14 @@ final class MLflowWorker: @unchecked Sendable {
         defer { condition.unlock() }
         while true {
             if stopped { return nil }
-            if let job = pending, retryAt.map({ Date() >= $0 }) ?? true {
+            let due = finishing ? Date.distantPast : max(retryAt ?? .distantPast, lastSync.addingTimeInterval(gather))
+            if let job = pending, Date() >= due {
                 pending = nil
                 busy = true
                 return job
             }
-            if let retryAt, pending != nil {
-                _ = condition.wait(until: retryAt)
+            if pending != nil {
+                _ = condition.wait(until: due)
             } else {
                 condition.wait()
             }
@@ -123,6 +131,7 @@ final class MLflowWorker: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         busy = false
+        lastSync = Date()
         for rejection in sync.rejections.dropFirst(rejectionsSaid) { problems.append("MLflow refused \(rejection)") }
         rejectionsSaid = sync.rejections.count
         if let failure {
@@ -141,6 +150,7 @@ final class MLflowWorker: @unchecked Sendable {
         } else {
             behind = false
             retryAt = nil
+            backoff = firstBackoff
         }
         condition.broadcast()
     }

@@ -20,11 +20,19 @@ struct TrialRunOptions: ParsableArguments {
             "Where trials run: local (this machine) or slurm (a Slurm job per trial, through srun). Default: the config's launcher.type, else local.", valueName: "local|slurm"))
     var launcher: String?
 
+    @Option(help: ArgumentHelp("Log each trial to this MLflow tracking server (default: $MLFLOW_TRACKING_URI).", valueName: "uri"))
+    var mlflow: String?
+
     func validate() throws {
         try NumericOption.seconds(gracePeriod, "--grace-period", in: RunOptions.gracePeriodRange)
+        if let mlflow { try MLflowOption.check(mlflow) }
     }
 
-    var runOptions: RunOptions { RunOptions(verbose: verbose, gracePeriod: gracePeriod) }
+    var runOptions: RunOptions {
+        var options = RunOptions(verbose: verbose, gracePeriod: gracePeriod)
+        options.mlflowTrackingURI = MLflowOption.uri(mlflow)
+        return options
+    }
 
     /// The spec with `--launcher` applied (the config's Slurm settings are kept either way).
     func applyingLauncher(to spec: TuningSpec) throws -> TuningSpec {

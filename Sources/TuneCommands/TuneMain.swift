@@ -45,7 +45,7 @@ struct Tune: ParsableCommand {
             RunCommand.self, ResumeCommand.self, RetryCommand.self, TrialsCommand.self, CollectCommand.self, JobsCommand.self,
             StatusCommand.self, WatchCommand.self, PlotCommand.self, LogsCommand.self, ValidateCommand.self, ProbeCommand.self,
             ReportCommand.self, ConfirmCommand.self, DoctorCommand.self,
-            CompareCommand.self, RemoveCommand.self,
+            CompareCommand.self, RemoveCommand.self, ExportCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )

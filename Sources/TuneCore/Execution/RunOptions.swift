@@ -28,6 +28,8 @@ public struct RunOptions: Sendable {
     public var shortagePatience: TimeInterval = 60
     /// The limits trials are fitted to (nil: this process's, read when the run starts).
     public var processLimits: ProcessLimits?
+    /// The MLflow tracking server each trial is logged to (`--mlflow`, `MLFLOW_TRACKING_URI`).
+    public var mlflowTrackingURI: String?
 
     public init(verbose: Bool = false, gracePeriod: TimeInterval = 10, pollInterval: TimeInterval = 0.1, metricFileInterval: TimeInterval = 0.5) {
         self.verbose = verbose

@@ -2,7 +2,8 @@
 /// job ask for.
 enum JobObservers {
     static func standard(for job: JobRecord, store: JobStore, options: RunOptions, reporter: ProgressReporter) -> [any JobObserver] {
-        let observers: [any JobObserver] = [TensorBoardObserver(store: store, note: reporter.note)]
+        var observers: [any JobObserver] = [TensorBoardObserver(store: store, note: reporter.note)]
+        if let mlflow = MLflowObserver.make(options.mlflowTrackingURI, reporter: reporter) { observers.append(mlflow) }
         return observers
     }
 }

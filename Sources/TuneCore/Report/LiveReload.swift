@@ -9,8 +9,13 @@ extension HTMLReport {
         guard let seconds = reloadEvery else { return "" }
         let e = HTMLEscape.escape
         return "<p class=\"live\" id=\"live\">● Live: job \(e(job.id)) is running. This page reloads itself every "
-            + e(NiceTicks.label(seconds)) + " s while it runs (written at " + e(Self.timestamp(generated))
+            + e(Self.seconds(seconds)) + " s while it runs (written at " + e(Self.timestamp(generated))
             + "), and stops when the job ends.</p>\n"
+    }
+
+    /// 2, 0.5, 1.25: seconds as people write them.
+    static func seconds(_ value: TimeInterval) -> String {
+        value == value.rounded() && value < 1e9 ? String(Int(value)) : String(format: "%g", value)
     }
 
     /// Keeps the reader's place across reloads (every page restores it, so the final one does too),

@@ -50,12 +50,21 @@ extension TuningSpec {
             throw entry.mismatch(expected, hint: ConfigNumber.double(text) == nil ? ConfigNumber.problem(text, integer: false) : nil)
         }
         guard value < 1 else {
+            guard value <= Double(ConfigLimits.gpusPerTrial.value) else {
+                throw entry.error("gpusPerTrial must be at most \(ConfigLimits.gpusPerTrial.value), got \(entry.value.shown)", hint: ConfigLimits.gpusPerTrial.reason)
+            }
             let below = Int(value.rounded(.down))
             throw entry.error(
                 "gpusPerTrial above 1 must be a whole number of GPUs, got \(entry.value.shown)",
                 hint: "a trial gets whole GPUs: write \(below) or \(below + 1)")
         }
         let inverse = 1 / value
+        // Far more trials per GPU than tune takes, past what the counts below can hold.
+        guard inverse < 1e9 else {
+            throw entry.error(
+                "gpusPerTrial \(entry.value.shown) would put more than \(ConfigLimits.trialsPerGPU.value) trials on each GPU",
+                hint: ConfigLimits.trialsPerGPU.reason)
+        }
         let count = inverse.rounded()
         // 1/3 can only be written approximately: 0.33 or 0.333 is read as 1/3.
         guard count >= 2, abs(value * count - 1) <= 0.01 else {

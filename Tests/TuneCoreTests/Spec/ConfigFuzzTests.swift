@@ -245,7 +245,7 @@ private let numericKeys: [(key: String, config: @Sendable (String) -> String)] =
         )
     }
     return [
-        top("maxTrials"), top("maxParallelTrials"), top("maxFailedTrials"), top("maxTrialRetries"), top("gpusPerTrial"),
+        top("maxTrials"), top("maxParallelTrials"), top("maxFailedTrials"), top("maxTrialRetries"), top("gpusPerTrial"), top("trialsPerGPU"),
         top("trialTimeout"), top("seed"), hyperband("maxResource"), hyperband("minResource"), hyperband("reductionFactor"),
         hyperband("hyperbandBrackets"),
         ("minTrials", { "enableTrialEarlyStopping: true\nearlyStopping: {minTrials: \($0)}\n\(params)\n" }),

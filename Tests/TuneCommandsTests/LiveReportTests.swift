@@ -6,12 +6,13 @@ import TuneTestSupport
 /// rewritten, and the versions rendered in headless Chromium with the network cut off.
 @Suite("End to end: tune report --watch", .limitedParallelism)
 struct LiveReportTests {
-    /// Trials that wait for the test's `go` file, then take 0.3 s each, one at a time.
+    /// Trials that wait for the test's `go` file (or `go-N` for trial N alone), then take 0.3 s
+    /// each, one at a time.
     static func startJob(_ sandbox: Sandbox, trials: Int = 4) throws -> RunningTune {
         try sandbox.script(
             "train.sh",
             """
-            while [ ! -e go ]; do sleep 0.05; done
+            while [ ! -e go ] && [ ! -e go-$TUNE_TRIAL_ID ]; do sleep 0.05; done
             sleep 0.3
             echo "step=1 acc=0.$TUNE_TRIAL_ID"
             """)
@@ -34,11 +35,13 @@ struct LiveReportTests {
         }
     }
 
-    /// Rows of the trials table.
-    static func trialRows(_ html: String) -> Int {
+    /// Rows of the trials table: all of them, or those of trials that succeeded.
+    static func trialRows(_ html: String, succeeded: Bool = false) -> Int {
         guard let start = html.range(of: "<table class=\"trials"), let end = html.range(of: "</table>", range: start.upperBound..<html.endIndex) else { return 0 }
-        return ReportTests.count("<tr class=", in: String(html[start.upperBound..<end.lowerBound]))
+        return ReportTests.count(succeeded ? "<tr class=\"succeeded" : "<tr class=", in: String(html[start.upperBound..<end.lowerBound]))
     }
+
+    static func succeededRows(_ html: String) -> Int { trialRows(html, succeeded: true) }
 
     static func isLive(_ html: String) -> Bool {
         html.contains("id=\"live\"") && html.contains("location.reload()")
@@ -61,7 +64,15 @@ struct LiveReportTests {
         let first = try #require(reader.versions.last)
         #expect(first.contains("● Live: job live is running"))
         #expect(first.contains("}, 1000);"), "the page reloads itself every second (--interval 0.2 s, at least 1 s)")
-        _ = try sandbox.write("go", "")
+        // One trial at a time: the next starts once a version showing the last one succeeded was read.
+        for trial in 1...4 {
+            _ = try sandbox.write("go-\(trial)", "")
+            let shown = await sandbox.waitUntil(timeout: 60) {
+                reader.look(at: page)
+                return reader.versions.last.map(Self.succeededRows) == trial
+            }
+            #expect(shown, "a version showing trial \(trial) succeeded was written")
+        }
         // Read as fast as the watch writes, until it ends by itself with the job.
         while watch.isRunning {
             reader.look(at: page)
@@ -77,9 +88,8 @@ struct LiveReportTests {
         #expect(reader.partial.isEmpty, "a reader saw half a file: \(reader.partial)")
 
         let live = reader.versions.filter(Self.isLive)
-        let rows = live.map(Self.trialRows)
-        #expect(live.count >= 3, "the report was rewritten as the trials ended: \(live.count) live versions")
-        #expect(rows.first == 0 || (rows.first ?? 0) < 4, "the first live version came before the trials: \(rows)")
+        let rows = live.map(Self.succeededRows)
+        #expect(Set(rows).isSuperset(of: [0, 1, 2, 3]), "the report was rewritten live as each trial ended: succeeded rows \(rows)")
         #expect(rows == rows.sorted(), "each version holds at least the trials of the one before: \(rows)")
         let final = try #require(reader.versions.last)
         #expect(!Self.isLive(final), "the final version neither says it is live nor reloads")

@@ -83,12 +83,10 @@ struct CompareCommand: ParsableCommand {
 
     private func writePage(_ comparison: JobComparison, to path: String) throws {
         if let refusal = storeOptions.jobStore.refusal(toWrite: path, option: "--html") { throw CommandFailure.usage(refusal) }
-        let url = URL(fileURLWithPath: path)
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(ComparisonSection(comparison: comparison).page().utf8).write(to: url, options: .atomic)
+            try PageFile.replace(path, with: ComparisonSection(comparison: comparison).page())
         } catch {
-            throw CommandFailure.failed("cannot write the comparison to \(path): \(error.localizedDescription)")
+            throw CommandFailure.failed("cannot write the comparison to \(path): \(error)")
         }
         Console.out(path)
     }

@@ -49,10 +49,9 @@ struct ReportCommand: ParsableCommand {
             return
         }
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(HTMLReport(job: record).render().utf8).write(to: url, options: .atomic)
+            try PageFile.replace(path, with: HTMLReport(job: record).render())
         } catch {
-            throw CommandFailure.failed("cannot write the report to \(path): \(error.localizedDescription)")
+            throw CommandFailure.failed("cannot write the report to \(path): \(error)")
         }
         Console.out(path)
         if open { Self.open(url) }

@@ -13,8 +13,7 @@ struct GPUPackingEndToEndTests {
     /// attempt, CUDA_VISIBLE_DEVICES and start and end times to runs.txt, running `body` between.
     static func machine(gpus count: Int, body: String) throws -> Sandbox {
         let sandbox = try Sandbox()
-        let lines = (0..<count).map { "echo \"GPU \($0): NVIDIA H100 80GB HBM3 (UUID: GPU-\($0)aa)\"" }.joined(separator: "\n")
-        try sandbox.script("bin/nvidia-smi", "[ \"$1\" = -L ] || exit 2\n" + lines)
+        try sandbox.standInNvidiaSMI(gpus: count)
         try sandbox.script(
             "train.sh",
             """

@@ -9,8 +9,7 @@ struct GPUTests {
     /// CUDA_VISIBLE_DEVICES with its start and end times.
     static func machine(gpus count: Int) throws -> Sandbox {
         let sandbox = try Sandbox()
-        let lines = (0..<count).map { "echo \"GPU \($0): NVIDIA H100 80GB HBM3 (UUID: GPU-\($0)aa)\"" }.joined(separator: "\n")
-        try sandbox.script("bin/nvidia-smi", "[ \"$1\" = -L ] || exit 2\n" + lines)
+        try sandbox.standInNvidiaSMI(gpus: count)
         try sandbox.script(
             "train.sh",
             """
@@ -103,5 +102,14 @@ struct GPUTests {
             env: ["PATH": sandbox.path("bin") + ":" + Self.path, "CUDA_VISIBLE_DEVICES": ""])
         #expect(run.status == 2, "\(run)")
         #expect(run.stderr.contains("gpusPerTrial is 2 but only 1 GPU (0) from nvidia-smi -L"), "\(run)")
+    }
+}
+
+extension Sandbox {
+    /// `bin/nvidia-smi` (put it on the trials' PATH) answering `-L` with `count` GPUs, as the real
+    /// one lists them.
+    func standInNvidiaSMI(gpus count: Int) throws {
+        let lines = (0..<count).map { "echo \"GPU \($0): NVIDIA H100 80GB HBM3 (UUID: GPU-\($0)aa)\"" }.joined(separator: "\n")
+        try script("bin/nvidia-smi", "[ \"$1\" = -L ] || exit 2\n" + lines)
     }
 }

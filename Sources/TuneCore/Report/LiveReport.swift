@@ -78,12 +78,10 @@ public struct LiveReport {
 
     /// The new version beside the old one, then renamed over it.
     private func write(_ report: HTMLReport) throws(Failure) {
-        let url = URL(fileURLWithPath: path)
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(report.render().utf8).write(to: url, options: .atomic)
+            try PageFile.replace(path, with: report.render())
         } catch {
-            throw Failure(description: "cannot write the report to \(path): \(error.localizedDescription)")
+            throw Failure(description: "cannot write the report to \(path): \(error)")
         }
     }
 }

@@ -164,9 +164,7 @@ struct TerminalChartTests {
     @Test func tenThousandTrialsBinIntoColumns() {
         var trials: [Trial] = []
         for i in 0..<10_000 { trials.append(i % 97 == 0 ? Trial(state: .failed) : Trial(value: Double((i * 7919) % 1000) / 1000)) }
-        let start = Date()
         let lines = JobPlot.history(Self.job(trials)).render(width: 80, height: 20)
-        #expect(Date().timeIntervalSince(start) < 2)
         Self.dump("many", lines)
         #expect(lines.count == 20)
         #expect(lines.allSatisfy { $0.count <= 80 })

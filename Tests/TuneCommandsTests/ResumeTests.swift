@@ -105,7 +105,11 @@ struct ResumeTests {
         try sandbox.write("c.yml", config(maxTrials: 1))
         let tune = try sandbox.start(["./train.sh", "--config", "c.yml", "--job", "w", "--grace-period", "0.5"])
         let watchdog = try #require(await TeardownTests.findWatchdog(of: tune.pid), "\(tune.stderrSoFar)")
-        let started = await sandbox.waitUntil { sandbox.exists(".tune/w/trials/1/pids") }
+        // Running, and journaled as started (tune writes that just after the spawn; on a loaded
+        // machine the trial can get as far as its pids file first).
+        let started = await sandbox.waitUntil {
+            sandbox.exists(".tune/w/trials/1/pids") && (sandbox.read(".tune/w/journal.jsonl")?.contains("\"trial_started\"") ?? false)
+        }
         try #require(started, "\(tune.stderrSoFar)")
         let pids = TeardownTests.numbers(sandbox.read(".tune/w/trials/1/pids"))
         try #require(pids.count == 2)
